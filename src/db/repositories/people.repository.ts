@@ -1,0 +1,99 @@
+import { type County, type Group, LOCALES, type Locale, type Trade } from '../../core/domain';
+import { maskIdNumber } from '../../core/people/mask';
+import type { PiiCipher } from '../../core/people/pii-crypto';
+import type { PeopleRepository, PersonRecord, ProfilePatch } from '../../core/ports';
+import type { Person } from '../../generated/prisma/client';
+import type { Db } from '../prisma-client';
+
+/** People and their channel identities in PostgreSQL; the ID number only ever stored encrypted. */
+export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleRepository {
+  const toRecord = (p: Person, isNew = false): PersonRecord => ({
+    id: p.id,
+    locale: (LOCALES as readonly string[]).includes(p.locale) ? (p.locale as Locale) : 'zh-CN',
+    realName: p.realName ?? undefined,
+    phone: p.phone ?? undefined,
+    county: (p.county as County | null) ?? undefined,
+    birthYear: p.birthYear ?? undefined,
+    groups: p.groups as Group[],
+    interests: p.interests as Trade[],
+    hasIdNumber: Boolean(p.idNumberEnc),
+    maskedIdNumber: p.idNumberEnc ? maskIdNumber(cipher.decrypt(p.idNumberEnc)) : undefined,
+    consentIdAt: p.consentIdAt ?? undefined,
+    deleted: Boolean(p.deletedAt),
+    isNew,
+  });
+
+  return {
+    async resolve(identity, locale) {
+      const found = await db.channelIdentity.findUnique({
+        where: { channel_externalId: { channel: identity.channel, externalId: identity.externalId } },
+        include: { person: true },
+      });
+      if (found && !found.person.deletedAt) {
+        if (found.chatId !== identity.chatId || found.unreachableAt) {
+          await db.channelIdentity.update({
+            where: { id: found.id },
+            data: { chatId: identity.chatId, unreachableAt: null, lastInboundAt: new Date() },
+          });
+        }
+        return toRecord(found.person);
+      }
+      // First contact, or the person deleted their data earlier: start a fresh person for this identity.
+      const person = await db.$transaction(async (tx) => {
+        if (found) await tx.channelIdentity.delete({ where: { id: found.id } });
+        return tx.person.create({
+          data: {
+            locale,
+            identities: {
+              create: {
+                channel: identity.channel,
+                externalId: identity.externalId,
+                chatId: identity.chatId,
+                displayName: identity.displayName,
+                lastInboundAt: new Date(),
+              },
+            },
+          },
+        });
+      });
+      return toRecord(person, true);
+    },
+
+    async updateProfile(personId, patch: ProfilePatch) {
+      const person = await db.person.update({ where: { id: personId }, data: patch });
+      return toRecord(person);
+    },
+
+    async setIdNumber(personId, idNumber, consentAt) {
+      const hash = cipher.hash(idNumber);
+      const holder = await db.person.findUnique({ where: { idNumberHash: hash }, select: { id: true } });
+      if (holder && holder.id !== personId) return 'taken';
+      await db.person.update({
+        where: { id: personId },
+        data: { idNumberEnc: cipher.encrypt(idNumber), idNumberHash: hash, consentIdAt: consentAt },
+      });
+      return 'ok';
+    },
+
+    async deleteData(personId) {
+      await db.$transaction([
+        db.person.update({
+          where: { id: personId },
+          data: {
+            realName: null,
+            idNumberEnc: null,
+            idNumberHash: null,
+            phone: null,
+            birthYear: null,
+            groups: [],
+            interests: [],
+            consentProfileAt: null,
+            consentIdAt: null,
+            deletedAt: new Date(),
+          },
+        }),
+        db.channelIdentity.deleteMany({ where: { personId } }),
+      ]);
+    },
+  };
+}
