@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { normalizeText } from '../nlu/normalize';
+import type { Tokenizer } from '../nlu/tokenizer';
+
+/** Shape of data/nlu/synonyms.json: colloquial phrases → the plan's own terms, plus words that carry no topic. */
+export const synonymTableSchema = z.object({
+  groups: z.array(
+    z.object({
+      match: z.array(z.string().trim().min(1)).min(1),
+      add: z.array(z.string().trim().min(1)).min(1),
+    }),
+  ),
+  stopwords: z.object({
+    'zh-CN': z.array(z.string().trim().min(1)),
+    en: z.array(z.string().trim().min(1)),
+  }),
+});
+export type SynonymTable = z.infer<typeof synonymTableSchema>;
+
+/**
+ * A query concept: one thing the user asked about (a word, or a colloquial phrase read through the
+ * synonym table). A clause "covers" the concept when it matched any of the concept's terms.
+ */
+export interface QueryConcept {
+  label: string;
+  terms: string[];
+}
+
+export interface AnalyzedQuery {
+  /** Search term → boost. */
+  terms: Map<string, number>;
+  concepts: QueryConcept[];
+}
+
+export interface QueryAnalyzer {
+  /** Terms a document field is indexed under (long text is cut in pieces: the tokenizer truncates). */
+  indexTerms(text: string): string[];
+  analyze(query: string): AnalyzedQuery;
+}
+
+const LATIN_WORD = /^[a-z]+$/;
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+const HAS_LATIN = /[a-z]/;
+const INDEX_CHUNK = 400;
+
+/** Light English stemming, the same at index and query time ("subsidies" = "subsidy", "trained" = "train"). */
+export function stem(word: string): string {
+  if (!LATIN_WORD.test(word) || word.length <= 3) return word;
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
+  if (/(sh|ch|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+function bigrams(word: string): string[] {
+  const chars = Array.from(word);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+function chunks(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const sentence of text.split(/(?<=[。;;!?!?\n])/u)) {
+    if (current.length + sentence.length > INDEX_CHUNK && current) {
+      out.push(current);
+      current = '';
+    }
+    current += sentence;
+    while (current.length > INDEX_CHUNK) {
+      out.push(current.slice(0, INDEX_CHUNK));
+      current = current.slice(INDEX_CHUNK);
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface CompiledKey {
+  key: string;
+  add: string[];
+  find: (text: string) => Span[];
+}
+
+function compileKey(rawKey: string, add: string[]): CompiledKey {
+  const key = normalizeText(rawKey);
+  if (HAS_LATIN.test(key)) {
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // A plural or third-person "s" still matches ("ex-soldiers", "runs").
+    const re = new RegExp(`(?<![a-z0-9])${escaped}(?:s|es)?(?![a-z0-9])`, 'g');
+    return { key, add, find: (text) => Array.from(text.matchAll(re), (m) => span(m.index, key)) };
+  }
+  return {
+    key,
+    add,
+    find: (text) => {
+      const found: Span[] = [];
+      for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) found.push(span(at, key));
+      return found;
+    },
+  };
+}
+
+function span(start: number, key: string): Span {
+  return { start, end: start + key.length };
+}
+
+export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable): QueryAnalyzer {
+  const stop = new Set(
+    [...synonyms.stopwords['zh-CN'], ...synonyms.stopwords.en].map((w) => normalizeText(w)),
+  );
+  // Longest keys first: "失业保险" must win over the "失业" inside it.
+  const keys = synonyms.groups
+    .flatMap((g) => g.match.map((k) => compileKey(k, g.add)))
+    .sort((a, b) => b.key.length - a.key.length);
+
+  /** Keeps terms that can carry meaning: no stop words, no lone Han characters or Latin letters. */
+  const keep = (term: string): string | null => {
+    const t = stem(term);
+    if (stop.has(term) || stop.has(t)) return null;
+    if (Array.from(t).length < 2) return null;
+    return t;
+  };
+
+  const terms = (text: string): string[] =>
+    tokenizer.tokens(text).flatMap((t) => {
+      const kept = keep(t);
+      return kept ? [kept] : [];
+    });
+
+  const indexTerms = (text: string): string[] => chunks(text).flatMap(terms);
+
+  const analyze = (query: string): AnalyzedQuery => {
+    const text = normalizeText(query);
+    const boosts = new Map<string, number>();
+    const put = (term: string, boost: number): void => {
+      boosts.set(term, Math.max(boosts.get(term) ?? 0, boost));
+    };
+    const concepts: QueryConcept[] = [];
+
+    const taken: Span[] = [];
+    const overlaps = (s: Span): boolean => taken.some((t) => s.start < t.end && t.start < s.end);
+    for (const k of keys) {
+      const hits = k.find(text).filter((s) => !overlaps(s));
+      if (hits.length === 0) continue;
+      taken.push(...hits);
+      const expanded = [...new Set([...terms(k.add.join(' ')), ...terms(k.key)])];
+      for (const t of expanded) put(t, HAN_ONLY.test(t) && t.length === 2 && !k.add.includes(t) ? 0.5 : 1);
+      if (expanded.length > 0) concepts.push({ label: k.key, terms: expanded });
+    }
+    const covered = taken.map((s) => text.slice(s.start, s.end));
+
+    const words = [
+      ...new Set(
+        tokenizer
+          .words(text)
+          .map((w) => keep(w))
+          .filter((w): w is string => w !== null),
+      ),
+    ];
+    const free = words.filter((w) => !covered.some((c) => c.includes(w)));
+    for (const word of free) {
+      if (free.some((other) => other !== word && other.includes(word))) continue;
+      const parts = free.filter((other) => other !== word && word.includes(other));
+      const grams = HAN_ONLY.test(word) && word.length > 2 ? bigrams(word) : [];
+      put(word, 1);
+      for (const p of parts) put(p, 0.7);
+      for (const g of grams) put(g, 0.4);
+      concepts.push({ label: word, terms: [word, ...parts, ...grams] });
+    }
+    // Bigrams across the whole message give typo tolerance (见档立卡 still shares 档立, 立卡).
+    for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+      for (const g of bigrams(run)) if (!stop.has(g)) put(g, 0.25);
+    }
+    return { terms: boosts, concepts };
+  };
+
+  return { indexTerms, analyze };
+}
