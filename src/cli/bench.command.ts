@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { createRuntime } from '../app/runtime';
+import { benchEnrol } from '../bench/enrol.bench';
+import { benchTurn } from '../bench/turn.bench';
+import { boot } from './run-cli';
+
+const SUITES = ['turn', 'enrol', 'all'] as const;
+
+/** `bench <suite> [--json]`: prints figures; never pass/fail (targets live in BENCHMARKS.md). */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(`run a benchmark suite: ${SUITES.join(', ')}`)
+    .argument('<suite>', SUITES.join(' | '))
+    .option('--json', 'print one JSON line per suite')
+    .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
+    .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
+    .action(async (suite: string, options: { json?: boolean; count?: string; capacity: string }) => {
+      if (!(SUITES as readonly string[]).includes(suite)) {
+        throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
+      }
+      const { config, logger } = boot();
+      const runtime = await createRuntime(config, logger);
+      const print = (result: object) =>
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
+        );
+      try {
+        if (suite === 'turn' || suite === 'all') {
+          print(await benchTurn(runtime.engine, options.count ? Number(options.count) : 1000));
+        }
+        if (suite === 'enrol' || suite === 'all') {
+          print(
+            await benchEnrol(
+              runtime.db,
+              options.count ? Number(options.count) : 500,
+              Number(options.capacity),
+            ),
+          );
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+}

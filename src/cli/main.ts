@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerAskCommands } from './ask.command';
+import { registerBenchCommand } from './bench.command';
+import { registerChatCommands } from './chat.command';
+import { registerDbCommands } from './db.command';
+import { runCli } from './run-cli';
+
+/** The `jineng` command. Each sub-command lives in its own file; this one only wires them. */
+const program = new Command()
+  .name('jineng')
+  .description('Jineng (技能): a chat bot for lifelong vocational skills training')
+  .showHelpAfterError();
+
+registerChatCommands(program);
+registerAskCommands(program);
+registerDbCommands(program);
+registerBenchCommand(program);
+
+await runCli(program);

@@ -1,0 +1,195 @@
+import { idNumberFailureKey, validateIdNumber } from '../../people/id-number';
+import { maskIdNumber } from '../../people/mask';
+import { mobileFailureKey, normalizeMobile } from '../../people/phone';
+import type { CourseView, EnrolOutcome } from '../../ports';
+import { formatSessionTime } from '../format-time';
+import type { FlowHandler, FlowInput } from '../handler';
+import { ENROL_FLOW } from '../intents/course-detail';
+import { mainMenu } from '../main-menu';
+import type { DialogServices } from '../services';
+import type { ChoiceOption } from '../session';
+import type { Turn } from '../turn';
+
+type Step = 'confirm' | 'name' | 'phone' | 'id_consent' | 'id_number';
+const ASK: Record<'name' | 'phone' | 'id_number', string> = {
+  name: 'enrol:ask.name',
+  phone: 'people:phone.ask',
+  id_number: 'people:idNumber.ask',
+};
+const NAME = /^[\p{Script=Han}·•]{2,12}$|^[A-Za-z][A-Za-z .'-]{1,59}$/u;
+
+/**
+ * Sign-up: confirm → real name → mobile → consent to collect the ID number → ID number → seat or waitlist.
+ * Only what the course needs and we do not already have is asked; the ID number only for real-name
+ * (subsidised) courses and only after separate consent (PIPL).
+ */
+export function enrolFlow(services: DialogServices): FlowHandler {
+  const consentChoices = (turn: Turn): ChoiceOption[] => [
+    {
+      label: turn.t('people:consent.idNumber.yes'),
+      action: { type: 'flow', flow: ENROL_FLOW, value: 'yes' },
+    },
+    { label: turn.t('people:consent.idNumber.no'), action: { type: 'flow', flow: ENROL_FLOW, value: 'no' } },
+  ];
+
+  function nextStep(turn: Turn, course: CourseView): Exclude<Step, 'confirm'> | 'done' {
+    const p = turn.person;
+    if (course.realNameRequired && !p.realName) return 'name';
+    if (!p.phone) return 'phone';
+    if (course.realNameRequired && !p.hasIdNumber)
+      return turn.flow?.data['consentAt'] ? 'id_number' : 'id_consent';
+    return 'done';
+  }
+
+  async function advance(turn: Turn, course: CourseView): Promise<void> {
+    const step = nextStep(turn, course);
+    if (step === 'done') return finish(turn, course);
+    turn.flow!.step = step;
+    if (step === 'id_consent') {
+      turn.say(turn.t('people:consent.idNumber.request'), consentChoices(turn));
+    } else {
+      turn.say(turn.t(ASK[step]));
+    }
+  }
+
+  async function finish(turn: Turn, course: CourseView): Promise<void> {
+    const outcome = await services.enrolments.enrol(turn.person.id, course.code);
+    turn.endFlow();
+    sayOutcome(turn, services, course, outcome);
+  }
+
+  async function answer(turn: Turn, step: Step, input: FlowInput): Promise<boolean | 'pass'> {
+    const { t } = turn;
+    switch (step) {
+      case 'confirm':
+        if (
+          input.value === 'yes' ||
+          /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(input.text.trim())
+        )
+          return true;
+        if (input.value === 'no') {
+          turn.endFlow();
+          turn.say(t('common:flowCancelled'), mainMenu(t));
+          return false;
+        }
+        return 'pass';
+      case 'name': {
+        const name = input.text.trim().replace(/^(我叫|我是|名字是|姓名[:：]?|my name is|i am|i'm)\s*/i, '');
+        if (!NAME.test(name)) {
+          turn.say(t('enrol:invalid.name'));
+          return false;
+        }
+        turn.person = await services.people.updateProfile(turn.person.id, { realName: name });
+        return true;
+      }
+      case 'phone': {
+        const phone = normalizeMobile(input.understanding.slots.phone ?? input.text);
+        if (!phone.ok) {
+          turn.say(t(mobileFailureKey(phone.reason)));
+          return false;
+        }
+        turn.person = await services.people.updateProfile(turn.person.id, { phone: phone.value });
+        return true;
+      }
+      case 'id_consent':
+        if (input.value === 'yes' || /^(同意|好|可以|yes|agree|ok)$/i.test(input.text.trim())) {
+          turn.flow!.data['consentAt'] = turn.now.toISOString();
+          return true;
+        }
+        if (input.value === 'no' || /^(不同意|不|no)$/i.test(input.text.trim())) {
+          turn.endFlow();
+          turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
+          return false;
+        }
+        turn.say(t('people:consent.idNumber.request'), consentChoices(turn));
+        return false;
+      case 'id_number': {
+        const checked = validateIdNumber(input.understanding.slots.idNumber ?? input.text, turn.now);
+        if (!checked.ok) {
+          turn.say(t(idNumberFailureKey(checked.reason)));
+          return false;
+        }
+        const consentAt = new Date(String(turn.flow!.data['consentAt']));
+        if ((await services.people.setIdNumber(turn.person.id, checked.value, consentAt)) === 'taken') {
+          turn.endFlow();
+          turn.say(t('enrol:idTaken', { phone: services.handoffPhone }));
+          return false;
+        }
+        turn.person = { ...turn.person, hasIdNumber: true, maskedIdNumber: maskIdNumber(checked.value) };
+        turn.say(t('people:idNumber.saved', { masked: maskIdNumber(checked.value) }));
+        return true;
+      }
+    }
+  }
+
+  return {
+    name: ENROL_FLOW,
+    async handle(turn, input) {
+      const code = String(turn.flow?.data['code'] ?? '');
+      const course = await services.catalog.findByCode(code, turn.now);
+      if (!course) {
+        turn.endFlow();
+        turn.say(turn.t('enrol:course.notFound', { code }), mainMenu(turn.t));
+        return;
+      }
+      const result = await answer(turn, turn.flow!.step as Step, input);
+      if (result === 'pass') return 'pass';
+      if (result && turn.flow) await advance(turn, course);
+    },
+    onCancel(turn) {
+      turn.say(turn.t('enrol:cancelledFlow'), mainMenu(turn.t));
+    },
+  };
+}
+
+export function sayOutcome(
+  turn: Turn,
+  services: DialogServices,
+  course: CourseView,
+  outcome: EnrolOutcome,
+): void {
+  const { t, locale } = turn;
+  const title = course.title[locale];
+  switch (outcome.status) {
+    case 'confirmed': {
+      turn.emit({ type: 'enrolled', course: course.code });
+      const s = course.nextSession;
+      turn.say(
+        s
+          ? t('enrol:done.confirmed', {
+              code: course.code,
+              title,
+              when: formatSessionTime(s.startsAt, locale, services.timezone),
+              venue: s.venue[locale],
+            })
+          : t('enrol:done.confirmedNoSession', { code: course.code, title }),
+        mainMenu(t),
+      );
+      return;
+    }
+    case 'waitlisted':
+      turn.emit({ type: 'waitlisted', course: course.code, position: outcome.position });
+      turn.say(
+        t('enrol:done.waitlisted', { code: course.code, title, position: outcome.position }),
+        mainMenu(t),
+      );
+      return;
+    case 'already':
+      turn.say(
+        outcome.current === 'confirmed'
+          ? t('enrol:done.alreadyConfirmed', { code: course.code, title })
+          : t('enrol:done.alreadyWaitlisted', {
+              code: course.code,
+              title,
+              position: outcome.position ?? '?',
+            }),
+        mainMenu(t),
+      );
+      return;
+    case 'closed':
+      turn.say(t('enrol:done.closed', { code: course.code, title }), mainMenu(t));
+      return;
+    case 'not_found':
+      turn.say(t('enrol:course.notFound', { code: course.code }), mainMenu(t));
+  }
+}

@@ -1,0 +1,72 @@
+import { describeStart } from '../../courses/describe-start';
+import { translateReason } from '../../courses/format-course';
+import type { CourseView } from '../../ports';
+import { findCourseCode } from '../course-code';
+import { formatSessionTime } from '../format-time';
+import type { IntentHandler } from '../handler';
+import type { DialogServices } from '../services';
+import type { Turn } from '../turn';
+
+export const ENROL_FLOW = 'enrol';
+
+/** A course's details with "sign up" / "other courses" choices; starts the sign-up flow at its first step. */
+export async function showCourse(turn: Turn, services: DialogServices, code: string): Promise<void> {
+  const course = await services.catalog.findByCode(code, turn.now);
+  if (!course) {
+    turn.say(turn.t('enrol:course.notFound', { code }), [
+      { label: turn.t('common:menu.courses'), action: { type: 'intent', intent: 'course.search' } },
+    ]);
+    return;
+  }
+  turn.startFlow(ENROL_FLOW, 'confirm', { code: course.code });
+  turn.say(describeCourse(turn, services, course), [
+    { label: turn.t('enrol:course.signUp'), action: { type: 'flow', flow: ENROL_FLOW, value: 'yes' } },
+    { label: turn.t('enrol:course.others'), action: { type: 'intent', intent: 'course.search' } },
+  ]);
+}
+
+export function describeCourse(turn: Turn, services: DialogServices, course: CourseView): string {
+  const { t, locale } = turn;
+  const lines = [
+    t('courses:line.head', {
+      code: course.code,
+      title: course.title[locale],
+      county: t(`domain:county.${course.county}`),
+    }),
+  ];
+  if (course.description[locale]) lines.push(course.description[locale]);
+  if (course.nextSession) {
+    lines.push(
+      t('enrol:course.nextSession', {
+        when: formatSessionTime(course.nextSession.startsAt, locale, services.timezone),
+        start: translateReason(describeStart(course.nextSession.startsAt, turn.now), t),
+        venue: course.nextSession.venue[locale],
+      }),
+    );
+  }
+  const free = course.feeYuan === 0 && course.freeForGroups.length === 0;
+  const freeForMe = course.freeForGroups.find((g) => turn.person.groups.includes(g));
+  if (free) lines.push(t('courses:reason.free'));
+  else if (freeForMe) lines.push(t('courses:reason.freeForGroup', { group: t(`domain:group.${freeForMe}`) }));
+  else if (course.feeYuan > 0) lines.push(t('courses:reason.fee', { fee: course.feeYuan }));
+  if (course.subsidyText[locale]) lines.push(course.subsidyText[locale]);
+  const left = course.capacity - course.seatsTaken;
+  lines.push(left > 0 ? t('courses:reason.seatsLeft', { seats: left }) : t('courses:reason.full'));
+  if (course.realNameRequired) lines.push(t('enrol:course.realName'));
+  return lines.join('\n');
+}
+
+/** A pressed course choice, or "报名 ZX-DS-01": show it and offer to sign up. */
+export function courseChosen(services: DialogServices): IntentHandler {
+  return (turn, u) => showCourse(turn, services, u.target ?? '');
+}
+
+/** "我要报名": a course code in the message goes straight to that course; otherwise find one first. */
+export function enrolStart(services: DialogServices, search: IntentHandler): IntentHandler {
+  return async (turn, u) => {
+    const code = findCourseCode(turn.text);
+    if (code) return showCourse(turn, services, code);
+    turn.say(turn.t('enrol:start.findFirst'));
+    await search(turn, u);
+  };
+}

@@ -1,0 +1,126 @@
+import { courseList } from '../../courses/format-course';
+import { matchCourses } from '../../courses/match';
+import type { FlowHandler, IntentHandler, Understanding } from '../handler';
+import { profilePatchFromSlots, toMatchProfile } from '../profile';
+import type { DialogServices } from '../services';
+import type { ChoiceOption } from '../session';
+import type { Turn } from '../turn';
+
+const FLOW = 'profile';
+
+/** Saves what the message told us about the person (county, age, groups, interests). */
+export async function applyProfileSlots(
+  turn: Turn,
+  services: DialogServices,
+  u: Understanding,
+): Promise<void> {
+  const patch = profilePatchFromSlots(turn.person, u.slots, turn.now);
+  const fields = Object.keys(patch);
+  if (!fields.length) return;
+  turn.person = await services.people.updateProfile(turn.person.id, patch);
+  turn.emit({ type: 'profile_updated', fields });
+}
+
+/**
+ * Finds courses for the person, asking at most two short questions first (where and what; then age and
+ * group) and only for what is still unknown. Answers given out of order or all at once are all taken.
+ */
+export function courseSearch(services: DialogServices): { intent: IntentHandler; flow: FlowHandler } {
+  async function proceed(turn: Turn, asked: number, skipped: boolean): Promise<void> {
+    const p = turn.person;
+    if (!skipped && asked < 1 && (!p.county || !p.interests.length)) {
+      turn.startFlow(FLOW, 'basics', { asked: 1 });
+      turn.say(turn.t('enrol:profile.askBasics'), [skipChoice(turn)]);
+      return;
+    }
+    if (!skipped && asked < 2 && !p.birthYear && !p.groups.length) {
+      turn.startFlow(FLOW, 'details', { asked: 2 });
+      turn.say(turn.t('enrol:profile.askDetails'), [skipChoice(turn)]);
+      return;
+    }
+    turn.endFlow();
+    await suggest(turn);
+  }
+
+  async function suggest(turn: Turn): Promise<void> {
+    const courses = await services.catalog.listOpen(turn.now);
+    const profile = toMatchProfile(turn.person);
+    let results = matchCourses(profile, courses, { now: turn.now, limit: 3 });
+    let widened = false;
+    if (!results.length && (profile.county || profile.interests.length)) {
+      results = matchCourses({ ...profile, interests: [] }, courses, {
+        now: turn.now,
+        limit: 3,
+        includeUnrelated: true,
+      });
+      widened = true;
+    }
+    if (!results.length) {
+      turn.say(turn.t('enrol:suggest.none', { phone: services.handoffPhone }), [
+        { label: turn.t('common:menu.human'), action: { type: 'intent', intent: 'handoff.human' } },
+      ]);
+      return;
+    }
+    const intro = turn.t(widened ? 'enrol:suggest.widened' : 'enrol:suggest.intro');
+    const choices: ChoiceOption[] = results.map((r) => ({
+      label: turn.t('enrol:suggest.choice', { code: r.course.code, title: r.course.title[turn.locale] }),
+      action: { type: 'course', code: r.course.code },
+    }));
+    choices.push({
+      label: turn.t('enrol:suggest.changeProfile'),
+      action: { type: 'intent', intent: 'profile.reset' },
+    });
+    turn.say(
+      `${intro}\n\n${courseList(results, turn.locale, turn.t)}\n\n${turn.t('enrol:suggest.pick')}`,
+      choices,
+    );
+  }
+
+  return {
+    async intent(turn, u) {
+      await applyProfileSlots(turn, services, u);
+      await proceed(turn, 0, false);
+    },
+    flow: {
+      name: FLOW,
+      async handle(turn, input) {
+        const asked = Number(turn.flow?.data['asked'] ?? 0);
+        const skipped = input.value === 'skip';
+        const before = turn.events.length;
+        await applyProfileSlots(turn, services, input.understanding);
+        const understood =
+          skipped ||
+          turn.events.length > before ||
+          /^(没有|无|都不是|不是|none|no)$/i.test(input.text.trim());
+        // A question instead of an answer ("培训要钱吗?") leaves the flow and is answered as such.
+        if (
+          !understood &&
+          input.understanding.confidence >= 0.6 &&
+          input.understanding.intent !== 'course.search'
+        ) {
+          return 'pass';
+        }
+        await proceed(turn, asked, skipped);
+      },
+    },
+  };
+}
+
+function skipChoice(turn: Turn): ChoiceOption {
+  return { label: turn.t('enrol:profile.skip'), action: { type: 'flow', flow: FLOW, value: 'skip' } };
+}
+
+/** "Change my details": forgets county, age, groups and interests, then asks again. */
+export function profileReset(services: DialogServices): IntentHandler {
+  return async (turn) => {
+    turn.person = await services.people.updateProfile(turn.person.id, {
+      county: null,
+      birthYear: null,
+      groups: [],
+      interests: [],
+    });
+    turn.emit({ type: 'profile_updated', fields: ['county', 'birthYear', 'groups', 'interests'] });
+    turn.startFlow(FLOW, 'basics', { asked: 1 });
+    turn.say(turn.t('enrol:profile.askBasics'), [skipChoice(turn)]);
+  };
+}

@@ -1,0 +1,56 @@
+import { composePolicyAnswer, type PolicyChoice } from '../../policy/policy-answer';
+import type { PolicyKnowledge } from '../../policy/policy-index';
+import type { IntentHandler } from '../handler';
+import type { DialogServices } from '../services';
+import type { ChoiceAction, ChoiceOption } from '../session';
+import type { Turn } from '../turn';
+
+const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {
+  courses: { type: 'intent', intent: 'course.search' },
+  signUp: { type: 'intent', intent: 'enrol.start' },
+  human: { type: 'intent', intent: 'handoff.human' },
+};
+const ASK: ChoiceAction = { type: 'intent', intent: 'policy.ask' };
+const EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as const;
+
+/** Policy questions answered from the plan's clauses, with the clause cited; unsure answers offer a person. */
+export function policyIntents(
+  policy: PolicyKnowledge,
+  _services: DialogServices,
+): Record<string, IntentHandler> {
+  const toOptions = (choices: PolicyChoice[]): ChoiceOption[] =>
+    choices.map((c) => ({
+      label: c.label,
+      action: c.kind === 'clause' ? { type: 'clause', id: c.clauseId! } : ACTIONS[c.kind],
+    }));
+
+  const answer = (turn: Turn, results: { clauseId: string }[], confidence: number) => {
+    const reply = composePolicyAnswer({
+      results,
+      confidence,
+      doc: policy.doc,
+      locale: turn.locale,
+      t: turn.t,
+    });
+    turn.say(reply.text, toOptions(reply.choices));
+  };
+
+  return {
+    /** The menu entry: invite a question and offer common ones (a pressed example is asked as typed). */
+    'policy.menu'(turn) {
+      turn.say(
+        turn.t('policy:invite'),
+        EXAMPLES.map((key) => ({ label: turn.t(`policy:examples.${key}`), action: ASK })),
+      );
+    },
+    'policy.ask'(turn) {
+      const results = policy.index.search(turn.text, 3);
+      answer(turn, results, policy.index.confidence(results));
+    },
+    /** A clause offered as "did you mean…?" was chosen: answer from it with full confidence. */
+    'choice.clause'(turn, u) {
+      turn.intent = 'policy.ask';
+      answer(turn, [{ clauseId: u.target ?? '' }], 1);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Locale } from '../domain';
+import type { DomainEvent } from '../events';
+import type { Translate, Translator } from '../i18n';
+import type { InboundMessage, OutboundMessage } from '../message';
+import type { PersonRecord } from '../ports';
+import type { ChoiceOption, DialogSession, FlowState } from './session';
+
+/** Everything one handler needs for one turn; handlers add replies and events, and may change the session. */
+export class Turn {
+  readonly replies: OutboundMessage[] = [];
+  readonly events: DomainEvent[] = [];
+  intent = 'unknown';
+  t: Translate;
+
+  constructor(
+    readonly msg: InboundMessage,
+    readonly text: string,
+    public locale: Locale,
+    private readonly translator: Translator,
+    readonly session: DialogSession,
+    public person: PersonRecord,
+    readonly now: Date,
+  ) {
+    this.t = translator.forLocale(locale);
+    session.locale = locale;
+  }
+
+  /** Switches the language for the rest of this turn and the session. */
+  setLocale(locale: Locale): void {
+    this.locale = locale;
+    this.session.locale = locale;
+    this.t = this.translator.forLocale(locale);
+  }
+
+  /** Adds a reply; its choices (if any) become the ones a typed number refers to. */
+  say(text: string, choices: ChoiceOption[] = []): void {
+    this.replies.push(choices.length ? { text, choices: choices.map((c) => c.label) } : { text });
+    this.session.choices = choices;
+  }
+
+  emit(event: DomainEvent): void {
+    this.events.push(event);
+  }
+
+  get flow(): FlowState | undefined {
+    return this.session.flow;
+  }
+
+  startFlow(name: string, step: string, data: Record<string, unknown> = {}): void {
+    this.session.flow = { name, step, data };
+  }
+
+  endFlow(): void {
+    this.session.flow = undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/** Vocabulary of the programme shared by NLU, matching, enrolment and storage. */
+
+export const COUNTIES = [
+  'zhaoyang',
+  'ludian',
+  'qiaojia',
+  'yanjin',
+  'daguan',
+  'yongshan',
+  'suijiang',
+  'zhenxiong',
+  'yiliang',
+  'weixin',
+  'shuifu',
+] as const;
+export type County = (typeof COUNTIES)[number];
+
+/** Groups a person can belong to; they drive eligibility and subsidies. */
+export const GROUPS = [
+  'poverty_registered', // 建档立卡
+  'two_after', // 两后生
+  'graduate', // 大中专毕业生
+  'veteran', // 退役军人
+  'disabled', // 残疾人
+  'unemployed', // 登记失业
+  'laid_off', // 转岗/下岗职工
+  'returnee', // 返乡创业
+  'rural_worker', // 农村劳动力
+  'employee', // 在职职工
+  'relocated', // 易地扶贫搬迁
+] as const;
+export type Group = (typeof GROUPS)[number];
+
+export const TRADES = [
+  'ecommerce',
+  'housekeeping',
+  'elderly_care',
+  'maternal_infant_care',
+  'security',
+  'electrician',
+  'welder',
+  'chef',
+  'tianma',
+  'apple',
+  'potato',
+  'sichuan_pepper',
+  'livestock',
+  'handicraft',
+  'entrepreneurship',
+  'apprenticeship',
+  'advanced_skill',
+  'construction',
+  'auto_repair',
+  'beauty',
+  'tourism',
+] as const;
+export type Trade = (typeof TRADES)[number];
+
+/** 就业技能 / 岗位技能提升 / 创业 */
+export const TRAINING_TYPES = ['employment', 'upskilling', 'entrepreneurship'] as const;
+export type TrainingType = (typeof TRAINING_TYPES)[number];
+
+export const COURSE_STATUSES = ['draft', 'open', 'closed', 'cancelled'] as const;
+export type CourseStatus = (typeof COURSE_STATUSES)[number];
+
+export const ENROLMENT_STATUSES = ['confirmed', 'waitlisted', 'cancelled', 'attended'] as const;
+export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];

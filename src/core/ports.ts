@@ -1,0 +1,113 @@
+import type { CourseForMatching } from './courses/course.types';
+import type { County, Group, Locale, Trade } from './domain';
+import type { ChannelName } from './message';
+
+/** Interfaces the dialog engine and services talk to; main.ts wires them to Redis/Prisma implementations. */
+
+export interface PersonRecord {
+  id: string;
+  locale: Locale;
+  realName?: string;
+  phone?: string;
+  county?: County;
+  birthYear?: number;
+  groups: Group[];
+  interests: Trade[];
+  hasIdNumber: boolean;
+  maskedIdNumber?: string;
+  consentIdAt?: Date;
+  deleted: boolean;
+  isNew: boolean;
+}
+
+export interface IdentityRef {
+  channel: ChannelName;
+  externalId: string;
+  chatId: string;
+  displayName?: string;
+}
+
+export interface ProfilePatch {
+  /** null forgets the value (the person asked to change their details). */
+  county?: County | null;
+  birthYear?: number | null;
+  groups?: Group[];
+  interests?: Trade[];
+  realName?: string;
+  phone?: string;
+  locale?: Locale;
+}
+
+export interface PeopleRepository {
+  /** Finds the person behind a channel identity, creating both on first contact. */
+  resolve(identity: IdentityRef, locale: Locale): Promise<PersonRecord>;
+  updateProfile(personId: string, patch: ProfilePatch): Promise<PersonRecord>;
+  /** Stores the ID number encrypted with its keyed hash and the consent time; returns false if another person holds it. */
+  setIdNumber(personId: string, idNumber: string, consentAt: Date): Promise<'ok' | 'taken'>;
+  /** PIPL deletion: wipes personal fields, keeps an anonymous row for attendance counts. */
+  deleteData(personId: string): Promise<void>;
+}
+
+/** Dialog state kept between turns (Redis with a TTL in production). */
+export interface SessionStore<S> {
+  load(key: string): Promise<S | undefined>;
+  save(key: string, session: S): Promise<void>;
+  /** Runs fn while holding a per-key lock so two messages from one person are handled one after the other. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** A course as the dialog shows it: matching fields plus what a sign-up needs. */
+export interface CourseView extends CourseForMatching {
+  realNameRequired: boolean;
+  subsidyText: LocalizedText;
+  description: LocalizedText;
+  nextSession?: SessionView;
+}
+
+export interface LocalizedText {
+  'zh-CN': string;
+  en: string;
+}
+
+export interface SessionView {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  venue: LocalizedText;
+}
+
+export interface CourseCatalog {
+  /** Open courses whose first session has not passed, for the matcher. */
+  listOpen(now: Date): Promise<CourseForMatching[]>;
+  findByCode(code: string, now: Date): Promise<CourseView | undefined>;
+}
+
+export type EnrolOutcome =
+  | { status: 'confirmed'; course: string }
+  | { status: 'waitlisted'; course: string; position: number }
+  | { status: 'already'; course: string; current: 'confirmed' | 'waitlisted'; position?: number }
+  | { status: 'closed'; course: string }
+  | { status: 'not_found'; course: string };
+
+export interface Promotion {
+  personId: string;
+  course: string;
+}
+
+export type CancelOutcome =
+  | { status: 'cancelled'; course: string; promoted?: Promotion }
+  | { status: 'not_enrolled'; course: string };
+
+export interface EnrolmentView {
+  course: CourseView;
+  status: 'confirmed' | 'waitlisted' | 'attended';
+  position?: number;
+}
+
+export interface EnrolmentRepository {
+  /** Takes a seat or a waitlist place; never more confirmed than capacity, never twice per person. */
+  enrol(personId: string, courseCode: string, source?: 'self' | 'coordinator'): Promise<EnrolOutcome>;
+  /** Frees the seat and promotes the first waitlisted person, in one transaction. */
+  cancel(personId: string, courseCode: string): Promise<CancelOutcome>;
+  listActive(personId: string, now: Date): Promise<EnrolmentView[]>;
+}
