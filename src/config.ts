@@ -49,6 +49,8 @@ export const configSchema = z.object({
   ADMIN_IDENTITIES: csv.default([]),
   HANDOFF_PHONE: z.string().default('12333'),
   START_TERMINAL_CHAT: bool.default(true),
+  /** auto: load the sample Zhaotong courses into an empty embedded database; always/never as said. */
+  SEED_SAMPLE_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
 });
 
 export type Config = z.infer<typeof configSchema>;

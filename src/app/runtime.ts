@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { createDialogEngine, type DialogEngine } from '../core/dialog/engine';
@@ -8,6 +9,7 @@ import { createPrisma, type Db } from '../db/prisma-client';
 import { createCourseCatalog } from '../db/repositories/courses.repository';
 import { createEnrolmentRepository } from '../db/repositories/enrolment.repository';
 import { createPeopleRepository } from '../db/repositories/people.repository';
+import { SAMPLE_COURSES_FILE, seedDatabase } from '../db/seed';
 import { createTranslator } from '../i18n/i18n';
 import { checkRedis, createRedis } from '../jobs/redis-connection';
 import type { Logger } from '../logger';
@@ -44,6 +46,19 @@ export async function openDatabase(
   return { url: embedded.url, embedded };
 }
 
+async function seedSampleDataIfWanted(config: Config, db: Db, embedded: boolean, logger: Logger) {
+  const wanted =
+    config.SEED_SAMPLE_DATA === 'always' ||
+    (config.SEED_SAMPLE_DATA === 'auto' && embedded && (await db.course.count()) === 0);
+  if (!wanted) return;
+  const result = await seedDatabase(db, {
+    now: new Date(),
+    sampleJson: readFileSync(SAMPLE_COURSES_FILE, 'utf8'),
+    timezone: config.TIMEZONE,
+  });
+  logger.info({ courses: result.courses }, 'loaded the sample Zhaotong courses');
+}
+
 /** The composition root: config → database → Redis → i18n → knowledge → services → dialog engine. */
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const redis = createRedis(config.REDIS_URL);
@@ -59,6 +74,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     if (database.embedded) closers.unshift(() => database.embedded!.stop());
     const db = createPrisma(database.url);
     closers.push(() => db.$disconnect());
+    await seedSampleDataIfWanted(config, db, Boolean(database.embedded), logger);
 
     const translator = createTranslator();
     const knowledge = loadKnowledge();
