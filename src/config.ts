@@ -21,6 +21,11 @@ const minutesList = z
   .regex(/^\d+(,\d+)*$/, 'a comma-separated list of minutes, e.g. 1440,120')
   .transform((v) => v.split(',').map(Number));
 
+/** An optional value where an empty string (as in .env.example) means "not set". */
+function optional<T extends z.ZodType<string>>(schema: T) {
+  return schema.optional().or(z.literal('').transform(() => undefined));
+}
+
 export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Empty: run the embedded PostgreSQL (PGlite) under DATA_DIR. */
@@ -48,9 +53,91 @@ export const configSchema = z.object({
   /** Channel identities (channel:externalId) that are admins from config, e.g. terminal:local. */
   ADMIN_IDENTITIES: csv.default([]),
   HANDOFF_PHONE: z.string().default('12333'),
+  /** Outbound queues: sends in flight at once per channel worker (each channel's rate limit still applies). */
+  OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Attempts for a message whose send failed with a network error, with exponential backoff. */
+  OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** First backoff delay (ms); it doubles with each attempt. */
+  OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+  /** Telegram: proactive messages per second over all chats (Telegram allows about 30). */
+  TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(25),
+  /** Telegram: messages per second to one chat (Telegram allows about 1). */
+  TELEGRAM_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  /** Channels without a setting of their own send at most this many per second (or their declared rate if lower). */
+  OUTBOUND_DEFAULT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
+  /** How often the sweep rebuilds missing reminder jobs and re-queues lost deliveries from the database. */
+  REMINDER_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Reminders are queued for class sessions up to this many days ahead; the sweep adds later ones in time. */
+  REMINDER_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  /** Local hours (TIMEZONE) when no reminder is sent, "22-7"; a reminder due then goes out at 21:00 before. Empty: none. */
+  REMINDER_QUIET_HOURS: z
+    .string()
+    .regex(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'two hours "start-end", e.g. 22-7, or empty')
+    .default('22-7'),
+  /** Port of the HTTP server `npm start` opens: web chat, console, /healthz, /readyz, /metrics, Telegram webhook. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Signs the web chat and console cookies; empty: a development secret kept in DATA_DIR/web-secret.json. */
+  WEB_SESSION_SECRET: optional(
+    z.string().min(32, 'at least 32 characters, e.g. from `openssl rand -hex 32`'),
+  ),
+  /** Behind a reverse proxy: take the client address from its X-Forwarded-For (rate limits, logs). */
+  TRUST_PROXY: bool.default(false),
+  /** A web chat session (and its cookie) lasts this many days after the last visit. */
+  WEB_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+  /** Proactive messages for a web chat that was not open are kept this many days for the next visit. */
+  WEB_INBOX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Web chat messages one session may send per minute. */
+  WEB_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Requests one client address may make per minute to the web chat API and the console. */
+  WEB_IP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** A console sign-in lasts this many hours. */
+  CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Bearer token GET /metrics requires; empty leaves it open (keep it on an internal network then). */
+  METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
+  /** From @BotFather; empty: no Telegram channel. */
+  TELEGRAM_BOT_TOKEN: optional(
+    z.string().regex(/^\d+:[\w-]{20,}$/, 'a bot token from @BotFather, like 123456789:AAF…'),
+  ),
+  /** Bot API server: Telegram's, a self-hosted telegram-bot-api, or an emulator in tests. */
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  /** Set in production: Telegram posts updates here instead of the bot long-polling. */
+  TELEGRAM_WEBHOOK_URL: optional(z.url({ protocol: /^https$/ })),
+  /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token with every webhook request; required with the URL. */
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16-256 characters of A-Z, a-z, 0-9, _ and -'),
+  ),
   START_TERMINAL_CHAT: bool.default(true),
+  /** On SIGTERM: how long running jobs and turns may take to finish before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** auto: load the sample Zhaotong courses into an empty embedded database; always/never as said. */
   SEED_SAMPLE_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** WeChat: the Wechaty puppet module to load (e.g. wechaty-puppet-wechat4u); empty leaves WeChat off. */
+  WECHATY_PUPPET: z
+    .string()
+    .regex(
+      /^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/,
+      'a Wechaty puppet package name, e.g. wechaty-puppet-wechat4u',
+    )
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Token for wechaty-puppet-service (WeCom, padlocal, xp… served remotely). */
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+  /** personal: a personal WeChat account; wecom: WeCom through a puppet service; official: an Official Account. */
+  WECHAT_ACCOUNT_KIND: z.enum(['personal', 'wecom', 'official']).default('personal'),
+  /** Friend requests whose greeting contains one of these words are accepted (comma-separated). */
+  WECHAT_FRIEND_KEYWORD: csv.default(['培训']),
+  /** Slowest pace of the account's outgoing messages: at least this many ms apart, plus random jitter. */
+  WECHAT_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  WECHAT_JITTER_MS: z.coerce.number().int().min(0).default(2000),
+  /** Proactive messages (reminders, broadcasts) per day from a personal or WeCom account. */
+  WECHAT_DAILY_CAP: z.coerce.number().int().min(1).default(200),
+  /** Longest text in one WeChat message; longer replies are split on sentence boundaries. */
+  WECHAT_MAX_TEXT: z.coerce.number().int().min(200).max(20_000).default(2000),
+  /** Messages sent more than this many minutes before the bot logged in are not answered. */
+  WECHAT_BACKLOG_MINUTES: z.coerce.number().int().min(0).default(30),
+  /** The same text from the same person within this many ms is answered once. */
+  WECHAT_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -62,10 +149,22 @@ export class ConfigError extends Error {
 /** Parses an environment (process.env by default) into a Config or throws naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join('.');
-    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
-  });
+  const lines = result.success
+    ? crossChecks(result.data)
+    : result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      });
+  if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
+}
+
+/** Rules that involve more than one variable (kept out of the schema so it stays a plain, extendable object). */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET)
+    problems.push('  TELEGRAM_WEBHOOK_SECRET="": required when TELEGRAM_WEBHOOK_URL is set');
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN)
+    problems.push('  TELEGRAM_BOT_TOKEN="": required when TELEGRAM_WEBHOOK_URL is set');
+  return problems;
 }

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { redactIdNumbers } from './core/people/mask';
 
 export type { Logger };
@@ -7,7 +7,21 @@ export type { Logger };
  * JSON logs on stderr (stdout belongs to `converse`/`ask` output). ID numbers are masked in every
  * message string, and fields that may hold personal data or secrets are redacted by path.
  */
-export function createLogger(level: string): Logger {
+/** Settings that must never reach a log, whether the config is logged whole or as a field of something. */
+const SECRET_SETTINGS = [
+  'PII_ENCRYPTION_KEY',
+  'PII_HASH_KEY',
+  'WEB_SESSION_SECRET',
+  'METRICS_TOKEN',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'WECHATY_PUPPET_SERVICE_TOKEN',
+  'DATABASE_URL',
+  'REDIS_URL',
+];
+
+/** `destination`: where the JSON lines go (stderr unless given; tests pass a stream they read back). */
+export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
   return pino(
     {
       level,
@@ -20,10 +34,7 @@ export function createLogger(level: string): Logger {
           '*.phone',
           'realName',
           '*.realName',
-          'config.PII_ENCRYPTION_KEY',
-          'config.PII_HASH_KEY',
-          'PII_ENCRYPTION_KEY',
-          'PII_HASH_KEY',
+          ...SECRET_SETTINGS.flatMap((name) => [name, `*.${name}`]),
           'token',
           '*.token',
         ],
@@ -43,6 +54,7 @@ export function createLogger(level: string): Logger {
         }),
       },
     },
-    pino.destination(2),
+    // Last line of defence: whatever field, error or message carried it, no ID-looking run leaves unmasked.
+    { write: (line: string) => destination.write(redactIdNumbers(line)) },
   );
 }

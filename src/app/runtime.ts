@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
+import type { Channel } from '../core/channel';
 import { createDialogEngine, type DialogEngine } from '../core/dialog/engine';
+import { withCommandRoutes } from '../core/dialog/intents/command-routes';
 import type { DialogSession } from '../core/dialog/session';
+import type { ChannelName } from '../core/message';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrate } from '../db/migrate';
 import { createPrisma, type Db } from '../db/prisma-client';
@@ -14,8 +17,11 @@ import { createTranslator } from '../i18n/i18n';
 import { checkRedis, createRedis } from '../jobs/redis-connection';
 import type { Logger } from '../logger';
 import { createRedisSessionStore } from '../session/redis-session-store';
+import { channelFactories } from './channels';
 import { buildDialog } from './dialog-wiring';
 import { loadKnowledge } from './knowledge';
+import { createMetrics, type Metrics, observeEngine } from './metrics';
+import { createOutreach, type Outreach, type OutreachOptions } from './outreach';
 import { loadPiiCipher } from './pii-keys';
 
 export interface Runtime {
@@ -25,7 +31,23 @@ export interface Runtime {
   db: Db;
   redis: Redis;
   engine: DialogEngine;
+  /** Configured platform channels (Telegram, WeChat, web…), by name; the outbound worker sends through them. */
+  channels: Map<ChannelName, Channel>;
+  /** Starts every configured channel, each passing its messages to the dialog engine. */
+  startChannels(): Promise<void>;
+  /** Reminders, broadcasts, coordinators and the outbound queues. */
+  outreach: Outreach;
+  /** Starts the outbound workers (one per channel, plus `extra` ones such as the terminal), reminders and the sweep. */
+  startWorkers(extra?: Channel[]): Promise<void>;
+  /** Prometheus metrics of this process (turns per channel, latency); served at GET /metrics. */
+  metrics: Metrics;
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Channels besides the configured platforms (tests and benchmarks pass a recording channel). */
+  channels?: Channel[];
+  outreach?: Pick<OutreachOptions, 'workerOptions' | 'leaseMs'>;
 }
 
 /** Opens the database (embedded when DATABASE_URL is empty) and applies pending migrations. */
@@ -60,8 +82,14 @@ async function seedSampleDataIfWanted(config: Config, db: Db, embedded: boolean,
 }
 
 /** The composition root: config → database → Redis → i18n → knowledge → services → dialog engine. */
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const redis = createRedis(config.REDIS_URL);
+  // While Redis is away ioredis reconnects by itself; each failed attempt is logged, never thrown.
+  redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; reconnecting'));
   const closers: Array<() => Promise<unknown>> = [() => redis.quit().catch(() => redis.disconnect())];
   const close = async () => {
     for (const fn of closers.reverse())
@@ -78,29 +106,78 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
 
     const translator = createTranslator();
     const knowledge = loadKnowledge();
+    const sessions = createRedisSessionStore<DialogSession>(redis, {
+      prefix: config.QUEUE_PREFIX,
+      ttlSeconds: config.SESSION_TTL_SECONDS,
+    });
+    const channels = new Map<ChannelName, Channel>();
+    const outreach = createOutreach({
+      config,
+      logger,
+      db,
+      databaseUrl: database.url,
+      translator,
+      sessions,
+      channels,
+      ...options.outreach,
+    });
+    closers.push(() => outreach.close());
     const services = {
       people: createPeopleRepository(db, loadPiiCipher(config, logger)),
       catalog: createCourseCatalog(db),
-      enrolments: createEnrolmentRepository(db),
+      enrolments: outreach.wrapEnrolments(createEnrolmentRepository(db)),
       handoffPhone: config.HANDOFF_PHONE,
       timezone: config.TIMEZONE,
     };
-    const dialog = buildDialog(knowledge, services);
-    const engine = createDialogEngine({
-      nlu: knowledge.nlu,
-      translator,
-      sessions: createRedisSessionStore<DialogSession>(redis, {
-        prefix: config.QUEUE_PREFIX,
-        ttlSeconds: config.SESSION_TTL_SECONDS,
+    const dialog = buildDialog(knowledge, services, outreach.dialogServices(knowledge.nlu));
+    const metrics = createMetrics();
+    const engine = observeEngine(
+      createDialogEngine({
+        nlu: withCommandRoutes(knowledge.nlu),
+        translator,
+        sessions,
+        people: services.people,
+        intents: dialog.intents,
+        flows: dialog.flows,
+        defaultLocale: config.DEFAULT_LOCALE,
+        onError: (error, message) =>
+          logger.error(
+            { err: error, channel: message.address.channel, messageId: message.id },
+            'turn failed',
+          ),
       }),
-      people: services.people,
-      intents: dialog.intents,
-      flows: dialog.flows,
-      defaultLocale: config.DEFAULT_LOCALE,
-      onError: (error, message) =>
-        logger.error({ err: error, channel: message.address.channel, messageId: message.id }, 'turn failed'),
-    });
-    return { config, logger, databaseUrl: database.url, db, redis, engine, close };
+      metrics,
+    );
+    for (const channel of options.channels ?? []) channels.set(channel.name, channel);
+    for (const factory of channelFactories) {
+      const channel = factory({ config, logger, db, redis });
+      if (channel) channels.set(channel.name, channel);
+    }
+    const startChannels = async () => {
+      for (const channel of channels.values()) {
+        await channel.start(async (message) => (await engine.handle(message)).replies);
+        closers.push(() => channel.stop());
+        logger.info({ channel: channel.name }, 'channel started');
+      }
+    };
+    const startWorkers = async (extra: Channel[] = []) => {
+      await outreach.startWorkers(extra);
+      closers.push(() => outreach.stopWorkers());
+    };
+    return {
+      config,
+      logger,
+      databaseUrl: database.url,
+      db,
+      redis,
+      engine,
+      channels,
+      startChannels,
+      outreach,
+      startWorkers,
+      metrics,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -30,7 +30,7 @@ export async function benchTurn(engine: DialogEngine, messages = 1000, users = 5
       id: `${run}:${i}`,
       address: { channel: 'test', chatId: user },
       senderId: user,
-      text: questions[i % questions.length]!,
+      text: questions[Math.abs(i) % questions.length]!,
       receivedAt: new Date(),
     };
   };

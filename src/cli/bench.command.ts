@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { createRuntime } from '../app/runtime';
+import { benchBroadcast } from '../bench/broadcast.bench';
 import { benchEnrol } from '../bench/enrol.bench';
+import { benchReminders } from '../bench/reminders.bench';
+import { benchTelegram } from '../bench/telegram.bench';
 import { benchTurn } from '../bench/turn.bench';
 import { boot } from './run-cli';
 
-const SUITES = ['turn', 'enrol', 'all'] as const;
+const SUITES = ['turn', 'enrol', 'telegram', 'broadcast', 'reminders', 'all'] as const;
 
 /** `bench <suite> [--json]`: prints figures; never pass/fail (targets live in BENCHMARKS.md). */
 export function registerBenchCommand(program: Command): void {
@@ -37,6 +40,15 @@ export function registerBenchCommand(program: Command): void {
               Number(options.capacity),
             ),
           );
+        }
+        if (suite === 'telegram' || suite === 'all') {
+          print(await benchTelegram(runtime, options.count ? Number(options.count) : 200));
+        }
+        if (suite === 'broadcast' || suite === 'all') {
+          print(await benchBroadcast(runtime, options.count ? Number(options.count) : 10_000, 1_000));
+        }
+        if (suite === 'reminders' || suite === 'all') {
+          print(await benchReminders(runtime, options.count ? Number(options.count) : 1_000));
         }
       } finally {
         await runtime.close();

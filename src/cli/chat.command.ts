@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { exitGracefullyOnSignals, PROCESS_ROLES, parseRole, startRole } from '../app/process-role';
 import { createRuntime } from '../app/runtime';
 import { TerminalChannel } from '../channels/terminal/terminal.channel';
 import type { InboundMessage } from '../core/message';
+import { startHttp } from '../http/start-http';
 import { boot } from './run-cli';
 
 const converseLine = z.object({ user: z.string().min(1).max(200), text: z.string() });
@@ -13,18 +15,22 @@ export function registerChatCommands(program: Command): void {
   program
     .command('start')
     .description('start the bot (with a terminal chat when run in a terminal)')
-    .action(async () => {
+    .option('--role <role>', `what this process runs: ${PROCESS_ROLES.join(' | ')}`, 'all')
+    .action(async (options: { role: string }) => {
+      const role = parseRole(options.role);
       const { config, logger } = boot();
       const runtime = await createRuntime(config, logger);
-      logger.info('Jineng is running');
-      const stop = async () => {
-        await runtime.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      if (config.START_TERMINAL_CHAT && process.stdin.isTTY) {
-        const terminal = new TerminalChannel({ input: process.stdin, output: process.stdout });
+      const terminal =
+        role === 'all' && config.START_TERMINAL_CHAT && process.stdin.isTTY
+          ? new TerminalChannel({ input: process.stdin, output: process.stdout })
+          : undefined;
+      // The terminal chat also gets its reminders and notices from the workers.
+      const stop = await startRole(runtime, role, {
+        http: startHttp,
+        extraChannels: terminal ? [terminal] : [],
+      });
+      exitGracefullyOnSignals(stop, { logger, graceMs: config.SHUTDOWN_GRACE_MS });
+      if (terminal) {
         await terminal.start((message) => runtime.engine.handle(message).then((r) => r.replies));
       }
     });

@@ -1,12 +1,16 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
-import { parseDatabaseUrl } from './database-url';
+import { parseDatabaseUrl, quoteIdent } from './database-url';
 
 export type Db = PrismaClient;
 
 /** Prisma on the `pg` driver adapter: no native engine, works with any PostgreSQL including PGlite. */
 export function createPrisma(databaseUrl: string, poolSize = 10): Db {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
-  const adapter = new PrismaPg({ connectionString, max: poolSize }, { schema });
+  // search_path too, so raw SQL (the seat lock) finds the same tables Prisma's own queries do.
+  const adapter = new PrismaPg(
+    { connectionString, max: poolSize, options: `-c search_path=${quoteIdent(schema)}` },
+    { schema },
+  );
   return new PrismaClient({ adapter });
 }

@@ -21,7 +21,7 @@ afterAll(async () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('embedded PostgreSQL', () => {
+describe('embedded PostgreSQL', { timeout: 600_000 }, () => {
   it('serves a migrated database to a Prisma pool and keeps the data across restarts', async () => {
     running = await startEmbeddedPostgres(dataDir, 0);
     const port = Number(new URL(running.url).port);

@@ -9,6 +9,7 @@ import { uniquePrefix } from './test-env';
 export async function testRuntime(extra: Record<string, string> = {}): Promise<Runtime> {
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
+    SEED_SAMPLE_DATA: 'never',
     REDIS_URL: inject('redisUrl'),
     QUEUE_PREFIX: uniquePrefix('rt'),
     PII_ENCRYPTION_KEY: 'a'.repeat(64),

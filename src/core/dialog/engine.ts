@@ -68,7 +68,9 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
       {
         channel: message.address.channel,
         externalId: message.senderId,
-        chatId: message.address.chatId,
+        // A group message must not replace where the person's private messages go: on every platform we
+        // support, a user's private chat is addressed by their user id.
+        chatId: message.isGroup ? message.senderId : message.address.chatId,
         displayName: message.senderName,
       },
       hinted ?? deps.defaultLocale,
@@ -203,5 +205,8 @@ function localeFromHint(hint?: string): Locale | undefined {
 /** Infrastructure outages (database, Redis) get "busy, try later" rather than "something went wrong". */
 function isBusy(error: unknown): boolean {
   const text = String((error as { code?: string; message?: string })?.code ?? '') + String(error);
-  return /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Connection is closed|connect|P1001|P2024|timeout/i.test(text);
+  // ioredis gives up on a command with "Reached the max retries per request limit" while Redis is away.
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|Connection is closed|connect|P1001|P2024|timeout|max retries per request|Stream isn't writeable/i.test(
+    text,
+  );
 }

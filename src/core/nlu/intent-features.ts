@@ -1,3 +1,4 @@
+import { stemEnglish } from './english-stem';
 import { cueFeatures } from './intent-cues';
 import type { Lexicon } from './lexicon';
 import { normalizeForMatch } from './lexicon';
@@ -15,16 +16,6 @@ const STOP = new Set(
 );
 /** Concept cues and rule cues generalise beyond the examples' wording, so they count more. */
 const CUE_WEIGHT = 2;
-
-/** Crude English stemming: enough to make "courses/course", "enrolled/enrol", "signing/sign" meet. */
-export function stem(word: string): string {
-  const w = word.replace(/'s$/, '').replace(/'/g, '');
-  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
-  if (w.length > 4 && w.endsWith('es')) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
-  return w.replace(/ll$/, 'l');
-}
 
 /**
  * A coordinator notice starts with the act of notifying and names its audience; a worker's question
@@ -48,7 +39,7 @@ export function createFeatureExtractor(tokenizer: Tokenizer, lexicon?: Lexicon):
         features.set(token, 1);
         continue;
       }
-      const word = STOP.has(token) ? token : stem(token);
+      const word = STOP.has(token) ? token : stemEnglish(token);
       if (!STOP.has(token)) features.set(word, 1);
       latin.push(word);
     }

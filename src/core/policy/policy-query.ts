@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stemEnglish } from '../nlu/english-stem';
 import { normalizeText } from '../nlu/normalize';
 import type { Tokenizer } from '../nlu/tokenizer';
 
@@ -38,22 +39,9 @@ export interface QueryAnalyzer {
   analyze(query: string): AnalyzedQuery;
 }
 
-const LATIN_WORD = /^[a-z]+$/;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 const HAS_LATIN = /[a-z]/;
 const INDEX_CHUNK = 400;
-
-/** Light English stemming, the same at index and query time ("subsidies" = "subsidy", "trained" = "train"). */
-export function stem(word: string): string {
-  if (!LATIN_WORD.test(word) || word.length <= 3) return word;
-  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
-  if (word.endsWith('sses')) return word.slice(0, -2);
-  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
-  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
-  if (/(sh|ch|x|z)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
-  return word;
-}
 
 function bigrams(word: string): string[] {
   const chars = Array.from(word);
@@ -125,7 +113,7 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
 
   /** Keeps terms that can carry meaning: no stop words, no lone Han characters or Latin letters. */
   const keep = (term: string): string | null => {
-    const t = stem(term);
+    const t = stemEnglish(term);
     if (stop.has(term) || stop.has(t)) return null;
     if (Array.from(t).length < 2) return null;
     return t;

@@ -30,7 +30,10 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
         include: { person: true },
       });
       if (found && !found.person.deletedAt) {
-        if (found.chatId !== identity.chatId || found.unreachableAt) {
+        // lastInboundAt opens reply windows (WeChat Official Accounts); a minute's precision is plenty and
+        // saves a write on most turns.
+        const stale = !found.lastInboundAt || Date.now() - found.lastInboundAt.getTime() > 60_000;
+        if (found.chatId !== identity.chatId || found.unreachableAt || stale) {
           await db.channelIdentity.update({
             where: { id: found.id },
             data: { chatId: identity.chatId, unreachableAt: null, lastInboundAt: new Date() },

@@ -62,6 +62,12 @@ export function enrolFlow(services: DialogServices): FlowHandler {
     const { t } = turn;
     switch (step) {
       case 'confirm':
+        // Names, phones and ID numbers are never collected in a group chat where everyone can read them.
+        if (turn.msg.isGroup) {
+          turn.endFlow();
+          turn.say(t('enrol:privateOnly'));
+          return false;
+        }
         if (
           input.value === 'yes' ||
           /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(input.text.trim())

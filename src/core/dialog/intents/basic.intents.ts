@@ -7,7 +7,17 @@ export function basicIntents(options: {
   updateLocale: (personId: string, locale: 'zh-CN' | 'en') => Promise<void>;
 }): Record<string, IntentHandler> {
   return {
-    greeting(turn) {
+    async greeting(turn) {
+      // A greeting in the other language is a clear wish to talk in it ("hello" after 你好).
+      const spoken = /\p{Script=Han}/u.test(turn.text)
+        ? 'zh-CN'
+        : /^[\s\p{Script=Latin}\p{P}]+$/u.test(turn.text)
+          ? 'en'
+          : undefined;
+      if (spoken && spoken !== turn.locale) {
+        turn.setLocale(spoken);
+        await options.updateLocale(turn.person.id, spoken);
+      }
       const { t } = turn;
       const welcome =
         turn.person.realName && !turn.person.isNew

@@ -7,6 +7,8 @@ import type { ChoiceOption } from '../session';
 import type { Turn } from '../turn';
 
 const FLOW = 'profile';
+const ANSWER_LIKE = new Set(['course.search', 'enrol.start', 'unknown', 'greeting']);
+const NONE = /^(没有|无|都不是|不是|没|none|no|nope)$/i;
 
 /** Saves what the message told us about the person (county, age, groups, interests). */
 export async function applyProfileSlots(
@@ -86,20 +88,14 @@ export function courseSearch(services: DialogServices): { intent: IntentHandler;
       async handle(turn, input) {
         const asked = Number(turn.flow?.data['asked'] ?? 0);
         const skipped = input.value === 'skip';
+        const { intent, confidence } = input.understanding;
+        // A clear question or request instead of an answer ("学徒制补贴多少钱?") leaves the flow and is
+        // answered as such; answers like "镇雄 电商" read as course searches or as nothing in particular.
+        if (!skipped && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
         const before = turn.events.length;
         await applyProfileSlots(turn, services, input.understanding);
-        const understood =
-          skipped ||
-          turn.events.length > before ||
-          /^(没有|无|都不是|不是|none|no)$/i.test(input.text.trim());
-        // A question instead of an answer ("培训要钱吗?") leaves the flow and is answered as such.
-        if (
-          !understood &&
-          input.understanding.confidence >= 0.6 &&
-          input.understanding.intent !== 'course.search'
-        ) {
-          return 'pass';
-        }
+        const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
+        if (!understood && confidence >= 0.6 && intent !== 'course.search') return 'pass';
         await proceed(turn, asked, skipped);
       },
     },

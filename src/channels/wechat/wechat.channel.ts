@@ -1,0 +1,242 @@
+import type { Writable } from 'node:stream';
+import type { Friendship, Message, OfficialPuppetNpmName, Wechaty } from 'wechaty';
+import type { PuppetInterface } from 'wechaty-puppet/impls';
+import { Friendship as FriendshipType } from 'wechaty-puppet/types';
+import type { Config } from '../../config';
+import {
+  type Channel,
+  type ChannelCapabilities,
+  ChannelSendError,
+  type InboundHandler,
+  type SendResult,
+} from '../../core/channel';
+import type { Translator } from '../../core/i18n';
+import type { ChatAddress, InboundMessage, OutboundMessage } from '../../core/message';
+import type { ChatLinkOutcome, ChatLinkRequest } from '../../db/repositories/chat-links.repository';
+import type { Logger } from '../../logger';
+import { classifySendError } from './wechat.errors';
+import { readFacts } from './wechat.facts';
+import { ProactiveGuard } from './wechat.guard';
+import { memoryLedger, type WechatLedger } from './wechat.ledger';
+import { type LoginState, watchLifecycle } from './wechat.lifecycle';
+import { outboundParts, replyLocale, toInbound, wantsFriendship } from './wechat.mapper';
+import { isRiskControlled, Pacer, wechatSendRate } from './wechat.pacing';
+import { linkReply, RepeatFilter } from './wechat.room';
+import { OA_WINDOW_HOURS, ReplyWindow } from './wechat.window';
+
+export type WechatSettings = Pick<
+  Config,
+  | 'WECHAT_ACCOUNT_KIND'
+  | 'WECHAT_FRIEND_KEYWORD'
+  | 'WECHAT_MIN_INTERVAL_MS'
+  | 'WECHAT_JITTER_MS'
+  | 'WECHAT_DAILY_CAP'
+  | 'WECHAT_MAX_TEXT'
+  | 'WECHAT_BACKLOG_MINUTES'
+  | 'WECHAT_REPEAT_WINDOW_MS'
+  | 'TIMEZONE'
+  | 'DEFAULT_LOCALE'
+>;
+
+export interface WechatChannelOptions {
+  /** A puppet package name (loaded by Wechaty) or a puppet instance (tests: wechaty-puppet-mock). */
+  puppet: string | PuppetInterface;
+  puppetToken?: string;
+  /** Where Wechaty keeps the login session between restarts (`<name>.memory-card.json`). */
+  sessionName?: string;
+  settings: WechatSettings;
+  translator: Translator;
+  logger: Logger;
+  ledger?: WechatLedger;
+  /** Persisted time of a chat's last inbound message (Official Account window after a restart). */
+  lastInboundAt?: (chatId: string) => Promise<Date | undefined>;
+  recordInbound?: (senderId: string, at: Date) => Promise<void>;
+  /** Links a room to a course when a coordinator says "@bot 绑定 <code>". */
+  linkRoom?: (request: ChatLinkRequest) => Promise<ChatLinkOutcome>;
+  /** Speech to text for voice notes; not implemented yet, so voice gets "please type". */
+  transcribe?: (message: Message) => Promise<string | undefined>;
+  qrOutput?: Writable;
+}
+
+/** WeChat through Wechaty: a personal account, WeCom through a puppet service, or an Official Account. */
+export class WechatChannel implements Channel {
+  readonly name = 'wechat' as const;
+  readonly capabilities: ChannelCapabilities;
+  private bot?: Wechaty;
+  private handler?: InboundHandler;
+  private readonly state: LoginState = { loggedIn: false };
+  private readonly pacer: Pacer;
+  private readonly ledger: WechatLedger;
+  private readonly window?: ReplyWindow;
+  private readonly guard: ProactiveGuard;
+  private readonly repeats: RepeatFilter;
+  private readonly chats = new Map<string, Promise<void>>();
+  private loginWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: WechatChannelOptions) {
+    const s = options.settings;
+    const official = s.WECHAT_ACCOUNT_KIND === 'official';
+    this.capabilities = {
+      buttons: false,
+      // Official Account texts are limited to 2048 bytes: about 680 Chinese characters in UTF-8.
+      maxTextLength: official ? Math.min(s.WECHAT_MAX_TEXT, 680) : s.WECHAT_MAX_TEXT,
+      sendRatePerSecond: official ? 10 : wechatSendRate(s),
+      replyWindowHours: official ? OA_WINDOW_HOURS : undefined,
+      groups: !official,
+    };
+    // The OA answers through the platform API within its own limits, and a slow pace would miss its 5 s
+    // reply window; accounts driven by a puppet get the slow, jittered pace.
+    this.pacer = new Pacer(
+      isRiskControlled(s.WECHAT_ACCOUNT_KIND)
+        ? { minIntervalMs: s.WECHAT_MIN_INTERVAL_MS, jitterMs: s.WECHAT_JITTER_MS }
+        : { minIntervalMs: 0, jitterMs: 0 },
+    );
+    this.ledger = options.ledger ?? memoryLedger();
+    this.window = official ? new ReplyWindow() : undefined;
+    this.guard = new ProactiveGuard({
+      settings: s,
+      ledger: this.ledger,
+      window: this.window,
+      lastInboundAt: options.lastInboundAt,
+    });
+    this.repeats = new RepeatFilter(s.WECHAT_REPEAT_WINDOW_MS);
+  }
+
+  async start(handler: InboundHandler): Promise<void> {
+    this.handler = handler;
+    const { puppet, puppetToken, sessionName } = this.options;
+    // Loaded on start only: Wechaty takes a second to import and most processes never start WeChat.
+    const { WechatyBuilder } = await import('wechaty');
+    const bot =
+      typeof puppet === 'string'
+        ? WechatyBuilder.build({
+            name: sessionName,
+            // Any puppet package works; Wechaty's type lists only the official ones.
+            puppet: puppet as OfficialPuppetNpmName,
+            puppetOptions: puppetToken ? { token: puppetToken } : {},
+          })
+        : WechatyBuilder.build({ name: sessionName, puppet });
+    this.bot = bot;
+    watchLifecycle(bot, this.state, this.options.logger, this.options.qrOutput ?? process.stderr, () => {
+      for (const resolve of this.loginWaiters.splice(0)) resolve();
+    });
+    bot.on('message', (message) => void this.onMessage(message));
+    bot.on('friendship', (friendship) => void this.onFriendship(friendship));
+    try {
+      await bot.start();
+    } catch (error) {
+      throw new Error(
+        `WeChat could not start puppet "${typeof puppet === 'string' ? puppet : puppet.name()}" ` +
+          `(is it installed? npm install ${typeof puppet === 'string' ? puppet : '<puppet>'}): ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Resolves once the account is logged in (after the QR code was scanned). */
+  whenLoggedIn(): Promise<void> {
+    if (this.state.loggedIn) return Promise.resolve();
+    return new Promise((resolve) => this.loginWaiters.push(resolve));
+  }
+
+  async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {
+    if (!this.bot || !this.state.loggedIn)
+      throw new ChannelSendError('WeChat is not logged in', 'network', 60_000);
+    if (!message.text.trim() && !message.choices?.length)
+      throw new ChannelSendError('empty message', 'invalid');
+    const release = await this.guard.admit(address.chatId, new Date());
+    try {
+      await this.deliver(address.chatId, message);
+      return { ok: true };
+    } catch (error) {
+      await release();
+      throw classifySendError(error);
+    }
+  }
+
+  /** Resolves when every message received so far has been answered (a clean stop; tests). */
+  async whenIdle(): Promise<void> {
+    while (this.chats.size) await Promise.allSettled([...this.chats.values()]);
+  }
+
+  async stop(): Promise<void> {
+    await this.whenIdle();
+    await this.bot?.stop();
+    this.state.loggedIn = false;
+  }
+
+  private async deliver(chatId: string, message: OutboundMessage): Promise<void> {
+    const bot = this.bot!;
+    for (const part of outboundParts(message, this.options.translator, this.capabilities.maxTextLength)) {
+      await this.pacer.run(() => bot.puppet.messageSendText(chatId, part));
+      this.window?.noteSent(chatId);
+    }
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    const { logger } = this.options;
+    try {
+      const facts = await readFacts(message, { user: this.bot?.currentUser, name: this.state.selfName });
+      const notBefore = this.state.loginAt
+        ? new Date(this.state.loginAt.getTime() - this.options.settings.WECHAT_BACKLOG_MINUTES * 60_000)
+        : undefined;
+      const mapped = toInbound(facts, { notBefore });
+      if (!mapped.ok) {
+        if (mapped.reason !== 'self' && mapped.reason !== 'room_not_mentioned')
+          logger.debug({ messageId: facts.id, reason: mapped.reason }, 'WeChat: message not answered');
+        return;
+      }
+      const inbound = mapped.message;
+      const first = await this.ledger.firstSight(inbound.id).catch(() => true);
+      if (!first || !this.repeats.fresh(inbound)) {
+        logger.debug({ messageId: inbound.id }, 'WeChat: repeated message answered once');
+        return;
+      }
+      this.window?.noteInbound(inbound.address.chatId, inbound.receivedAt);
+      await this.options.recordInbound?.(inbound.senderId, inbound.receivedAt).catch(() => undefined);
+      await this.inChatOrder(inbound.address.chatId, () => this.answer(inbound, message));
+    } catch (error) {
+      logger.error({ err: error, messageId: message.id }, 'WeChat: failed to answer a message');
+    }
+  }
+
+  private async answer(inbound: InboundMessage, raw: Message): Promise<void> {
+    let message = inbound;
+    if (message.kind === 'voice' && this.options.transcribe) {
+      const text = await this.options.transcribe(raw);
+      if (text) message = { ...message, kind: 'text', text };
+    }
+    const linked = message.isGroup ? await linkReply(message, this.options) : undefined;
+    const replies = linked ? [linked] : await this.handler!(message);
+    for (const reply of replies) await this.deliver(message.address.chatId, reply);
+  }
+
+  /** One chat's messages are answered one after the other, in the order they arrived. */
+  private inChatOrder(chatId: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.chats.get(chatId) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    this.chats.set(chatId, settled);
+    void settled.then(() => {
+      if (this.chats.get(chatId) === settled) this.chats.delete(chatId);
+    });
+    return next;
+  }
+
+  private async onFriendship(friendship: Friendship): Promise<void> {
+    const { logger, settings, translator } = this.options;
+    try {
+      if (friendship.type() !== FriendshipType.Receive) return;
+      const contact = friendship.contact();
+      const hello = friendship.hello();
+      if (!wantsFriendship(hello, settings.WECHAT_FRIEND_KEYWORD)) {
+        logger.info({ contact: contact.id }, 'WeChat: friend request without the keyword left for a person');
+        return;
+      }
+      await friendship.accept();
+      logger.info({ contact: contact.id }, 'WeChat: friend request accepted');
+      const locale = hello.trim() ? replyLocale({ text: hello }) : settings.DEFAULT_LOCALE;
+      await this.deliver(contact.id, { text: translator.forLocale(locale)('wechat:friend.greeting') });
+    } catch (error) {
+      logger.error({ err: error }, 'WeChat: failed to handle a friend request');
+    }
+  }
+}

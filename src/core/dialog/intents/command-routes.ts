@@ -1,0 +1,31 @@
+import type { Nlu } from '../handler';
+
+/** Typed commands and invite codes are recognised exactly, before the statistical classifier is asked. */
+const ROUTES: readonly (readonly [RegExp, string])[] = [
+  [/^\/start\s+[A-Za-z0-9]{4,16}$/, 'coordinator.redeem'],
+  [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*[A-Za-z0-9]{4,16}$/i, 'coordinator.redeem'],
+  [/^\/start$/, 'greeting'],
+  [/^\/broadcast(?:\s|$)/i, 'broadcast.send'],
+  [
+    /^(?:\/report\b|投递报告|发送报告|送达报告|通知报告|通知的?(?:发送|送达|投递)情况|(?:delivery|broadcast) report)/i,
+    'broadcast.report',
+  ],
+];
+
+/** The invite code in "/start ABC123" or "邀请码 ABC123", upper-cased. */
+export function inviteCodeIn(text: string): string | undefined {
+  const m = /([A-Za-z0-9]{4,16})\s*$/.exec(text.normalize('NFKC').trim());
+  return m ? m[1]!.toUpperCase() : undefined;
+}
+
+export function withCommandRoutes(nlu: Nlu): Nlu {
+  return {
+    detectLocale: (text) => nlu.detectLocale(text),
+    understand(text) {
+      const trimmed = text.normalize('NFKC').trim();
+      const route = ROUTES.find(([pattern]) => pattern.test(trimmed));
+      const understood = nlu.understand(text);
+      return route ? { ...understood, intent: route[1], confidence: 1 } : understood;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { BroadcastTarget } from './broadcast/broadcast-request';
+import type { ChannelName } from './message';
+import type { LocalizedText } from './ports';
+
+/** Interfaces the coordinator and reminder dialogs talk to; src/services implements them on Prisma + BullMQ. */
+
+export type CoordinatorRole = 'admin' | 'coordinator';
+
+export interface CoordinatorAccess {
+  role: CoordinatorRole;
+  /** Course codes managed (admins: every course). */
+  courseCodes: string[];
+  /** County ids managed: every course in them. */
+  counties: string[];
+}
+
+export interface IdentityKey {
+  channel: ChannelName;
+  externalId: string;
+}
+
+export type RedeemOutcome = { status: 'ok'; access: CoordinatorAccess } | { status: 'invalid' };
+
+export interface BroadcastPreview {
+  broadcastId: string;
+  course: BroadcastTarget;
+  text: string;
+  confirmed: number;
+  waitlisted: number;
+  /** Recipients (confirmed, plus waitlisted if included) with no channel the bot can reach. */
+  unreachable: number;
+}
+
+export type DraftOutcome =
+  | { status: 'ok'; preview: BroadcastPreview }
+  | { status: 'empty' }
+  | { status: 'too_long'; length: number; limit: number }
+  | { status: 'not_found' };
+
+export type ConfirmOutcome =
+  | { status: 'sending'; course: string; recipients: number; unreachable: number }
+  /** Already sent or discarded (a second "yes", or someone else's draft). */
+  | { status: 'gone' };
+
+export interface BroadcastReport {
+  broadcastId: string;
+  course: BroadcastTarget;
+  text: string;
+  status: string;
+  createdAt: Date;
+  recipients: number;
+  sent: number;
+  pending: number;
+  failed: { reason: string; count: number }[];
+}
+
+export interface CoordinationService {
+  /** The person's coordinator rights, from a redeemed invite or ADMIN_IDENTITIES; undefined for everyone else. */
+  access(personId: string, identity: IdentityKey): Promise<CoordinatorAccess | undefined>;
+  redeemInvite(personId: string, code: string, now: Date): Promise<RedeemOutcome>;
+  /** The classes the coordinator may send to (open or running courses within their scope). */
+  targets(access: CoordinatorAccess, now: Date): Promise<BroadcastTarget[]>;
+  /** Writes a draft and counts its recipients; nothing is sent. */
+  draft(
+    personId: string,
+    access: CoordinatorAccess,
+    courseCode: string,
+    text: string,
+    now: Date,
+  ): Promise<DraftOutcome>;
+  confirm(personId: string, broadcastId: string, includeWaitlisted: boolean): Promise<ConfirmOutcome>;
+  discard(personId: string, broadcastId: string): Promise<void>;
+  /** The coordinator's latest broadcast (to `courseCode` if given) with delivery counts. */
+  report(
+    personId: string,
+    access: CoordinatorAccess,
+    courseCode?: string,
+  ): Promise<BroadcastReport | undefined>;
+  audit(actorId: string, action: string, target?: string, detail?: Record<string, unknown>): Promise<void>;
+}
+
+export interface SessionRef {
+  enrolmentId: string;
+  sessionId: string;
+}
+
+export interface ReminderContext {
+  course: { code: string; title: LocalizedText };
+  startsAt: Date;
+  enrolmentStatus: string;
+}
+
+export type AbsenceOutcome =
+  | { status: 'notified'; coordinators: number; course: string }
+  | { status: 'not_found' };
+
+/** What a "can't come" answer to a reminder needs. */
+export interface AttendanceService {
+  /** The class a reminder was about, if the enrolment is this person's. */
+  describe(personId: string, ref: SessionRef): Promise<ReminderContext | undefined>;
+  /** "Just this class": tells the course's coordinators (through the outbound queue) and records it. */
+  reportAbsence(personId: string, ref: SessionRef): Promise<AbsenceOutcome>;
+}

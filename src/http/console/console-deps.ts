@@ -1,0 +1,61 @@
+import { loadPiiCipher } from '../../app/pii-keys';
+import type { Runtime } from '../../app/runtime';
+import type { Config } from '../../config';
+import type { Translator } from '../../core/i18n';
+import { createEnrolmentRepository } from '../../db/repositories/enrolment.repository';
+import { createPeopleRepository } from '../../db/repositories/people.repository';
+import { createTranslator } from '../../i18n/i18n';
+import { type AuditLogReader, createAuditLog } from '../../services/audit-log.service';
+import type { BroadcastService } from '../../services/broadcast.service';
+import { type BroadcastAdmin, createBroadcastAdmin } from '../../services/broadcast-admin.service';
+import { type ConsoleAccounts, createConsoleAccounts } from '../../services/console-accounts.service';
+import type { CoordinatorService } from '../../services/coordinator.service';
+import { type CourseAdmin, createCourseAdmin } from '../../services/course-admin.service';
+import { type CourseImport, createCourseImport } from '../../services/course-import/course-import.service';
+import { createOnBehalfEnrolment, type OnBehalfEnrolment } from '../../services/on-behalf-enrolment.service';
+import { createRoster, type Roster } from '../../services/roster.service';
+
+/** What the console's pages work with; built from the runtime so it shares its database, queues and rules. */
+export interface ConsoleDeps {
+  config: Config;
+  translator: Translator;
+  accounts: ConsoleAccounts;
+  coordinators: CoordinatorService;
+  courses: CourseAdmin;
+  importer: CourseImport;
+  roster: Roster;
+  onBehalf: OnBehalfEnrolment;
+  broadcasts: BroadcastService;
+  broadcastAdmin: BroadcastAdmin;
+  auditLog: AuditLogReader;
+}
+
+export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 'outreach'>): ConsoleDeps {
+  const { config, db, outreach } = runtime;
+  const coordinators = outreach.coordinators;
+  const cipher = loadPiiCipher(config, runtime.logger);
+  const courses = createCourseAdmin({
+    db,
+    coordinators,
+    sessionChanged: (id) => outreach.reminders.rescheduleSession(id),
+  });
+  return {
+    config,
+    translator: createTranslator(),
+    accounts: createConsoleAccounts(db, coordinators, config.CONSOLE_SESSION_HOURS),
+    coordinators,
+    courses,
+    importer: createCourseImport({ db, courses, coordinators, timezone: config.TIMEZONE }),
+    roster: createRoster(db, cipher, coordinators),
+    onBehalf: createOnBehalfEnrolment({
+      db,
+      cipher,
+      people: createPeopleRepository(db, cipher),
+      enrolments: outreach.wrapEnrolments(createEnrolmentRepository(db)),
+      coordinators,
+    }),
+    broadcasts: outreach.broadcasts,
+    broadcastAdmin: createBroadcastAdmin(db, coordinators),
+    auditLog: createAuditLog(db),
+  };
+}

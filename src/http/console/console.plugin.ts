@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { html } from '../html';
+import { addSecurityHeaders } from '../security-headers';
+import { auditRoutes } from './audit.routes';
+import { authRoutes } from './auth.routes';
+import { broadcastRoutes } from './broadcasts.routes';
+import type { ConsoleDeps } from './console-deps';
+import { pageContext, sendPage } from './console-page';
+import { consoleUserOf, isPageRequest } from './console-session';
+import { courseRoutes } from './courses.routes';
+import { enrolRoutes } from './enrol.routes';
+import { importRoutes } from './import.routes';
+import { rosterRoutes } from './roster.routes';
+import { sessionRoutes } from './sessions.routes';
+
+const CSS = readFileSync(new URL('./console.css', import.meta.url));
+const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The coordinator console under /console: server-rendered pages (every value escaped), server-side sessions,
+ * a CSRF token on every form, and nothing without a signed-in coordinator or admin. Scope limits what each
+ * coordinator sees; every action goes to the audit log (in the services it calls).
+ */
+export async function consolePlugin(
+  scope: FastifyInstance,
+  { deps, secret }: { deps: ConsoleDeps; secret: string },
+) {
+  addSecurityHeaders(scope);
+  await scope.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  await scope.register(fastifyCsrf, {
+    cookieKey: 'jineng_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/console' },
+    getUserInfo: (request) => request.consoleUser?.sessionId ?? 'anonymous',
+    getToken: (request) => {
+      const body = request.body as { _csrf?: unknown } | undefined;
+      const query = request.query as { _csrf?: unknown } | undefined;
+      const token = body?._csrf ?? query?._csrf ?? request.headers['x-csrf-token'];
+      return typeof token === 'string' ? token : undefined;
+    },
+    csrfOpts: { hmacKey: secret, userInfo: true },
+  });
+
+  scope.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC.has(path)) return;
+    const user = await consoleUserOf(request, deps.accounts);
+    if (!user) return refuse(request, reply, 401);
+    if (!user.access) return refuse(request, reply, 403);
+    request.consoleUser = { ...user, access: user.access };
+  });
+  scope.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'POST') scope.csrfProtection(request, reply, done);
+    else done();
+  });
+
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'console request failed');
+    const ctx = pageContext(request, reply, deps);
+    const key = error.code?.startsWith('FST_CSRF')
+      ? 'csrf'
+      : status === 413
+        ? 'tooLarge'
+        : status === 429
+          ? 'tooMany'
+          : status >= 500
+            ? 'server'
+            : 'badRequest';
+    return sendPage(
+      reply,
+      ctx,
+      ctx.t('console:error.title'),
+      html`<p class="error">${ctx.t(`console:error.${key}`)}</p><p><a href="/console/courses">${ctx.t('console:error.back')}</a></p>`,
+      { status },
+    );
+  });
+
+  scope.get('/console/assets/console.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS),
+  );
+  scope.get('/console', async (_request, reply) => reply.redirect('/console/courses'));
+  for (const routes of [
+    authRoutes,
+    courseRoutes,
+    sessionRoutes,
+    importRoutes,
+    rosterRoutes,
+    enrolRoutes,
+    broadcastRoutes,
+    auditRoutes,
+  ]) {
+    await scope.register(routes, { deps });
+  }
+
+  /** Pages send the browser to sign in; anything else gets a plain status. No role at all: 403. */
+  async function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403) {
+    if (status === 401 && isPageRequest(request)) return reply.redirect('/console/login', 302);
+    const ctx = pageContext(request, reply, deps);
+    return sendPage(
+      reply,
+      ctx,
+      ctx.t('console:error.title'),
+      html`<p class="error">${ctx.t(status === 401 ? 'console:error.signIn' : 'console:error.noRole')}</p><p><a href="/console/login">${ctx.t('console:login.title')}</a></p>`,
+      { status },
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { fieldErrors } from '../../services/course-input.schema';
+import { onBehalfSchema } from '../../services/on-behalf-enrolment.service';
+import { html } from '../html';
+import type { ConsoleDeps } from './console-deps';
+import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
+import { courseCodeOf, notFound } from './console-params';
+import { errorFor, type FormErrors, type FormValues, textField } from './course-form.view';
+
+/** The flat form, reshaped: consent fields go under `consent`, the checkbox becomes a boolean. */
+function fromForm(f: FormValues) {
+  return onBehalfSchema.safeParse({
+    realName: f['realName'],
+    phone: f['phone'],
+    idNumber: f['idNumber'],
+    consent: {
+      confirmed: f['consent'] === 'yes',
+      givenBy: f['givenBy'],
+      relation: f['relation'],
+      method: f['method'],
+    },
+  });
+}
+
+function radios(ctx: PageContext, values: FormValues, name: string, options: string[]) {
+  return options.map(
+    (o) =>
+      html`<label class="radio"><input type="radio" name="${name}" value="${o}"${values[name] === o ? html` checked` : ''}> ${ctx.t(`console:enrol.${name}.${o}`)}</label>`,
+  );
+}
+
+function enrolForm(
+  ctx: PageContext,
+  code: string,
+  realNameRequired: boolean,
+  values: FormValues,
+  errors: FormErrors,
+) {
+  const { t } = ctx;
+  return html`<p><a href="/console/courses/${code}">← ${code}</a></p>
+<p class="hint">${t('console:enrol.intro')}</p>
+<form method="post" action="/console/courses/${code}/enrol" class="form">${csrfField(ctx)}
+${errors.length ? html`<p class="error" role="alert">${t('console:form.fix')}</p>` : ''}
+${textField(ctx, values, errors, 'realName', { required: true, label: t('console:roster.column.name') })}
+${textField(ctx, values, errors, 'phone', { type: 'tel', required: true, label: t('console:roster.column.phone') })}
+${textField(ctx, values, errors, 'idNumber', { required: realNameRequired, label: t(realNameRequired ? 'console:enrol.idRequired' : 'console:enrol.idOptional') })}
+<fieldset><legend>${t('console:enrol.consentTitle')}</legend>
+<p>${t('console:enrol.givenByLabel')}</p>${radios(ctx, values, 'givenBy', ['self', 'family'])}
+<label>${t('console:enrol.relation')}<input name="relation" value="${values['relation'] ?? ''}"></label>
+<p>${t('console:enrol.methodLabel')}</p>${radios(ctx, values, 'method', ['in_person', 'phone', 'written'])}
+<label class="radio"><input type="checkbox" name="consent" value="yes"${values['consent'] === 'yes' ? html` checked` : ''}> ${t('console:enrol.consentText')}</label>
+${errorFor(ctx, errors, 'consent')}
+</fieldset>
+<button type="submit">${t('console:enrol.submit')}</button>
+</form>`;
+}
+
+/** A coordinator signs up a worker who asked them to, with the worker's (or family's) consent recorded. */
+export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
+  scope.get('/console/courses/:code/enrol', async (request, reply) => {
+    const course = await deps.courses.find(request.consoleUser!.access, courseCodeOf(request.params));
+    if (!course) throw notFound();
+    const ctx = pageContext(request, reply, deps);
+    return sendPage(
+      reply,
+      ctx,
+      `${ctx.t('console:enrol.title')} · ${course.code}`,
+      enrolForm(ctx, course.code, course.realNameRequired, { givenBy: 'self', method: 'in_person' }, []),
+    );
+  });
+
+  scope.post('/console/courses/:code/enrol', async (request, reply) => {
+    const user = request.consoleUser!;
+    const course = await deps.courses.find(user.access, courseCodeOf(request.params));
+    if (!course) throw notFound();
+    const ctx = pageContext(request, reply, deps);
+    const values = Object.fromEntries(
+      Object.entries((request.body ?? {}) as Record<string, unknown>).filter(
+        ([, v]) => typeof v === 'string',
+      ),
+    ) as FormValues;
+    const title = `${ctx.t('console:enrol.title')} · ${course.code}`;
+    const again = (errors: FormErrors) =>
+      sendPage(reply, ctx, title, enrolForm(ctx, course.code, course.realNameRequired, values, errors), {
+        status: 400,
+      });
+    const parsed = fromForm(values);
+    if (!parsed.success) {
+      return again(
+        fieldErrors(parsed.error).map((e) =>
+          e.field === 'consent' ? { field: 'consent', key: 'consent' } : e,
+        ),
+      );
+    }
+    const result = await deps.onBehalf.enrol(
+      user.access,
+      user.personId,
+      course.code,
+      parsed.data,
+      ctx.locale,
+    );
+    if (result.status === 'not_found') throw notFound();
+    if (result.status === 'invalid')
+      return again([{ field: result.field, key: result.field === 'phone' ? 'phone' : 'id_number' }]);
+    if (result.status === 'id_required') return again([{ field: 'idNumber', key: 'required' }]);
+    if (result.status === 'id_taken') return again([{ field: 'idNumber', key: 'id_taken' }]);
+    const outcome = result.outcome;
+    const message = ctx.t(`console:enrol.outcome.${outcome.status}`, {
+      code: course.code,
+      position: 'position' in outcome ? outcome.position : '',
+    });
+    return sendPage(
+      reply,
+      ctx,
+      title,
+      html`<p class="notice" role="status">${message}</p><p><a class="button" href="/console/courses/${course.code}/roster">${ctx.t('console:roster.title')}</a> <a class="button" href="/console/courses/${course.code}/enrol">${ctx.t('console:enrol.another')}</a></p>`,
+    );
+  });
+}

@@ -1,0 +1,26 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** Adds routes to the server; each feature that serves HTTP provides one (see http-routes.ts). */
+export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
+
+/**
+ * The project's one HTTP server: health check here, feature routes (Telegram webhook, later the web chat and
+ * the coordinator console) registered by `registerRoutes`. Listening is the caller's choice (`npm start`
+ * listens on PORT only when some route needs it).
+ */
+export function createHttpServer({ config, logger }: { config: Config; logger: Logger }): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1_048_576,
+    trustProxy: config.TRUST_PROXY,
+  });
+  app.get('/healthz', async () => ({ ok: true, locale: config.DEFAULT_LOCALE }));
+  return app;
+}
+
+export async function registerRoutes(app: FastifyInstance, registrars: RouteRegistrar[]): Promise<void> {
+  for (const register of registrars) await register(app);
+}

@@ -1,0 +1,72 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../app/runtime';
+import { loadWebSecret } from '../app/web-secret';
+import { WebChannel } from '../channels/web/web.channel';
+import { allQueueNames } from '../jobs/queue-names';
+import { bullBoardPlugin } from './admin/bull-board.plugin';
+import { consolePlugin } from './console/console.plugin';
+import { consoleDeps } from './console/console-deps';
+import { HttpError, httpErrorHandler } from './http-errors';
+import { opsRoutes } from './ops/ops.routes';
+import { addSecurityHeaders } from './security-headers';
+import { webChatPage } from './web-chat/web-chat.page';
+import { webChatRoutes } from './web-chat/web-chat.routes';
+
+export type WebAppRuntime = Pick<
+  Runtime,
+  'config' | 'logger' | 'db' | 'redis' | 'metrics' | 'channels' | 'outreach'
+>;
+
+/**
+ * What `npm start` serves besides the Telegram webhook: /readyz and /metrics; and, behind signed cookies and a
+ * per-address rate limit kept in Redis (shared by every process), the web chat at / with its API under
+ * /api/webchat, the coordinator console under /console and Bull Board under /admin/queues.
+ */
+export async function registerWebApp(app: FastifyInstance, runtime: WebAppRuntime): Promise<void> {
+  const { config } = runtime;
+  const secret = loadWebSecret(config, runtime.logger);
+  const queues = allQueueNames().map(
+    (name) => new Queue(name, { connection: runtime.outreach.connection, prefix: config.QUEUE_PREFIX }),
+  );
+  app.addHook('onClose', async () => {
+    await Promise.all(queues.map((q) => q.close()));
+  });
+  await app.register(opsRoutes, { runtime, queues });
+
+  const deps = consoleDeps(runtime);
+  const web = runtime.channels.get('web');
+  await app.register(async (scope) => {
+    await scope.register(fastifyCookie, { secret });
+    await scope.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+    await scope.register(fastifyRateLimit, {
+      global: true,
+      max: config.WEB_IP_RATE_PER_MINUTE,
+      timeWindow: 60_000,
+      redis: runtime.redis,
+      nameSpace: `${config.QUEUE_PREFIX}:ratelimit:`,
+      // A Redis outage must not take the chat down with it; the limit comes back with Redis.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(
+          context.statusCode,
+          'rate_limited',
+          `Too many requests: try again in ${context.after}.`,
+        ),
+    });
+    scope.decorateRequest('consoleUser', undefined);
+    scope.setErrorHandler(httpErrorHandler);
+    if (web instanceof WebChannel) {
+      await scope.register(async (chat) => {
+        addSecurityHeaders(chat);
+        await webChatPage(chat);
+        await webChatRoutes(chat, { channel: web, config });
+      });
+    }
+    await scope.register(consolePlugin, { deps, secret });
+    await scope.register(bullBoardPlugin, { queues, accounts: deps.accounts });
+  });
+}

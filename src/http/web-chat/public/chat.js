@@ -1,0 +1,197 @@
+// Jineng web chat: plain browser JavaScript, no build step. Every text from the bot or the person is put on
+// the page with textContent, never as HTML, so a message can never run a script.
+(() => {
+  const STRINGS = JSON.parse(document.getElementById('strings').textContent);
+  const LOG_KEY = 'jineng-chat-log';
+  const LANG_KEY = 'jineng-chat-lang';
+  const log = document.getElementById('log');
+  const form = document.getElementById('composer');
+  const input = document.getElementById('text');
+  const sendButton = document.getElementById('send');
+  const status = document.getElementById('status');
+  const langButton = document.getElementById('lang');
+
+  let lang = localStorage.getItem(LANG_KEY) || document.documentElement.lang;
+  if (!STRINGS[lang]) lang = 'zh-CN';
+  let transcript = [];
+  try {
+    transcript = JSON.parse(sessionStorage.getItem(LOG_KEY) || '[]');
+  } catch {
+    transcript = [];
+  }
+  let busy = false;
+
+  const t = (key) => STRINGS[lang][key] || key;
+
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    document.title = t('title');
+    for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+    for (const el of document.querySelectorAll('[data-t-placeholder]')) {
+      el.placeholder = t(el.dataset.tPlaceholder);
+    }
+  }
+
+  function showStatus(key) {
+    status.hidden = !key;
+    status.textContent = key ? t(key) : '';
+  }
+
+  function save() {
+    try {
+      sessionStorage.setItem(LOG_KEY, JSON.stringify(transcript.slice(-200)));
+    } catch {
+      // Private mode or a full storage: the chat works without a saved transcript.
+    }
+  }
+
+  function disableOldChoices() {
+    for (const button of log.querySelectorAll('.choices button')) button.disabled = true;
+  }
+
+  /** entry: {from: 'me' | 'bot' | 'notice', text, choices?} */
+  function render(entry, live) {
+    if (entry.choices?.length) disableOldChoices();
+    const item = document.createElement('div');
+    item.className = `msg ${entry.from}`;
+    const bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    if (entry.from === 'notice') {
+      const label = document.createElement('strong');
+      label.className = 'label';
+      label.textContent = t('notice');
+      bubble.appendChild(label);
+    }
+    const text = document.createElement('p');
+    text.className = 'text';
+    text.textContent = entry.text;
+    bubble.appendChild(text);
+    item.appendChild(bubble);
+    if (entry.choices?.length) {
+      const choices = document.createElement('div');
+      choices.className = 'choices';
+      entry.choices.forEach((label, i) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = label;
+        button.disabled = !live;
+        button.addEventListener('click', () => send(label, i + 1));
+        choices.appendChild(button);
+      });
+      item.appendChild(choices);
+    }
+    log.appendChild(item);
+    item.scrollIntoView({ block: 'end', behavior: live ? 'smooth' : 'auto' });
+  }
+
+  function add(entry) {
+    transcript.push(entry);
+    save();
+    render(entry, true);
+  }
+
+  async function ensureSession() {
+    const response = await fetch('/api/webchat/session', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    if (!response.ok) throw new Error(`session ${response.status}`);
+  }
+
+  function messageId() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  async function post(body) {
+    return fetch('/api/webchat/messages', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async function send(text, choice, quiet) {
+    if (busy || (!text.trim() && !choice)) return;
+    busy = true;
+    sendButton.disabled = true;
+    if (choice) disableOldChoices();
+    if (!quiet) add({ from: 'me', text });
+    showStatus('');
+    const body = { text, messageId: messageId() };
+    if (choice) body.choice = choice;
+    try {
+      let response = await post(body);
+      if (response.status === 401) {
+        await ensureSession();
+        connectEvents();
+        response = await post(body);
+      }
+      if (response.status === 429) return showStatus('tooFast');
+      if (response.status === 413) return showStatus('tooLong');
+      if (!response.ok) return showStatus('error');
+      const result = await response.json();
+      for (const reply of result.replies) add({ from: 'bot', text: reply.text, choices: reply.choices });
+    } catch {
+      showStatus('error');
+    } finally {
+      busy = false;
+      sendButton.disabled = false;
+    }
+  }
+
+  let events;
+  function connectEvents() {
+    if (events) events.close();
+    events = new EventSource('/api/webchat/events');
+    events.addEventListener('message', (event) => {
+      const data = JSON.parse(event.data);
+      add({ from: 'notice', text: data.text, choices: data.choices });
+    });
+    events.addEventListener('ready', () => showStatus(''));
+    events.addEventListener('error', () => {
+      if (events.readyState !== EventSource.CLOSED) showStatus('offline');
+    });
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (!text.trim()) return;
+    input.value = '';
+    send(text);
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  langButton.addEventListener('click', () => {
+    const message = t('switchMessage');
+    lang = lang === 'en' ? 'zh-CN' : 'en';
+    localStorage.setItem(LANG_KEY, lang);
+    applyLanguage();
+    send(message);
+  });
+
+  async function boot() {
+    applyLanguage();
+    for (const [i, entry] of transcript.entries()) render(entry, i === transcript.length - 1);
+    showStatus('connecting');
+    try {
+      await ensureSession();
+      connectEvents();
+      showStatus('');
+      if (!transcript.length) await send(t('hello'), undefined, true);
+    } catch {
+      showStatus('error');
+    }
+  }
+
+  boot();
+})();

@@ -1,0 +1,122 @@
+import { type ConnectionOptions, Queue } from 'bullmq';
+import type { ChannelName } from '../core/message';
+import { createBatcher } from '../db/repositories/batcher';
+import type { DeliveryRepository, DeliveryRow, NewDelivery } from '../db/repositories/delivery.repository';
+import { OUTBOUND_JOB, outboundPayloadSchema, type StoredMessage } from './outbound.job';
+import { jobIdFor, outboundQueueName, PROACTIVE_CHANNELS, type ProactiveChannel } from './queue-names';
+
+/** One proactive message to queue: with no address it is recorded as failed ('no_reachable_channel'). */
+export interface OutboxItem {
+  key: string;
+  kind: 'reminder' | 'broadcast' | 'broadcast_summary' | 'promotion' | 'absence' | string;
+  personId?: string;
+  broadcastId?: string;
+  address?: { channel: ChannelName; chatId: string };
+  message: StoredMessage;
+}
+
+export interface OutboxOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  deliveries: DeliveryRepository;
+  attempts: number;
+  backoffMs: number;
+}
+
+const CHUNK = 500;
+
+const isProactive = (channel: string): channel is ProactiveChannel =>
+  (PROACTIVE_CHANNELS as readonly string[]).includes(channel);
+
+/**
+ * Every proactive message goes through here: a delivery row first (the ledger, unique by key), then a job
+ * on its channel's outbound queue whose id is derived from the same key, added in bulk.
+ */
+export function createOutbox(options: OutboxOptions) {
+  const queues = new Map<ProactiveChannel, Queue>();
+  const queueFor = (channel: ProactiveChannel): Queue => {
+    let queue = queues.get(channel);
+    if (!queue) {
+      queue = new Queue(outboundQueueName(channel), {
+        connection: options.connection,
+        prefix: options.prefix,
+        // Retries with backoff for network errors; finished jobs are trimmed so Redis does not grow.
+        defaultJobOptions: {
+          attempts: options.attempts,
+          backoff: { type: 'exponential', delay: options.backoffMs },
+          removeOnComplete: { age: 3_600, count: 5_000 },
+          removeOnFail: { age: 7 * 86_400, count: 20_000 },
+        },
+      });
+      queues.set(channel, queue);
+    }
+    return queue;
+  };
+
+  /** Queues jobs for rows that already exist (a confirmed broadcast, or rows the sweep found open). */
+  async function dispatch(rows: readonly DeliveryRow[]): Promise<number> {
+    const byChannel = new Map<ProactiveChannel, DeliveryRow[]>();
+    for (const row of rows) {
+      if (!isProactive(row.channel)) continue;
+      const list = byChannel.get(row.channel) ?? [];
+      list.push(row);
+      byChannel.set(row.channel, list);
+    }
+    let queued = 0;
+    for (const [channel, list] of byChannel) {
+      const queue = queueFor(channel);
+      const chunks: DeliveryRow[][] = [];
+      for (let i = 0; i < list.length; i += CHUNK) chunks.push(list.slice(i, i + CHUNK));
+      // Several addBulk pipelines in flight: BullMQ's per-job work in Node overlaps with Redis running scripts.
+      await Promise.all(
+        chunks.map((chunk) =>
+          queue.addBulk(
+            chunk.map((row) => ({
+              name: OUTBOUND_JOB,
+              data: outboundPayloadSchema.parse({ key: row.key, channel, chatId: row.chatId }),
+              opts: { jobId: jobIdFor(row.key) },
+            })),
+          ),
+        ),
+      );
+      queued += list.length;
+    }
+    return queued;
+  }
+
+  const toRow = (item: OutboxItem): NewDelivery => ({
+    key: item.key,
+    kind: item.kind,
+    personId: item.personId,
+    broadcastId: item.broadcastId,
+    channel: item.address?.channel ?? '',
+    chatId: item.address?.chatId ?? '',
+    message: item.message,
+    failReason: item.address && isProactive(item.address.channel) ? undefined : 'no_reachable_channel',
+  });
+
+  // Many reminders fire in the same second; their rows and jobs are written together (one INSERT, one addBulk).
+  const write = createBatcher<readonly OutboxItem[], { queued: number; failed: number }>(async (calls) => {
+    const rows = calls.flat().map(toRow);
+    await options.deliveries.createMany(rows);
+    await dispatch(rows.filter((r) => !r.failReason));
+    return calls.map((items) => {
+      const queued = items.map(toRow).filter((r) => !r.failReason).length;
+      return { queued, failed: items.length - queued };
+    });
+  }, 500);
+
+  /** Rows first (the ledger), then jobs; queueing the same key again changes nothing. */
+  const enqueue = (items: readonly OutboxItem[]) => write(items);
+
+  return {
+    enqueue,
+    dispatch,
+    queueFor,
+    async close(): Promise<void> {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

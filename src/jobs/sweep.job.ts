@@ -1,0 +1,64 @@
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { DeliveryRepository } from '../db/repositories/delivery.repository';
+import type { Logger } from '../logger';
+import type { Outbox } from './outbox';
+import type { ReminderScheduler, ScheduleResult } from './reminder.scheduler';
+
+/** The periodic repair job: rebuilds from PostgreSQL whatever Redis should hold but does not. */
+export const SWEEP_JOB = 'sweep';
+export const SWEEP_SCHEDULER_ID = 'sweep-every';
+
+export const sweepPayloadSchema = z.object({ reason: z.enum(['schedule', 'startup', 'manual']) });
+export type SweepPayload = z.infer<typeof sweepPayloadSchema>;
+
+export interface SweepDeps {
+  reminders: ReminderScheduler;
+  deliveries: DeliveryRepository;
+  outbox: Outbox;
+  finishStaleBroadcasts: () => Promise<number>;
+  logger: Logger;
+}
+
+export interface SweepResult {
+  reminders: ScheduleResult;
+  /** Open delivery rows whose jobs were (re-)added; existing jobs are left alone. */
+  requeued: number;
+  broadcastsFinished: number;
+}
+
+/** A delivery row younger than this is left to the code path that is queueing it right now. */
+const SETTLE_MS = 60_000;
+
+export async function runSweep(deps: SweepDeps, now = new Date()): Promise<SweepResult> {
+  const reminders = await deps.reminders.rebuild(now);
+  const open = await deps.deliveries.open(SETTLE_MS, 5_000);
+  const requeued = await deps.outbox.dispatch(open);
+  const broadcastsFinished = await deps.finishStaleBroadcasts();
+  const result = { reminders, requeued, broadcastsFinished };
+  deps.logger.info(result, 'sweep done');
+  return result;
+}
+
+export function sweepProcessor(deps: SweepDeps) {
+  return async (job: Job): Promise<SweepResult> => {
+    const parsed = sweepPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid sweep payload: ${parsed.error.message}`);
+    return runSweep(deps);
+  };
+}
+
+const SWEEP_OPTS = { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } };
+
+/** Idempotent: re-registering replaces the schedule, so every process does it (a Redis flush loses it too). */
+export async function scheduleSweep(queue: Queue, everyMs: number): Promise<void> {
+  await queue.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: everyMs },
+    { name: SWEEP_JOB, data: sweepPayloadSchema.parse({ reason: 'schedule' }), opts: SWEEP_OPTS },
+  );
+}
+
+export async function sweepNow(queue: Queue, reason: SweepPayload['reason']): Promise<void> {
+  await queue.add(SWEEP_JOB, sweepPayloadSchema.parse({ reason }), SWEEP_OPTS);
+}

@@ -1,0 +1,208 @@
+import { LOCALES, type Locale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { ChannelName } from '../core/message';
+import type {
+  BroadcastReport,
+  ConfirmOutcome,
+  CoordinatorAccess,
+  DraftOutcome,
+} from '../core/outreach.ports';
+import type { Db } from '../db/prisma-client';
+import type { BroadcastRepository } from '../db/repositories/broadcast.repository';
+import type { DeliveryRepository } from '../db/repositories/delivery.repository';
+import type { Outbox } from '../jobs/outbox';
+import type { Logger } from '../logger';
+import type { CoordinatorService } from './coordinator.service';
+import { reachableIdentities } from './recipients';
+
+export interface BroadcastServiceDeps {
+  db: Db;
+  deliveries: DeliveryRepository;
+  broadcasts: BroadcastRepository;
+  outbox: Outbox;
+  coordinators: CoordinatorService;
+  translator: Translator;
+  /** Longest text a channel takes in one message (its capabilities), for the length check. */
+  maxTextLength: (channel: ChannelName) => number;
+  logger: Logger;
+}
+
+const asLocale = (l: string): Locale =>
+  (LOCALES as readonly string[]).includes(l) ? (l as Locale) : 'zh-CN';
+
+/**
+ * Coordinator notices: a draft with a recipient count, then on confirmation one delivery row per recipient
+ * (key broadcast:<id>:<person>) written in one transaction with the status change, then jobs in bulk.
+ * A second confirmation finds the broadcast no longer a draft and sends nothing.
+ */
+export function createBroadcastService(deps: BroadcastServiceDeps) {
+  const { db, translator } = deps;
+
+  const render = (
+    locale: Locale,
+    course: { code: string; title: string; titleEn: string | null },
+    text: string,
+  ) =>
+    translator.forLocale(locale)('coordinator:broadcast.message', {
+      code: course.code,
+      title: locale === 'en' ? (course.titleEn ?? course.title) : course.title,
+      text,
+    });
+
+  async function finishIfDone(broadcastId: string): Promise<boolean> {
+    if (!(await deps.deliveries.completeBroadcastIfDone(broadcastId))) return false;
+    const b = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { course: true } });
+    const counts = await db.delivery.groupBy({ by: ['status'], where: { broadcastId }, _count: true });
+    const count = (s: string) => counts.find((c) => c.status === s)?._count ?? 0;
+    const author = await db.person.findUnique({ where: { id: b.authorId }, select: { locale: true } });
+    const locale = asLocale(author?.locale ?? 'zh-CN');
+    const address = (await reachableIdentities(db, [b.authorId])).get(b.authorId);
+    await deps.outbox.enqueue([
+      {
+        key: `broadcast-summary:${broadcastId}`,
+        kind: 'broadcast_summary',
+        personId: b.authorId,
+        address,
+        message: {
+          text: translator.forLocale(locale)('coordinator:done', {
+            code: b.course.code,
+            title: locale === 'en' ? (b.course.titleEn ?? b.course.title) : b.course.title,
+            sent: count('sent'),
+            failed: count('failed'),
+            recipients: b.recipients,
+          }),
+        },
+      },
+    ]);
+    return true;
+  }
+
+  return {
+    finishIfDone,
+
+    /** The sweep: broadcasts whose last delivery finished while their completion was missed. */
+    async finishStale(): Promise<number> {
+      const open = await db.broadcast.findMany({ where: { status: 'sending' }, select: { id: true } });
+      let finished = 0;
+      for (const b of open) if (await finishIfDone(b.id)) finished += 1;
+      return finished;
+    },
+
+    async draft(
+      personId: string,
+      access: CoordinatorAccess,
+      courseCode: string,
+      text: string,
+      now: Date,
+    ): Promise<DraftOutcome> {
+      const body = text.trim();
+      if (!body) return { status: 'empty' };
+      const target = (await deps.coordinators.targets(access, now)).find((c) => c.code === courseCode);
+      const course = target && (await db.course.findUnique({ where: { code: courseCode } }));
+      if (!target || !course) return { status: 'not_found' };
+      const audience = await deps.broadcasts.audience(course.id);
+      const limit = Math.min(4_096, ...audience.channels.map((c) => deps.maxTextLength(c as ChannelName)));
+      const header = Math.max(...LOCALES.map((l) => render(l, course, '').length));
+      if (body.length + header > limit)
+        return { status: 'too_long', length: body.length, limit: limit - header };
+      const broadcast = await db.broadcast.create({
+        data: { courseId: course.id, authorId: personId, text: body, recipients: audience.confirmed },
+      });
+      await deps.coordinators.audit(personId, 'broadcast.drafted', course.code, {
+        broadcastId: broadcast.id,
+        length: body.length,
+      });
+      return {
+        status: 'ok',
+        preview: {
+          broadcastId: broadcast.id,
+          course: target,
+          text: body,
+          confirmed: audience.confirmed,
+          waitlisted: audience.waitlisted,
+          unreachable: audience.unreachable,
+        },
+      };
+    },
+
+    async confirm(
+      personId: string,
+      broadcastId: string,
+      includeWaitlisted: boolean,
+    ): Promise<ConfirmOutcome> {
+      const done = await deps.broadcasts.confirm(
+        broadcastId,
+        personId,
+        includeWaitlisted,
+        (course, text) => ({ zh: render('zh-CN', course, text), en: render('en', course, text) }),
+        (rows) => deps.outbox.dispatch(rows),
+      );
+      if (!done) return { status: 'gone' };
+      const unreachable = done.recipients - done.queued.length;
+      await deps.coordinators.audit(personId, 'broadcast.confirmed', done.courseCode, {
+        broadcastId,
+        recipients: done.recipients,
+        unreachable,
+        includeWaitlisted,
+      });
+      if (!done.queued.length) await finishIfDone(broadcastId);
+      return { status: 'sending', course: done.courseCode, recipients: done.recipients, unreachable };
+    },
+
+    async discard(personId: string, broadcastId: string): Promise<void> {
+      const n = await db.broadcast.updateMany({
+        where: { id: broadcastId, authorId: personId, status: 'draft' },
+        data: { status: 'discarded' },
+      });
+      if (n.count) await deps.coordinators.audit(personId, 'broadcast.discarded', undefined, { broadcastId });
+    },
+
+    async report(
+      personId: string,
+      _access: CoordinatorAccess,
+      courseCode?: string,
+    ): Promise<BroadcastReport | undefined> {
+      const b = await db.broadcast.findFirst({
+        where: {
+          authorId: personId,
+          status: { in: ['sending', 'completed'] },
+          ...(courseCode ? { course: { code: courseCode } } : {}),
+        },
+        orderBy: { confirmedAt: 'desc' },
+        include: { course: true },
+      });
+      await deps.coordinators.audit(personId, 'broadcast.report', courseCode, { broadcastId: b?.id });
+      if (!b) return undefined;
+      const groups = await db.delivery.groupBy({
+        by: ['status', 'error'],
+        where: { broadcastId: b.id },
+        _count: true,
+      });
+      const sum = (statuses: string[]) =>
+        groups.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g._count, 0);
+      const failed = new Map<string, number>();
+      for (const g of groups.filter((x) => x.status === 'failed')) {
+        const reason = (g.error ?? 'other').split(':')[0]!;
+        failed.set(reason, (failed.get(reason) ?? 0) + g._count);
+      }
+      return {
+        broadcastId: b.id,
+        course: {
+          code: b.course.code,
+          title: { 'zh-CN': b.course.title, en: b.course.titleEn ?? b.course.title },
+          trade: b.course.trade as BroadcastReport['course']['trade'],
+          county: b.course.county as BroadcastReport['course']['county'],
+        },
+        text: b.text,
+        status: b.status,
+        createdAt: b.confirmedAt ?? b.createdAt,
+        recipients: b.recipients,
+        sent: sum(['sent']),
+        pending: sum(['pending', 'sending']),
+        failed: [...failed].map(([reason, count]) => ({ reason, count })),
+      };
+    },
+  };
+}
+
+export type BroadcastService = ReturnType<typeof createBroadcastService>;

@@ -1,0 +1,173 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { COUNTIES, COURSE_STATUSES, TRADES, TRAINING_TYPES } from '../core/domain';
+import { readLocaleResources } from '../i18n/i18n';
+
+/**
+ * What a coordinator types into the course form or a row of an import file. Error messages are keys of
+ * `console:field.error.*`, so each page shows them in its own language.
+ */
+export const FIELD_ERRORS = [
+  'required',
+  'too_long',
+  'number',
+  'range',
+  'choice',
+  'code_format',
+  'datetime',
+  'end_before_start',
+  'yes_no',
+] as const;
+
+const domain = Object.values(readLocaleResources()).map(
+  (lng) => lng['domain'] as Record<string, Record<string, string>>,
+);
+
+/** id, Chinese and English names (and a county without 县/区) → id, compared without case or spaces. */
+function aliases(group: string, ids: readonly string[]): Map<string, string> {
+  const squash = (s: string) => s.toLowerCase().replace(/\s+/g, '');
+  const map = new Map(ids.map((id) => [squash(id), id]));
+  for (const names of domain) {
+    for (const [id, name] of Object.entries(names[group] ?? {})) {
+      map.set(squash(name), id);
+      map.set(squash(name.replace(/(县|区|市|county|district|city)$/i, '')), id);
+    }
+  }
+  return map;
+}
+
+function oneOf<T extends string>(group: string, ids: readonly T[]) {
+  const known = aliases(group, ids);
+  return z
+    .string({ error: 'required' })
+    .trim()
+    .min(1, 'required')
+    .transform((value, ctx) => {
+      const id = known.get(value.toLowerCase().replace(/\s+/g, ''));
+      if (!id) ctx.addIssue({ code: 'custom', message: 'choice' });
+      return id as T;
+    });
+}
+
+const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, 'too_long')
+    .optional()
+    .transform((v) => v || undefined);
+const integer = (min: number, max: number) =>
+  z.coerce.number({ error: 'number' }).int('number').min(min, 'range').max(max, 'range');
+const blankAs = <T extends z.ZodType>(fallback: string, schema: T) =>
+  z.preprocess((v) => (v === undefined || v === null || String(v).trim() === '' ? fallback : v), schema);
+
+const YES = new Set(['true', 'yes', 'y', '1', '是', '需要', '要', '实名']);
+const NO = new Set(['false', 'no', 'n', '0', '否', '不需要', '不要', '无']);
+const yesNo = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v, ctx) => {
+    if (YES.has(v)) return true;
+    if (!NO.has(v)) ctx.addIssue({ code: 'custom', message: 'yes_no' });
+    return false;
+  });
+
+/** Course codes people can type to the bot: ZX-DS-01, ZY-SYB-01. */
+export const COURSE_CODE = /^[A-Z]{2}-[A-Z]{2,4}-\d{2}$/;
+
+export const courseFieldsSchema = z.object({
+  code: z.string({ error: 'required' }).trim().toUpperCase().regex(COURSE_CODE, 'code_format'),
+  title: text(100),
+  titleEn: optionalText(150),
+  trade: oneOf('trade', TRADES),
+  trainingType: blankAs('employment', oneOf('trainingType', TRAINING_TYPES)),
+  county: oneOf('county', COUNTIES),
+  venue: text(200),
+  venueEn: optionalText(200),
+  capacity: integer(1, 500),
+  feeYuan: blankAs('0', integer(0, 100_000)),
+  realNameRequired: blankAs('yes', yesNo),
+  status: blankAs('open', z.enum(COURSE_STATUSES, 'choice')),
+  description: optionalText(2000),
+  subsidyText: optionalText(500),
+});
+export type CourseFields = z.infer<typeof courseFieldsSchema>;
+
+const FORMATS = [
+  'yyyy-MM-dd HH:mm',
+  "yyyy-MM-dd'T'HH:mm",
+  'yyyy/M/d H:mm',
+  'yyyy-M-d H:mm',
+  'yyyy-MM-dd HH:mm:ss',
+];
+
+/** A wall-clock time in the programme's time zone, as a date input or Excel writes it. */
+export function localDateTime(timezone: string) {
+  return z
+    .string({ error: 'required' })
+    .trim()
+    .min(1, 'required')
+    .transform((value, ctx) => {
+      for (const format of FORMATS) {
+        const parsed = DateTime.fromFormat(value, format, { zone: timezone });
+        if (parsed.isValid) return parsed.toJSDate();
+      }
+      ctx.addIssue({ code: 'custom', message: 'datetime' });
+      return new Date(Number.NaN);
+    });
+}
+
+export function sessionFieldsSchema(timezone: string) {
+  return z
+    .object({ startsAt: localDateTime(timezone), endsAt: localDateTime(timezone), venue: optionalText(200) })
+    .refine((s) => s.endsAt > s.startsAt, { message: 'end_before_start', path: ['endsAt'] });
+}
+export type SessionFields = z.infer<ReturnType<typeof sessionFieldsSchema>>;
+
+/** A row of a course import: the course, and optionally its first session and how many follow. */
+export function importRowSchema(timezone: string) {
+  return courseFieldsSchema
+    .extend({
+      startsAt: localDateTime(timezone).optional(),
+      endsAt: localDateTime(timezone).optional(),
+      sessions: blankAs('1', integer(1, 60)),
+      everyDays: blankAs('7', integer(1, 30)),
+    })
+    .refine((r) => Boolean(r.startsAt) === Boolean(r.endsAt), { message: 'required', path: ['endsAt'] })
+    .refine((r) => !r.startsAt || !r.endsAt || r.endsAt > r.startsAt, {
+      message: 'end_before_start',
+      path: ['endsAt'],
+    });
+}
+export type ImportRow = z.infer<ReturnType<typeof importRowSchema>>;
+
+/** Field → error key, for re-showing a form or a row of an import report. */
+export function fieldErrors(error: z.ZodError): { field: string; key: string }[] {
+  return error.issues.map((issue) => ({
+    field: String(issue.path[0] ?? ''),
+    key: (FIELD_ERRORS as readonly string[]).includes(issue.message) ? issue.message : 'invalid',
+  }));
+}
+
+/** The sessions a row or the new-course form describes: the first one, then every `everyDays` days. */
+export function scheduleOf(row: ImportRow, timezone: string): SessionFields[] {
+  if (!row.startsAt || !row.endsAt) return [];
+  const start = DateTime.fromJSDate(row.startsAt, { zone: timezone });
+  const end = DateTime.fromJSDate(row.endsAt, { zone: timezone });
+  return Array.from({ length: row.sessions }, (_, i) => ({
+    startsAt: start.plus({ days: i * row.everyDays }).toJSDate(),
+    endsAt: end.plus({ days: i * row.everyDays }).toJSDate(),
+    venue: row.venue,
+  }));
+}
+
+/** Form or file values with the empty ones left out, so that "not given" means the field's default. */
+export function withoutBlanks(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string' && value.trim() !== '') out[key] = value;
+  }
+  return out;
+}

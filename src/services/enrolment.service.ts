@@ -1,0 +1,102 @@
+import { formatSessionTime } from '../core/dialog/format-time';
+import { LOCALES, type Locale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { EnrolmentRepository, Promotion } from '../core/ports';
+import type { Db } from '../db/prisma-client';
+import type { Outbox } from '../jobs/outbox';
+import type { ReminderScheduler } from '../jobs/reminder.scheduler';
+import type { Logger } from '../logger';
+import { reachableIdentities } from './recipients';
+
+export interface EnrolmentOutreachDeps {
+  db: Db;
+  reminders: ReminderScheduler;
+  outbox: Outbox;
+  translator: Translator;
+  timezone: string;
+  logger: Logger;
+}
+
+/**
+ * The enrolment repository with its consequences: reminders scheduled for a confirmed seat and removed on
+ * cancellation, and the promoted person told "you got a seat" through the outbound queue. The sign-up itself
+ * is already committed when these run, so a failure here is logged and left to the sweep, never undone.
+ */
+export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachDeps): EnrolmentRepository {
+  const { db } = deps;
+  const find = (personId: string, code: string) =>
+    db.enrolment.findFirst({ where: { personId, course: { code } }, include: { course: true } });
+
+  async function afterwards(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      deps.logger.error({ err: error, what }, 'enrolment follow-up failed; the sweep will catch up');
+    }
+  }
+
+  async function promoted(promotion: Promotion): Promise<void> {
+    const e = await find(promotion.personId, promotion.course);
+    if (e?.status !== 'confirmed') return;
+    await deps.reminders.scheduleEnrolment(e.id);
+    const person = await db.person.findUniqueOrThrow({ where: { id: e.personId }, select: { locale: true } });
+    const locale: Locale = (LOCALES as readonly string[]).includes(person.locale)
+      ? (person.locale as Locale)
+      : 'zh-CN';
+    const t = deps.translator.forLocale(locale);
+    const next = await db.classSession.findFirst({
+      where: { courseId: e.courseId, cancelled: false, startsAt: { gt: new Date() } },
+      orderBy: { startsAt: 'asc' },
+    });
+    const lines = [
+      t('reminders:promoted', {
+        code: e.course.code,
+        title: locale === 'en' ? (e.course.titleEn ?? e.course.title) : e.course.title,
+      }),
+    ];
+    if (next) {
+      lines.push(
+        t('reminders:promotedNext', {
+          when: formatSessionTime(next.startsAt, locale, deps.timezone),
+          venue: locale === 'en' ? (next.venueEn ?? next.venue) : next.venue,
+        }),
+      );
+    }
+    await deps.outbox.enqueue([
+      {
+        key: `promotion:${e.id}:${e.updatedAt.getTime()}`,
+        kind: 'promotion',
+        personId: e.personId,
+        address: (await reachableIdentities(db, [e.personId])).get(e.personId),
+        message: { text: lines.join('\n') },
+      },
+    ]);
+  }
+
+  return {
+    async enrol(personId, courseCode, source) {
+      const outcome = await repo.enrol(personId, courseCode, source);
+      if (outcome.status === 'confirmed') {
+        await afterwards('schedule reminders', async () => {
+          const e = await find(personId, outcome.course);
+          if (e) await deps.reminders.scheduleEnrolment(e.id);
+        });
+      }
+      return outcome;
+    },
+
+    async cancel(personId, courseCode) {
+      const outcome = await repo.cancel(personId, courseCode);
+      if (outcome.status !== 'cancelled') return outcome;
+      await afterwards('remove reminders', async () => {
+        const e = await find(personId, outcome.course);
+        if (e) await deps.reminders.removeEnrolment(e.id);
+      });
+      const promotion = outcome.promoted;
+      if (promotion) await afterwards('promotion', () => promoted(promotion));
+      return outcome;
+    },
+
+    listActive: (personId, now) => repo.listActive(personId, now),
+  };
+}

@@ -1,0 +1,4 @@
+import { channelConformance } from '../../src/channels/conformance';
+import { telegramHarness } from '../support/telegram';
+
+channelConformance('telegram', telegramHarness);

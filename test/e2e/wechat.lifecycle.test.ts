@@ -1,0 +1,125 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChannelSendError } from '../../src/core/channel';
+import { startEcho, type WechatWorld, wechatSettings, wechatWorld } from '../support/wechat-world';
+
+let current: WechatWorld | undefined;
+afterEach(async () => {
+  await current?.channel.stop();
+  current = undefined;
+});
+
+async function setUp(world?: WechatWorld) {
+  const s = await startEcho(world);
+  current = s.world;
+  return s;
+}
+
+describe('wechat channel: login and lifecycle', () => {
+  it('prints the login QR code in the terminal, logs it as a link, and logs login, logout and re-login', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const world = wechatWorld({ logger });
+    current = world;
+    let drawn = '';
+    world.qrOutput.on('data', (chunk: Buffer) => {
+      drawn += chunk.toString('utf8');
+    });
+    await world.channel.start(async () => []);
+    world.mocker.scan('https://login.weixin.qq.com/l/jineng-test');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drawn.split('\n').length).toBeGreaterThan(10);
+    expect(lines.join('\n')).toContain(
+      'https://wechaty.js.org/qrcode/https%3A%2F%2Flogin.weixin.qq.com%2Fl%2Fjineng-test',
+    );
+
+    await world.login();
+    const user = world.person();
+    await world.puppet.logout('kicked out by the phone');
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(
+      world.channel.send({ channel: 'wechat', chatId: user.contact.id }, { text: 'x' }),
+    ).rejects.toMatchObject({
+      kind: 'network',
+    });
+    await world.login();
+    await world.channel.send({ channel: 'wechat', chatId: user.contact.id }, { text: '又上线了' });
+    expect((await user.next())[0]!.text).toBe('又上线了');
+    const messages = lines.map((l) => JSON.parse(l).msg as string);
+    expect(messages).toContain('WeChat: logged in');
+    expect(messages.some((m) => m.startsWith('WeChat: logged out'))).toBe(true);
+    expect(messages).toContain('WeChat: logged in again');
+  });
+
+  it('classifies a send to a chat that no longer exists as blocked', async () => {
+    const { world } = await setUp();
+    await expect(
+      world.channel.send({ channel: 'wechat', chatId: 'wxid_gone' }, { text: '提醒' }),
+    ).rejects.toMatchObject({
+      kind: 'blocked',
+    });
+  });
+});
+
+describe('wechat channel: risk control', () => {
+  it('spaces out what a personal account sends by the minimum interval plus jitter', async () => {
+    const world = wechatWorld({}, wechatSettings({ WECHAT_MIN_INTERVAL_MS: '150', WECHAT_JITTER_MS: '100' }));
+    await setUp(world);
+    const user = world.person();
+    const times: number[] = [];
+    user.contact.on('message', (msg) => {
+      if (msg.payload.talkerId === world.botUser.id) times.push(Date.now());
+    });
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    await Promise.all([1, 2, 3].map((n) => world.channel.send(to, { text: `通知 ${n}` })));
+    expect(times).toHaveLength(3);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(145);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(145);
+    expect(world.channel.capabilities.sendRatePerSecond).toBeCloseTo(1000 / 200);
+  });
+
+  it('refuses proactive sends over the daily cap with a retry time, but still answers people', async () => {
+    const world = wechatWorld({}, wechatSettings({ WECHAT_DAILY_CAP: '2' }));
+    await setUp(world);
+    const user = world.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    await world.channel.send(to, { text: '1' });
+    await world.channel.send(to, { text: '2' });
+    const refused = world.channel.send(to, { text: '3' });
+    await expect(refused).rejects.toBeInstanceOf(ChannelSendError);
+    await expect(refused).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(((await refused.catch((e) => e)) as ChannelSendError).retryAfterMs).toBeGreaterThan(0);
+    await user.next(2);
+    user.say('你好');
+    expect((await user.next())[0]!.text).toBe('echo text: 你好');
+  });
+
+  it('respects the Official Account window: 48 hours after the last message, at most 5 messages', async () => {
+    const persisted = new Map<string, Date>();
+    const world = wechatWorld(
+      { lastInboundAt: async (chatId) => persisted.get(chatId) },
+      wechatSettings({ WECHAT_ACCOUNT_KIND: 'official' }),
+    );
+    await setUp(world);
+    expect(world.channel.capabilities).toMatchObject({ buttons: false, replyWindowHours: 48, groups: false });
+    const user = world.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    await expect(world.channel.send(to, { text: '提醒' })).rejects.toMatchObject({ kind: 'outside_window' });
+    user.say('你好');
+    await user.next();
+    for (let i = 0; i < 4; i++) await world.channel.send(to, { text: `提醒 ${i}` });
+    await expect(world.channel.send(to, { text: '第六条' })).rejects.toMatchObject({
+      kind: 'outside_window',
+    });
+
+    const earlier = world.person('老用户');
+    persisted.set(earlier.contact.id, new Date(Date.now() - 50 * 3_600_000));
+    const toEarlier = { channel: 'wechat' as const, chatId: earlier.contact.id };
+    await expect(world.channel.send(toEarlier, { text: '提醒' })).rejects.toMatchObject({
+      kind: 'outside_window',
+    });
+    persisted.set(earlier.contact.id, new Date(Date.now() - 47 * 3_600_000));
+    await world.channel.send(toEarlier, { text: '提醒' });
+    expect((await earlier.next())[0]!.text).toBe('提醒');
+  });
+});

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOUND_JOB } from '../../src/jobs/outbound.job';
+import { createCourse } from '../support/fixtures';
+import { enrolledPeople, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { RecordingChannel } from '../support/recording-channel';
+
+let world: OutreachWorld;
+const channel = new RecordingChannel();
+
+beforeAll(async () => {
+  world = await outreachWorld({ channel });
+});
+afterAll(() => world.close());
+
+async function onePerson(): Promise<string> {
+  const course = await createCourse(world.runtime.db);
+  const [id] = await enrolledPeople(world.runtime.db, course.id, 1);
+  return id!;
+}
+
+async function send(personId: string, text: string) {
+  const key = `test:${randomUUID()}`;
+  await world.runtime.outreach.outbox.enqueue([
+    { key, kind: 'test', personId, address: { channel: 'test', chatId: personId }, message: { text } },
+  ]);
+  return key;
+}
+
+const delivery = (key: string) => world.runtime.db.delivery.findUniqueOrThrow({ where: { key } });
+const settled = (key: string) =>
+  until(`delivery ${key} to settle`, async () => {
+    const d = await delivery(key);
+    return d.status === 'sent' || d.status === 'failed' ? d : undefined;
+  });
+
+describe('outbound queue against Redis and PostgreSQL', () => {
+  it('delivers a message once and marks its row sent', async () => {
+    const personId = await onePerson();
+    const key = await send(personId, '明天上午9点改到201教室');
+    const d = await settled(key);
+    expect(d).toMatchObject({ status: 'sent', attempts: 1, inDoubt: false });
+    expect(d.sentAt).toBeInstanceOf(Date);
+    expect(channel.sentTo(personId).map((s) => s.text)).toEqual(['明天上午9点改到201教室']);
+  });
+
+  it('treats a repeated or duplicated job for the same key as a no-op', async () => {
+    const personId = await onePerson();
+    const key = await send(personId, 'once');
+    await settled(key);
+    // The same message queued again, and a job added behind BullMQ's back with a different job id.
+    await world.runtime.outreach.outbox.enqueue([
+      {
+        key,
+        kind: 'test',
+        personId,
+        address: { channel: 'test', chatId: personId },
+        message: { text: 'once' },
+      },
+    ]);
+    const queue = world.runtime.outreach.outbox.queueFor('test');
+    const rogue = await queue.add(OUTBOUND_JOB, { key, channel: 'test', chatId: personId });
+    await until('the rogue job to finish', async () => (await queue.getJobState(rogue.id!)) === 'completed');
+    expect((await queue.getJob(rogue.id!))?.returnvalue).toBe('noop:done');
+    expect(channel.sentTo(personId)).toHaveLength(1);
+  });
+
+  it('waits out a 429 with retry_after, then delivers once', async () => {
+    const personId = await onePerson();
+    channel.failNext('rate_limited', { chatId: personId, retryAfterMs: 1_500 });
+    const started = Date.now();
+    const key = await send(personId, 'after the pause');
+    const d = await settled(key);
+    expect(d.status).toBe('sent');
+    expect(channel.sentTo(personId)).toHaveLength(1);
+    expect(channel.sentTo(personId)[0]!.at - started).toBeGreaterThanOrEqual(1_400);
+    expect(d.attempts).toBe(2);
+  });
+
+  it('marks a user who blocked the bot unreachable and does not retry', async () => {
+    const personId = await onePerson();
+    channel.failNext('blocked', { chatId: personId });
+    const before = channel.attempts;
+    const key = await send(personId, 'you blocked me');
+    const d = await settled(key);
+    expect(d).toMatchObject({ status: 'failed', error: 'blocked', attempts: 1 });
+    const identity = await world.runtime.db.channelIdentity.findFirstOrThrow({ where: { personId } });
+    expect(identity.unreachableAt).toBeInstanceOf(Date);
+    await new Promise((r) => setTimeout(r, 600)); // several backoff periods: a retry would have happened
+    expect(channel.attempts - before).toBe(1);
+    expect(channel.sentTo(personId)).toHaveLength(0);
+    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
+    expect(job?.attemptsMade).toBe(1);
+    // Later messages to that person are recorded as undeliverable instead of being tried.
+    const next = `test:${randomUUID()}`;
+    const { reachableIdentities } = await import('../../src/services/recipients');
+    const address = (await reachableIdentities(world.runtime.db, [personId])).get(personId);
+    await world.runtime.outreach.outbox.enqueue([
+      { key: next, kind: 'test', personId, address, message: { text: 'x' } },
+    ]);
+    expect(await delivery(next)).toMatchObject({ status: 'failed', error: 'no_reachable_channel' });
+  });
+
+  it('retries network errors with backoff and then delivers', async () => {
+    const personId = await onePerson();
+    channel.failNext('network', { chatId: personId, times: 2 });
+    const key = await send(personId, 'third time lucky');
+    const d = await settled(key);
+    expect(d).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(channel.sentTo(personId)).toHaveLength(1);
+  });
+
+  it('gives up on network errors after the configured attempts, recording why', async () => {
+    const personId = await onePerson();
+    channel.failNext('network', { chatId: personId, times: 10 });
+    const d = await settled(await send(personId, 'never'));
+    expect(d.status).toBe('failed');
+    expect(d.error).toMatch(/^network: /);
+    expect(d.attempts).toBe(4);
+  });
+
+  it('records rejected and out-of-window messages as failed without retrying', async () => {
+    const a = await onePerson();
+    const b = await onePerson();
+    channel.failNext('invalid', { chatId: a });
+    channel.failNext('outside_window', { chatId: b });
+    const [da, db] = await Promise.all([settled(await send(a, 'bad')), settled(await send(b, 'late'))]);
+    expect(da).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(da.error).toMatch(/^invalid: /);
+    expect(db).toMatchObject({ status: 'failed', error: 'outside_window', attempts: 1 });
+  });
+
+  it('waits for a row that is still being written when its job starts, then delivers', async () => {
+    const personId = await onePerson();
+    const key = `test:${randomUUID()}`;
+    // The job first, the row 700 ms later: how a broadcast's jobs race its still-open transaction.
+    await world.runtime.outreach.outbox.dispatch([{ key, channel: 'test', chatId: personId }]);
+    await new Promise((r) => setTimeout(r, 700));
+    await world.runtime.outreach.deliveries.createMany([
+      { key, kind: 'test', personId, channel: 'test', chatId: personId, message: { text: 'late row' } },
+    ]);
+    expect(await settled(key)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(channel.sentTo(personId).map((s) => s.text)).toEqual(['late row']);
+  });
+
+  it('records a message with no reachable chat as failed, and queues nothing for it', async () => {
+    const key = `test:${randomUUID()}`;
+    const result = await world.runtime.outreach.outbox.enqueue([
+      { key, kind: 'test', message: { text: 'x' } },
+    ]);
+    expect(result).toEqual({ queued: 0, failed: 1 });
+    expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'no_reachable_channel' });
+  });
+});
