@@ -29,6 +29,8 @@ export interface BroadcastPreview {
   waitlisted: number;
   /** Recipients (confirmed, plus waitlisted if included) with no channel the bot can reach. */
   unreachable: number;
+  /** Group chats linked to the class, which get the notice too. */
+  groups: number;
 }
 
 export type DraftOutcome =

@@ -121,6 +121,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
           confirmed: audience.confirmed,
           waitlisted: audience.waitlisted,
           unreachable: audience.unreachable,
+          groups: audience.groups,
         },
       };
     },

@@ -8,7 +8,7 @@ function jineng(args: string[], input = '', env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 110_000,
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: inject('databaseUrl'),

@@ -40,15 +40,6 @@ const received = (chatId: string, count = 1) =>
   until(`${count} message(s) to ${chatId}`, async () => {
     const got = world.channel.sentTo(chatId);
     return got.length >= count ? got : undefined;
-  }).catch(async (e) => {
-    const rows = await world.runtime.db.delivery.findMany({ where: { chatId } });
-    const q = world.runtime.outreach.outbox.queueFor('test');
-    for (const r of rows) {
-      const job = await q.getJob(r.key.replaceAll(':', '.'));
-      console.log('DEBUG', JSON.stringify(r), job && (await job.getState()), job?.attemptsMade, job?.failedReason, job?.returnvalue, job?.delay, job?.timestamp, Date.now());
-    }
-    console.log('DEBUGCOUNTS', await q.getJobCounts());
-    throw e;
   });
 
 const audited = (actorId: string) =>
@@ -171,6 +162,21 @@ describe('coordinator broadcasts', () => {
     const report = await coordinator.say('投递报告');
     expect(report.replies[0]!.text).toContain('收件人 3 · 已送达 2');
     expect(report.replies[0]!.text).toContain('没有机器人能联系到的聊天：1 人');
+  });
+
+  it('also posts the notice in the group chats linked to the class', async () => {
+    const course = await createCourse(world.runtime.db);
+    const [person] = await enrolledPeople(world.runtime.db, course.id, 1);
+    const group = `group-${course.code}`;
+    await world.runtime.db.chatLink.create({ data: { channel: 'test', chatId: group, courseId: course.id } });
+    const coordinator = await coordinatorOf([course.code]);
+    const preview = await coordinator.say(`/broadcast ${course.code} 明天停课`);
+    expect(preview.replies[0]!.text).toContain('也会发到本班关联的 1 个群聊');
+    const sending = await coordinator.say('1');
+    expect(sending.events).toEqual([{ type: 'broadcast_sent', course: course.code, recipients: 2 }]);
+    const [posted] = await received(group);
+    expect(posted!.text).toContain('明天停课');
+    await received(person!);
   });
 
   it('asks which class when several fit, and only offers classes in scope', async () => {

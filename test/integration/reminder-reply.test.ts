@@ -8,18 +8,27 @@ let world: OutreachWorld;
 let enrolments: EnrolmentRepository;
 
 beforeAll(async () => {
-  // Reminders 60 minutes before class and no quiet hours, so a class 1 h + 3 s away is reminded in 3 s.
+  // Reminders 60 minutes before class and no quiet hours, so a class 1 h + 4 s away is reminded in 4 s.
   world = await outreachWorld({ env: { REMINDER_OFFSETS_MINUTES: '60', REMINDER_QUIET_HOURS: '' } });
   enrolments = world.runtime.outreach.wrapEnrolments(createEnrolmentRepository(world.runtime.db));
 });
 afterAll(() => world.close());
 
-/** A class starting 1 h and 3 s from now; someone who talked to the bot signs up and is reminded in 3 s. */
+/** Someone who talked to the bot signs up for a class starting 1 h + 4 s later, so they are reminded in 4 s. */
 async function reminded(greeting: string) {
-  const course = await createCourse(world.runtime.db, { startsInHours: 1 + 3 / 3600 });
+  const course = await createCourse(world.runtime.db, { startsInHours: 48 });
   const who = chatter(world.runtime);
   await who.say(greeting);
   const personId = await who.personId();
+  // The class time is set only now, so a slow machine cannot push the sign-up past the reminder's due time.
+  const first = await world.runtime.db.classSession.findFirstOrThrow({
+    where: { courseId: course.id },
+    orderBy: { startsAt: 'asc' },
+  });
+  await world.runtime.db.classSession.update({
+    where: { id: first.id },
+    data: { startsAt: new Date(Date.now() + 3_600_000 + 4_000) },
+  });
   await enrolments.enrol(personId, course.code);
   const [reminder] = await until(
     'the reminder',
@@ -27,13 +36,15 @@ async function reminded(greeting: string) {
       const got = world.channel.sentTo(who.id);
       return got.length ? got : undefined;
     },
-    15_000,
+    25_000,
   );
   return { course, who, personId, reminder: reminder! };
 }
 
 describe('answering a reminder', () => {
-  it('reminds in the person’s language with the venue and a “can’t come” choice', async () => {
+  it('reminds in the person’s language with the venue and a “can’t come” choice', {
+    timeout: 90_000,
+  }, async () => {
     const zh = await reminded('你好');
     expect(zh.reminder.text).toContain(zh.course.code);
     expect(zh.reminder.text).toContain('201教室');
@@ -51,7 +62,9 @@ describe('answering a reminder', () => {
     expect(d.sentAt).toBeInstanceOf(Date);
   });
 
-  it('"can’t come" → "only this class" tells the course’s coordinator and keeps the seat', async () => {
+  it('"can’t come" → "only this class" tells the course’s coordinator and keeps the seat', {
+    timeout: 90_000,
+  }, async () => {
     const { course, who, personId } = await reminded('你好');
     const coordinator = chatter(world.runtime);
     await coordinator.say('你好');
@@ -77,7 +90,7 @@ describe('answering a reminder', () => {
     ).toBe(1);
   });
 
-  it('"can’t come" → "cancel my sign-up" frees the seat', async () => {
+  it('"can’t come" → "cancel my sign-up" frees the seat', { timeout: 90_000 }, async () => {
     const { who, personId } = await reminded('你好');
     await who.say('1');
     const done = await who.say('1');
@@ -86,7 +99,7 @@ describe('answering a reminder', () => {
     expect(enrolment.status).toBe('cancelled');
   });
 
-  it('"OK, I’ll be there" just says see you', async () => {
+  it('"OK, I’ll be there" just says see you', { timeout: 90_000 }, async () => {
     const { who } = await reminded('hello');
     const reply = await who.say('2');
     expect(reply.replies[0]!.text).toBe('Great, see you in class!');

@@ -127,7 +127,8 @@ export async function enrolledPeople(
 export async function until<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
+  // Generous: a waiting limit against hangs, not a speed check (CI machines can be loaded).
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

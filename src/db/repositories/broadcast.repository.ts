@@ -17,7 +17,9 @@ export interface Audience {
   waitlisted: number;
   /** Confirmed people with no reachable chat. */
   unreachable: number;
-  /** Channels the reachable recipients (waitlist included) would be written to. */
+  /** Group chats linked to the course (chat_links) that get the notice too. */
+  groups: number;
+  /** Channels the reachable recipients (waitlist included) and linked groups would be written to. */
   channels: string[];
 }
 
@@ -80,12 +82,22 @@ export function createBroadcastRepository(
          GROUP BY 1, 2, 3`,
         [courseId, channels],
       );
+      const groups = await pool.query<{ channel: string }>(
+        'SELECT channel FROM chat_links WHERE course_id = $1 AND channel = ANY($2::text[])',
+        [courseId, channels],
+      );
       const sum = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((n, r) => n + r.n, 0);
       return {
         confirmed: sum((r) => r.status === 'confirmed'),
         waitlisted: sum((r) => r.status === 'waitlisted'),
         unreachable: sum((r) => r.status === 'confirmed' && !r.reachable),
-        channels: [...new Set(rows.flatMap((r) => (r.channel ? [r.channel] : [])))],
+        groups: groups.rows.length,
+        channels: [
+          ...new Set([
+            ...rows.flatMap((r) => (r.channel ? [r.channel] : [])),
+            ...groups.rows.map((g) => g.channel),
+          ]),
+        ],
       };
     },
 
@@ -119,13 +131,35 @@ export function createBroadcastRepository(
            WHERE e.course_id = $3 AND e.status = ANY($4::text[])`,
           [broadcastId, channels, b.courseId, statuses],
         );
-        const queued = recipients.rows.filter((r) => r.reachable).map(({ reachable: _r, ...row }) => row);
+        const groups = await client.query<DeliveryRow>(
+          `SELECT 'broadcast:' || $1 || ':group:' || channel || ':' || chat_id AS key, channel, chat_id AS "chatId"
+           FROM chat_links WHERE course_id = $2 AND channel = ANY($3::text[])`,
+          [broadcastId, b.courseId, channels],
+        );
+        const queued = [
+          ...recipients.rows.filter((r) => r.reachable).map(({ reachable: _r, ...row }) => row),
+          ...groups.rows,
+        ];
         const texts = render(b, b.text);
         const write = async () => {
           await client.query(INSERT_ROWS, [broadcastId, channels, b.courseId, statuses, texts.en, texts.zh]);
+          // Linked group chats get the notice in the programme's language.
+          await client.query(
+            `INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
+             SELECT gen_random_uuid(), r.key, 'broadcast', $1::uuid, r.channel, r.chat_id, jsonb_build_object('text', $2::text), now()
+             FROM unnest($3::text[], $4::text[], $5::text[]) AS r(key, channel, chat_id)
+             ON CONFLICT (key) DO NOTHING`,
+            [
+              broadcastId,
+              texts.zh,
+              groups.rows.map((g) => g.key),
+              groups.rows.map((g) => g.channel),
+              groups.rows.map((g) => g.chatId),
+            ],
+          );
           await client.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [
             broadcastId,
-            recipients.rows.length,
+            recipients.rows.length + groups.rows.length,
           ]);
           await client.query('COMMIT');
         };
@@ -133,7 +167,7 @@ export function createBroadcastRepository(
         if (written.status === 'rejected') throw written.reason;
         // Rows committed but jobs not queued (Redis trouble): the sweep queues open rows after a minute.
         if (queuedJobs.status === 'rejected') logDispatchFailure(queuedJobs.reason);
-        return { courseCode: b.code, recipients: recipients.rows.length, queued };
+        return { courseCode: b.code, recipients: recipients.rows.length + groups.rows.length, queued };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         // A second confirmation racing the first: the draft is no longer a draft.

@@ -21,14 +21,14 @@ function loginPage(ctx: PageContext, error?: string) {
   const { t } = ctx;
   return html`${error ? html`<p class="error" role="alert">${t(`console:login.error.${error}`)}</p>` : ''}
 <div class="columns">
-<form method="post" action="/console/login" class="card">
+<form method="post" action="/console/login" class="card form">
   <h2>${t('console:login.withPassword')}</h2>${csrfField(ctx)}
   <input type="hidden" name="mode" value="password">
   <label>${t('console:login.username')}<input name="username" autocomplete="username" required></label>
   <label>${t('console:login.password')}<input name="password" type="password" autocomplete="current-password" required></label>
   <button type="submit">${t('console:login.signIn')}</button>
 </form>
-<form method="post" action="/console/login" class="card">
+<form method="post" action="/console/login" class="card form">
   <h2>${t('console:login.withInvite')}</h2><p class="hint">${t('console:login.inviteHint')}</p>${csrfField(ctx)}
   <input type="hidden" name="mode" value="invite">
   <label>${t('console:login.code')}<input name="code" autocomplete="one-time-code" required></label>

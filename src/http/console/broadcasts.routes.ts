@@ -44,8 +44,8 @@ function previewView(ctx: PageContext, deps: ConsoleDeps, p: BroadcastPreview) {
     });
   const base = `/console/broadcasts/${p.broadcastId}`;
   return html`<p>${t('console:broadcast.recipients', { confirmed: p.confirmed, waitlisted: p.waitlisted, unreachable: p.unreachable })}</p>
-<div class="columns"><div class="card"><h2>中文</h2><p class="message">${rendered('zh-CN')}</p></div>
-<div class="card"><h2>English</h2><p class="message">${rendered('en')}</p></div></div>
+<div class="columns"><div class="card"><h2>${t('console:broadcast.seenAs.zh')}</h2><p class="message">${rendered('zh-CN')}</p></div>
+<div class="card"><h2>${t('console:broadcast.seenAs.en')}</h2><p class="message">${rendered('en')}</p></div></div>
 <p class="actions">${postButton(ctx, `${base}/send`, t('console:broadcast.send', { count: p.confirmed }))}
 ${p.waitlisted ? postButton(ctx, `${base}/send`, t('console:broadcast.sendAll', { count: p.confirmed + p.waitlisted }), html`<input type="hidden" name="waitlisted" value="yes">`) : ''}
 ${postButton(ctx, `${base}/discard`, t('console:broadcast.discard'))}</p>`;

@@ -19,6 +19,8 @@ import { sessionRoutes } from './sessions.routes';
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+/** Status → the sentence of console:error.* that explains it. */
+const ERROR_KEYS: Record<number, string> = { 404: 'notFound', 413: 'tooLarge', 429: 'tooMany' };
 
 /**
  * The coordinator console under /console: server-rendered pages (every value escaped), server-side sessions,
@@ -64,13 +66,7 @@ export async function consolePlugin(
     const ctx = pageContext(request, reply, deps);
     const key = error.code?.startsWith('FST_CSRF')
       ? 'csrf'
-      : status === 413
-        ? 'tooLarge'
-        : status === 429
-          ? 'tooMany'
-          : status >= 500
-            ? 'server'
-            : 'badRequest';
+      : (ERROR_KEYS[status] ?? (status >= 500 ? 'server' : 'badRequest'));
     return sendPage(
       reply,
       ctx,

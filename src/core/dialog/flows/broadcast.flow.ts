@@ -65,7 +65,7 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
 
   async function preview(turn: Turn, p: BroadcastPreview): Promise<void> {
     const title = p.course.title[turn.locale];
-    if (p.confirmed + p.waitlisted === 0) {
+    if (p.confirmed + p.waitlisted + p.groups === 0) {
       await outreach.coordination.discard(turn.person.id, p.broadcastId);
       turn.endFlow();
       turn.say(turn.t('coordinator:broadcast.nobody', { code: p.course.code, title }));
@@ -82,6 +82,7 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
     if (p.waitlisted) lines.push(turn.t('coordinator:broadcast.previewWaitlisted', { count: p.waitlisted }));
     if (p.unreachable)
       lines.push(turn.t('coordinator:broadcast.previewUnreachable', { count: p.unreachable }));
+    if (p.groups) lines.push(turn.t('coordinator:broadcast.previewGroups', { count: p.groups }));
     const options = [choice(turn.t('coordinator:broadcast.send'), 'send')];
     if (p.waitlisted)
       options.push(choice(turn.t('coordinator:broadcast.sendAll', { count: p.waitlisted }), 'send_all'));
