@@ -8,7 +8,11 @@ import { isolatedDb } from './test-env';
 /** The real runtime on a schema of its own holding exactly the sample Zhaotong courses. */
 export async function sampleRuntime(tag: string): Promise<Runtime> {
   const { db, url } = await isolatedDb(tag);
-  await seedDatabase(db, { now: new Date(), sampleJson: readFileSync(SAMPLE_COURSES_FILE, 'utf8'), timezone: 'Asia/Shanghai' });
+  await seedDatabase(db, {
+    now: new Date(),
+    sampleJson: readFileSync(SAMPLE_COURSES_FILE, 'utf8'),
+    timezone: 'Asia/Shanghai',
+  });
   return testRuntime({ DATABASE_URL: url });
 }
 
