@@ -208,10 +208,11 @@ async function run(steps: Step[]): Promise<void> {
       if (s.sameId) expect(results.filter((r) => r.intent !== 'duplicate').length, what).toBe(1);
     } else {
       // A whole sign-up for the two-seat course, with an optional interjection in the middle.
+      // (detail → "1" sign up → the mobile number, which a course without real-name registration asks for).
       expectSensible(await w.say(s.user, `报名 ${smallCode}`), what);
       expectSensible(await w.say(s.user, '1'), what);
       if (s.noise !== undefined) expectSensible(await w.say(s.user, s.noise), what);
-      expectSensible(await w.say(s.user, '1'), what);
+      expectSensible(await w.say(s.user, '138 0000 1234'), what);
     }
   }
   await expectWellFormedSessions(w.ids);
