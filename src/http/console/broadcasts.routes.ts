@@ -44,6 +44,7 @@ function previewView(ctx: PageContext, deps: ConsoleDeps, p: BroadcastPreview) {
     });
   const base = `/console/broadcasts/${p.broadcastId}`;
   return html`<p>${t('console:broadcast.recipients', { confirmed: p.confirmed, waitlisted: p.waitlisted, unreachable: p.unreachable })}</p>
+${p.groups ? html`<p>${t('console:broadcast.groups', { count: p.groups })}</p>` : ''}
 <div class="columns"><div class="card"><h2>${t('console:broadcast.seenAs.zh')}</h2><p class="message">${rendered('zh-CN')}</p></div>
 <div class="card"><h2>${t('console:broadcast.seenAs.en')}</h2><p class="message">${rendered('en')}</p></div></div>
 <p class="actions">${postButton(ctx, `${base}/send`, t('console:broadcast.send', { count: p.confirmed }))}
