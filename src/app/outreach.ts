@@ -85,6 +85,7 @@ export function createOutreach(options: OutreachOptions) {
     coordinators,
     translator,
     maxTextLength: (channel) => options.channels.get(channel)?.capabilities.maxTextLength ?? 4_096,
+    planDelivery: async (channel, count, now) => options.channels.get(channel)?.planDelivery?.(count, now),
     logger,
   });
   const attendance = createAttendanceService({
@@ -212,6 +213,7 @@ export function createOutreach(options: OutreachOptions) {
       coordination,
       attendance,
       slotsOf: (text) => nlu.understand(text).slots,
+      timezone: config.TIMEZONE,
     }),
     stopWorkers,
     async close(): Promise<void> {

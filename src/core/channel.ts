@@ -27,6 +27,17 @@ export class ChannelSendError extends Error {
   }
 }
 
+/** When a batch of proactive messages through one channel will have gone out, under its pacing and caps. */
+export interface DeliveryPlan {
+  finishAt: Date;
+  /** Calendar days on which messages go out. */
+  days: number;
+  /** Most proactive messages the channel sends in a day. */
+  perDay: number;
+  /** True when a daily cap pushes the end past today: the sender should be told when it will finish. */
+  spread: boolean;
+}
+
 export type InboundHandler = (message: InboundMessage) => Promise<OutboundMessage[]>;
 
 export interface Channel {
@@ -36,4 +47,6 @@ export interface Channel {
   start(handler: InboundHandler): Promise<void>;
   send(address: ChatAddress, message: OutboundMessage): Promise<SendResult>;
   stop(): Promise<void>;
+  /** For channels with a daily cap (a personal WeChat account): when `count` more proactive messages finish. */
+  planDelivery?(count: number, now: Date): Promise<DeliveryPlan>;
 }

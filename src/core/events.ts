@@ -8,4 +8,4 @@ export type DomainEvent =
   | { type: 'data_deleted' }
   | { type: 'locale_changed'; locale: string }
   | { type: 'handoff_requested' }
-  | { type: 'broadcast_sent'; course: string; recipients: number };
+  | { type: 'broadcast_sent'; course: string; recipients: number; groups: number };

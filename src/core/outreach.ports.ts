@@ -39,8 +39,27 @@ export type DraftOutcome =
   | { status: 'too_long'; length: number; limit: number }
   | { status: 'not_found' };
 
+export interface SpreadDelivery {
+  channel: ChannelName;
+  /** Messages going out through the channel. */
+  count: number;
+  perDay: number;
+  days: number;
+  finishAt: Date;
+}
+
 export type ConfirmOutcome =
-  | { status: 'sending'; course: string; recipients: number; unreachable: number }
+  | {
+      status: 'sending';
+      course: string;
+      /** People the notice goes to (reachable or not). */
+      recipients: number;
+      unreachable: number;
+      /** Linked group chats it is also posted in. */
+      groups: number;
+      /** Channels whose daily cap spreads the sending over more than today. */
+      spread: SpreadDelivery[];
+    }
   /** Already sent or discarded (a second "yes", or someone else's draft). */
   | { status: 'gone' };
 

@@ -1,5 +1,6 @@
 import type { CoordinatorAccess } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
+import { tallyDeliveries } from '../db/repositories/delivery-tally';
 import type { CoordinatorService } from './coordinator.service';
 
 export interface DeliveryReport {
@@ -52,18 +53,7 @@ export function createBroadcastAdmin(db: Db, coordinators: CoordinatorService) {
         include: { course: { select: { code: true, title: true, titleEn: true } } },
       });
       if (!b) return undefined;
-      const groups = await db.delivery.groupBy({
-        by: ['status', 'error', 'inDoubt'],
-        where: { broadcastId: id },
-        _count: true,
-      });
-      const count = (statuses: string[]) =>
-        groups.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g._count, 0);
-      const failed = new Map<string, number>();
-      for (const g of groups.filter((x) => x.status === 'failed')) {
-        const reason = (g.error ?? 'other').split(':')[0]!;
-        failed.set(reason, (failed.get(reason) ?? 0) + g._count);
-      }
+      const tally = await tallyDeliveries(db, id);
       return {
         id: b.id,
         course: b.course,
@@ -74,10 +64,10 @@ export function createBroadcastAdmin(db: Db, coordinators: CoordinatorService) {
         confirmedAt: b.confirmedAt,
         completedAt: b.completedAt,
         recipients: b.recipients,
-        sent: count(['sent']),
-        pending: count(['pending', 'sending']),
-        failed: [...failed].map(([reason, n]) => ({ reason, count: n })),
-        inDoubt: groups.filter((g) => g.inDoubt && g.status === 'sent').reduce((n, g) => n + g._count, 0),
+        sent: tally.sent,
+        pending: tally.pending,
+        failed: tally.failed,
+        inDoubt: tally.inDoubt,
       };
     },
   };

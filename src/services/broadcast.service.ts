@@ -1,3 +1,4 @@
+import type { DeliveryPlan } from '../core/channel';
 import { LOCALES, type Locale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
@@ -6,10 +7,12 @@ import type {
   ConfirmOutcome,
   CoordinatorAccess,
   DraftOutcome,
+  SpreadDelivery,
 } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
 import type { BroadcastRepository } from '../db/repositories/broadcast.repository';
 import type { DeliveryRepository } from '../db/repositories/delivery.repository';
+import { tallyDeliveries } from '../db/repositories/delivery-tally';
 import type { Outbox } from '../jobs/outbox';
 import type { Logger } from '../logger';
 import type { CoordinatorService } from './coordinator.service';
@@ -24,6 +27,8 @@ export interface BroadcastServiceDeps {
   translator: Translator;
   /** Longest text a channel takes in one message (its capabilities), for the length check. */
   maxTextLength: (channel: ChannelName) => number;
+  /** When `count` proactive messages through a channel will be out (channels with a daily cap); else undefined. */
+  planDelivery?: (channel: ChannelName, count: number, now: Date) => Promise<DeliveryPlan | undefined>;
   logger: Logger;
 }
 
@@ -52,10 +57,24 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
   async function finishIfDone(broadcastId: string): Promise<boolean> {
     if (!(await deps.deliveries.completeBroadcastIfDone(broadcastId))) return false;
     const b = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { course: true } });
-    const counts = await db.delivery.groupBy({ by: ['status'], where: { broadcastId }, _count: true });
-    const count = (s: string) => counts.find((c) => c.status === s)?._count ?? 0;
+    const tally = await tallyDeliveries(db, broadcastId);
+    const failed = tally.failed.reduce((n, f) => n + f.count, 0);
+    const groupsFailed = tally.groups.total - tally.groups.sent;
     const author = await db.person.findUnique({ where: { id: b.authorId }, select: { locale: true } });
     const locale = asLocale(author?.locale ?? 'zh-CN');
+    const t = translator.forLocale(locale);
+    const title = locale === 'en' ? (b.course.titleEn ?? b.course.title) : b.course.title;
+    const lines = [
+      t('coordinator:done', {
+        code: b.course.code,
+        title,
+        sent: tally.sent - tally.groups.sent,
+        failed: failed - groupsFailed,
+        recipients: b.recipients - tally.groups.total,
+      }),
+    ];
+    if (tally.groups.total)
+      lines.push(t('coordinator:doneGroups', { groups: tally.groups.total, posted: tally.groups.sent }));
     const address = (await reachableIdentities(db, [b.authorId])).get(b.authorId);
     await deps.outbox.enqueue([
       {
@@ -63,18 +82,27 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         kind: 'broadcast_summary',
         personId: b.authorId,
         address,
-        message: {
-          text: translator.forLocale(locale)('coordinator:done', {
-            code: b.course.code,
-            title: locale === 'en' ? (b.course.titleEn ?? b.course.title) : b.course.title,
-            sent: count('sent'),
-            failed: count('failed'),
-            recipients: b.recipients,
-          }),
-        },
+        message: { text: lines.join('\n') },
       },
     ]);
     return true;
+  }
+
+  /** Channels whose daily cap will carry this notice past today, with when it should be fully out. */
+  async function spreadOf(channels: ChannelName[]): Promise<SpreadDelivery[]> {
+    if (!deps.planDelivery) return [];
+    const counts = new Map<ChannelName, number>();
+    for (const c of channels) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const spread: SpreadDelivery[] = [];
+    for (const [channel, count] of counts) {
+      const plan = await deps.planDelivery(channel, count, new Date()).catch((error: unknown) => {
+        deps.logger.warn({ err: error, channel }, 'could not estimate when the notice will be delivered');
+        return undefined;
+      });
+      if (plan?.spread)
+        spread.push({ channel, count, perDay: plan.perDay, days: plan.days, finishAt: plan.finishAt });
+    }
+    return spread;
   }
 
   return {
@@ -147,7 +175,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         includeWaitlisted,
       });
       if (!done.queued.length) await finishIfDone(broadcastId);
-      return { status: 'sending', course: done.courseCode, recipients: done.recipients, unreachable };
+      return {
+        status: 'sending',
+        course: done.courseCode,
+        recipients: done.recipients - done.groups,
+        unreachable,
+        groups: done.groups,
+        spread: await spreadOf(done.queued.map((r) => r.channel as ChannelName)),
+      };
     },
 
     async discard(personId: string, broadcastId: string): Promise<void> {
@@ -174,18 +209,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       });
       await deps.coordinators.audit(personId, 'broadcast.report', courseCode, { broadcastId: b?.id });
       if (!b) return undefined;
-      const groups = await db.delivery.groupBy({
-        by: ['status', 'error'],
-        where: { broadcastId: b.id },
-        _count: true,
-      });
-      const sum = (statuses: string[]) =>
-        groups.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g._count, 0);
-      const failed = new Map<string, number>();
-      for (const g of groups.filter((x) => x.status === 'failed')) {
-        const reason = (g.error ?? 'other').split(':')[0]!;
-        failed.set(reason, (failed.get(reason) ?? 0) + g._count);
-      }
+      const tally = await tallyDeliveries(db, b.id);
       return {
         broadcastId: b.id,
         course: {
@@ -198,9 +222,9 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         status: b.status,
         createdAt: b.confirmedAt ?? b.createdAt,
         recipients: b.recipients,
-        sent: sum(['sent']),
-        pending: sum(['pending', 'sending']),
-        failed: [...failed].map(([reason, count]) => ({ reason, count })),
+        sent: tally.sent,
+        pending: tally.pending,
+        failed: tally.failed,
       };
     },
   };

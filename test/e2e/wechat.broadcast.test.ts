@@ -1,63 +1,100 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig } from '../../src/config';
+import {
+  type ChatLinkRepository,
+  createChatLinkRepository,
+} from '../../src/db/repositories/chat-links.repository';
 import { createLogger } from '../../src/logger';
 import { createCourse } from '../support/fixtures';
 import { uniquePrefix } from '../support/test-env';
-import { type WechatWorld, wechatWorld } from '../support/wechat-world';
+import { type WechatWorld, wechatSettings, wechatWorld } from '../support/wechat-world';
 
-/** The whole bot (engine, broadcast service, outbound queue and worker) with WeChat on wechaty-puppet-mock. */
+type Person = ReturnType<WechatWorld['person']>;
+
+/**
+ * The whole bot (engine, broadcast service, outbound queue and worker) with WeChat on wechaty-puppet-mock, a
+ * coordinator (an admin by WeChat id) and the runtime's chat-link repository wired as wechat.factory.ts does.
+ */
+async function startBot(settings: Record<string, string> = {}) {
+  let links: ChatLinkRepository | undefined;
+  const world = wechatWorld({ linkRoom: (request) => links!.link(request) }, wechatSettings(settings));
+  const coordinator = world.person('张老师');
+  const config = loadConfig({
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: uniquePrefix('wx'),
+    SEED_SAMPLE_DATA: 'never',
+    PII_ENCRYPTION_KEY: 'a'.repeat(64),
+    PII_HASH_KEY: 'b'.repeat(64),
+    LOG_LEVEL: 'silent',
+    ADMIN_IDENTITIES: `wechat:${coordinator.contact.id}`,
+  });
+  const runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
+  links = createChatLinkRepository(runtime.db, config.ADMIN_IDENTITIES);
+  await runtime.startChannels();
+  await world.login();
+  await runtime.startWorkers();
+  return { world, runtime, coordinator };
+}
+
+/** Workers who sign up for the course in their private chats with the bot. */
+async function enrolled(world: WechatWorld, course: { code: string }, names: string[]): Promise<Person[]> {
+  const workers = names.map((name) => world.person(name));
+  for (const [i, worker] of workers.entries()) {
+    worker.say(`报名 ${course.code}`);
+    await worker.turn();
+    worker.say('1');
+    await worker.turn();
+    worker.say(`1391234567${i}`);
+    expect((await worker.turn()).map((m) => m.text).join('\n')).toContain('报名成功');
+  }
+  return workers;
+}
+
 describe('wechat: a coordinator broadcasts from a class room', () => {
   let world: WechatWorld;
   let runtime: Runtime;
-  let coordinator: ReturnType<WechatWorld['person']>;
+  let coordinator: Person;
 
   beforeAll(async () => {
-    world = wechatWorld();
-    coordinator = world.person('张老师');
-    const config = loadConfig({
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: uniquePrefix('wx'),
-      SEED_SAMPLE_DATA: 'never',
-      PII_ENCRYPTION_KEY: 'a'.repeat(64),
-      PII_HASH_KEY: 'b'.repeat(64),
-      LOG_LEVEL: 'silent',
-      ADMIN_IDENTITIES: `wechat:${coordinator.contact.id}`,
-    });
-    runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
-    await runtime.startChannels();
-    await world.login();
-    await runtime.startWorkers();
+    ({ world, runtime, coordinator } = await startBot());
   });
   afterAll(async () => {
     await runtime?.close();
   });
 
-  it('every enrolled WeChat contact receives the notice once', async () => {
+  it('the class room and every enrolled WeChat contact receive the notice once', async () => {
     const course = await createCourse(runtime.db, { realNameRequired: false });
-    const workers = ['王师傅', '李大姐', '赵师傅'].map((name) => world.person(name));
-    for (const [i, worker] of workers.entries()) {
-      worker.say(`报名 ${course.code}`);
-      await worker.turn();
-      worker.say('1');
-      await worker.turn();
-      worker.say(`1391234567${i}`);
-      expect((await worker.turn()).map((m) => m.text).join('\n')).toContain('报名成功');
-    }
+    const workers = await enrolled(world, course, ['王师傅', '李大姐', '赵师傅']);
 
     const group = world.room(`${course.code} 班级群`, [
       coordinator.contact,
       ...workers.map((w) => w.contact),
     ]);
+    // A worker cannot link the room; the coordinator can, once.
+    workers[0]!.sayInRoom(group.room, `@技能助手 绑定 ${course.code}`, [world.botUser]);
+    expect((await group.turn()).at(-1)!.text).toContain('只有这个班的培训管理员可以绑定群');
+    coordinator.sayInRoom(group.room, `@技能助手 绑定 ${course.code}`, [world.botUser]);
+    expect((await group.turn()).at(-1)!.text).toContain(`本群已绑定课程【${course.code}】`);
+    expect(await runtime.db.chatLink.count({ where: { courseId: course.id } })).toBe(1);
+
     coordinator.sayInRoom(group.room, `@技能助手 /broadcast ${course.code} 明天上午9点改到201教室`, [
       world.botUser,
     ]);
     const preview = (await group.turn()).at(-1)!;
     expect(preview.text).toContain('将发送给本班已报名的 3 人');
+    expect(preview.text).toContain('也会发到本班关联的 1 个群聊');
     expect(preview.choices[0]).toBe('发送');
     coordinator.sayInRoom(group.room, '@技能助手 1', [world.botUser]);
-    expect((await group.turn()).at(-1)!.text).toContain('正在发送给 3 人');
+    // The room gets the answer and the notice itself, in whichever order the queue and the dialog finish.
+    const inRoom = await group.next(2, 15_000);
+    const sending = inRoom.find((m) => m.text.includes('正在发送'))?.text ?? '';
+    expect(sending).toContain('正在发送给 3 人，并发到本班关联的 1 个群聊');
+    const posted = inRoom.filter((m) => m.text.includes('明天上午9点改到201教室'));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.text).toContain(course.code);
+    expect(sending).not.toContain('每天最多'); // 4 messages are far under the daily cap: no spreading
 
     for (const worker of workers) {
       const [notice] = await worker.next(1, 15_000);
@@ -65,11 +102,55 @@ describe('wechat: a coordinator broadcasts from a class room', () => {
       expect(notice!.text).toContain(course.code);
     }
     // The delivery report goes to the coordinator's own chat, not to the class room.
-    expect((await coordinator.next(1, 15_000))[0]!.text).toContain('已发送');
+    const [done] = await coordinator.next(1, 15_000);
+    expect(done!.text).toContain('3 人中送达 3 人，失败 0 人');
+    expect(done!.text).toContain('本班关联的 1 个群聊中，1 个已发出');
     const late = await Promise.all([...workers, group].map((w) => w.quiet(500)));
     expect(late.flat()).toEqual([]);
     const broadcast = await runtime.db.broadcast.findFirstOrThrow({ where: { courseId: course.id } });
     const rows = await runtime.db.delivery.findMany({ where: { broadcastId: broadcast.id } });
-    expect(rows.map((r) => [r.channel, r.status])).toEqual(Array(3).fill(['wechat', 'sent']));
+    expect(rows.map((r) => [r.channel, r.status])).toEqual(Array(4).fill(['wechat', 'sent']));
+    expect(rows.filter((r) => r.chatId === group.room.id)).toHaveLength(1);
+  });
+});
+
+describe('wechat: a notice larger than the daily cap', () => {
+  let world: WechatWorld;
+  let runtime: Runtime;
+  let coordinator: Person;
+
+  beforeAll(async () => {
+    ({ world, runtime, coordinator } = await startBot({ WECHAT_DAILY_CAP: '2' }));
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('goes out up to the cap today, the rest waits, and the coordinator is told when it will finish', async () => {
+    const course = await createCourse(runtime.db, { realNameRequired: false });
+    const workers = await enrolled(world, course, ['王师傅', '李大姐', '赵师傅']);
+
+    coordinator.say(`/broadcast ${course.code} 周六的课取消`);
+    expect((await coordinator.turn()).at(-1)!.text).toContain('将发送给本班已报名的 3 人');
+    coordinator.say('1');
+    const sending = (await coordinator.turn()).at(-1)!.text;
+    expect(sending).toContain('正在发送给 3 人');
+    expect(sending).toContain('每天最多主动发送 2 条消息');
+    expect(sending).toContain('3 条会分 2 天发出');
+    // Tomorrow's date in the programme's time zone, as the coordinator reads it ("11月28日").
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      month: 'numeric',
+      day: 'numeric',
+    });
+    expect(sending).toContain(tomorrow.replace(/(\d+)\/(\d+)/, '$1月$2日'));
+
+    const got = await Promise.all(workers.map((w) => w.quiet(1_500)));
+    expect(got.filter((m) => m.length === 1)).toHaveLength(2);
+    expect(got.filter((m) => m.length === 0)).toHaveLength(1);
+    const broadcast = await runtime.db.broadcast.findFirstOrThrow({ where: { courseId: course.id } });
+    const rows = await runtime.db.delivery.findMany({ where: { broadcastId: broadcast.id } });
+    // The third waits for tomorrow: not failed, not lost.
+    expect(rows.map((r) => r.status).sort()).toEqual(['pending', 'sent', 'sent']);
   });
 });

@@ -121,7 +121,9 @@ describe('coordinator broadcasts', () => {
     expect(world.channel.sentTo(people[0]!)).toHaveLength(0);
 
     const sending = await coordinator.say('1');
-    expect(sending.events).toEqual([{ type: 'broadcast_sent', course: course.code, recipients: 5 }]);
+    expect(sending.events).toEqual([
+      { type: 'broadcast_sent', course: course.code, recipients: 5, groups: 0 },
+    ]);
     for (const id of people) {
       const [message] = await received(id);
       expect(message!.text).toContain(course.code);
@@ -173,7 +175,10 @@ describe('coordinator broadcasts', () => {
     const preview = await coordinator.say(`/broadcast ${course.code} 明天停课`);
     expect(preview.replies[0]!.text).toContain('也会发到本班关联的 1 个群聊');
     const sending = await coordinator.say('1');
-    expect(sending.events).toEqual([{ type: 'broadcast_sent', course: course.code, recipients: 2 }]);
+    expect(sending.events).toEqual([
+      { type: 'broadcast_sent', course: course.code, recipients: 1, groups: 1 },
+    ]);
+    expect(sending.replies[0]!.text).toContain('正在发送给 1 人，并发到本班关联的 1 个群聊');
     const [posted] = await received(group);
     expect(posted!.text).toContain('明天停课');
     await received(person!);

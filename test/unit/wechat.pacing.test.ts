@@ -1,11 +1,15 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { WechatSettings } from '../../src/channels/wechat/wechat.channel';
 import { classifySendError } from '../../src/channels/wechat/wechat.errors';
 import { createWechatChannel } from '../../src/channels/wechat/wechat.factory';
+import { ProactiveGuard } from '../../src/channels/wechat/wechat.guard';
+import { memoryLedger } from '../../src/channels/wechat/wechat.ledger';
 import {
   dayKey,
   estimateWechatFinish,
+  nextSendingDay,
   Pacer,
   type PacingConfig,
 } from '../../src/channels/wechat/wechat.pacing';
@@ -21,6 +25,7 @@ const config: PacingConfig = {
   WECHAT_JITTER_MS: 2000,
   WECHAT_DAILY_CAP: 200,
   TIMEZONE: 'Asia/Shanghai',
+  REMINDER_QUIET_HOURS: '22-7',
 };
 // 10:00 in Zhaotong.
 const now = new Date('2026-11-27T02:00:00Z');
@@ -36,9 +41,10 @@ describe('estimateWechatFinish', () => {
     const e = estimateWechatFinish(450, now, config);
     expect(e.days).toBe(3);
     expect(e.spread).toBe(true);
-    // 200 today, 200 tomorrow, 50 on the 29th from midnight Beijing time.
+    // 200 today, 200 tomorrow, 50 on the 29th: sending resumes after the quiet hours (07:00 Beijing time),
+    // within an hour, so at the latest from 08:00 (00:00 UTC).
     expect(e.finishAt.toISOString()).toBe(
-      new Date(Date.parse('2026-11-28T16:00:00Z') + 50 * 5000).toISOString(),
+      new Date(Date.parse('2026-11-29T00:00:00Z') + 50 * 5000).toISOString(),
     );
     expect(dayKey(e.finishAt, 'Asia/Shanghai')).toBe('2026-11-29');
   });
@@ -55,6 +61,34 @@ describe('estimateWechatFinish', () => {
       spread: false,
     });
     expect(estimateWechatFinish(0, now, config)).toMatchObject({ days: 0, spread: false, finishAt: now });
+  });
+});
+
+describe('the daily cap', () => {
+  const settings = { ...config, WECHAT_DAILY_CAP: 1 } as WechatSettings;
+
+  it('holds the rest back until the next morning after the quiet hours, spread over an hour', async () => {
+    const guard = new ProactiveGuard({ settings, ledger: memoryLedger(), random: () => 0.5 });
+    await guard.admit('a', now);
+    const error = (await guard.admit('b', now).catch((e) => e)) as ChannelSendError;
+    expect(error.kind).toBe('rate_limited');
+    // 10:00 today → 07:00 tomorrow (21 h) plus half of the one-hour spread.
+    expect(error.retryAfterMs).toBe(21 * 3_600_000 + 1_800_000);
+  });
+
+  it('resumes at midnight when no quiet hours are configured', () => {
+    expect(nextSendingDay(now, { ...config, REMINDER_QUIET_HOURS: '' }).toISOString()).toBe(
+      '2026-11-27T16:00:00.000Z',
+    );
+  });
+
+  it('gives back the count of a send that was refused, so it does not use up tomorrow', async () => {
+    const ledger = memoryLedger();
+    const guard = new ProactiveGuard({ settings, ledger });
+    const undo = await guard.admit('a', now);
+    await undo();
+    await guard.admit('b', now);
+    expect(await ledger.sentOn(dayKey(now, 'Asia/Shanghai'))).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type Channel,
   type ChannelCapabilities,
   ChannelSendError,
+  type DeliveryPlan,
   type InboundHandler,
   type SendResult,
 } from '../../core/channel';
@@ -20,7 +21,7 @@ import { ProactiveGuard } from './wechat.guard';
 import { memoryLedger, type WechatLedger } from './wechat.ledger';
 import { type LoginState, watchLifecycle } from './wechat.lifecycle';
 import { outboundParts, replyLocale, toInbound, wantsFriendship } from './wechat.mapper';
-import { isRiskControlled, Pacer, wechatSendRate } from './wechat.pacing';
+import { dayKey, estimateWechatFinish, isRiskControlled, Pacer, wechatSendRate } from './wechat.pacing';
 import { linkReply, RepeatFilter } from './wechat.room';
 import { OA_WINDOW_HOURS, ReplyWindow } from './wechat.window';
 
@@ -35,6 +36,7 @@ export type WechatSettings = Pick<
   | 'WECHAT_BACKLOG_MINUTES'
   | 'WECHAT_REPEAT_WINDOW_MS'
   | 'TIMEZONE'
+  | 'REMINDER_QUIET_HOURS'
   | 'DEFAULT_LOCALE'
 >;
 
@@ -162,6 +164,13 @@ export class WechatChannel implements Channel {
     await this.whenIdle();
     await this.bot?.stop();
     this.state.loggedIn = false;
+  }
+
+  /** When `count` more proactive messages will have gone out, counting what the daily cap has used today. */
+  async planDelivery(count: number, now: Date): Promise<DeliveryPlan> {
+    const s = this.options.settings;
+    const sentToday = await this.ledger.sentOn(dayKey(now, s.TIMEZONE));
+    return estimateWechatFinish(count, now, s, sentToday);
   }
 
   private async deliver(chatId: string, message: OutboundMessage): Promise<void> {

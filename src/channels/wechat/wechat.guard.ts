@@ -1,7 +1,7 @@
 import { ChannelSendError } from '../../core/channel';
 import type { WechatSettings } from './wechat.channel';
 import type { WechatLedger } from './wechat.ledger';
-import { dayKey, isRiskControlled, nextDayStart } from './wechat.pacing';
+import { dayKey, isRiskControlled, nextSendingDay, RESUME_SPREAD_MS } from './wechat.pacing';
 import type { ReplyWindow } from './wechat.window';
 
 export interface ProactiveGuardDeps {
@@ -33,10 +33,10 @@ export class ProactiveGuard {
     const day = dayKey(now, settings.TIMEZONE);
     if ((await ledger.addSent(day)) > settings.WECHAT_DAILY_CAP) {
       await ledger.removeSent(day);
-      // Resume after midnight, spread over the first hour so a held-back backlog does not start as a burst.
+      // Resume the next morning after the quiet hours, spread over an hour so the backlog does not burst.
       const random = this.deps.random ?? Math.random;
       const retryAfterMs =
-        nextDayStart(now, settings.TIMEZONE).getTime() - now.getTime() + random() * 3_600_000;
+        nextSendingDay(now, settings).getTime() - now.getTime() + random() * RESUME_SPREAD_MS;
       throw new ChannelSendError(
         `daily cap of ${settings.WECHAT_DAILY_CAP} reached`,
         'rate_limited',

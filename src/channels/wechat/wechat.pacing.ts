@@ -1,10 +1,20 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
+import type { DeliveryPlan } from '../../core/channel';
+import { isQuiet, parseQuietHours } from '../../core/reminders/reminder-plan';
 
 export type PacingConfig = Pick<
   Config,
-  'WECHAT_ACCOUNT_KIND' | 'WECHAT_MIN_INTERVAL_MS' | 'WECHAT_JITTER_MS' | 'WECHAT_DAILY_CAP' | 'TIMEZONE'
+  | 'WECHAT_ACCOUNT_KIND'
+  | 'WECHAT_MIN_INTERVAL_MS'
+  | 'WECHAT_JITTER_MS'
+  | 'WECHAT_DAILY_CAP'
+  | 'TIMEZONE'
+  | 'REMINDER_QUIET_HOURS'
 >;
+
+/** Held-back messages resume over this long after a new day's sending starts, so they do not burst. */
+export const RESUME_SPREAD_MS = 3_600_000;
 
 export interface PacerOptions {
   minIntervalMs: number;
@@ -56,6 +66,21 @@ export function nextDayStart(now: Date, timezone: string): Date {
   return DateTime.fromJSDate(now, { zone: timezone }).startOf('day').plus({ days: 1 }).toJSDate();
 }
 
+/**
+ * When sending held back by the daily cap starts again: the next day, once the quiet hours (REMINDER_QUIET_HOURS,
+ * e.g. 22-7) are over, so nobody is woken at midnight by a notice that missed yesterday's cap.
+ */
+export function nextSendingDay(
+  now: Date,
+  config: Pick<PacingConfig, 'TIMEZONE' | 'REMINDER_QUIET_HOURS'>,
+): Date {
+  const quiet = parseQuietHours(config.REMINDER_QUIET_HOURS);
+  let at = nextDayStart(now, config.TIMEZONE);
+  for (let h = 0; h < 24 && isQuiet(at, config.TIMEZONE, quiet); h += 1)
+    at = new Date(at.getTime() + 3_600_000);
+  return at;
+}
+
 /** Messages per second the account keeps to on average: what the channel declares as its send rate. */
 export function wechatSendRate(config: PacingConfig): number {
   const meanGapMs = config.WECHAT_MIN_INTERVAL_MS + config.WECHAT_JITTER_MS / 2;
@@ -67,27 +92,17 @@ export function isRiskControlled(kind: Config['WECHAT_ACCOUNT_KIND']): boolean {
   return kind !== 'official';
 }
 
-export interface WechatFinishEstimate {
-  /** When the last message should have gone out (a cautious estimate: every gap at its longest). */
-  finishAt: Date;
-  /** Calendar days on which messages go out. */
-  days: number;
-  perDay: number;
-  /** True when the daily cap pushes the end past today: tell the coordinator when it will finish. */
-  spread: boolean;
-}
-
 /**
  * When a broadcast of `count` messages from the WeChat account will have been delivered, given the pacing
  * and the daily cap (`sentToday` proactive messages already counted today). For the broadcast service to
- * tell the coordinator, e.g. with the `wechat:broadcast.spread` text.
+ * tell the coordinator (the `coordinator:broadcast.spread` text).
  */
 export function estimateWechatFinish(
   count: number,
   now: Date,
   config: PacingConfig,
   sentToday = 0,
-): WechatFinishEstimate {
+): DeliveryPlan {
   const gapMs = config.WECHAT_MIN_INTERVAL_MS + config.WECHAT_JITTER_MS;
   if (!isRiskControlled(config.WECHAT_ACCOUNT_KIND) || count <= 0) {
     const days = count > 0 ? 1 : 0;
@@ -112,7 +127,8 @@ export function estimateWechatFinish(
     }
     remaining -= batch;
     if (remaining === 0) break;
-    dayStart = nextDayStart(dayStart, config.TIMEZONE);
+    // A cautious estimate again: the resumed sending starts at the end of its spread.
+    dayStart = new Date(nextSendingDay(dayStart, config).getTime() + RESUME_SPREAD_MS);
     capacity = cap;
   }
   const spread = days > 1 || dayKey(new Date(finish), config.TIMEZONE) !== dayKey(now, config.TIMEZONE);

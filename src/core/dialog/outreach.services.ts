@@ -8,6 +8,8 @@ export interface OutreachDialogServices {
   attendance: AttendanceService;
   /** Slots of a piece of text (the class words of a notice request, not its body). */
   slotsOf(text: string): Slots;
+  /** The programme's time zone, for the times coordinators are told. */
+  timezone: string;
 }
 
 /** The sender's coordinator rights, or undefined; looked up every time, so a revoked role stops at once. */

@@ -55,6 +55,8 @@ const INSERT_ROWS = `
 export interface ConfirmedBroadcast {
   courseCode: string;
   recipients: number;
+  /** Of the recipients, linked group chats. */
+  groups: number;
   /** Rows with a chat, queued. */
   queued: DeliveryRow[];
 }
@@ -167,7 +169,12 @@ export function createBroadcastRepository(
         if (written.status === 'rejected') throw written.reason;
         // Rows committed but jobs not queued (Redis trouble): the sweep queues open rows after a minute.
         if (queuedJobs.status === 'rejected') logDispatchFailure(queuedJobs.reason);
-        return { courseCode: b.code, recipients: recipients.rows.length + groups.rows.length, queued };
+        return {
+          courseCode: b.code,
+          recipients: recipients.rows.length + groups.rows.length,
+          groups: groups.rows.length,
+          queued,
+        };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         // A second confirmation racing the first: the draft is no longer a draft.

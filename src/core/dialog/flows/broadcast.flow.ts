@@ -1,6 +1,7 @@
 import { type BroadcastTarget, matchTargets, parseBroadcastRequest } from '../../broadcast/broadcast-request';
 import type { BroadcastPreview, CoordinatorAccess } from '../../outreach.ports';
 import { findCourseCode } from '../course-code';
+import { formatSessionTime } from '../format-time';
 import type { FlowHandler, IntentHandler } from '../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach.services';
 import type { ChoiceOption } from '../session';
@@ -100,8 +101,29 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
       turn.say(turn.t('coordinator:broadcast.gone'));
       return;
     }
-    turn.emit({ type: 'broadcast_sent', course: outcome.course, recipients: outcome.recipients });
-    turn.say(turn.t('coordinator:broadcast.sending', { count: outcome.recipients }));
+    turn.emit({
+      type: 'broadcast_sent',
+      course: outcome.course,
+      recipients: outcome.recipients,
+      groups: outcome.groups,
+    });
+    const lines = [
+      outcome.groups
+        ? turn.t('coordinator:broadcast.sendingGroups', { count: outcome.recipients, groups: outcome.groups })
+        : turn.t('coordinator:broadcast.sending', { count: outcome.recipients }),
+    ];
+    for (const s of outcome.spread) {
+      lines.push(
+        turn.t('coordinator:broadcast.spread', {
+          channel: turn.t(`coordinator:channel.${s.channel}`),
+          cap: s.perDay,
+          count: s.count,
+          days: s.days,
+          finish: formatSessionTime(s.finishAt, turn.locale, outreach.timezone),
+        }),
+      );
+    }
+    turn.say(lines.join('\n'));
   }
 
   return {
