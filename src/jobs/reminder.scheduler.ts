@@ -55,7 +55,7 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
 
   async function add(items: EnrolmentSessions[], now: Date): Promise<ScheduleResult> {
     const result: ScheduleResult = { scheduled: 0, late: 0, done: 0, skipped: {} };
-    const jobs: { key: string; payload: ReminderPayload; delay: number }[] = [];
+    const jobs: { key: string; payload: ReminderPayload; dueAt: number }[] = [];
     for (const item of items) {
       for (const session of item.sessions) {
         const plan = planReminders(session.startsAt, deps.offsets, deps.timezone, deps.quiet);
@@ -72,9 +72,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
             result.skipped[decision.reason] = (result.skipped[decision.reason] ?? 0) + 1;
             continue;
           }
-          const delay = decision.action === 'schedule' ? decision.dueAt.getTime() - now.getTime() : 0;
+          const dueAt = decision.action === 'schedule' ? decision.dueAt.getTime() : 0;
           const payload = { enrolmentId: item.enrolmentId, sessionId: session.id, offsetMinutes };
-          jobs.push({ key: reminderKey(item.enrolmentId, session.id, offsetMinutes), payload, delay });
+          jobs.push({ key: reminderKey(item.enrolmentId, session.id, offsetMinutes), payload, dueAt });
         }
       }
     }
@@ -86,12 +86,13 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
         fresh.slice(i, i + 2_000).map((j) => ({
           name: REMINDER_JOB,
           data: reminderPayloadSchema.parse(j.payload),
-          opts: { ...JOB_OPTIONS, jobId: jobIdFor(j.key), delay: Math.max(0, j.delay) },
+          // The delay is taken from the clock as the job is added: BullMQ counts it from then.
+          opts: { ...JOB_OPTIONS, jobId: jobIdFor(j.key), delay: Math.max(0, j.dueAt - Date.now()) },
         })),
       );
     }
     for (const j of fresh) {
-      if (j.delay > 0) result.scheduled += 1;
+      if (j.dueAt > 0) result.scheduled += 1;
       else result.late += 1;
     }
     return result;
