@@ -88,19 +88,30 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     return true;
   }
 
-  /** Channels whose daily cap will carry this notice past today, with when it should be fully out. */
-  async function spreadOf(channels: ChannelName[]): Promise<SpreadDelivery[]> {
+  /**
+   * Channels whose daily cap will carry this notice past today, with when it should be fully out. Messages
+   * already waiting on the channel (an earlier notice, reminders held back by the cap) go first, so they count.
+   */
+  async function spreadOf(broadcastId: string, channels: ChannelName[]): Promise<SpreadDelivery[]> {
     if (!deps.planDelivery) return [];
     const counts = new Map<ChannelName, number>();
     for (const c of channels) counts.set(c, (counts.get(c) ?? 0) + 1);
     const spread: SpreadDelivery[] = [];
     for (const [channel, count] of counts) {
-      const plan = await deps.planDelivery(channel, count, new Date()).catch((error: unknown) => {
+      try {
+        const ahead = await db.delivery.count({
+          where: {
+            channel,
+            status: { in: ['pending', 'sending'] },
+            OR: [{ broadcastId: null }, { broadcastId: { not: broadcastId } }],
+          },
+        });
+        const plan = await deps.planDelivery(channel, ahead + count, new Date());
+        if (plan?.spread)
+          spread.push({ channel, count, perDay: plan.perDay, days: plan.days, finishAt: plan.finishAt });
+      } catch (error) {
         deps.logger.warn({ err: error, channel }, 'could not estimate when the notice will be delivered');
-        return undefined;
-      });
-      if (plan?.spread)
-        spread.push({ channel, count, perDay: plan.perDay, days: plan.days, finishAt: plan.finishAt });
+      }
     }
     return spread;
   }
@@ -181,7 +192,10 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         recipients: done.recipients - done.groups,
         unreachable,
         groups: done.groups,
-        spread: await spreadOf(done.queued.map((r) => r.channel as ChannelName)),
+        spread: await spreadOf(
+          broadcastId,
+          done.queued.map((r) => r.channel as ChannelName),
+        ),
       };
     },
 

@@ -3,6 +3,7 @@ import {
   type Channel,
   type ChannelCapabilities,
   ChannelSendError,
+  type DeliveryPlan,
   type InboundHandler,
 } from '../../src/core/channel';
 import type { ChannelName, ChatAddress, OutboundMessage } from '../../src/core/message';
@@ -26,6 +27,8 @@ export interface RecordingChannelOptions {
   capabilities?: Partial<ChannelCapabilities>;
   /** Also append each delivered send as a JSON line to this file (survives SIGKILL of the process). */
   recordTo?: string;
+  /** Declares a daily cap like a personal WeChat account: how many proactive messages go out per day. */
+  dailyCap?: number;
 }
 
 /**
@@ -50,7 +53,25 @@ export class RecordingChannel implements Channel {
       groups: false,
       ...options.capabilities,
     };
+    const cap = options.dailyCap;
+    if (cap) {
+      this.planDelivery = async (count, now) => {
+        this.plans.push(count);
+        const days = Math.ceil(count / cap);
+        const lastDay = new Date(now);
+        lastDay.setUTCDate(lastDay.getUTCDate() + days - 1);
+        lastDay.setUTCHours(8, 0, 0, 0);
+        const finishAt = days > 1 ? new Date(lastDay.getTime() + (count - (days - 1) * cap) * 1000) : now;
+        return { finishAt, days, perDay: cap, spread: days > 1 };
+      };
+    }
   }
+
+  /** What the broadcast service asked `planDelivery` about (message counts), when a daily cap is declared. */
+  readonly plans: number[] = [];
+
+  /** Present only with `dailyCap`: one message a second, `dailyCap` a day from tomorrow 08:00 UTC. */
+  planDelivery?: (count: number, now: Date) => Promise<DeliveryPlan>;
 
   /** Adds a rule consulted before each send; rules run in order and the first that answers wins. */
   rule(rule: SendRule): this {
