@@ -73,6 +73,8 @@ export interface BroadcastReport {
   sent: number;
   pending: number;
   failed: { reason: string; count: number }[];
+  /** Channels whose daily cap spreads what is left over more than today. */
+  spread: SpreadDelivery[];
 }
 
 export interface CoordinationService {

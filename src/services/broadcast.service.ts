@@ -89,26 +89,39 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
   }
 
   /**
-   * Channels whose daily cap will carry this notice past today, with when it should be fully out. Messages
-   * already waiting on the channel (an earlier notice, reminders held back by the cap) go first, so they count.
+   * Channels whose daily cap will carry what is left of this notice past today, with when it should be fully
+   * out. Messages that were already waiting on the channel when it was confirmed (an earlier notice, reminders
+   * held back by the cap) go first, so they count.
    */
-  async function spreadOf(broadcastId: string, channels: ChannelName[]): Promise<SpreadDelivery[]> {
+  async function spreadOf(broadcastId: string): Promise<SpreadDelivery[]> {
     if (!deps.planDelivery) return [];
-    const counts = new Map<ChannelName, number>();
-    for (const c of channels) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const b = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { confirmedAt: true } });
+    const open = ['pending', 'sending'];
+    const own = await db.delivery.groupBy({
+      by: ['channel'],
+      where: { broadcastId, status: { in: open } },
+      _count: true,
+    });
     const spread: SpreadDelivery[] = [];
-    for (const [channel, count] of counts) {
+    for (const { channel, _count: count } of own) {
       try {
         const ahead = await db.delivery.count({
           where: {
             channel,
-            status: { in: ['pending', 'sending'] },
+            status: { in: open },
+            createdAt: { lt: b?.confirmedAt ?? new Date() },
             OR: [{ broadcastId: null }, { broadcastId: { not: broadcastId } }],
           },
         });
-        const plan = await deps.planDelivery(channel, ahead + count, new Date());
+        const plan = await deps.planDelivery(channel as ChannelName, ahead + count, new Date());
         if (plan?.spread)
-          spread.push({ channel, count, perDay: plan.perDay, days: plan.days, finishAt: plan.finishAt });
+          spread.push({
+            channel: channel as ChannelName,
+            count,
+            perDay: plan.perDay,
+            days: plan.days,
+            finishAt: plan.finishAt,
+          });
       } catch (error) {
         deps.logger.warn({ err: error, channel }, 'could not estimate when the notice will be delivered');
       }
@@ -118,6 +131,8 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
 
   return {
     finishIfDone,
+    /** For the console's delivery page: where a daily cap spreads what is left of a notice over days. */
+    spread: spreadOf,
 
     /** The sweep: broadcasts whose last delivery finished while their completion was missed. */
     async finishStale(): Promise<number> {
@@ -192,10 +207,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         recipients: done.recipients - done.groups,
         unreachable,
         groups: done.groups,
-        spread: await spreadOf(
-          broadcastId,
-          done.queued.map((r) => r.channel as ChannelName),
-        ),
+        spread: await spreadOf(broadcastId),
       };
     },
 
@@ -239,6 +251,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         sent: tally.sent,
         pending: tally.pending,
         failed: tally.failed,
+        spread: tally.pending ? await spreadOf(b.id) : [],
       };
     },
   };

@@ -42,5 +42,12 @@ describe('a notice on a channel with a daily cap', () => {
     expect(reply).toContain('这次经测试发送的 3 条会分 2 天发出');
     // The channel's plan ends tomorrow at 08:00 UTC plus 2 s: 16:00 in Zhaotong.
     expect(reply).toMatch(/预计 \d+月\d+日 周. 16:00 前全部发完/);
+
+    // Asked later, the delivery report says what is still waiting and until when.
+    const report = (await chatter(world.runtime, ADMIN).say(`投递报告 ${course.code}`)).replies[0]!.text;
+    expect(report).toContain('等待中 3');
+    expect(report).toMatch(
+      /测试每天最多主动发送 4 条消息：还有 3 条在等待，预计 \d+月\d+日 周. 16:00 前全部发完/,
+    );
   });
 });

@@ -140,6 +140,8 @@ ${
     const ctx = pageContext(request, reply, deps);
     const { t } = ctx;
     const busy = report.pending > 0 || report.status === 'sending';
+    // A daily cap (a personal WeChat account) can spread the rest over days: say until when.
+    const spread = report.pending ? await deps.broadcasts.spread(report.id) : [];
     const body = html`<dl class="facts">
 <dt>${t('console:broadcast.course')}</dt><dd><a href="/console/courses/${report.course.code}">${report.course.code}</a> ${ctx.locale === 'en' ? (report.course.titleEn ?? report.course.title) : report.course.title}</dd>
 <dt>${t('console:broadcast.when')}</dt><dd>${ctx.dateTime(report.confirmedAt ?? report.createdAt)}</dd>
@@ -154,6 +156,7 @@ ${
 ${report.failed.map((f) => html`<tr><th>${t('console:report.failed')}: ${t(`coordinator:report.reason.${f.reason}`, { defaultValue: f.reason })}</th><td data-k="failed">${f.count}</td></tr>`)}
 ${report.inDoubt ? html`<tr><th>${t('console:report.inDoubt')}</th><td>${report.inDoubt}</td></tr>` : ''}
 </tbody></table>
+${spread.map((s) => html`<p class="spread">${t('coordinator:report.spread', { channel: t(`coordinator:channel.${s.channel}`), cap: s.perDay, count: s.count, days: s.days, finish: ctx.dateTime(s.finishAt) })}</p>`)}
 ${busy ? html`<p class="hint">${t('console:report.refreshing')}</p>` : ''}`;
     return sendPage(reply, ctx, t('console:report.title'), body, busy ? { refreshSeconds: 3 } : {});
   });

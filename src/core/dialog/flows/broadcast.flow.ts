@@ -1,7 +1,7 @@
 import { type BroadcastTarget, matchTargets, parseBroadcastRequest } from '../../broadcast/broadcast-request';
 import type { BroadcastPreview, CoordinatorAccess } from '../../outreach.ports';
 import { findCourseCode } from '../course-code';
-import { formatSessionTime } from '../format-time';
+import { describeSpread } from '../describe-spread';
 import type { FlowHandler, IntentHandler } from '../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach.services';
 import type { ChoiceOption } from '../session';
@@ -112,17 +112,7 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
         ? turn.t('coordinator:broadcast.sendingGroups', { count: outcome.recipients, groups: outcome.groups })
         : turn.t('coordinator:broadcast.sending', { count: outcome.recipients }),
     ];
-    for (const s of outcome.spread) {
-      lines.push(
-        turn.t('coordinator:broadcast.spread', {
-          channel: turn.t(`coordinator:channel.${s.channel}`),
-          cap: s.perDay,
-          count: s.count,
-          days: s.days,
-          finish: formatSessionTime(s.finishAt, turn.locale, outreach.timezone),
-        }),
-      );
-    }
+    lines.push(...describeSpread(turn, outcome.spread, outreach.timezone, 'coordinator:broadcast.spread'));
     turn.say(lines.join('\n'));
   }
 

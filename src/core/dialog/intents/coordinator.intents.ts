@@ -1,5 +1,6 @@
 import type { CoordinatorAccess } from '../../outreach.ports';
 import { findCourseCode } from '../course-code';
+import { describeSpread } from '../describe-spread';
 import { formatSessionTime } from '../format-time';
 import type { IntentHandler } from '../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach.services';
@@ -53,6 +54,7 @@ export function coordinatorIntents(
             count: f.count,
           }),
         ),
+        ...describeSpread(turn, report.spread, services.timezone, 'coordinator:report.spread'),
       ];
       turn.say(lines.join('\n'));
     },
