@@ -15,11 +15,20 @@ export interface ChannelCapabilities {
 
 export type SendResult = { ok: true; platformMessageId?: string };
 
-/** A send failure classified so the delivery job can decide between retrying and giving up. */
+/**
+ * A send failure classified so the delivery job can decide between retrying and giving up:
+ * - blocked: the person blocked the bot or the chat is gone (final);
+ * - rate_limited: the platform (or a daily cap) says wait `retryAfterMs`; the whole channel waits;
+ * - unavailable: the channel cannot send at all right now (a WeChat account logged out, waiting for a QR
+ *   scan); the channel's queue is held and tried again after `retryAfterMs`, however long it takes;
+ * - network: this attempt failed; retried with backoff, then final;
+ * - invalid: the platform refused this message (final);
+ * - outside_window: the Official Account's customer-service window is closed (final, recorded).
+ */
 export class ChannelSendError extends Error {
   constructor(
     message: string,
-    readonly kind: 'blocked' | 'rate_limited' | 'network' | 'invalid' | 'outside_window',
+    readonly kind: 'blocked' | 'rate_limited' | 'unavailable' | 'network' | 'invalid' | 'outside_window',
     readonly retryAfterMs?: number,
   ) {
     super(message);

@@ -144,10 +144,17 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'outside_window':
         await final(row, 'outside_window');
         return 'failed:outside_window';
-      case 'rate_limited': {
+      case 'rate_limited':
+      case 'unavailable': {
+        // Not this message's fault: it keeps its attempts, and the channel's whole queue waits.
         await deliveries.release(row.id, claimToken);
         const retryAfterMs = (error as ChannelSendError).retryAfterMs ?? 1000;
-        deps.logger.warn({ channel: row.channel, retryAfterMs }, 'platform rate limit: pausing the queue');
+        deps.logger.warn(
+          { channel: row.channel, retryAfterMs, reason: detail },
+          kind === 'unavailable'
+            ? 'channel cannot send now: holding its queue'
+            : 'platform rate limit: pausing the queue',
+        );
         await deps.queue.rateLimit(retryAfterMs);
         throw Worker.RateLimitError();
       }

@@ -93,17 +93,23 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
    * out. Messages that were already waiting on the channel when it was confirmed (an earlier notice, reminders
    * held back by the cap) go first, so they count.
    */
-  async function spreadOf(broadcastId: string): Promise<SpreadDelivery[]> {
+  async function spreadOf(broadcastId: string, counts?: Map<string, number>): Promise<SpreadDelivery[]> {
     if (!deps.planDelivery) return [];
     const b = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { confirmedAt: true } });
     const open = ['pending', 'sending'];
-    const own = await db.delivery.groupBy({
-      by: ['channel'],
-      where: { broadcastId, status: { in: open } },
-      _count: true,
-    });
+    const own =
+      counts ??
+      new Map(
+        (
+          await db.delivery.groupBy({
+            by: ['channel'],
+            where: { broadcastId, status: { in: open } },
+            _count: true,
+          })
+        ).map((g) => [g.channel, g._count]),
+      );
     const spread: SpreadDelivery[] = [];
-    for (const { channel, _count: count } of own) {
+    for (const [channel, count] of own) {
       try {
         const ahead = await db.delivery.count({
           where: {
@@ -185,12 +191,22 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       broadcastId: string,
       includeWaitlisted: boolean,
     ): Promise<ConfirmOutcome> {
+      let spread: SpreadDelivery[] = [];
       const done = await deps.broadcasts.confirm(
         broadcastId,
         personId,
         includeWaitlisted,
         (course, text) => ({ zh: render('zh-CN', course, text), en: render('en', course, text) }),
-        (rows) => deps.outbox.dispatch(rows),
+        async (rows) => {
+          // Planned before the jobs go out: once the first messages are sent they would count twice.
+          const counts = new Map<string, number>();
+          for (const r of rows) counts.set(r.channel, (counts.get(r.channel) ?? 0) + 1);
+          spread = await spreadOf(broadcastId, counts).catch((error: unknown) => {
+            deps.logger.warn({ err: error }, 'could not estimate when the notice will be delivered');
+            return [];
+          });
+          return deps.outbox.dispatch(rows);
+        },
       );
       if (!done) return { status: 'gone' };
       const unreachable = done.recipients - done.queued.length;
@@ -207,7 +223,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         recipients: done.recipients - done.groups,
         unreachable,
         groups: done.groups,
-        spread: await spreadOf(broadcastId),
+        spread,
       };
     },
 

@@ -7,7 +7,7 @@ import {
 } from '../../src/db/repositories/chat-links.repository';
 import { createLogger } from '../../src/logger';
 import { createCourse } from '../support/fixtures';
-import { uniquePrefix } from '../support/test-env';
+import { isolatedDb, uniquePrefix } from '../support/test-env';
 import { type WechatWorld, wechatSettings, wechatWorld } from '../support/wechat-world';
 
 type Person = ReturnType<WechatWorld['person']>;
@@ -16,12 +16,13 @@ type Person = ReturnType<WechatWorld['person']>;
  * The whole bot (engine, broadcast service, outbound queue and worker) with WeChat on wechaty-puppet-mock, a
  * coordinator (an admin by WeChat id) and the runtime's chat-link repository wired as wechat.factory.ts does.
  */
-async function startBot(settings: Record<string, string> = {}) {
+async function startBot(settings: Record<string, string> = {}, env: Record<string, string> = {}) {
   let links: ChatLinkRepository | undefined;
   const world = wechatWorld({ linkRoom: (request) => links!.link(request) }, wechatSettings(settings));
   const coordinator = world.person('张老师');
   const config = loadConfig({
-    DATABASE_URL: inject('databaseUrl'),
+    // A schema of its own: the finish estimate counts every WeChat message waiting, other tests' included.
+    DATABASE_URL: (await isolatedDb('wechat')).url,
     REDIS_URL: inject('redisUrl'),
     QUEUE_PREFIX: uniquePrefix('wx'),
     SEED_SAMPLE_DATA: 'never',
@@ -29,6 +30,7 @@ async function startBot(settings: Record<string, string> = {}) {
     PII_HASH_KEY: 'b'.repeat(64),
     LOG_LEVEL: 'silent',
     ADMIN_IDENTITIES: `wechat:${coordinator.contact.id}`,
+    ...env,
   });
   const runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
   links = createChatLinkRepository(runtime.db, config.ADMIN_IDENTITIES);
@@ -152,5 +154,56 @@ describe('wechat: a notice larger than the daily cap', () => {
     const rows = await runtime.db.delivery.findMany({ where: { broadcastId: broadcast.id } });
     // The third waits for tomorrow: not failed, not lost.
     expect(rows.map((r) => r.status).sort()).toEqual(['pending', 'sent', 'sent']);
+  });
+});
+
+describe('wechat: a notice confirmed while the account is logged out', () => {
+  let world: WechatWorld;
+  let runtime: Runtime;
+  let coordinator: Person;
+
+  beforeAll(async () => {
+    // Two quick attempts: a logout treated as a network error would fail every message within a second.
+    ({ world, runtime, coordinator } = await startBot(
+      {},
+      { OUTBOUND_ATTEMPTS: '2', OUTBOUND_BACKOFF_MS: '100' },
+    ));
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('waits for the next login and then reaches everyone once', async () => {
+    const course = await createCourse(runtime.db, { realNameRequired: false });
+    const workers = await enrolled(world, course, ['王师傅', '李大姐']);
+    coordinator.say('你好');
+    await coordinator.turn();
+    await world.puppet.logout('kicked out by the phone');
+
+    // Sent from the console meanwhile (the coordinator's own WeChat is the bot's contact, so it is down too).
+    const { personId: author } = await runtime.db.channelIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'wechat', externalId: coordinator.contact.id } },
+    });
+    const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
+    const draft = await runtime.outreach.broadcasts.draft(
+      author,
+      admin,
+      course.code,
+      '周日照常上课',
+      new Date(),
+    );
+    if (draft.status !== 'ok') throw new Error(draft.status);
+    await runtime.outreach.broadcasts.confirm(author, draft.preview.broadcastId, false);
+
+    await new Promise((r) => setTimeout(r, 1_500));
+    const rows = () => runtime.db.delivery.findMany({ where: { broadcastId: draft.preview.broadcastId } });
+    expect((await rows()).map((r) => r.status)).toEqual(['pending', 'pending']);
+
+    await world.login();
+    for (const worker of workers) expect((await worker.next(1, 15_000))[0]!.text).toContain('周日照常上课');
+    expect((await Promise.all(workers.map((w) => w.quiet(500)))).flat()).toEqual([]);
+    expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent']);
+    // The coordinator's summary, once the account is back.
+    expect((await coordinator.next(1, 15_000))[0]!.text).toContain('2 人中送达 2 人');
   });
 });

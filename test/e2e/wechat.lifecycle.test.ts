@@ -40,7 +40,7 @@ describe('wechat channel: login and lifecycle', () => {
     await expect(
       world.channel.send({ channel: 'wechat', chatId: user.contact.id }, { text: 'x' }),
     ).rejects.toMatchObject({
-      kind: 'network',
+      kind: 'unavailable',
     });
     await world.login();
     await world.channel.send({ channel: 'wechat', chatId: user.contact.id }, { text: '又上线了' });

@@ -60,6 +60,9 @@ export interface WechatChannelOptions {
   qrOutput?: Writable;
 }
 
+/** How often a queue held by a logout looks again (cheap: one job moved in Redis). */
+const LOGGED_OUT_RETRY_MS = 5_000;
+
 /** WeChat through Wechaty: a personal account, WeCom through a puppet service, or an Official Account. */
 export class WechatChannel implements Channel {
   readonly name = 'wechat' as const;
@@ -141,8 +144,9 @@ export class WechatChannel implements Channel {
   }
 
   async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {
+    // Logged out (until someone scans the new QR code): hold the queue rather than use up the retries.
     if (!this.bot || !this.state.loggedIn)
-      throw new ChannelSendError('WeChat is not logged in', 'network', 60_000);
+      throw new ChannelSendError('WeChat is not logged in', 'unavailable', LOGGED_OUT_RETRY_MS);
     if (!message.text.trim() && !message.choices?.length)
       throw new ChannelSendError('empty message', 'invalid');
     const release = await this.guard.admit(address.chatId, new Date());
