@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -13,7 +13,8 @@ export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
 export function createHttpServer({ config, logger }: { config: Config; logger: Logger }): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No log line per request: metrics count them, and a chat poll every few seconds would drown the log.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,
     trustProxy: config.TRUST_PROXY,
   });
