@@ -133,6 +133,29 @@ describe('ReplyWindow', () => {
     expect(w.check('u', new Date(now.getTime() + 47 * 3_600_000))).toBe('open');
     expect(w.check('u', new Date(now.getTime() + 49 * 3_600_000))).toBe('expired');
   });
+
+  it('counts to 5 when the stored time of the last message is read on every send', () => {
+    const w = new ReplyWindow();
+    w.noteInbound('u', now);
+    // What ChannelIdentity.lastInboundAt holds: written a few milliseconds after the message's own time.
+    const stored = new Date(now.getTime() + 7);
+    const states = Array.from({ length: 7 }, () => {
+      const state = w.check('u', now, stored);
+      if (state === 'open') w.noteSent('u');
+      return state;
+    });
+    expect(states).toEqual(['open', 'open', 'open', 'open', 'open', 'exhausted', 'exhausted']);
+  });
+
+  it('trusts the stored time after a restart, and a clearly newer one from another process', () => {
+    const restarted = new ReplyWindow();
+    expect(restarted.check('u', now, new Date(now.getTime() - 3_600_000))).toBe('open');
+    expect(restarted.check('v', now, new Date(now.getTime() - 49 * 3_600_000))).toBe('expired');
+    const w = new ReplyWindow();
+    w.noteInbound('u', new Date(now.getTime() - 50 * 3_600_000));
+    expect(w.check('u', now)).toBe('expired');
+    expect(w.check('u', now, new Date(now.getTime() - 3_600_000))).toBe('open');
+  });
 });
 
 describe('classifySendError', () => {
