@@ -1,25 +1,46 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Message as MessageType } from 'wechaty-puppet/types';
-import type { Runtime } from '../../src/app/runtime';
-import { createChatLinkRepository } from '../../src/db/repositories/chat-links.repository';
-import { testRuntime } from '../support/converse';
+import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { loadConfig } from '../../src/config';
+import {
+  type ChatLinkRepository,
+  createChatLinkRepository,
+} from '../../src/db/repositories/chat-links.repository';
+import { createLogger } from '../../src/logger';
 import { createCourse } from '../support/fixtures';
+import { isolatedDb, uniquePrefix } from '../support/test-env';
 import { type WechatWorld, wechatWorld } from '../support/wechat-world';
 
-/** The real dialog engine, PostgreSQL and Redis behind a real Wechaty on wechaty-puppet-mock. */
+/**
+ * The whole bot (dialog engine, reminder scheduler, outbound queue and worker) with WeChat on
+ * wechaty-puppet-mock, on a database schema of its own so a course search finds only this file's courses.
+ */
 let runtime: Runtime;
 let world: WechatWorld;
 
 beforeAll(async () => {
-  runtime = await testRuntime();
-  const links = createChatLinkRepository(runtime.db);
-  world = wechatWorld({ linkRoom: (request) => links.link(request) });
-  await world.channel.start(async (message) => (await runtime.engine.handle(message)).replies);
+  let links: ChatLinkRepository | undefined;
+  world = wechatWorld({ linkRoom: (request) => links!.link(request) });
+  const config = loadConfig({
+    DATABASE_URL: (await isolatedDb('wxconv')).url,
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: uniquePrefix('wxc'),
+    SEED_SAMPLE_DATA: 'never',
+    PII_ENCRYPTION_KEY: 'a'.repeat(64),
+    PII_HASH_KEY: 'b'.repeat(64),
+    LOG_LEVEL: 'silent',
+    // One reminder, a minute before class, whatever the hour the suite runs at.
+    REMINDER_OFFSETS_MINUTES: '1',
+    REMINDER_QUIET_HOURS: '',
+  });
+  runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
+  links = createChatLinkRepository(runtime.db);
+  await runtime.startChannels();
   await world.login();
+  await runtime.startWorkers();
 });
 
 afterAll(async () => {
-  await world?.channel.stop();
   await runtime?.close();
 });
 
@@ -29,10 +50,8 @@ const identityOf = (externalId: string) =>
   });
 
 describe('a worker on WeChat', () => {
-  it('adds the bot, gets a cited answer, signs up by replying "1", and receives a reminder', async () => {
-    const course = await createCourse(runtime.db);
+  it('adds the bot, gets a cited answer, picks a course by replying "1", signs up and is reminded', async () => {
     const worker = world.person('王师傅');
-
     await worker.requestFriendship('你好，我想报名参加培训');
     expect((await worker.turn())[0]!.text).toContain('培训助手');
 
@@ -41,11 +60,19 @@ describe('a worker on WeChat', () => {
     expect(answer.text).toContain('依据：《');
     expect(answer.choices.length).toBeGreaterThan(0);
 
-    worker.say(`报名 ${course.code}`);
+    // The class starts in 80 s, so its one-minute reminder is due 20 s from now.
+    const course = await createCourse(runtime.db, { startsInHours: 80 / 3600 });
+    worker.say('我在镇雄，想学电商');
+    expect((await worker.turn()).at(-1)!.text).toContain('您今年多大');
+    worker.say('35岁 建档立卡户');
+    const list = (await worker.turn()).at(-1)!;
+    expect(list.choices[0]).toContain(`测试课程 ${course.code}`);
+
+    worker.say('1');
     const detail = (await worker.turn()).at(-1)!;
     expect(detail.text).toContain(course.code);
     expect(detail.choices).toEqual(['报名这个班', '看看其他课程']);
-
+    // "1" again within seconds: an answer to the new question, not a repeat of the last message.
     worker.say('1');
     expect((await worker.turn()).at(-1)!.text).toContain('手机号');
     worker.say('13912345678');
@@ -57,12 +84,16 @@ describe('a worker on WeChat', () => {
     });
     expect(enrolment.status).toBe('confirmed');
 
-    // A reminder leaves the delivery worker through channel.send, to the chat stored for the person.
-    await world.channel.send(
-      { channel: 'wechat', chatId: identity.chatId },
-      { text: `提醒：${course.code} 明天上午9点开课` },
-    );
-    expect((await worker.next())[0]!.text).toBe(`提醒：${course.code} 明天上午9点开课`);
+    // The reminder: scheduled at sign-up, sent by the reminder job through the outbound queue.
+    const [reminder] = await worker.next(1, 40_000);
+    expect(reminder!.text).toContain(`上课提醒：【${course.code}】`);
+    expect(reminder!.choices).toEqual(['我来不了', '好的，我会准时到']);
+    // Answered by number, then by the words of a choice.
+    worker.say('1');
+    const ask = (await worker.turn()).at(-1)!;
+    expect(ask.text).toContain('您是要取消整个报名');
+    worker.say('只是这次来不了，告诉联络员');
+    expect((await worker.turn()).at(-1)!.text).toContain('报名仍然保留');
   });
 
   it('is asked to type when sending a voice note or a red packet', async () => {

@@ -110,6 +110,23 @@ describe('asking before suggesting', () => {
     expect(r.intent).toBe('policy.ask');
     expect(allText(r)).toContain('4000');
   });
+
+  it('takes the example answer "35岁 建档立卡户" as an answer, and a question about the group as a question', async () => {
+    const p = person(runtime, 'example');
+    expect(allText(await p.say('我在镇雄，想学电商'))).toContain('多大');
+    const answered = await p.say('35岁 建档立卡户');
+    expect(answered.events).toContainEqual({
+      type: 'profile_updated',
+      fields: expect.arrayContaining(['birthYear', 'groups']),
+    });
+    expect(allText(answered)).toContain('镇雄县');
+    expect(answered.replies.at(-1)?.choices?.[0]).toMatch(/^ZX-/);
+
+    const q = person(runtime, 'example-q');
+    await q.say('我在镇雄，想学电商');
+    const asked = await q.say('建档立卡户培训要钱吗？');
+    expect(asked.intent).toBe('policy.ask');
+  });
 });
 
 describe('leaving and resuming', () => {

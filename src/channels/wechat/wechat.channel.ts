@@ -206,7 +206,13 @@ export class WechatChannel implements Channel {
       }
       this.window?.noteInbound(inbound.address.chatId, inbound.receivedAt);
       await this.options.recordInbound?.(inbound.senderId, inbound.receivedAt).catch(() => undefined);
-      await this.inChatOrder(inbound.address.chatId, () => this.answer(inbound, message));
+      await this.inChatOrder(inbound.address.chatId, async () => {
+        try {
+          await this.answer(inbound, message);
+        } finally {
+          this.repeats.answered(inbound);
+        }
+      });
     } catch (error) {
       logger.error({ err: error, messageId: message.id }, 'WeChat: failed to answer a message');
     }

@@ -45,8 +45,10 @@ export async function linkReply(
 }
 
 /**
- * Drops a message identical to one the same person sent in the same chat moments ago (a double tap, or a
- * puppet delivering one message twice under different ids): it is answered once.
+ * Drops a message identical to one the same person sent in the same chat moments ago and that the bot has
+ * not answered yet (a double tap, or a puppet delivering one message twice under different ids): it is
+ * answered once. Once the bot has answered, the same words are a new answer to a new question ("1" to pick
+ * a course, then "1" to sign up) and go through.
  */
 export class RepeatFilter {
   private readonly last = new Map<string, number>();
@@ -56,14 +58,25 @@ export class RepeatFilter {
   fresh(message: InboundMessage): boolean {
     if (this.windowMs <= 0) return true;
     const at = message.receivedAt.getTime();
-    const key = [message.address.chatId, message.senderId, message.kind, message.text.trim()].join('\u0000');
+    const key = keyOf(message);
     const previous = this.last.get(key);
+    // A dropped repeat does not extend the window: the first message's time counts.
+    if (previous !== undefined && Math.abs(at - previous) <= this.windowMs) return false;
     this.last.set(key, at);
     if (this.last.size > 5000) this.forgetBefore(at - this.windowMs);
-    return previous === undefined || Math.abs(at - previous) > this.windowMs;
+    return true;
+  }
+
+  /** The bot has answered `message`: the same words from now on are a new message. */
+  answered(message: InboundMessage): void {
+    const key = keyOf(message);
+    if (this.last.get(key) === message.receivedAt.getTime()) this.last.delete(key);
   }
 
   private forgetBefore(cutoff: number): void {
     for (const [key, at] of this.last) if (at < cutoff) this.last.delete(key);
   }
 }
+
+const keyOf = (message: InboundMessage) =>
+  [message.address.chatId, message.senderId, message.kind, message.text.trim()].join('\u0000');

@@ -9,6 +9,16 @@ import type { Turn } from '../turn';
 const FLOW = 'profile';
 const ANSWER_LIKE = new Set(['course.search', 'enrol.start', 'unknown', 'greeting']);
 const NONE = /^(没有|无|都不是|不是|没|none|no|nope)$/i;
+/** Words that make a message a question rather than an answer about oneself. */
+const QUESTION =
+  /[?？吗呢]|多少|怎么|什么|哪里|哪些|能不能|可不可以|是否|\b(how|what|which|where|when|why|can|is|are|do|does)\b/i;
+
+/** "35岁 建档立卡户", "镇雄 电商": facts about the person, the answer the profile questions ask for. */
+function describesPerson(text: string, u: Understanding): boolean {
+  const s = u.slots;
+  const facts = Boolean(s.county || s.trade || s.trades?.length || s.groups?.length || s.age || s.birthYear);
+  return facts && !QUESTION.test(text);
+}
 
 /** Saves what the message told us about the person (county, age, groups, interests). */
 export async function applyProfileSlots(
@@ -91,7 +101,9 @@ export function courseSearch(services: DialogServices): { intent: IntentHandler;
         const { intent, confidence } = input.understanding;
         // A clear question or request instead of an answer ("学徒制补贴多少钱?") leaves the flow and is
         // answered as such; answers like "镇雄 电商" read as course searches or as nothing in particular.
-        if (!skipped && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
+        // "35岁 建档立卡户" is an answer even though it reads like a topic of the plan.
+        const answer = describesPerson(input.text, input.understanding);
+        if (!skipped && !answer && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
         const before = turn.events.length;
         await applyProfileSlots(turn, services, input.understanding);
         const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
