@@ -9,6 +9,19 @@ afterEach(async () => {
   current = undefined;
 });
 
+/** Makes the puppet's `n`-th text send from now fail once with `message`, as a flaky connection would. */
+function failSend(world: WechatWorld, n: number, message: string): void {
+  const original = world.puppet.messageSendText.bind(world.puppet);
+  let calls = 0;
+  world.puppet.messageSendText = (async (chatId: string, text: string) => {
+    calls += 1;
+    if (calls === n) throw new Error(message);
+    return original(chatId, text);
+  }) as typeof world.puppet.messageSendText;
+}
+
+const squeeze = (text: string) => text.replace(/\s/g, '');
+
 async function setUp(world?: WechatWorld) {
   const s = await startEcho(world);
   current = s.world;
@@ -92,6 +105,45 @@ describe('wechat channel: risk control', () => {
     await user.next(2);
     user.say('你好');
     expect((await user.next())[0]!.text).toBe('echo text: 你好');
+  });
+
+  it('finishes a long notice that failed partway on retry, without sending its beginning twice', async () => {
+    const world = wechatWorld({}, wechatSettings({ WECHAT_MAX_TEXT: '500' }));
+    await setUp(world);
+    const user = world.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    const notice = '本周六的实操课改到县职校二楼201教室，请带身份证和笔记本。'.repeat(40);
+    failSend(world, 2, 'socket hang up');
+    await expect(world.channel.send(to, { text: notice })).rejects.toMatchObject({ kind: 'network' });
+    // The outbound queue's retry.
+    await world.channel.send(to, { text: notice });
+    const got = await user.quiet(300);
+    expect(got.length).toBeGreaterThan(2);
+    expect(squeeze(got.map((m) => m.text).join(''))).toBe(squeeze(notice));
+    // Sent again later (a new notice with the same words): whole again.
+    await world.channel.send(to, { text: notice });
+    expect(squeeze((await user.quiet(300)).map((m) => m.text).join(''))).toBe(squeeze(notice).repeat(2));
+  });
+
+  it('counts every part of a long notice against the daily cap, and holds back the parts over it', async () => {
+    const world = wechatWorld({}, wechatSettings({ WECHAT_MAX_TEXT: '500', WECHAT_DAILY_CAP: '2' }));
+    await setUp(world);
+    const user = world.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    // About 1,350 characters: three parts of at most 500.
+    const notice = '本周六的实操课改到县职校二楼201教室，请带身份证和笔记本。'.repeat(50);
+    await expect(world.channel.send(to, { text: notice })).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(await user.quiet(300)).toHaveLength(2);
+  });
+
+  it('tries a reply again when the network fails, so the person still gets an answer', async () => {
+    const world = wechatWorld();
+    await setUp(world);
+    const user = world.person();
+    failSend(world, 1, 'socket hang up');
+    user.say('你好');
+    expect((await user.next(1, 10_000))[0]!.text).toBe('echo text: 你好');
+    expect(await user.quiet(300)).toEqual([]);
   });
 
   it('respects the Official Account window: 48 hours after the last message, at most 5 messages', async () => {

@@ -21,6 +21,16 @@ describe.each([
     expect(await ledger.sentOn('2026-11-27')).toBe(1);
     expect(await ledger.sentOn('2026-11-28')).toBe(0);
   });
+
+  it('remembers how many parts of a long message went out, until told the message is done', async () => {
+    const ledger = make();
+    expect(await ledger.partsSent('chat-a:abc')).toBe(0);
+    await ledger.setPartsSent('chat-a:abc', 2);
+    expect(await ledger.partsSent('chat-a:abc')).toBe(2);
+    expect(await ledger.partsSent('chat-b:abc')).toBe(0);
+    await ledger.setPartsSent('chat-a:abc', 0);
+    expect(await ledger.partsSent('chat-a:abc')).toBe(0);
+  });
 });
 
 it('keeps what it saw across a restart when backed by Redis', async () => {

@@ -165,7 +165,10 @@ describe('classifySendError', () => {
     ['操作过于频繁，请稍后再试', 'rate_limited'],
     ['对方开启了朋友验证，你还不是他（她）朋友', 'blocked'],
     ['MockContact.load(): wxid_x not exist.', 'blocked'],
-    ['not logged in', 'network'],
+    ['not logged in', 'unavailable'],
+    ['invalid token', 'unavailable'],
+    ['session expired, 登录失效', 'unavailable'],
+    ['invalid media id', 'invalid'],
     ['socket hang up', 'network'],
   ] as const)('%s → %s', (message, kind) => {
     expect(classifySendError(new Error(message)).kind).toBe(kind);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Friendship, Message, OfficialPuppetNpmName, Wechaty } from 'wechaty';
 import type { PuppetInterface } from 'wechaty-puppet/impls';
 import { Friendship as FriendshipType } from 'wechaty-puppet/types';
@@ -62,6 +64,19 @@ export interface WechatChannelOptions {
 
 /** How often a queue held by a logout looks again (cheap: one job moved in Redis). */
 const LOGGED_OUT_RETRY_MS = 5_000;
+/** Replies: tries in all, the first wait after a network error (then longer), the longest hold after "too often". */
+const REPLY_ATTEMPTS = 3;
+const REPLY_RETRY_MS = 2_000;
+const REPLY_HOLD_MAX_MS = 60_000;
+
+/** Names one message to one chat, for remembering how many of its parts went out. */
+function partsKey(chatId: string, parts: string[]): string {
+  return createHash('sha256')
+    .update(chatId)
+    .update('\u0000')
+    .update(parts.join('\u0000'))
+    .digest('base64url');
+}
 
 /** WeChat through Wechaty: a personal account, WeCom through a puppet service, or an Official Account. */
 export class WechatChannel implements Channel {
@@ -149,14 +164,8 @@ export class WechatChannel implements Channel {
       throw new ChannelSendError('WeChat is not logged in', 'unavailable', LOGGED_OUT_RETRY_MS);
     if (!message.text.trim() && !message.choices?.length)
       throw new ChannelSendError('empty message', 'invalid');
-    const release = await this.guard.admit(address.chatId, new Date());
-    try {
-      await this.deliver(address.chatId, message);
-      return { ok: true };
-    } catch (error) {
-      await release();
-      throw classifySendError(error);
-    }
+    await this.sendParts(address.chatId, message, true);
+    return { ok: true };
   }
 
   /** Resolves when every message received so far has been answered (a clean stop; tests). */
@@ -177,11 +186,54 @@ export class WechatChannel implements Channel {
     return estimateWechatFinish(count, now, s, sentToday);
   }
 
-  private async deliver(chatId: string, message: OutboundMessage): Promise<void> {
+  /**
+   * Sends a message as one or more WeChat messages, paced. A proactive one (reminder, notice) counts each part
+   * against the daily cap. When a part fails, the parts already out are remembered, so the retry sends the rest
+   * instead of sending the beginning twice.
+   */
+  private async sendParts(chatId: string, message: OutboundMessage, proactive: boolean): Promise<void> {
     const bot = this.bot!;
-    for (const part of outboundParts(message, this.options.translator, this.capabilities.maxTextLength)) {
-      await this.pacer.run(() => bot.puppet.messageSendText(chatId, part));
+    const parts = outboundParts(message, this.options.translator, this.capabilities.maxTextLength);
+    const key = partsKey(chatId, parts);
+    const from = parts.length > 1 ? await this.ledger.partsSent(key).catch(() => 0) : 0;
+    for (let i = from; i < parts.length; i++) {
+      const release = proactive ? await this.guard.admit(chatId, new Date()) : undefined;
+      try {
+        await this.pacer.run(() => bot.puppet.messageSendText(chatId, parts[i]!));
+      } catch (error) {
+        await release?.();
+        throw classifySendError(error);
+      }
       this.window?.noteSent(chatId);
+      if (parts.length > 1)
+        await this.ledger.setPartsSent(key, i + 1 < parts.length ? i + 1 : 0).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A reply to someone who wrote, outside the queue (they are waiting): tried again a little on network
+   * trouble, and after "too often" the whole account holds back before trying once more.
+   */
+  private async reply(chatId: string, message: OutboundMessage): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.sendParts(chatId, message, false);
+        return;
+      } catch (error) {
+        const failure = classifySendError(error);
+        const retryable = failure.kind === 'network' || failure.kind === 'rate_limited';
+        if (!retryable || attempt >= REPLY_ATTEMPTS) throw failure;
+        const waitMs =
+          failure.kind === 'rate_limited'
+            ? Math.min(failure.retryAfterMs ?? REPLY_HOLD_MAX_MS, REPLY_HOLD_MAX_MS)
+            : attempt * REPLY_RETRY_MS;
+        if (failure.kind === 'rate_limited') this.pacer.holdFor(waitMs);
+        this.options.logger.warn(
+          { chatId, kind: failure.kind, attempt, waitMs },
+          'WeChat: a reply failed; trying again',
+        );
+        if (failure.kind === 'network') await sleep(waitMs);
+      }
     }
   }
 
@@ -226,7 +278,7 @@ export class WechatChannel implements Channel {
     }
     const linked = message.isGroup ? await linkReply(message, this.options) : undefined;
     const replies = linked ? [linked] : await this.handler!(message);
-    for (const reply of replies) await this.deliver(message.address.chatId, reply);
+    for (const reply of replies) await this.reply(message.address.chatId, reply);
   }
 
   /** One chat's messages are answered one after the other, in the order they arrived. */
@@ -253,7 +305,7 @@ export class WechatChannel implements Channel {
       await friendship.accept();
       logger.info({ contact: contact.id }, 'WeChat: friend request accepted');
       const locale = hello.trim() ? replyLocale({ text: hello }) : settings.DEFAULT_LOCALE;
-      await this.deliver(contact.id, { text: translator.forLocale(locale)('wechat:friend.greeting') });
+      await this.reply(contact.id, { text: translator.forLocale(locale)('wechat:friend.greeting') });
     } catch (error) {
       logger.error({ err: error }, 'WeChat: failed to handle a friend request');
     }

@@ -14,7 +14,12 @@ const RULES: Array<[RegExp, ChannelSendError['kind'], number | undefined]> = [
     'blocked',
     undefined,
   ],
-  [/not logged in|logout|logged out|no login|未登录/i, 'network', RELOGIN_RETRY_MS],
+  // The account, not the message: hold the queue until it is back, without using up the message's retries.
+  [
+    /not logged in|logout|logged out|no login|未登录|(invalid|expired) (token|session)|(token|session) (is )?(invalid|expired)|登录已?失效/i,
+    'unavailable',
+    RELOGIN_RETRY_MS,
+  ],
   [/40003|44002|45002|invalid|too long|empty/i, 'invalid', undefined],
 ];
 

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * What the WeChat channel must remember beyond one message: which message ids it has already taken (so a
- * puppet replaying history after a re-login is not answered twice) and how many proactive messages went
- * out today (the daily cap). Redis keeps both across restarts; the in-memory one is for a single process.
+ * puppet replaying history after a re-login is not answered twice), how many proactive messages went
+ * out today (the daily cap) and how far a long message split into parts got (so a retry sends the rest). Redis keeps both across restarts; the in-memory one is for a single process.
  */
 export interface WechatLedger {
   /** True the first time a message id is seen. */
@@ -13,15 +13,22 @@ export interface WechatLedger {
   /** Takes back a count that was refused or failed. */
   removeSent(day: string): Promise<void>;
   sentOn(day: string): Promise<number>;
+  /** How many parts of a split message (`key`: the chat and the parts) already went out on an earlier try. */
+  partsSent(key: string): Promise<number>;
+  /** Records `n` parts sent; `n = 0` forgets the message (all of it went out). */
+  setPartsSent(key: string, n: number): Promise<void>;
 }
 
 const SEEN_TTL_SECONDS = 7 * 86_400;
 const DAY_TTL_SECONDS = 3 * 86_400;
 const MEMORY_SEEN_LIMIT = 10_000;
+/** A message retried after this long starts again from its first part. */
+const PARTS_TTL_SECONDS = 2 * 86_400;
 
 export function memoryLedger(): WechatLedger {
   const seen = new Set<string>();
   const sent = new Map<string, number>();
+  const parts = new Map<string, number>();
   return {
     async firstSight(id) {
       if (seen.has(id)) return false;
@@ -39,6 +46,14 @@ export function memoryLedger(): WechatLedger {
     },
     async sentOn(day) {
       return sent.get(day) ?? 0;
+    },
+    async partsSent(key) {
+      return parts.get(key) ?? 0;
+    },
+    async setPartsSent(key, n) {
+      if (n > 0) parts.set(key, n);
+      else parts.delete(key);
+      if (parts.size > MEMORY_SEEN_LIMIT) parts.delete(parts.keys().next().value as string);
     },
   };
 }
@@ -61,6 +76,13 @@ export function redisLedger(redis: Redis, prefix: string): WechatLedger {
     },
     async sentOn(day) {
       return Number((await redis.get(dayKey(day))) ?? 0);
+    },
+    async partsSent(key) {
+      return Number((await redis.get(`${prefix}:wechat:parts:${key}`)) ?? 0);
+    },
+    async setPartsSent(key, n) {
+      if (n > 0) await redis.set(`${prefix}:wechat:parts:${key}`, String(n), 'EX', PARTS_TTL_SECONDS);
+      else await redis.del(`${prefix}:wechat:parts:${key}`);
     },
   };
 }

@@ -31,6 +31,7 @@ export interface PacerOptions {
 export class Pacer {
   private chain: Promise<unknown> = Promise.resolve();
   private lastAt = Number.NEGATIVE_INFINITY;
+  private heldUntil = Number.NEGATIVE_INFINITY;
   private readonly random: () => number;
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -41,10 +42,15 @@ export class Pacer {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /** WeChat said "too often": nothing goes out for `ms` (a later, longer hold wins). */
+  holdFor(ms: number): void {
+    this.heldUntil = Math.max(this.heldUntil, this.clock() + ms);
+  }
+
   run<T>(send: () => Promise<T>): Promise<T> {
     const result = this.chain.then(async () => {
       const gap = this.options.minIntervalMs + Math.floor(this.random() * this.options.jitterMs);
-      const wait = this.lastAt + gap - this.clock();
+      const wait = Math.max(this.lastAt + gap, this.heldUntil) - this.clock();
       if (wait > 0) await this.sleep(wait);
       try {
         return await send();
