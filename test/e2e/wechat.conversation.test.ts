@@ -104,6 +104,14 @@ describe('a worker on WeChat', () => {
     expect((await worker.turn())[0]!.text).toContain('请打字');
   });
 
+  it('is told that only the beginning of a 5,000-character paste was read, and still gets an answer', async () => {
+    const worker = world.person('钱师傅');
+    worker.say(`建档立卡户培训要钱吗？${'我家里情况是这样的，'.repeat(500)}`);
+    const replies = await worker.turn();
+    expect(replies[0]!.text).toContain('您的消息比较长，我只看了前面的部分');
+    expect(replies.at(-1)!.text).toContain('依据');
+  });
+
   it('gets one answer to the same question sent three times in a row', async () => {
     const worker = world.person('赵师傅');
     for (let i = 0; i < 3; i++) worker.say('培训要钱吗');

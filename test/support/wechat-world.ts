@@ -142,14 +142,24 @@ export function wechatWorld(options: Partial<WechatChannelOptions> = {}, setting
    */
   function deliver(
     from: ContactMock,
-    fields: { type: MessageType; text?: string; timestamp?: number; id?: string },
+    fields: {
+      type: MessageType;
+      text?: string;
+      timestamp?: number;
+      id?: string;
+      /** In a room (a join or leave notice), optionally @-mentioning these contacts. */
+      room?: RoomMock;
+      mentions?: ContactMock[];
+    },
   ) {
     const id = fields.id ?? `raw-${++rawSeq}-${Date.now()}`;
     if (!fields.id || !rawIds.has(id)) {
       mocker.MessageMock.create({
         id,
         talkerId: from.id,
-        listenerId: botUser.id,
+        ...(fields.room
+          ? { roomId: fields.room.id, mentionIdList: fields.mentions?.map((m) => m.id) ?? [] }
+          : { listenerId: botUser.id }),
         text: fields.text,
         timestamp: fields.timestamp ?? Date.now(),
         type: fields.type,
