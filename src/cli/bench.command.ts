@@ -5,9 +5,10 @@ import { benchEnrol } from '../bench/enrol.bench';
 import { benchReminders } from '../bench/reminders.bench';
 import { benchTelegram } from '../bench/telegram.bench';
 import { benchTurn } from '../bench/turn.bench';
+import { benchWechat } from '../bench/wechat.bench';
 import { boot } from './run-cli';
 
-const SUITES = ['turn', 'enrol', 'telegram', 'broadcast', 'reminders', 'all'] as const;
+const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'all'] as const;
 
 /** `bench <suite> [--json]`: prints figures; never pass/fail (targets live in BENCHMARKS.md). */
 export function registerBenchCommand(program: Command): void {
@@ -43,6 +44,9 @@ export function registerBenchCommand(program: Command): void {
         }
         if (suite === 'telegram' || suite === 'all') {
           print(await benchTelegram(runtime, options.count ? Number(options.count) : 200));
+        }
+        if (suite === 'wechat' || suite === 'all') {
+          print(await benchWechat(runtime, options.count ? Number(options.count) : 200));
         }
         if (suite === 'broadcast' || suite === 'all') {
           print(await benchBroadcast(runtime, options.count ? Number(options.count) : 10_000, 1_000));

@@ -174,6 +174,7 @@ export class WechatChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    this.state.stopping = true;
     await this.whenIdle();
     await this.bot?.stop();
     this.state.loggedIn = false;

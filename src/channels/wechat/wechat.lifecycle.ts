@@ -10,6 +10,8 @@ export interface LoginState {
   loginAt?: Date;
   selfId?: string;
   selfName?: string;
+  /** Set by a clean stop: the logout that follows is expected, not a warning. */
+  stopping?: boolean;
 }
 
 /**
@@ -54,6 +56,10 @@ export function watchLifecycle(
 
   bot.on('logout', (user, reason) => {
     state.loggedIn = false;
+    if (state.stopping) {
+      logger.info({ account: user.name() }, 'WeChat: logged out as the bot stops');
+      return;
+    }
     logger.warn(
       { account: user.name(), reason },
       'WeChat: logged out; sends wait for the next login (scan the new QR code if one is shown)',
