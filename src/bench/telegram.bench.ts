@@ -1,26 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Bot } from 'grammy';
 import type { Runtime } from '../app/runtime';
 import { createTelegramChannel } from '../channels/telegram/telegram.factory';
-import { latencySummary, round } from './stats';
 import { startTelegramEmulator, type TelegramEmulator } from './telegram-emulator';
+import { BENCH_QUESTIONS, BENCH_USERS, timedDialog, type VersusEchoResult, versusEcho } from './versus-echo';
 
-export interface TelegramBenchResult {
+export interface TelegramBenchResult extends VersusEchoResult {
   suite: 'telegram';
-  messages: number;
-  ours_p50_ms: number;
-  ours_p99_ms: number;
-  echo_p50_ms: number;
-  echo_p99_ms: number;
-  ratio_p50: number;
-  ratio_p99: number;
-  /** Of ours: the dialog turn alone (engine.handle: Redis session, PostgreSQL, NLU), for attribution. */
-  dialog_p50_ms: number;
 }
-
-const USERS = 20;
-const QUESTIONS = ['培训要钱吗', '学徒制企业补贴多少', '我能拿什么补贴', 'is the training free?'];
 
 /**
  * Round trip (the user's message posted to the emulator → the bot's reply stored by it) for our bot with the
@@ -47,41 +34,15 @@ export async function benchTelegram(runtime: Runtime, count: number): Promise<Te
     await echo.init();
     polling = echo.start();
     const dialogMs: number[] = [];
-    await ours.start(async (m) => {
-      const started = performance.now();
-      const { replies } = await runtime.engine.handle(m);
-      dialogMs.push(performance.now() - started);
-      return replies;
+    await ours.start(timedDialog(runtime.engine, dialogMs));
+    const { oursMs: _ours, ...result } = await versusEcho({
+      count,
+      echoTrip: roundTrip(emulator, echoToken),
+      oursTrip: roundTrip(emulator, oursToken),
+      dialogMs,
+      spacingMs: (1000 / runtime.config.TELEGRAM_RATE_PER_SECOND) * 1.25,
     });
-    const echoTrip = roundTrip(emulator, echoToken);
-    const oursTrip = roundTrip(emulator, oursToken);
-    // Warm-up: each user's first message (a new person for our bot), JIT, connections.
-    for (let i = 0; i < USERS; i++) await Promise.all([echoTrip(i), oursTrip(i)]);
-    // Alternating, so both meet the same machine load.
-    const echoMs: number[] = [];
-    const oursMs: number[] = [];
-    dialogMs.length = 0;
-    const spacingMs = (1000 / runtime.config.TELEGRAM_RATE_PER_SECOND) * 1.25;
-    for (let i = 0; i < count; i++) {
-      const cycle = performance.now();
-      echoMs.push(await echoTrip(i));
-      oursMs.push(await oursTrip(i));
-      const rest = spacingMs - (performance.now() - cycle);
-      if (rest > 0) await sleep(rest);
-    }
-    const a = latencySummary(oursMs);
-    const b = latencySummary(echoMs);
-    return {
-      suite: 'telegram',
-      messages: count,
-      ours_p50_ms: a.p50_ms,
-      ours_p99_ms: a.p99_ms,
-      echo_p50_ms: b.p50_ms,
-      echo_p99_ms: b.p99_ms,
-      ratio_p50: round(a.p50_ms / b.p50_ms),
-      ratio_p99: round(a.p99_ms / b.p99_ms),
-      dialog_p50_ms: latencySummary(dialogMs).p50_ms,
-    };
+    return { suite: 'telegram', ...result };
   } finally {
     await ours.stop();
     if (echo.isRunning()) await echo.stop();
@@ -93,12 +54,12 @@ export async function benchTelegram(runtime: Runtime, count: number): Promise<Te
 /** One message from the i-th user (cycling) to the bot with `token`, timed until its reply is stored. */
 function roundTrip(emulator: TelegramEmulator, token: string) {
   const base = 700_000 + Math.floor(Math.random() * 100_000);
-  const users = Array.from({ length: USERS }, (_, i) => emulator.user({ token, userId: base + i }));
+  const users = Array.from({ length: BENCH_USERS }, (_, i) => emulator.user({ token, userId: base + i }));
   return async (i: number): Promise<number> => {
-    const user = users[i % USERS]!;
+    const user = users[i % BENCH_USERS]!;
     const replied = emulator.nextBotMessage(user.chatId);
     const started = performance.now();
-    await user.send(QUESTIONS[i % QUESTIONS.length]!);
+    await user.send(BENCH_QUESTIONS[i % BENCH_QUESTIONS.length]!);
     await replied;
     return performance.now() - started;
   };

@@ -1,43 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { loadConfig } from '../../src/config';
-import {
-  type ChatLinkRepository,
-  createChatLinkRepository,
-} from '../../src/db/repositories/chat-links.repository';
-import { createLogger } from '../../src/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/runtime';
 import { createCourse } from '../support/fixtures';
-import { isolatedDb, uniquePrefix } from '../support/test-env';
-import { type WechatWorld, wechatSettings, wechatWorld } from '../support/wechat-world';
+import { type WechatPerson, wechatBot } from '../support/wechat-bot';
+import type { WechatWorld } from '../support/wechat-world';
 
-type Person = ReturnType<WechatWorld['person']>;
+type Person = WechatPerson;
 
-/**
- * The whole bot (engine, broadcast service, outbound queue and worker) with WeChat on wechaty-puppet-mock, a
- * coordinator (an admin by WeChat id) and the runtime's chat-link repository wired as wechat.factory.ts does.
- */
 async function startBot(settings: Record<string, string> = {}, env: Record<string, string> = {}) {
-  let links: ChatLinkRepository | undefined;
-  const world = wechatWorld({ linkRoom: (request) => links!.link(request) }, wechatSettings(settings));
-  const coordinator = world.person('张老师');
-  const config = loadConfig({
-    // A schema of its own: the finish estimate counts every WeChat message waiting, other tests' included.
-    DATABASE_URL: (await isolatedDb('wechat')).url,
-    REDIS_URL: inject('redisUrl'),
-    QUEUE_PREFIX: uniquePrefix('wx'),
-    SEED_SAMPLE_DATA: 'never',
-    PII_ENCRYPTION_KEY: 'a'.repeat(64),
-    PII_HASH_KEY: 'b'.repeat(64),
-    LOG_LEVEL: 'silent',
-    ADMIN_IDENTITIES: `wechat:${coordinator.contact.id}`,
-    ...env,
-  });
-  const runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
-  links = createChatLinkRepository(runtime.db, config.ADMIN_IDENTITIES);
-  await runtime.startChannels();
-  await world.login();
-  await runtime.startWorkers();
-  return { world, runtime, coordinator };
+  const { world, runtime, admin } = await wechatBot({ settings, env });
+  return { world, runtime, coordinator: admin };
 }
 
 /** Workers who sign up for the course in their private chats with the bot. */

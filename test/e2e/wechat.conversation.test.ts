@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message as MessageType } from 'wechaty-puppet/types';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { loadConfig } from '../../src/config';
-import {
-  type ChatLinkRepository,
-  createChatLinkRepository,
-} from '../../src/db/repositories/chat-links.repository';
-import { createLogger } from '../../src/logger';
+import type { Runtime } from '../../src/app/runtime';
+import { createChatLinkRepository } from '../../src/db/repositories/chat-links.repository';
 import { createCourse } from '../support/fixtures';
-import { isolatedDb, uniquePrefix } from '../support/test-env';
-import { type WechatWorld, wechatWorld } from '../support/wechat-world';
+import { wechatBot } from '../support/wechat-bot';
+import type { WechatWorld } from '../support/wechat-world';
 
 /**
  * The whole bot (dialog engine, reminder scheduler, outbound queue and worker) with WeChat on
@@ -19,25 +14,11 @@ let runtime: Runtime;
 let world: WechatWorld;
 
 beforeAll(async () => {
-  let links: ChatLinkRepository | undefined;
-  world = wechatWorld({ linkRoom: (request) => links!.link(request) });
-  const config = loadConfig({
-    DATABASE_URL: (await isolatedDb('wxconv')).url,
-    REDIS_URL: inject('redisUrl'),
-    QUEUE_PREFIX: uniquePrefix('wxc'),
-    SEED_SAMPLE_DATA: 'never',
-    PII_ENCRYPTION_KEY: 'a'.repeat(64),
-    PII_HASH_KEY: 'b'.repeat(64),
-    LOG_LEVEL: 'silent',
+  ({ world, runtime } = await wechatBot({
+    adminName: '管理员',
     // One reminder, a minute before class, whatever the hour the suite runs at.
-    REMINDER_OFFSETS_MINUTES: '1',
-    REMINDER_QUIET_HOURS: '',
-  });
-  runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
-  links = createChatLinkRepository(runtime.db);
-  await runtime.startChannels();
-  await world.login();
-  await runtime.startWorkers();
+    env: { REMINDER_OFFSETS_MINUTES: '1', REMINDER_QUIET_HOURS: '' },
+  }));
 });
 
 afterAll(async () => {
