@@ -58,6 +58,19 @@ describe('a full course, its waitlist, cancellation and promotion', () => {
 
   it('deletes a person’s data after confirmation, cancelling their sign-up and keeping an anonymous row', async () => {
     const id = await personIdOf(second.id);
+    await second.say('我在镇雄，想学电商');
+    // A reminder waiting to go out to them, and one already sent.
+    await runtime.db.delivery.createMany({
+      data: ['pending', 'sent'].map((status) => ({
+        key: `test-delete:${id}:${status}`,
+        kind: 'reminder',
+        personId: id,
+        channel: 'converse',
+        chatId: second.id,
+        status,
+        message: { text: '上课提醒：明天上午9点' },
+      })),
+    });
     const ask = await second.say('删除我的信息');
     expect(ask.intent).toBe('privacy.delete');
     expect(ask.replies.at(-1)?.choices).toEqual(['确定删除', '不删除']);
@@ -71,8 +84,20 @@ describe('a full course, its waitlist, cancellation and promotion', () => {
       idNumberEnc: null,
       idNumberHash: null,
       birthYear: null,
+      county: null,
+      groups: [],
+      interests: [],
     });
     expect(row.deletedAt).toBeInstanceOf(Date);
+    const deliveries = await runtime.db.delivery.findMany({
+      where: { key: { startsWith: `test-delete:${id}:` } },
+      orderBy: { key: 'asc' },
+    });
+    // The waiting one is not sent; neither keeps its text or chat.
+    expect(deliveries.map((d) => [d.status, d.error, d.message, d.chatId])).toEqual([
+      ['failed', 'deleted', null, ''],
+      ['sent', null, null, ''],
+    ]);
     expect(await runtime.db.channelIdentity.count({ where: { personId: id } })).toBe(0);
     expect(await runtime.db.enrolment.findFirstOrThrow({ where: { personId: id } })).toMatchObject({
       status: 'cancelled',

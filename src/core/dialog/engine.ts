@@ -85,9 +85,14 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     }
     await dispatch(turn, message);
 
-    session.seen = [...session.seen, message.id].slice(-SEEN_KEEP);
-    session.updatedAt = now.toISOString();
-    await deps.sessions.save(key, session);
+    // After "delete my data" the conversation state goes too (its flow data may hold what was typed);
+    // only the ids of messages already handled stay, so a retried message is still not handled twice.
+    const kept = turn.events.some((e) => e.type === 'data_deleted')
+      ? { ...emptySession(), seen: session.seen }
+      : session;
+    kept.seen = [...kept.seen, message.id].slice(-SEEN_KEEP);
+    kept.updatedAt = now.toISOString();
+    await deps.sessions.save(key, kept);
     return { intent: turn.intent, replies: turn.replies, events: turn.events };
   }
 

@@ -2,7 +2,7 @@ import { type County, type Group, LOCALES, type Locale, type Trade } from '../..
 import { maskIdNumber } from '../../core/people/mask';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { PeopleRepository, PersonRecord, ProfilePatch } from '../../core/ports';
-import type { Person } from '../../generated/prisma/client';
+import { type Person, Prisma } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
 
 /** People and their channel identities in PostgreSQL; the ID number only ever stored encrypted. */
@@ -79,6 +79,11 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
     },
 
     async deleteData(personId) {
+      const identities = await db.channelIdentity.findMany({
+        where: { personId },
+        select: { channel: true, chatId: true },
+      });
+      const webSessions = identities.filter((i) => i.channel === 'web').map((i) => i.chatId);
       await db.$transaction([
         db.person.update({
           where: { id: personId },
@@ -87,6 +92,7 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
             idNumberEnc: null,
             idNumberHash: null,
             phone: null,
+            county: null,
             birthYear: null,
             groups: [],
             interests: [],
@@ -96,6 +102,17 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
           },
         }),
         db.channelIdentity.deleteMany({ where: { personId } }),
+        // Messages waiting for them are not sent; what was sent keeps its outcome, not its text or chat.
+        db.delivery.updateMany({
+          where: { personId, status: { in: ['pending', 'sending'] } },
+          data: { status: 'failed', error: 'deleted', claimedBy: null },
+        }),
+        db.delivery.updateMany({ where: { personId }, data: { message: Prisma.DbNull, chatId: '' } }),
+        // The web chat's session and its inbox (proactive messages kept for the next visit).
+        db.webSession.deleteMany({ where: { id: { in: webSessions } } }),
+        // A coordinator who deletes their data stops being one, in chat and in the console.
+        db.consoleAccount.deleteMany({ where: { personId } }),
+        db.coordinator.deleteMany({ where: { personId } }),
       ]);
     },
   };
