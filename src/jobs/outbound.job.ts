@@ -148,7 +148,8 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'unavailable': {
         // Not this message's fault: it keeps its attempts, and the channel's whole queue waits.
         await deliveries.release(row.id, claimToken);
-        const retryAfterMs = (error as ChannelSendError).retryAfterMs ?? 1000;
+        // Whole milliseconds: Redis refuses a fractional PX, and the pause would silently not happen.
+        const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 1000));
         deps.logger.warn(
           { channel: row.channel, retryAfterMs, reason: detail },
           kind === 'unavailable'

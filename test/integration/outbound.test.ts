@@ -77,6 +77,18 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     expect(d.attempts).toBe(2);
   });
 
+  it('pauses for a retry time that is not a whole number of milliseconds, without using up attempts', async () => {
+    const personId = await onePerson();
+    channel.failNext('rate_limited', { chatId: personId, retryAfterMs: 1_200.7 });
+    const key = await send(personId, 'after an uneven pause');
+    const d = await settled(key);
+    expect(d.status).toBe('sent');
+    expect(channel.sentTo(personId)).toHaveLength(1);
+    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
+    // A rate limit is not a failed attempt (a failed pause would have counted one).
+    expect(job?.attemptsMade).toBe(1);
+  });
+
   it('marks a user who blocked the bot unreachable and does not retry', async () => {
     const personId = await onePerson();
     channel.failNext('blocked', { chatId: personId });

@@ -35,8 +35,9 @@ export class ProactiveGuard {
       await ledger.removeSent(day);
       // Resume the next morning after the quiet hours, spread over an hour so the backlog does not burst.
       const random = this.deps.random ?? Math.random;
-      const retryAfterMs =
-        nextSendingDay(now, settings).getTime() - now.getTime() + random() * RESUME_SPREAD_MS;
+      const retryAfterMs = Math.round(
+        nextSendingDay(now, settings).getTime() - now.getTime() + random() * RESUME_SPREAD_MS,
+      );
       throw new ChannelSendError(
         `daily cap of ${settings.WECHAT_DAILY_CAP} reached`,
         'rate_limited',
