@@ -54,7 +54,8 @@ export function createLogger(level: string, destination: DestinationStream = pin
         }),
       },
     },
-    // Last line of defence: whatever field, error or message carried it, no ID-looking run leaves unmasked.
-    { write: (line: string) => destination.write(redactIdNumbers(line)) },
+    // Last line of defence: whatever field, error or message carried it, no ID-looking run leaves unmasked,
+    // even one split by a line break that JSON wrote as `\n`.
+    { write: (line: string) => destination.write(redactIdNumbers(line, { jsonEscapes: true })) },
   );
 }
