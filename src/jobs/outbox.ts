@@ -84,6 +84,26 @@ export function createOutbox(options: OutboxOptions) {
     return queued;
   }
 
+  /**
+   * For the sweep: rows still open get their job back. A job id is taken for as long as BullMQ keeps the job,
+   * so a finished job (one that failed for good, say during a database outage, or ran before its row was
+   * committed) would make a plain re-add a no-op: such jobs are removed first. Waiting jobs are left alone.
+   */
+  async function requeue(rows: readonly DeliveryRow[]): Promise<number> {
+    const proactive = rows.filter((r) => isProactive(r.channel));
+    for (let i = 0; i < proactive.length; i += CHUNK) {
+      await Promise.all(
+        proactive.slice(i, i + CHUNK).map(async (row) => {
+          const queue = queueFor(row.channel as ProactiveChannel);
+          const id = jobIdFor(row.key);
+          const state = await queue.getJobState(id);
+          if (state === 'completed' || state === 'failed') await queue.remove(id);
+        }),
+      );
+    }
+    return dispatch(rows);
+  }
+
   const toRow = (item: OutboxItem): NewDelivery => ({
     key: item.key,
     kind: item.kind,
@@ -112,6 +132,7 @@ export function createOutbox(options: OutboxOptions) {
   return {
     enqueue,
     dispatch,
+    requeue,
     queueFor,
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));

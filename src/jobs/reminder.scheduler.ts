@@ -42,7 +42,9 @@ const JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 86_400, count: 10_000 },
-  removeOnFail: { age: 14 * 86_400, count: 10_000 },
+  // A reminder job that failed for good (say, through a database outage) is dropped, so the next sweep,
+  // which re-adds every reminder still due from PostgreSQL, can add it again under the same id.
+  removeOnFail: true,
 };
 
 /**

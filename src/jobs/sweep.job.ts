@@ -22,7 +22,7 @@ export interface SweepDeps {
 
 export interface SweepResult {
   reminders: ScheduleResult;
-  /** Open delivery rows whose jobs were (re-)added; existing jobs are left alone. */
+  /** Open delivery rows whose jobs were (re-)added; waiting jobs are left alone, finished ones replaced. */
   requeued: number;
   broadcastsFinished: number;
 }
@@ -33,7 +33,7 @@ const SETTLE_MS = 60_000;
 export async function runSweep(deps: SweepDeps, now = new Date()): Promise<SweepResult> {
   const reminders = await deps.reminders.rebuild(now);
   const open = await deps.deliveries.open(SETTLE_MS, 5_000);
-  const requeued = await deps.outbox.dispatch(open);
+  const requeued = await deps.outbox.requeue(open);
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const result = { reminders, requeued, broadcastsFinished };
   deps.logger.info(result, 'sweep done');

@@ -89,6 +89,25 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     expect(job?.attemptsMade).toBe(1);
   });
 
+  it('gives an open row whose job already finished a new job on the next sweep, and sends it once', async () => {
+    // What a database outage longer than the retries leaves: the job finished, its row is still open.
+    const personId = await onePerson();
+    const key = await send(personId, 'left open');
+    await settled(key);
+    expect(channel.sentTo(personId)).toHaveLength(1);
+    const queue = world.runtime.outreach.outbox.queueFor('test');
+    expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('completed');
+    await world.runtime.db.delivery.update({
+      where: { key },
+      data: { status: 'pending', sentAt: null, createdAt: new Date(Date.now() - 120_000) },
+    });
+    const { requeued } = await world.runtime.outreach.sweep();
+    expect(requeued).toBeGreaterThanOrEqual(1);
+    expect((await settled(key)).status).toBe('sent');
+    expect(channel.sentTo(personId)).toHaveLength(2);
+    expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('completed');
+  });
+
   it('marks a user who blocked the bot unreachable and does not retry', async () => {
     const personId = await onePerson();
     channel.failNext('blocked', { chatId: personId });
