@@ -1,4 +1,5 @@
 import type { CoordinatorAccess } from '../core/outreach.ports';
+import { redactIdNumbers, redactIdNumbersDeep } from '../core/people/mask';
 import type { Db } from '../db/prisma-client';
 
 export interface AuditEntry {
@@ -10,7 +11,7 @@ export interface AuditEntry {
   detail: string;
 }
 
-/** The audit log as the console shows it: admins see every entry, a coordinator their own. */
+/** The audit log as the console shows it: admins see every entry, a coordinator their own; ID numbers masked. */
 export function createAuditLog(db: Db) {
   return {
     async list(
@@ -38,8 +39,10 @@ export function createAuditLog(db: Db) {
         at: r.createdAt,
         actor: r.actorId ? (names.get(r.actorId) ?? r.actorId.slice(0, 8)) : '—',
         action: r.action,
-        target: r.target,
-        detail: r.detail === null ? '' : JSON.stringify(r.detail).slice(0, 300),
+        // Free text (a consent's relation, a file name) may hold an ID number: masked before it is shown,
+        // and before the detail is cut, so a cut never leaves part of one in the clear.
+        target: r.target === null ? null : redactIdNumbers(r.target),
+        detail: r.detail === null ? '' : JSON.stringify(redactIdNumbersDeep(r.detail)).slice(0, 300),
       }));
     },
   };
