@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { redactIdNumbers } from '../../core/people/mask';
 import { fieldErrors } from '../../services/course-input.schema';
 import { onBehalfSchema } from '../../services/on-behalf-enrolment.service';
 import { html } from '../html';
@@ -7,7 +8,10 @@ import { csrfField, type PageContext, pageContext, sendPage } from './console-pa
 import { courseCodeOf, notFound } from './console-params';
 import { errorFor, type FormErrors, type FormValues, textField } from './course-form.view';
 
-/** The flat form, reshaped: consent fields go under `consent`, the checkbox becomes a boolean. */
+/**
+ * The flat form, reshaped: consent fields go under `consent`, the checkbox becomes a boolean. The relation is
+ * free text that goes to the audit log, so an ID number typed into it is masked before anything keeps it.
+ */
 function fromForm(f: FormValues) {
   return onBehalfSchema.safeParse({
     realName: f['realName'],
@@ -16,10 +20,27 @@ function fromForm(f: FormValues) {
     consent: {
       confirmed: f['consent'] === 'yes',
       givenBy: f['givenBy'],
-      relation: f['relation'],
+      relation: f['relation'] === undefined ? undefined : redactIdNumbers(f['relation']),
       method: f['method'],
     },
   });
+}
+
+/** What a form shown again keeps: never the ID number (nor one typed into the relation), in any form. */
+function shownAgain(values: FormValues): FormValues {
+  const relation = values['relation'];
+  return {
+    ...values,
+    idNumber: undefined,
+    relation: relation === undefined ? undefined : redactIdNumbers(relation),
+  };
+}
+
+/** The ID field: always empty when the page is sent, and never remembered by the browser's form history. */
+function idField(ctx: PageContext, errors: FormErrors, required: boolean, retype: boolean) {
+  const label = ctx.t(required ? 'console:enrol.idRequired' : 'console:enrol.idOptional');
+  return html`<label>${label}<input name="idNumber" type="text" value="" autocomplete="off"${required ? html` required` : ''}>${errorFor(ctx, errors, 'idNumber')}</label>
+${retype ? html`<p class="hint" role="note">${ctx.t('console:enrol.idRetype')}</p>` : ''}`;
 }
 
 function radios(ctx: PageContext, values: FormValues, name: string, options: string[]) {
@@ -35,6 +56,7 @@ function enrolForm(
   realNameRequired: boolean,
   values: FormValues,
   errors: FormErrors,
+  idTyped = false,
 ) {
   const { t } = ctx;
   return html`<p><a href="/console/courses/${code}">← ${code}</a></p>
@@ -43,7 +65,7 @@ function enrolForm(
 ${errors.length ? html`<p class="error" role="alert">${t('console:form.fix')}</p>` : ''}
 ${textField(ctx, values, errors, 'realName', { required: true, label: t('console:roster.column.name') })}
 ${textField(ctx, values, errors, 'phone', { type: 'tel', required: true, label: t('console:roster.column.phone') })}
-${textField(ctx, values, errors, 'idNumber', { required: realNameRequired, label: t(realNameRequired ? 'console:enrol.idRequired' : 'console:enrol.idOptional') })}
+${idField(ctx, errors, realNameRequired, idTyped)}
 <fieldset><legend>${t('console:enrol.consentTitle')}</legend>
 <p>${t('console:enrol.givenByLabel')}</p>${radios(ctx, values, 'givenBy', ['self', 'family'])}
 <label>${t('console:enrol.relation')}<input name="relation" value="${values['relation'] ?? ''}"></label>
@@ -80,10 +102,15 @@ export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: Cons
       ),
     ) as FormValues;
     const title = `${ctx.t('console:enrol.title')} · ${course.code}`;
+    const idTyped = Boolean(values['idNumber']?.trim());
     const again = (errors: FormErrors) =>
-      sendPage(reply, ctx, title, enrolForm(ctx, course.code, course.realNameRequired, values, errors), {
-        status: 400,
-      });
+      sendPage(
+        reply,
+        ctx,
+        title,
+        enrolForm(ctx, course.code, course.realNameRequired, shownAgain(values), errors, idTyped),
+        { status: 400 },
+      );
     const parsed = fromForm(values);
     if (!parsed.success) {
       return again(
