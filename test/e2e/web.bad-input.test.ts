@@ -37,7 +37,6 @@ describe('the web chat API with bad input', () => {
       [JSON.stringify({ sessionId }), /text/],
       [JSON.stringify({ sessionId, text: 42 }), /text.*string/],
       [JSON.stringify({ sessionId, text: 'hi', choice: '2' }), /choice/],
-      [JSON.stringify({ sessionId, text: 'x'.repeat(4001) }), /text/],
       [JSON.stringify({ sessionId: 'short', text: 'hi' }), /sessionId/],
       [JSON.stringify(['hi']), /expected object/],
       ['{"text": "unterminated', /JSON/i],

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LOCALES, type Locale } from '../../core/domain';
 import { readLocaleResources } from '../../i18n/i18n';
 import { html, jsonForScript } from '../html';
+import { MESSAGE_BODY_LIMIT } from './web-chat.schemas';
 
 const PUBLIC = new URL('./public/', import.meta.url);
 const querySchema = z.object({ lang: z.enum(LOCALES).optional() }).catch({});
@@ -39,9 +40,9 @@ export async function webChatPage(scope: FastifyInstance): Promise<void> {
 </header>
 <main id="log" class="log" aria-live="polite"></main>
 <p id="status" class="status" role="status" hidden></p>
-<form id="composer" class="composer" autocomplete="off">
+<form id="composer" class="composer" autocomplete="off" data-max-bytes="${String(MESSAGE_BODY_LIMIT)}">
   <label class="hidden" for="text" data-t="inputLabel">${t['inputLabel']}</label>
-  <textarea id="text" name="text" rows="1" maxlength="2000" enterkeyhint="send" data-t-placeholder="placeholder" placeholder="${t['placeholder']}"></textarea>
+  <textarea id="text" name="text" rows="1" enterkeyhint="send" data-t-placeholder="placeholder" placeholder="${t['placeholder']}"></textarea>
   <button id="send" type="submit" data-t="send">${t['send']}</button>
 </form>
 <p class="privacy" data-t="privacy">${t['privacy']}</p>

@@ -6,10 +6,14 @@ import { sseEvent } from '../../channels/web/web.mapper';
 import type { WebSession } from '../../channels/web/web-sessions.store';
 import type { Config } from '../../config';
 import { HttpError, parseRequest } from '../http-errors';
-import { messageBodySchema, SESSION_HEADER, sessionHeaderSchema } from './web-chat.schemas';
+import {
+  MESSAGE_BODY_LIMIT,
+  messageBodySchema,
+  SESSION_HEADER,
+  sessionHeaderSchema,
+} from './web-chat.schemas';
 
 export const CHAT_COOKIE = 'jineng_chat';
-const MESSAGE_BODY_LIMIT = 16 * 1024;
 const HEARTBEAT_MS = 25_000;
 
 export interface WebChatRoutesOptions {

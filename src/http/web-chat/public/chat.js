@@ -10,6 +10,9 @@
   const sendButton = document.getElementById('send');
   const status = document.getElementById('status');
   const langButton = document.getElementById('lang');
+  // The server's limit on a message body: a longer paste is kept in the box with a note, never cut.
+  const MAX_BYTES = Number(form.dataset.maxBytes) || 16384;
+  const encoder = new TextEncoder();
 
   let lang = localStorage.getItem(LANG_KEY) || document.documentElement.lang;
   if (!STRINGS[lang]) lang = 'zh-CN';
@@ -106,6 +109,16 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
+  function buildBody(text, choice) {
+    const body = { text, messageId: messageId() };
+    if (choice) body.choice = choice;
+    return body;
+  }
+
+  function tooLong(text) {
+    return encoder.encode(JSON.stringify(buildBody(text))).length > MAX_BYTES;
+  }
+
   async function post(body) {
     return fetch('/api/webchat/messages', {
       method: 'POST',
@@ -122,8 +135,7 @@
     if (choice) disableOldChoices();
     if (!quiet) add({ from: 'me', text });
     showStatus('');
-    const body = { text, messageId: messageId() };
-    if (choice) body.choice = choice;
+    const body = buildBody(text, choice);
     try {
       let response = await post(body);
       if (response.status === 401) {
@@ -132,7 +144,10 @@
         response = await post(body);
       }
       if (response.status === 429) return showStatus('tooFast');
-      if (response.status === 413) return showStatus('tooLong');
+      if (response.status === 413) {
+        if (!input.value) input.value = text;
+        return showStatus('tooLong');
+      }
       if (!response.ok) return showStatus('error');
       const result = await response.json();
       for (const reply of result.replies) add({ from: 'bot', text: reply.text, choices: reply.choices });
@@ -161,9 +176,15 @@
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value;
-    if (!text.trim()) return;
+    if (!text.trim() || busy) return;
+    if (tooLong(text)) return showStatus('tooLong');
     input.value = '';
     send(text);
+  });
+  input.addEventListener('input', () => {
+    const over = tooLong(input.value);
+    if (over) showStatus('tooLong');
+    else if (status.textContent === t('tooLong')) showStatus('');
   });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
