@@ -72,6 +72,7 @@ export function createOutreach(options: OutreachOptions) {
     timezone: config.TIMEZONE,
     quiet,
     horizonDays: config.REMINDER_HORIZON_DAYS,
+    releaseOutbound: (rows) => outbox.release(rows),
     logger,
   });
   const coordinators = createCoordinatorService(db, config.ADMIN_IDENTITIES);

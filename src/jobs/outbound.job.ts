@@ -28,7 +28,12 @@ export type StoredMessage = z.infer<typeof storedMessageSchema>;
 /** How long a job waits for its delivery row to appear before it gives up (the row's transaction failed). */
 const MISSING_GRACE_MS = 60_000;
 
-export type OutboundResult = 'sent' | 'noop:done' | 'noop:missing' | 'failed:outside_window';
+export type OutboundResult =
+  | 'sent'
+  | 'noop:done'
+  | 'noop:missing'
+  | 'failed:outside_window'
+  | 'failed:expired';
 
 export interface OutboundHandlerDeps {
   channel: Channel;
@@ -94,6 +99,11 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     if (!message.success) {
       await final(row, 'invalid: stored message');
       throw new UnrecoverableError(`delivery ${row.key} has no valid message`);
+    }
+    const expired = await deliveries.reminderExpired(row);
+    if (expired) {
+      await final(row, expired);
+      return 'failed:expired';
     }
     const windowHours = deps.channel.capabilities.replyWindowHours;
     if (windowHours) {

@@ -85,11 +85,12 @@ export function createOutbox(options: OutboxOptions) {
   }
 
   /**
-   * For the sweep: rows still open get their job back. A job id is taken for as long as BullMQ keeps the job,
+   * Frees the job ids of rows whose jobs have finished. A job id is taken for as long as BullMQ keeps the job,
    * so a finished job (one that failed for good, say during a database outage, or ran before its row was
-   * committed) would make a plain re-add a no-op: such jobs are removed first. Waiting jobs are left alone.
+   * committed, or sent a reminder whose class then moved) would make adding a job for the key a no-op.
+   * Waiting and running jobs are left alone: they read their row by key when they run.
    */
-  async function requeue(rows: readonly DeliveryRow[]): Promise<number> {
+  async function release(rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]): Promise<void> {
     const proactive = rows.filter((r) => isProactive(r.channel));
     for (let i = 0; i < proactive.length; i += CHUNK) {
       await Promise.all(
@@ -101,6 +102,11 @@ export function createOutbox(options: OutboxOptions) {
         }),
       );
     }
+  }
+
+  /** For the sweep: rows still open get their job back, replacing a finished one. */
+  async function requeue(rows: readonly DeliveryRow[]): Promise<number> {
+    await release(rows);
     return dispatch(rows);
   }
 
@@ -133,6 +139,7 @@ export function createOutbox(options: OutboxOptions) {
     enqueue,
     dispatch,
     requeue,
+    release,
     queueFor,
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));

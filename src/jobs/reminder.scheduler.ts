@@ -20,6 +20,8 @@ export interface ReminderSchedulerDeps {
   timezone: string;
   quiet: QuietHours | undefined;
   horizonDays: number;
+  /** Frees the outbound job ids of sent reminders whose keys new reminders will reuse (Outbox.release). */
+  releaseOutbound?: (rows: { key: string; channel: string }[]) => Promise<void>;
   logger: Logger;
 }
 
@@ -169,10 +171,17 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
         [sessionId],
       );
       if (options.previousStartsAt && options.previousStartsAt.getTime() !== session.startsAt.getTime()) {
-        // Keep the history, but under another key: the reminders for the new time are new messages.
+        const old = await deps.db.delivery.findMany({
+          where: { kind: 'reminder', key: { startsWith: 'reminder:', contains: `:${sessionId}:` } },
+          select: { key: true, channel: true },
+        });
+        // Keep the history, but under another key: the reminders for the new time are new messages (one
+        // still waiting under the old key is dropped when its job reads it).
         await deps.db.$executeRaw`
           UPDATE deliveries SET key = key || '@' || ${String(options.previousStartsAt.getTime())}, updated_at = now()
           WHERE kind = 'reminder' AND key LIKE ${`reminder:%:${sessionId}:%`} AND key NOT LIKE '%@%'`;
+        // …and the new ones can have jobs under those keys at once.
+        await deps.releaseOutbound?.(old.filter((r) => !r.key.includes('@')));
       }
       if (session.cancelled || session.startsAt <= now || session.startsAt > horizon(now)) {
         return { scheduled: 0, late: 0, done: 0, skipped: {} };

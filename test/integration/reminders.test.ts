@@ -132,11 +132,93 @@ describe('class reminders', () => {
   });
 });
 
-async function until<T>(fn: () => T[], timeoutMs = 10_000): Promise<T[]> {
+describe('reminders that waited too long', () => {
+  it('are not sent once the class has started, the sign-up is cancelled or the class moved', async () => {
+    const course = await createCourse(world.runtime.db);
+    const { who, personId, enrolmentId } = await signedUp(course.code);
+    const [first, second] = await sessionsOf(course.id);
+    // As if held back (a daily cap, a logged-out account) until after the first class began.
+    await world.runtime.db.classSession.update({
+      where: { id: first!.id },
+      data: { startsAt: new Date(Date.now() - 60_000) },
+    });
+    const address = { channel: 'test' as const, chatId: who.id };
+    const reminder = (key: string) => ({
+      key,
+      kind: 'reminder',
+      personId,
+      address,
+      message: { text: `上课提醒 ${key}` },
+    });
+    await world.runtime.outreach.outbox.enqueue([
+      reminder(`reminder:${enrolmentId}:${first!.id}:120`),
+      // Renamed when its class moved: it names the old time.
+      reminder(`reminder:${enrolmentId}:${second!.id}:1440@1700000000000`),
+    ]);
+    const outcome = (key: string) =>
+      until(async () => {
+        const d = await world.runtime.db.delivery.findUnique({ where: { key } });
+        return d && d.status !== 'pending' && d.status !== 'sending' ? [d] : [];
+      });
+    expect((await outcome(`reminder:${enrolmentId}:${first!.id}:120`))[0]!.error).toBe('too_late');
+    expect((await outcome(`reminder:${enrolmentId}:${second!.id}:1440@1700000000000`))[0]!.error).toBe(
+      'superseded',
+    );
+
+    await enrolments.cancel(personId, course.code);
+    await world.runtime.outreach.outbox.enqueue([reminder(`reminder:${enrolmentId}:${second!.id}:120`)]);
+    expect((await outcome(`reminder:${enrolmentId}:${second!.id}:120`))[0]!.error).toBe(
+      'enrolment_cancelled',
+    );
+    expect(world.channel.sentTo(who.id).filter((m) => m.text.startsWith('上课提醒'))).toEqual([]);
+  });
+});
+
+describe('a class that moves after its reminder went out', () => {
+  let moving: OutreachWorld;
+  beforeAll(async () => {
+    moving = await outreachWorld({ env: { REMINDER_OFFSETS_MINUTES: '1', REMINDER_QUIET_HOURS: '' } });
+  });
+  afterAll(() => moving.close());
+
+  it('gets a reminder for its new time too', async () => {
+    // Starts in 70 s: the one-minute reminder is due in 10 s.
+    const course = await createCourse(moving.runtime.db, { startsInHours: 70 / 3600 });
+    const who = chatter(moving.runtime);
+    await who.say('你好');
+    const repo = moving.runtime.outreach.wrapEnrolments(createEnrolmentRepository(moving.runtime.db));
+    expect(await repo.enrol(await who.personId(), course.code)).toMatchObject({ status: 'confirmed' });
+    const reminders = () => moving.channel.sentTo(who.id).filter((m) => m.text.includes(course.code));
+    await until(reminders, 60_000);
+
+    // Moved 40 s later, after its reminder was sent: the reminder for the new time is due 40 s after the first.
+    const [first] = await moving.runtime.db.classSession.findMany({
+      where: { courseId: course.id },
+      orderBy: { startsAt: 'asc' },
+    });
+    const movedTo = new Date(first!.startsAt.getTime() + 40_000);
+    await moving.runtime.db.classSession.update({ where: { id: first!.id }, data: { startsAt: movedTo } });
+    await moving.runtime.outreach.reminders.rescheduleSession(first!.id, {
+      previousStartsAt: first!.startsAt,
+    });
+    await until(() => (reminders().length >= 2 ? reminders() : []), 90_000);
+    expect(reminders()).toHaveLength(2);
+    const rows = await moving.runtime.db.delivery.findMany({
+      where: { kind: 'reminder', key: { contains: first!.id } },
+    });
+    expect(rows.map((r) => [r.key.includes('@'), r.status]).sort()).toEqual([
+      [false, 'sent'],
+      [true, 'sent'],
+    ]);
+  });
+});
+
+async function until<T>(fn: () => T[] | Promise<T[]>, timeoutMs = 10_000): Promise<T[]> {
   const deadline = Date.now() + timeoutMs;
-  while (!fn().length) {
+  for (;;) {
+    const got = await fn();
+    if (got.length) return got;
     if (Date.now() > deadline) throw new Error('nothing arrived');
     await new Promise((r) => setTimeout(r, 20));
   }
-  return fn();
 }

@@ -167,6 +167,28 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
       return rows[0]?.at ?? undefined;
     },
 
+    /**
+     * Why a reminder must not go out any more, or undefined: its class session was moved (the row was
+     * renamed `…@<old start>`), cancelled or has started, or the sign-up was cancelled. A reminder held back
+     * (a daily cap, a logged-out account, a long 429) can otherwise arrive after the fact.
+     */
+    async reminderExpired(row: Pick<ClaimedDelivery, 'key' | 'kind'>): Promise<string | undefined> {
+      if (row.kind !== 'reminder') return undefined;
+      if (row.key.includes('@')) return 'superseded';
+      const [, enrolmentId, sessionId] = row.key.split(':');
+      const { rows } = await pool.query<{ starts_at: Date; cancelled: boolean; status: string | null }>(
+        `SELECT s.starts_at, s.cancelled, e.status FROM class_sessions s
+         LEFT JOIN enrolments e ON e.id::text = $1 AND e.course_id = s.course_id
+         WHERE s.id::text = $2`,
+        [enrolmentId ?? '', sessionId ?? ''],
+      );
+      const session = rows[0];
+      if (!session || session.cancelled) return 'session_cancelled';
+      if (session.starts_at.getTime() <= Date.now()) return 'too_late';
+      if (session.status !== 'confirmed') return 'enrolment_cancelled';
+      return undefined;
+    },
+
     /** Deliveries still open after `olderThanMs`: their jobs may have been lost with Redis data. */
     async open(olderThanMs: number, limit: number): Promise<DeliveryRow[]> {
       const { rows } = await pool.query<DeliveryRow>(
