@@ -93,12 +93,17 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
       throw new HttpError(429, 'rate_limited', `Too many messages: wait ${limit.ttlInSeconds} s.`);
     }
     if (!channel.started) throw new HttpError(503, 'starting', 'The chat is starting; try again shortly.');
-    return channel.receive({
+    const turn = await channel.receive({
       sessionId: session.id,
       text: body.text,
       choice: body.choice,
       messageId: body.messageId,
     });
+    // "Delete my data" removes the session with the person: the page forgets its transcript and the next
+    // message starts a new session.
+    if (await sessions.isActive(session.id)) return turn;
+    reply.clearCookie(CHAT_COOKIE, { path: cookieOptions.path });
+    return { ...turn, ended: true };
   });
 
   scope.get('/api/webchat/events', async (request, reply) => {

@@ -151,6 +151,7 @@
       if (!response.ok) return showStatus('error');
       const result = await response.json();
       for (const reply of result.replies) add({ from: 'bot', text: reply.text, choices: reply.choices });
+      if (result.ended) forget();
     } catch {
       showStatus('error');
     } finally {
@@ -160,6 +161,18 @@
   }
 
   let events;
+  /** The session is gone (the person deleted their data): nothing of it is kept for the next visit. */
+  function forget() {
+    transcript = [];
+    try {
+      sessionStorage.removeItem(LOG_KEY);
+    } catch {
+      // Nothing was stored.
+    }
+    if (events) events.close();
+    events = undefined;
+  }
+
   function connectEvents() {
     if (events) events.close();
     events = new EventSource('/api/webchat/events');
