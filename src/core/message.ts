@@ -33,4 +33,6 @@ export interface InboundMessage {
 export interface OutboundMessage {
   text: string;
   choices?: string[];
+  /** Set on proactive messages: their delivery key, which a retry of the same message repeats. */
+  deliveryKey?: string;
 }

@@ -122,7 +122,11 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     try {
       await deps.channel.send(
         { channel: deps.channel.name, chatId: row.chatId },
-        { text: message.data.text, choices: message.data.choices?.map((c) => c.label) },
+        {
+          text: message.data.text,
+          choices: message.data.choices?.map((c) => c.label),
+          deliveryKey: row.key,
+        },
       );
     } catch (error) {
       return onSendError(job, row, claimToken, error);

@@ -114,15 +114,29 @@ describe('wechat channel: risk control', () => {
     const to = { channel: 'wechat' as const, chatId: user.contact.id };
     const notice = '本周六的实操课改到县职校二楼201教室，请带身份证和笔记本。'.repeat(40);
     failSend(world, 2, 'socket hang up');
-    await expect(world.channel.send(to, { text: notice })).rejects.toMatchObject({ kind: 'network' });
+    // As the outbound job sends it: with its delivery key, which its retry repeats.
+    const delivery = { text: notice, deliveryKey: 'broadcast:b1:p1' };
+    await expect(world.channel.send(to, delivery)).rejects.toMatchObject({ kind: 'network' });
     // The outbound queue's retry.
-    await world.channel.send(to, { text: notice });
+    await world.channel.send(to, delivery);
     const got = await user.quiet(300);
     expect(got.length).toBeGreaterThan(2);
     expect(squeeze(got.map((m) => m.text).join(''))).toBe(squeeze(notice));
-    // Sent again later (a new notice with the same words): whole again.
-    await world.channel.send(to, { text: notice });
-    expect(squeeze((await user.quiet(300)).map((m) => m.text).join(''))).toBe(squeeze(notice).repeat(2));
+    // A new notice with the same words, and a half-sent one never retried, do not skip anything.
+    failSend(world, 2, 'socket hang up');
+    await expect(world.channel.send(to, { text: notice, deliveryKey: 'broadcast:b2:p1' })).rejects.toThrow();
+    await world.channel.send(to, { text: notice, deliveryKey: 'broadcast:b3:p1' });
+    const all = await user.quiet(300);
+    // The first notice whole, the first part of the one that failed, then the third whole.
+    expect(all).toHaveLength(got.length * 2 + 1);
+    expect(
+      squeeze(
+        all
+          .slice(got.length + 1)
+          .map((m) => m.text)
+          .join(''),
+      ),
+    ).toBe(squeeze(notice));
   });
 
   it('counts every part of a long notice against the daily cap, and holds back the parts over it', async () => {

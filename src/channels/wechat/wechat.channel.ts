@@ -69,13 +69,25 @@ const REPLY_ATTEMPTS = 3;
 const REPLY_RETRY_MS = 2_000;
 const REPLY_HOLD_MAX_MS = 60_000;
 
-/** Names one message to one chat, for remembering how many of its parts went out. */
-function partsKey(chatId: string, parts: string[]): string {
-  return createHash('sha256')
-    .update(chatId)
-    .update('\u0000')
-    .update(parts.join('\u0000'))
-    .digest('base64url');
+/** How many parts of one message went out (kept across the retries of that message only). */
+interface PartsProgress {
+  get(): Promise<number>;
+  set(n: number): Promise<void>;
+}
+
+function localProgress(): PartsProgress {
+  let sent = 0;
+  return {
+    get: async () => sent,
+    set: async (n) => {
+      sent = n;
+    },
+  };
+}
+
+/** Names one delivery to one chat, for remembering how many of its parts went out. */
+function partsKey(chatId: string, deliveryKey: string): string {
+  return createHash('sha256').update(chatId).update('\u0000').update(deliveryKey).digest('base64url');
 }
 
 /** WeChat through Wechaty: a personal account, WeCom through a puppet service, or an Official Account. */
@@ -192,11 +204,15 @@ export class WechatChannel implements Channel {
    * against the daily cap. When a part fails, the parts already out are remembered, so the retry sends the rest
    * instead of sending the beginning twice.
    */
-  private async sendParts(chatId: string, message: OutboundMessage, proactive: boolean): Promise<void> {
+  private async sendParts(
+    chatId: string,
+    message: OutboundMessage,
+    proactive: boolean,
+    progress: PartsProgress = this.ledgerProgress(chatId, message),
+  ): Promise<void> {
     const bot = this.bot!;
     const parts = outboundParts(message, this.options.translator, this.capabilities.maxTextLength);
-    const key = partsKey(chatId, parts);
-    const from = parts.length > 1 ? await this.ledger.partsSent(key).catch(() => 0) : 0;
+    const from = parts.length > 1 ? await progress.get().catch(() => 0) : 0;
     for (let i = from; i < parts.length; i++) {
       const release = proactive ? await this.guard.admit(chatId, new Date()) : undefined;
       try {
@@ -206,9 +222,18 @@ export class WechatChannel implements Channel {
         throw classifySendError(error);
       }
       this.window?.noteSent(chatId);
-      if (parts.length > 1)
-        await this.ledger.setPartsSent(key, i + 1 < parts.length ? i + 1 : 0).catch(() => undefined);
+      if (parts.length > 1) await progress.set(i + 1 < parts.length ? i + 1 : 0).catch(() => undefined);
     }
+  }
+
+  /**
+   * Where a proactive message remembers its parts: under its delivery key, which only a retry of the same
+   * delivery repeats (so a later message with the same words starts from the beginning).
+   */
+  private ledgerProgress(chatId: string, message: OutboundMessage): PartsProgress {
+    if (!message.deliveryKey) return localProgress();
+    const key = partsKey(chatId, message.deliveryKey);
+    return { get: () => this.ledger.partsSent(key), set: (n) => this.ledger.setPartsSent(key, n) };
   }
 
   /**
@@ -216,9 +241,10 @@ export class WechatChannel implements Channel {
    * trouble, and after "too often" the whole account holds back before trying once more.
    */
   private async reply(chatId: string, message: OutboundMessage): Promise<void> {
+    const progress = localProgress();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.sendParts(chatId, message, false);
+        await this.sendParts(chatId, message, false, progress);
         return;
       } catch (error) {
         const failure = classifySendError(error);
