@@ -33,7 +33,9 @@ export type OnBehalfOutcome =
   | { status: 'not_found' }
   | { status: 'invalid'; field: 'phone' | 'idNumber'; key: string }
   | { status: 'id_required' }
-  | { status: 'id_taken' };
+  | { status: 'id_taken' }
+  /** The ID number is registered under another name: nothing about that person is shown or changed. */
+  | { status: 'id_mismatch' };
 
 export interface OnBehalfDeps {
   db: Db;
@@ -62,10 +64,13 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
     idNumber: string | undefined,
     locale: Locale,
     now: Date,
-  ) {
+  ): Promise<string | undefined> {
     const byId = idNumber
       ? await db.person.findUnique({ where: { idNumberHash: deps.cipher.hash(idNumber) } })
       : null;
+    // An ID number alone must not open someone's record (their name and phone on the roster) or sign them
+    // up: the name typed must be the one registered with it.
+    if (byId?.realName && !sameName(byId.realName, input.realName)) return undefined;
     const found =
       byId ??
       (await db.person.findFirst({
@@ -113,6 +118,12 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
         return { status: 'id_required' };
       }
       const personId = await findOrCreate(input, phone.value, idNumber, locale, now);
+      if (!personId) {
+        await deps.coordinators.audit(actorId, 'enrolment.on_behalf_refused', course.code, {
+          reason: 'id_name_mismatch',
+        });
+        return { status: 'id_mismatch' };
+      }
       if (idNumber && (await deps.people.setIdNumber(personId, idNumber, now)) === 'taken')
         return { status: 'id_taken' };
       const outcome = await deps.enrolments.enrol(personId, course.code, 'coordinator');
@@ -127,3 +138,13 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
 }
 
 export type OnBehalfEnrolment = ReturnType<typeof createOnBehalfEnrolment>;
+
+/** Names compared as people write them: width, spaces and the middle dot of minority names ignored. */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) =>
+    s
+      .normalize('NFKC')
+      .replace(/[\s·•・.]/g, '')
+      .toLowerCase();
+  return norm(a) === norm(b);
+}

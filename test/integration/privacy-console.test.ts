@@ -112,3 +112,35 @@ describe('the audit log screen', () => {
     for (const leaked of [id, older]) expect(digitsOf(audit.text)).not.toContain(birthDateOf(leaked));
   });
 });
+
+describe('an ID number typed on the on-behalf form', () => {
+  it('does not open the record of the person it belongs to unless their name is typed too', async () => {
+    const first = await signedIn();
+    const id = validIdNumber(315);
+    const consent = { givenBy: 'self', method: 'in_person', consent: 'yes' };
+    const registered = await first.enrol({
+      realName: '孙八',
+      phone: '13900001111',
+      idNumber: id,
+      ...consent,
+    });
+    expect(registered.text).toContain('报名成功');
+
+    // Another course, another coordinator who knows only the ID number.
+    const other = await signedIn();
+    const guess = await other.enrol({ realName: '随便写', phone: '13700000000', idNumber: id, ...consent });
+    expect(guess.status).toBe(400);
+    expect(guess.text).toContain('这个身份证号登记的姓名和您填写的不一样');
+    expect(guess.text).not.toContain('孙八');
+    expect(guess.text).not.toContain('13900001111');
+    const roster = await other.http.get(`/console/courses/${other.course.code}/roster`);
+    expect(roster.text).not.toContain('孙八');
+    const person = await world.runtime.db.person.findFirstOrThrow({ where: { realName: '孙八' } });
+    expect(await world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(1);
+
+    // With the registered name (written with a space), it is the same person.
+    const same = await other.enrol({ realName: '孙 八', phone: '13900001111', idNumber: id, ...consent });
+    expect(same.text).toContain('报名成功');
+    expect(await world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(2);
+  });
+});

@@ -131,6 +131,7 @@ export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: Cons
       return again([{ field: result.field, key: result.field === 'phone' ? 'phone' : 'id_number' }]);
     if (result.status === 'id_required') return again([{ field: 'idNumber', key: 'required' }]);
     if (result.status === 'id_taken') return again([{ field: 'idNumber', key: 'id_taken' }]);
+    if (result.status === 'id_mismatch') return again([{ field: 'idNumber', key: 'id_mismatch' }]);
     const outcome = result.outcome;
     const message = ctx.t(`console:enrol.outcome.${outcome.status}`, {
       code: course.code,
