@@ -161,3 +161,67 @@ describe('leaving and resuming', () => {
     expect(allText(r)).toContain('重新开始');
   });
 });
+
+describe('what a sign-up will not take', () => {
+  it('does not take a question or a refusal for a real name', async () => {
+    const p = person(runtime, 'names');
+    await p.say('报名 ZX-DS-01');
+    expect(allText(await p.say('1'))).toContain('真实姓名');
+    for (const text of ['培训要钱吗', '我不想报了', '你好', '怎么报名']) {
+      // Whatever the bot makes of it, it does not move on to the phone number as if it had a name.
+      expect(allText(await p.say(text))).not.toContain('手机号');
+    }
+    const row = await runtime.db.channelIdentity.findFirstOrThrow({
+      where: { externalId: p.id },
+      include: { person: true },
+    });
+    expect(row.person.realName).toBeNull();
+    // A name with a surname that is also a word (钱) is a name.
+    await p.say('报名 ZX-DS-01');
+    await p.say('1');
+    expect(allText(await p.say('钱有福'))).toContain('手机');
+  });
+
+  it('lets a person who agreed to give the ID number change their mind, without a wrong-length error', async () => {
+    const p = person(runtime, 'decline');
+    await p.say('报名 ZX-DS-01');
+    await p.say('1');
+    await p.say('张小明');
+    await p.say('13800009999');
+    await p.say('同意');
+    const no = await p.say('我不想提供了');
+    expect(allText(no)).not.toContain('18位');
+    expect(allText(no)).toContain('不会收集你的身份证号');
+    expect(no.events.filter((e) => e.type === 'enrolled')).toEqual([]);
+  });
+
+  it('keeps a private sign-up out of a group chat: no ID number taken there, no real name shown', async () => {
+    const p = person(runtime, 'group');
+    await p.say('报名 ZX-DS-01');
+    await p.say('1');
+    await p.say('李四海');
+    await p.say('13800008888');
+    await p.say('同意');
+    const inGroup = (text: string) =>
+      runtime.engine.handle({
+        id: `${p.id}:group:${text}`,
+        address: { channel: 'converse', chatId: 'group-of-the-class' },
+        senderId: p.id,
+        text,
+        isGroup: true,
+        receivedAt: new Date(),
+      });
+    const typed = await inGroup(validIdNumber(77));
+    expect(allText(typed)).toContain('请私聊我');
+    expect(allText(typed)).not.toContain('已加密保存');
+    const hello = await inGroup('你好');
+    expect(allText(hello)).not.toContain('李四海');
+    const row = await runtime.db.channelIdentity.findFirstOrThrow({
+      where: { externalId: p.id },
+      include: { person: true },
+    });
+    expect(row.person.idNumberHash).toBeNull();
+    // Back in private, the sign-up carries on where it was.
+    expect(allText(await p.say(validIdNumber(77)))).toContain('已加密保存');
+  });
+});

@@ -17,6 +17,15 @@ const ASK: Record<'name' | 'phone' | 'id_number', string> = {
   id_number: 'people:idNumber.ask',
 };
 const NAME = /^[\p{Script=Han}·•]{2,12}$|^[A-Za-z][A-Za-z .'-]{1,59}$/u;
+/**
+ * Words of a sentence, not of a name: "培训要钱吗", "我不想报了", "你好" are not what someone is called.
+ * Characters that are also surnames or common in names (钱, 谢, 有, 哈…) are left out on purpose.
+ */
+const NOT_A_NAME =
+  /[吗呢吧啊呀么嘛哦嗯我你您他她它们的了在是没不想要报培训课问请好怎什哪谁]|^(my|i|the|no|yes|hello|hi)\b/iu;
+/** Saying no to giving the ID number, in other words than the consent buttons. */
+const DECLINE =
+  /^(那|那我|我|我还是)?(不同意|不想|不要|不给|不愿意|算了|不报了|不提供|没有身份证)|^(no\b|don'?t|i don'?t want|i'd rather not)/i;
 
 /**
  * Sign-up: confirm → real name → mobile → consent to collect the ID number → ID number → seat or waitlist.
@@ -81,7 +90,7 @@ export function enrolFlow(services: DialogServices): FlowHandler {
         return 'pass';
       case 'name': {
         const name = input.text.trim().replace(/^(我叫|我是|名字是|姓名[:：]?|my name is|i am|i'm)\s*/i, '');
-        if (!NAME.test(name)) {
+        if (!NAME.test(name) || NOT_A_NAME.test(name)) {
           turn.say(t('enrol:invalid.name'));
           return false;
         }
@@ -102,7 +111,7 @@ export function enrolFlow(services: DialogServices): FlowHandler {
           turn.flow!.data['consentAt'] = turn.now.toISOString();
           return true;
         }
-        if (input.value === 'no' || /^(不同意|不|no)$/i.test(input.text.trim())) {
+        if (input.value === 'no' || /^不$/.test(input.text.trim()) || DECLINE.test(input.text.trim())) {
           turn.endFlow();
           turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
           return false;
@@ -110,6 +119,12 @@ export function enrolFlow(services: DialogServices): FlowHandler {
         turn.say(t('people:consent.idNumber.request'), consentChoices(turn));
         return false;
       case 'id_number': {
+        // Changed their mind after agreeing: no "wrong number of digits" for a "no".
+        if (!input.understanding.slots.idNumber && DECLINE.test(input.text.trim())) {
+          turn.endFlow();
+          turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
+          return false;
+        }
         const checked = validateIdNumber(input.understanding.slots.idNumber ?? input.text, turn.now);
         if (!checked.ok) {
           turn.say(t(idNumberFailureKey(checked.reason)));
@@ -136,6 +151,11 @@ export function enrolFlow(services: DialogServices): FlowHandler {
       if (!course) {
         turn.endFlow();
         turn.say(turn.t('enrol:course.notFound', { code }), mainMenu(turn.t));
+        return;
+      }
+      // A sign-up started in private stays there: what a group reads never fills it in.
+      if (turn.msg.isGroup && turn.flow!.step !== 'confirm') {
+        turn.say(turn.t('enrol:privateOnly'));
         return;
       }
       const result = await answer(turn, turn.flow!.step as Step, input);

@@ -20,7 +20,8 @@ export function basicIntents(options: {
       }
       const { t } = turn;
       const welcome =
-        turn.person.realName && !turn.person.isNew
+        // Never the real name in a group chat, where everyone reads it.
+        turn.person.realName && !turn.person.isNew && !turn.msg.isGroup
           ? `${t('common:greetingReturning', { name: turn.person.realName })}\n`
           : '';
       turn.say(`${welcome}${t('common:greeting')}\n${t('common:menuIntro')}`, mainMenu(t));
