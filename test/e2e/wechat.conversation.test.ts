@@ -116,6 +116,8 @@ describe('a class room on WeChat', () => {
     // Reminders for this worker still go to their private chat, never to the class room.
     expect((await identityOf(worker.contact.id)).chatId).toBe(worker.contact.id);
 
+    worker.sayInRoom(group.room, '@技能助手 绑定', [world.botUser]);
+    expect((await group.turn())[0]!.text).toContain('比如“@我 绑定 ZX-DS-01”');
     worker.sayInRoom(group.room, `@技能助手 绑定 ${course.code}`, [world.botUser]);
     expect((await group.turn())[0]!.text).toContain('只有这个班的培训管理员');
 

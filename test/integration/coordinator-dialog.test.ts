@@ -48,6 +48,13 @@ const audited = (actorId: string) =>
     .then((r) => r.map((a) => a.action));
 
 describe('coordinator invites', () => {
+  it('asks for the code when "邀请码" comes without one', async () => {
+    const who = chatter(world.runtime);
+    const reply = await who.say('邀请码');
+    expect(reply.intent).toBe('coordinator.redeem');
+    expect(reply.replies[0]!.text).toContain('请把邀请码一起发给我');
+  });
+
   it('makes a person a coordinator of the invited course, once per code', async () => {
     const course = await createCourse(world.runtime.db);
     const { code } = await invite([course.code]);

@@ -90,5 +90,9 @@ describe('command routes', () => {
     expect(nlu.understand('delivery report').intent).toBe('broadcast.report');
     expect(nlu.understand('培训要钱吗').intent).toBe('unknown');
     expect(inviteCodeIn('邀请码 ab12cd34')).toBe('AB12CD34');
+    expect(inviteCodeIn('我的邀请码是 AB12CD')).toBe('AB12CD');
+    expect(inviteCodeIn('邀请码')).toBeUndefined();
+    expect(inviteCodeIn('invite')).toBeUndefined();
+    expect(inviteCodeIn('invite code:')).toBeUndefined();
   });
 });

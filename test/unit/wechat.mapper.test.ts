@@ -180,6 +180,9 @@ describe('wechat mapper: rooms and friends', () => {
     expect(parseRoomCommand('bind ZX-DS-01')).toEqual({ type: 'link', code: 'ZX-DS-01', locale: 'en' });
     expect(parseRoomCommand('绑定银行卡要钱吗')).toBeUndefined();
     expect(parseRoomCommand('培训要钱吗')).toBeUndefined();
+    // Without the course code: the bot explains how, instead of "sorry, I did not understand".
+    expect(parseRoomCommand('绑定')).toEqual({ type: 'link_usage', locale: 'zh-CN' });
+    expect(parseRoomCommand('bind course:')).toEqual({ type: 'link_usage', locale: 'en' });
   });
 
   it('accepts friend requests carrying a keyword', () => {

@@ -162,14 +162,20 @@ export function outboundParts(message: OutboundMessage, translator: Translator, 
     .filter(Boolean);
 }
 
-export type RoomCommand = { type: 'link'; code: string; locale: Locale };
+export type RoomCommand =
+  | { type: 'link'; code: string; locale: Locale }
+  /** "绑定" without a course code: the bot says how. */
+  | { type: 'link_usage'; locale: Locale };
 
 /** "@机器人 绑定 ZX-DS-01" in a class room links it to the course (coordinators only). */
 export function parseRoomCommand(text: string): RoomCommand | undefined {
   const m = /^(绑定|关联|bind|link)\s*(?:课程|course)?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9-]{1,30})$/i.exec(
     text.normalize('NFKC').trim(),
   );
-  if (!m) return undefined;
+  if (!m) {
+    const bare = /^(绑定|关联|bind|link)\s*(?:课程|course)?\s*[:：]?$/i.exec(text.normalize('NFKC').trim());
+    return bare ? { type: 'link_usage', locale: /^[a-z]/i.test(bare[1]!) ? 'en' : 'zh-CN' } : undefined;
+  }
   return { type: 'link', code: m[2]!.toUpperCase(), locale: /^[a-z]/i.test(m[1]!) ? 'en' : 'zh-CN' };
 }
 

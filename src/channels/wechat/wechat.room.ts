@@ -17,6 +17,7 @@ export async function linkReply(
   const command = parseRoomCommand(message.text);
   if (!command || !deps.linkRoom) return undefined;
   const t = deps.translator.forLocale(command.locale);
+  if (command.type === 'link_usage') return { text: t('wechat:link.usage') };
   try {
     const outcome = await deps.linkRoom({
       channel: 'wechat',

@@ -4,6 +4,8 @@ import type { Nlu } from '../handler';
 const ROUTES: readonly (readonly [RegExp, string])[] = [
   [/^\/start\s+[A-Za-z0-9]{4,16}$/, 'coordinator.redeem'],
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*[A-Za-z0-9]{4,16}$/i, 'coordinator.redeem'],
+  // The command without its code: asked for the code, not "sorry, I did not understand".
+  [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?$/i, 'coordinator.redeem'],
   [/^\/start$/, 'greeting'],
   [/^\/broadcast(?:\s|$)/i, 'broadcast.send'],
   [
@@ -14,7 +16,12 @@ const ROUTES: readonly (readonly [RegExp, string])[] = [
 
 /** The invite code in "/start ABC123" or "邀请码 ABC123", upper-cased. */
 export function inviteCodeIn(text: string): string | undefined {
-  const m = /([A-Za-z0-9]{4,16})\s*$/.exec(text.normalize('NFKC').trim());
+  const rest = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/^(?:\/start|邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*/i, '');
+  // "我的邀请码是 AB12CD": the code is the last word; the command word alone has none.
+  const m = /(?:^|[\s:：\p{Script=Han}])([A-Za-z0-9]{4,16})$/u.exec(rest);
   return m ? m[1]!.toUpperCase() : undefined;
 }
 

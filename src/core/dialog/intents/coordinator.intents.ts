@@ -16,6 +16,10 @@ export function coordinatorIntents(
   return {
     async 'coordinator.redeem'(turn) {
       const code = inviteCodeIn(turn.text);
+      if (!code) {
+        turn.say(turn.t('coordinator:redeem.missing'));
+        return;
+      }
       const outcome = code
         ? await outreach.coordination.redeemInvite(turn.person.id, code, turn.now)
         : ({ status: 'invalid' } as const);
