@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -17,6 +22,20 @@ export function createHttpServer({ config, logger }: { config: Config; logger: L
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,
     trustProxy: config.TRUST_PROXY,
+    // Refused before any route runs (a broken %-escape in the address, say): a short polite page in both
+    // languages rather than Fastify's English JSON.
+    frameworkErrors: (error, _request, raw) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const reply = raw as unknown as FastifyReply;
+      void reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>链接无效 · Invalid link</title>' +
+            '<p>这个链接不完整或有误，请返回上一页重试。</p><p>This link is incomplete or wrong; please go back and try again.</p>' +
+            '<p><a href="/">技能 · Jineng</a></p>',
+        );
+    },
   });
   app.get('/healthz', async () => ({ ok: true, locale: config.DEFAULT_LOCALE }));
   return app;

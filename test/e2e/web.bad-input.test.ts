@@ -31,6 +31,15 @@ describe('the web chat API with bad input', () => {
     expect(await response.json()).toMatchObject({ error: 'too_large' });
   });
 
+  it('answers a broken address (a half %-escape) with a short page in both languages', async () => {
+    const response = await fetch(`${world.url}/console/courses/%E0%A4%A/roster`);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('这个链接不完整或有误');
+    expect(page).toContain('This link is incomplete or wrong');
+    expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
+  });
+
   it('answers missing fields, wrong types and broken JSON with 400 and a message naming the field', async () => {
     const { sessionId } = await webClient(world.url);
     const cases: [string, RegExp][] = [
