@@ -56,6 +56,12 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
 
   async function finishIfDone(broadcastId: string): Promise<boolean> {
     if (!(await deps.deliveries.completeBroadcastIfDone(broadcastId))) return false;
+    await sendSummary(broadcastId);
+    return true;
+  }
+
+  /** The author's "sent: n of m" message, through the queue under a key of its own (once per broadcast). */
+  async function sendSummary(broadcastId: string): Promise<void> {
     const b = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { course: true } });
     const tally = await tallyDeliveries(db, broadcastId);
     const failed = tally.failed.reduce((n, f) => n + f.count, 0);
@@ -85,7 +91,6 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         message: { text: lines.join('\n') },
       },
     ]);
-    return true;
   }
 
   /**
@@ -145,7 +150,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       const open = await db.broadcast.findMany({ where: { status: 'sending' }, select: { id: true } });
       let finished = 0;
       for (const b of open) if (await finishIfDone(b.id)) finished += 1;
-      return finished;
+      // Completed, but the process stopped before the author's summary was queued: queue it now.
+      const unreported = await db.$queryRaw<{ id: string }[]>`
+        SELECT b.id FROM broadcasts b
+        WHERE b.status = 'completed' AND b.completed_at > now() - interval '7 days'
+          AND b.completed_at < now() - interval '1 minute'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.key = 'broadcast-summary:' || b.id::text)`;
+      for (const b of unreported) await sendSummary(b.id);
+      return finished + unreported.length;
     },
 
     async draft(

@@ -94,6 +94,29 @@ describe('coordinator invites', () => {
 });
 
 describe('coordinator broadcasts', () => {
+  it('still tells the author a notice went out when the process stopped between completing it and saying so', async () => {
+    const course = await createCourse(world.runtime.db);
+    const coordinator = await coordinatorOf([course.code]);
+    const b = await world.runtime.db.broadcast.create({
+      data: {
+        courseId: course.id,
+        authorId: await coordinator.personId(),
+        text: '明天停课',
+        recipients: 0,
+        status: 'completed',
+        confirmedAt: new Date(Date.now() - 180_000),
+        completedAt: new Date(Date.now() - 120_000),
+      },
+    });
+    await world.runtime.outreach.sweep();
+    const [summary] = await received(coordinator.id);
+    expect(summary!.text).toContain(`您发给【${course.code}】`);
+    expect(summary!.text).toContain('已发送完毕');
+    // Once: the next sweep finds the summary's row.
+    await world.runtime.outreach.sweep();
+    expect(await world.runtime.db.delivery.count({ where: { key: `broadcast-summary:${b.id}` } })).toBe(1);
+  });
+
   it('refuses everyone else without revealing anything, and logs it', async () => {
     const course = await createCourse(world.runtime.db);
     await enrolledPeople(world.runtime.db, course.id, 2);
