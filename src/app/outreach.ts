@@ -28,7 +28,7 @@ import type { Logger } from '../logger';
 import { createAttendanceService } from '../services/attendance.service';
 import { createBroadcastService } from '../services/broadcast.service';
 import { createCoordinatorService } from '../services/coordinator.service';
-import { withOutreach } from '../services/enrolment.service';
+import { promotionNotices, withOutreach } from '../services/enrolment.service';
 
 export interface OutreachOptions {
   config: Config;
@@ -111,6 +111,8 @@ export function createOutreach(options: OutreachOptions) {
     deliveries,
     outbox,
     finishStaleBroadcasts: broadcasts.finishStale,
+    notifyMissedPromotions: () =>
+      promotionNotices({ db, reminders, outbox, translator, timezone: config.TIMEZONE, logger }).missed(),
     logger,
   };
   const recordChoices = createChoiceRecorder(options.sessions);

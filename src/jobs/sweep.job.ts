@@ -17,6 +17,8 @@ export interface SweepDeps {
   deliveries: DeliveryRepository;
   outbox: Outbox;
   finishStaleBroadcasts: () => Promise<number>;
+  /** "You got a seat" messages for promotions whose message was never queued. */
+  notifyMissedPromotions?: () => Promise<number>;
   logger: Logger;
 }
 
@@ -25,6 +27,7 @@ export interface SweepResult {
   /** Open delivery rows whose jobs were (re-)added; waiting jobs are left alone, finished ones replaced. */
   requeued: number;
   broadcastsFinished: number;
+  promotionsNotified: number;
 }
 
 /** A delivery row younger than this is left to the code path that is queueing it right now. */
@@ -35,7 +38,8 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const open = await deps.deliveries.open(SETTLE_MS, 5_000);
   const requeued = await deps.outbox.requeue(open);
   const broadcastsFinished = await deps.finishStaleBroadcasts();
-  const result = { reminders, requeued, broadcastsFinished };
+  const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
+  const result = { reminders, requeued, broadcastsFinished, promotionsNotified };
   deps.logger.info(result, 'sweep done');
   return result;
 }

@@ -18,26 +18,21 @@ export interface EnrolmentOutreachDeps {
 }
 
 /**
- * The enrolment repository with its consequences: reminders scheduled for a confirmed seat and removed on
- * cancellation, and the promoted person told "you got a seat" through the outbound queue. The sign-up itself
- * is already committed when these run, so a failure here is logged and left to the sweep, never undone.
+ * "You got a seat" for someone promoted from the waitlist, keyed on the promotion (enrolment id and
+ * promoted_at), so queueing it twice sends it once; `missed` is the sweep's part: promotions committed while
+ * the process stopped before their message was queued.
  */
-export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachDeps): EnrolmentRepository {
+export function promotionNotices(deps: EnrolmentOutreachDeps) {
   const { db } = deps;
-  const find = (personId: string, code: string) =>
-    db.enrolment.findFirst({ where: { personId, course: { code } }, include: { course: true } });
 
-  async function afterwards(what: string, fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (error) {
-      deps.logger.error({ err: error, what }, 'enrolment follow-up failed; the sweep will catch up');
-    }
-  }
-
-  async function promoted(promotion: Promotion): Promise<void> {
-    const e = await find(promotion.personId, promotion.course);
-    if (e?.status !== 'confirmed') return;
+  async function notify(e: {
+    id: string;
+    personId: string;
+    courseId: string;
+    promotedAt: Date | null;
+    updatedAt: Date;
+    course: { code: string; title: string; titleEn: string | null };
+  }): Promise<void> {
     await deps.reminders.scheduleEnrolment(e.id);
     const person = await db.person.findUniqueOrThrow({ where: { id: e.personId }, select: { locale: true } });
     const locale: Locale = (LOCALES as readonly string[]).includes(person.locale)
@@ -64,7 +59,7 @@ export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachD
     }
     await deps.outbox.enqueue([
       {
-        key: `promotion:${e.id}:${e.updatedAt.getTime()}`,
+        key: `promotion:${e.id}:${(e.promotedAt ?? e.updatedAt).getTime()}`,
         kind: 'promotion',
         personId: e.personId,
         address: (await reachableIdentities(db, [e.personId])).get(e.personId),
@@ -72,6 +67,53 @@ export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachD
       },
     ]);
   }
+
+  return {
+    async send(personId: string, code: string): Promise<void> {
+      const e = await db.enrolment.findFirst({
+        where: { personId, course: { code } },
+        include: { course: true },
+      });
+      if (e?.status === 'confirmed') await notify(e);
+    },
+
+    /** Promotions of the last week, older than a minute, still confirmed, whose message was never queued. */
+    async missed(): Promise<number> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT e.id FROM enrolments e
+        WHERE e.promoted_at > now() - interval '7 days' AND e.promoted_at < now() - interval '1 minute'
+          AND e.status = 'confirmed'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d
+            WHERE d.key = 'promotion:' || e.id::text || ':' || (extract(epoch FROM e.promoted_at) * 1000)::bigint::text)`;
+      for (const { id } of rows) {
+        const e = await db.enrolment.findUnique({ where: { id }, include: { course: true } });
+        if (e) await notify(e);
+      }
+      return rows.length;
+    },
+  };
+}
+
+/**
+ * The enrolment repository with its consequences: reminders scheduled for a confirmed seat and removed on
+ * cancellation, and the promoted person told "you got a seat" through the outbound queue. The sign-up itself
+ * is already committed when these run, so a failure here is logged and left to the sweep, never undone.
+ */
+export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachDeps): EnrolmentRepository {
+  const { db } = deps;
+  const find = (personId: string, code: string) =>
+    db.enrolment.findFirst({ where: { personId, course: { code } }, include: { course: true } });
+
+  async function afterwards(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      deps.logger.error({ err: error, what }, 'enrolment follow-up failed; the sweep will catch up');
+    }
+  }
+
+  const notices = promotionNotices(deps);
+  const promoted = (promotion: Promotion) => notices.send(promotion.personId, promotion.course);
 
   return {
     async enrol(personId, courseCode, source) {

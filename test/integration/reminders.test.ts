@@ -132,6 +132,34 @@ describe('class reminders', () => {
   });
 });
 
+describe('a promotion whose message was never queued', () => {
+  it('is told by the sweep, once', async () => {
+    const course = await createCourse(world.runtime.db, { capacity: 1 });
+    const first = await signedUp(course.code);
+    const waiting = chatter(world.runtime);
+    await waiting.say('hello');
+    const waitingId = await waiting.personId();
+    expect(await enrolments.enrol(waitingId, course.code)).toMatchObject({ status: 'waitlisted' });
+    // The cancellation commits, and the process stops before "you got a seat" is queued.
+    const bare = createEnrolmentRepository(world.runtime.db);
+    expect(await bare.cancel(first.personId, course.code)).toMatchObject({
+      promoted: { personId: waitingId },
+    });
+    await world.runtime.db.enrolment.updateMany({
+      where: { personId: waitingId },
+      data: { promotedAt: new Date(Date.now() - 120_000) },
+    });
+    expect(world.channel.sentTo(waiting.id)).toEqual([]);
+
+    expect((await world.runtime.outreach.sweep()).promotionsNotified).toBe(1);
+    const [message] = await until(() => world.channel.sentTo(waiting.id));
+    expect(message!.text).toMatch(/place has opened up/);
+    expect((await world.runtime.outreach.sweep()).promotionsNotified).toBe(0);
+    const promoted = await world.runtime.db.enrolment.findFirstOrThrow({ where: { personId: waitingId } });
+    expect((await delayedIds(promoted.id)).size).toBe(4);
+  });
+});
+
 describe('reminders that waited too long', () => {
   it('are not sent once the class has started, the sign-up is cancelled or the class moved', async () => {
     const course = await createCourse(world.runtime.db);

@@ -119,7 +119,7 @@ export function createEnrolmentRepository(db: Db): EnrolmentRepository {
         // The freed seat goes straight to the first in line; seats_taken stays the same.
         await tx.enrolment.update({
           where: { id: next.id },
-          data: { status: 'confirmed', waitlistPosition: null },
+          data: { status: 'confirmed', waitlistPosition: null, promotedAt: new Date() },
         });
         return {
           status: 'cancelled',

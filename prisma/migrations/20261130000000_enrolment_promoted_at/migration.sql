@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "enrolments" ADD COLUMN     "promoted_at" TIMESTAMPTZ(3);
+
