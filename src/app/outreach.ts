@@ -181,12 +181,24 @@ export function createOutreach(options: OutreachOptions) {
     timers.push(keep);
   }
 
-  async function startWorkers(extra: Channel[] = []): Promise<void> {
-    for (const channel of [...options.channels.values(), ...extra]) {
-      if ((PROACTIVE_CHANNELS as readonly string[]).includes(channel.name)) startOutbound(channel);
-    }
+  /**
+   * Outbound workers for the channels `which` picks (default: all), then reminders and the sweep. A
+   * workers-only process leaves out session-bound channels (WeChat): only the process logged in can send.
+   */
+  async function startWorkers(
+    extra: Channel[] = [],
+    which: (channel: Channel) => boolean = () => true,
+  ): Promise<void> {
+    startOutboundFor(extra, which);
     startReminders();
     await startSweep();
+  }
+
+  function startOutboundFor(extra: Channel[], which: (channel: Channel) => boolean): void {
+    for (const channel of [...options.channels.values(), ...extra]) {
+      if ((PROACTIVE_CHANNELS as readonly string[]).includes(channel.name) && which(channel))
+        startOutbound(channel);
+    }
   }
 
   /** Lets in-flight jobs finish (their claims would otherwise wait out the lease after a restart). */
@@ -208,6 +220,7 @@ export function createOutreach(options: OutreachOptions) {
     coordination,
     startWorkers,
     startOutbound,
+    startOutboundFor,
     startReminders,
     sweep: () => runSweep(sweepDeps),
     wrapEnrolments: (repo: EnrolmentRepository): EnrolmentRepository =>

@@ -38,7 +38,11 @@ export async function startRole(
     http = await options.http?.(runtime);
     await runtime.startChannels();
   }
-  if (role !== 'channels') await runtime.startWorkers(options.extraChannels ?? []);
+  const sessionBound = (c: Channel) => c.capabilities.sessionBound === true;
+  // A logged-in WeChat account sends only from this process: its queue is worked here, never elsewhere.
+  if (role === 'channels') runtime.startOutboundWorkers(sessionBound);
+  if (role === 'workers') await runtime.startWorkers(options.extraChannels ?? [], (c) => !sessionBound(c));
+  if (role === 'all') await runtime.startWorkers(options.extraChannels ?? []);
   runtime.logger.info({ role, channels: [...runtime.channels.keys()] }, 'Jineng is running');
   return async () => {
     // Stop accepting HTTP first; runtime.close then lets running jobs finish (BullMQ's worker.close waits for

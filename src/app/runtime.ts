@@ -37,8 +37,13 @@ export interface Runtime {
   startChannels(): Promise<void>;
   /** Reminders, broadcasts, coordinators and the outbound queues. */
   outreach: Outreach;
-  /** Starts the outbound workers (one per channel, plus `extra` ones such as the terminal), reminders and the sweep. */
-  startWorkers(extra?: Channel[]): Promise<void>;
+  /**
+   * Starts the outbound workers (one per channel `which` picks, default all, plus `extra` ones such as the
+   * terminal), reminders and the sweep.
+   */
+  startWorkers(extra?: Channel[], which?: (channel: Channel) => boolean): Promise<void>;
+  /** Only the outbound workers of the channels `which` picks (a channels-only process: WeChat's). */
+  startOutboundWorkers(which: (channel: Channel) => boolean): void;
   /** Prometheus metrics of this process (turns per channel, latency); served at GET /metrics. */
   metrics: Metrics;
   close(): Promise<void>;
@@ -160,9 +165,19 @@ export async function createRuntime(
         logger.info({ channel: channel.name }, 'channel started');
       }
     };
-    const startWorkers = async (extra: Channel[] = []) => {
-      await outreach.startWorkers(extra);
+    let workersStopped = false;
+    const stopWorkersOnClose = () => {
+      if (workersStopped) return;
+      workersStopped = true;
       closers.push(() => outreach.stopWorkers());
+    };
+    const startWorkers = async (extra: Channel[] = [], which?: (channel: Channel) => boolean) => {
+      await outreach.startWorkers(extra, which);
+      stopWorkersOnClose();
+    };
+    const startOutboundWorkers = (which: (channel: Channel) => boolean) => {
+      outreach.startOutboundFor([], which);
+      stopWorkersOnClose();
     };
     return {
       config,
@@ -175,6 +190,7 @@ export async function createRuntime(
       startChannels,
       outreach,
       startWorkers,
+      startOutboundWorkers,
       metrics,
       close,
     };

@@ -11,6 +11,11 @@ export interface ChannelCapabilities {
   /** Proactive messages only allowed within this many hours of the user's last message (WeChat OA). */
   replyWindowHours?: number;
   groups: boolean;
+  /**
+   * Sends only from the process that runs it (a WeChat account logged in through its puppet): its outbound
+   * queue is worked in that process, whatever the process role, and never by a workers-only process.
+   */
+  sessionBound?: boolean;
 }
 
 export type SendResult = { ok: true; platformMessageId?: string };

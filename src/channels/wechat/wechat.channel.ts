@@ -115,6 +115,7 @@ export class WechatChannel implements Channel {
       sendRatePerSecond: official ? 10 : wechatSendRate(s),
       replyWindowHours: official ? OA_WINDOW_HOURS : undefined,
       groups: !official,
+      sessionBound: true,
     };
     // The OA answers through the platform API within its own limits, and a slow pace would miss its 5 s
     // reply window; accounts driven by a puppet get the slow, jittered pace.
