@@ -36,6 +36,11 @@ export interface ProfilePatch {
   realName?: string;
   phone?: string;
   locale?: Locale;
+  /**
+   * The person gave their name or phone for a sign-up after being told what for (PIPL): recorded the first
+   * time, kept after that.
+   */
+  profileConsentAt?: Date;
 }
 
 export interface PeopleRepository {

@@ -180,6 +180,10 @@ describe('what a sign-up will not take', () => {
     await p.say('报名 ZX-DS-01');
     await p.say('1');
     expect(allText(await p.say('钱有福'))).toContain('手机');
+    // Given after being told what for: the consent to use it is recorded with it.
+    const after = await runtime.db.person.findUniqueOrThrow({ where: { id: row.personId } });
+    expect(after.realName).toBe('钱有福');
+    expect(after.consentProfileAt).toBeInstanceOf(Date);
   });
 
   it('lets a person who agreed to give the ID number change their mind, without a wrong-length error', async () => {

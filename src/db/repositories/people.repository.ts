@@ -63,7 +63,14 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
     },
 
     async updateProfile(personId, patch: ProfilePatch) {
-      const person = await db.person.update({ where: { id: personId }, data: patch });
+      const { profileConsentAt, ...data } = patch;
+      const person = await db.person.update({ where: { id: personId }, data });
+      if (profileConsentAt && !person.consentProfileAt) {
+        await db.person.updateMany({
+          where: { id: personId, consentProfileAt: null },
+          data: { consentProfileAt: profileConsentAt },
+        });
+      }
       return toRecord(person);
     },
 

@@ -94,7 +94,10 @@ export function enrolFlow(services: DialogServices): FlowHandler {
           turn.say(t('enrol:invalid.name'));
           return false;
         }
-        turn.person = await services.people.updateProfile(turn.person.id, { realName: name });
+        turn.person = await services.people.updateProfile(turn.person.id, {
+          realName: name,
+          profileConsentAt: turn.now,
+        });
         return true;
       }
       case 'phone': {
@@ -103,7 +106,10 @@ export function enrolFlow(services: DialogServices): FlowHandler {
           turn.say(t(mobileFailureKey(phone.reason)));
           return false;
         }
-        turn.person = await services.people.updateProfile(turn.person.id, { phone: phone.value });
+        turn.person = await services.people.updateProfile(turn.person.id, {
+          phone: phone.value,
+          profileConsentAt: turn.now,
+        });
         return true;
       }
       case 'id_consent':
