@@ -13,6 +13,7 @@ import type { CoordinatorService } from '../../services/coordinator.service';
 import { type CourseAdmin, createCourseAdmin } from '../../services/course-admin.service';
 import { type CourseImport, createCourseImport } from '../../services/course-import/course-import.service';
 import { createOnBehalfEnrolment, type OnBehalfEnrolment } from '../../services/on-behalf-enrolment.service';
+import { createPersonDeletion, type PersonDeletion } from '../../services/person-deletion.service';
 import { createRoster, type Roster } from '../../services/roster.service';
 
 /** What the console's pages work with; built from the runtime so it shares its database, queues and rules. */
@@ -25,6 +26,7 @@ export interface ConsoleDeps {
   importer: CourseImport;
   roster: Roster;
   onBehalf: OnBehalfEnrolment;
+  personDeletion: PersonDeletion;
   broadcasts: BroadcastService;
   broadcastAdmin: BroadcastAdmin;
   auditLog: AuditLogReader;
@@ -34,6 +36,9 @@ export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 
   const { config, db, outreach } = runtime;
   const coordinators = outreach.coordinators;
   const cipher = loadPiiCipher(config, runtime.logger);
+  const people = createPeopleRepository(db, cipher);
+  // Wrapped as the runtime wraps the dialog's: reminders follow a seat, a freed seat promotes the waitlist.
+  const enrolments = outreach.wrapEnrolments(createEnrolmentRepository(db));
   const courses = createCourseAdmin({
     db,
     coordinators,
@@ -47,13 +52,8 @@ export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 
     courses,
     importer: createCourseImport({ db, courses, coordinators, timezone: config.TIMEZONE }),
     roster: createRoster(db, cipher, coordinators),
-    onBehalf: createOnBehalfEnrolment({
-      db,
-      cipher,
-      people: createPeopleRepository(db, cipher),
-      enrolments: outreach.wrapEnrolments(createEnrolmentRepository(db)),
-      coordinators,
-    }),
+    onBehalf: createOnBehalfEnrolment({ db, cipher, people, enrolments, coordinators }),
+    personDeletion: createPersonDeletion({ db, cipher, people, enrolments, coordinators }),
     broadcasts: outreach.broadcasts,
     broadcastAdmin: createBroadcastAdmin(db, coordinators),
     auditLog: createAuditLog(db),

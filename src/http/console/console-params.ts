@@ -12,3 +12,12 @@ export function courseCodeOf(params: unknown): string {
 }
 
 export const notFound = () => new HttpError(404, 'not_found', 'not found');
+
+const enrolmentParams = z.object({ enrolment: z.uuid() });
+
+/** The sign-up of a roster row named in the URL; anything else is a 404. */
+export function enrolmentIdOf(params: unknown): string {
+  const parsed = enrolmentParams.safeParse(params);
+  if (!parsed.success) throw notFound();
+  return parsed.data.enrolment;
+}

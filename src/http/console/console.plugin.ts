@@ -13,6 +13,7 @@ import { consoleUserOf, isPageRequest } from './console-session';
 import { courseRoutes } from './courses.routes';
 import { enrolRoutes } from './enrol.routes';
 import { importRoutes } from './import.routes';
+import { personDeleteRoutes } from './person-delete.routes';
 import { rosterRoutes } from './roster.routes';
 import { sessionRoutes } from './sessions.routes';
 
@@ -87,6 +88,7 @@ export async function consolePlugin(
     importRoutes,
     rosterRoutes,
     enrolRoutes,
+    personDeleteRoutes,
     broadcastRoutes,
     auditRoutes,
   ]) {
