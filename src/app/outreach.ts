@@ -106,11 +106,15 @@ export function createOutreach(options: OutreachOptions) {
     discard: broadcasts.discard,
     report: broadcasts.report,
   };
+  /** Channels this process delivers to besides the runtime's own (the terminal chat of `npm start`). */
+  const extraChannels = new Set<string>();
   const sweepDeps = {
     reminders,
     deliveries,
     outbox,
     finishStaleBroadcasts: broadcasts.finishStale,
+    channelAvailable: (channel: string) =>
+      options.channels.has(channel as ChannelName) || extraChannels.has(channel),
     notifyMissedPromotions: () =>
       promotionNotices({ db, reminders, outbox, translator, timezone: config.TIMEZONE, logger }).missed(),
     logger,
@@ -195,6 +199,7 @@ export function createOutreach(options: OutreachOptions) {
   }
 
   function startOutboundFor(extra: Channel[], which: (channel: Channel) => boolean): void {
+    for (const channel of extra) extraChannels.add(channel.name);
     for (const channel of [...options.channels.values(), ...extra]) {
       if ((PROACTIVE_CHANNELS as readonly string[]).includes(channel.name) && which(channel))
         startOutbound(channel);

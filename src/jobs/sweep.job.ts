@@ -17,6 +17,8 @@ export interface SweepDeps {
   deliveries: DeliveryRepository;
   outbox: Outbox;
   finishStaleBroadcasts: () => Promise<number>;
+  /** Whether this deployment runs a channel at all; rows for one it does not run are failed, not kept open. */
+  channelAvailable?: (channel: string) => boolean;
   /** "You got a seat" messages for promotions whose message was never queued. */
   notifyMissedPromotions?: () => Promise<number>;
   logger: Logger;
@@ -36,7 +38,12 @@ const SETTLE_MS = 60_000;
 export async function runSweep(deps: SweepDeps, now = new Date()): Promise<SweepResult> {
   const reminders = await deps.reminders.rebuild(now);
   const open = await deps.deliveries.open(SETTLE_MS, 5_000);
-  const requeued = await deps.outbox.requeue(open);
+  // A channel switched off (its token removed, say): nothing will ever send these, so they fail visibly and
+  // their broadcasts can complete, instead of waiting for ever.
+  const available = deps.channelAvailable ?? (() => true);
+  for (const row of open.filter((r) => !available(r.channel)))
+    await deps.deliveries.markFailed(row.key, 'channel_off');
+  const requeued = await deps.outbox.requeue(open.filter((r) => available(r.channel)));
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
   const result = { reminders, requeued, broadcastsFinished, promotionsNotified };

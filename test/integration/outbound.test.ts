@@ -183,3 +183,23 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'no_reachable_channel' });
   });
 });
+
+describe('a channel this deployment does not run', () => {
+  it('has its waiting messages failed by the sweep as switched off, not kept open for ever', async () => {
+    const personId = await onePerson();
+    const key = `test:${randomUUID()}`;
+    await world.runtime.db.delivery.create({
+      data: {
+        key,
+        kind: 'reminder',
+        personId,
+        channel: 'telegram',
+        chatId: '12345',
+        message: { text: '上课提醒' },
+        createdAt: new Date(Date.now() - 120_000),
+      },
+    });
+    await world.runtime.outreach.sweep();
+    expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'channel_off' });
+  });
+});
