@@ -5,6 +5,10 @@ import type { Db } from '../db/prisma-client';
 import type { CoordinatorService } from './coordinator.service';
 
 export interface RosterRow {
+  /** For the page's per-person actions; never exported. */
+  enrolmentId: string;
+  /** The person deleted their data (the row stays, anonymous, for attendance counts). */
+  deleted: boolean;
   name: string;
   phone: string;
   /** 5306**********123X; the number itself never leaves this function. */
@@ -39,6 +43,8 @@ export function createRoster(db: Db, cipher: PiiCipher, coordinators: Coordinato
       if (!course) return undefined;
       const rows: RosterRow[] = course.enrolments
         .map((e) => ({
+          enrolmentId: e.id,
+          deleted: Boolean(e.person.deletedAt),
           name: e.person.realName ?? '',
           phone: e.person.phone ?? '',
           idNumber: e.person.idNumberEnc ? maskIdNumber(cipher.decrypt(e.person.idNumberEnc)) : '',

@@ -1,20 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { RosterRow } from '../../services/roster.service';
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { pageContext, sendPage } from './console-page';
 import { courseCodeOf, notFound } from './console-params';
 import { rosterCsv, rosterXlsx } from './roster-export';
-import { type RowAction, rowActions } from './roster-row-actions';
 
 /** What the page says after an action sent the browser back to it (see person-delete.routes.ts). */
 const rosterQuery = z.object({ notice: z.enum(['deleted', 'alreadyDeleted']).optional() }).catch({});
 
 /** The per-person action: a link to the confirmation page, or a note that their data is already gone. */
-function actionCell(t: (key: string) => string, base: string, action: RowAction | undefined) {
-  if (!action) return html`<td></td>`;
-  if (action.deleted) return html`<td>${t('console:personDelete.deletedMark')}</td>`;
-  return html`<td><a href="${base}/${action.enrolmentId}/delete">${t('console:personDelete.action')}</a></td>`;
+function actionCell(t: (key: string) => string, base: string, row: RosterRow) {
+  if (row.deleted) return html`<td>${t('console:personDelete.deletedMark')}</td>`;
+  return html`<td><a href="${base}/${row.enrolmentId}/delete">${t('console:personDelete.action')}</a></td>`;
 }
 
 /** Who signed up for a course, ID numbers masked; as a page, a CSV or an Excel file (masked too). */
@@ -33,7 +32,6 @@ export async function rosterRoutes(scope: FastifyInstance, { deps }: { deps: Con
     const { course, rows } = found;
     const base = `/console/courses/${course.code}/roster`;
     const { notice } = rosterQuery.parse(request.query);
-    const actionOf = rowActions(course.enrolments);
     const body = html`${notice ? html`<p class="notice" role="status">${t(`console:personDelete.notice.${notice}`)}</p>` : ''}
 <p><a href="/console/courses/${course.code}">← ${course.code}</a>
 <a class="button" href="${base}.csv">${t('console:roster.exportCsv')}</a>
@@ -51,7 +49,7 @@ ${
         'actions',
       ].map((c) => html`<th>${t(`console:roster.column.${c}`)}</th>`)}</tr></thead><tbody>${rows.map(
         (r) =>
-          html`<tr><td>${r.name}</td><td>${r.phone}</td><td class="mono">${r.idNumber}</td><td>${t(`console:enrolmentStatus.${r.status}`)}</td><td>${r.waitlistPosition ?? ''}</td><td>${t(`console:source.${r.source === 'coordinator' ? 'coordinator' : 'self'}`)}</td><td>${ctx.dateTime(r.enrolledAt)}</td>${actionCell(t, base, actionOf(r))}</tr>`,
+          html`<tr><td>${r.name}</td><td>${r.phone}</td><td class="mono">${r.idNumber}</td><td>${t(`console:enrolmentStatus.${r.status}`)}</td><td>${r.waitlistPosition ?? ''}</td><td>${t(`console:source.${r.source === 'coordinator' ? 'coordinator' : 'self'}`)}</td><td>${ctx.dateTime(r.enrolledAt)}</td>${actionCell(t, base, r)}</tr>`,
       )}</tbody></table>`
     : html`<p>${t('console:roster.none')}</p>`
 }`;
