@@ -162,6 +162,17 @@ describe('leaving and resuming', () => {
   });
 });
 
+/** Someone signing up for the real-name course ZX-DS-01, who has agreed to give their ID number. */
+async function atIdNumberStep(who: string, name: string, phone: string) {
+  const p = person(runtime, who);
+  await p.say('报名 ZX-DS-01');
+  await p.say('1');
+  await p.say(name);
+  await p.say(phone);
+  expect(allText(await p.say('同意'))).toContain('身份证');
+  return p;
+}
+
 describe('what a sign-up will not take', () => {
   it('does not take a question or a refusal for a real name', async () => {
     const p = person(runtime, 'names');
@@ -187,12 +198,7 @@ describe('what a sign-up will not take', () => {
   });
 
   it('lets a person who agreed to give the ID number change their mind, without a wrong-length error', async () => {
-    const p = person(runtime, 'decline');
-    await p.say('报名 ZX-DS-01');
-    await p.say('1');
-    await p.say('张小明');
-    await p.say('13800009999');
-    await p.say('同意');
+    const p = await atIdNumberStep('decline', '张小明', '13800009999');
     const no = await p.say('我不想提供了');
     expect(allText(no)).not.toContain('18位');
     expect(allText(no)).toContain('不会收集你的身份证号');
@@ -200,12 +206,7 @@ describe('what a sign-up will not take', () => {
   });
 
   it('keeps a private sign-up out of a group chat: no ID number taken there, no real name shown', async () => {
-    const p = person(runtime, 'group');
-    await p.say('报名 ZX-DS-01');
-    await p.say('1');
-    await p.say('李四海');
-    await p.say('13800008888');
-    await p.say('同意');
+    const p = await atIdNumberStep('group', '李四海', '13800008888');
     const inGroup = (text: string) =>
       runtime.engine.handle({
         id: `${p.id}:group:${text}`,

@@ -26,6 +26,17 @@ async function signedUp(code: string, greeting = '你好') {
   return { who, personId, enrolmentId: e.id };
 }
 
+/** A one-seat course, its seat taken, and an English-speaking person first on the waitlist. */
+async function fullWithOneWaiting() {
+  const course = await createCourse(world.runtime.db, { capacity: 1 });
+  const first = await signedUp(course.code);
+  const waiting = chatter(world.runtime);
+  await waiting.say('hello');
+  const waitingId = await waiting.personId();
+  expect(await enrolments.enrol(waitingId, course.code)).toMatchObject({ status: 'waitlisted' });
+  return { course, first, waiting, waitingId };
+}
+
 async function sessionsOf(courseId: string) {
   return world.runtime.db.classSession.findMany({ where: { courseId }, orderBy: { startsAt: 'asc' } });
 }
@@ -116,12 +127,7 @@ describe('class reminders', () => {
   });
 
   it('tells the first person waiting that they got the seat, through the outbound queue', async () => {
-    const course = await createCourse(world.runtime.db, { capacity: 1 });
-    const first = await signedUp(course.code);
-    const waiting = chatter(world.runtime);
-    await waiting.say('hello');
-    const waitingId = await waiting.personId();
-    expect(await enrolments.enrol(waitingId, course.code)).toMatchObject({ status: 'waitlisted' });
+    const { course, first, waiting, waitingId } = await fullWithOneWaiting();
 
     await enrolments.cancel(first.personId, course.code);
     const [message] = await until(() => world.channel.sentTo(waiting.id));
@@ -134,12 +140,7 @@ describe('class reminders', () => {
 
 describe('a promotion whose message was never queued', () => {
   it('is told by the sweep, once', async () => {
-    const course = await createCourse(world.runtime.db, { capacity: 1 });
-    const first = await signedUp(course.code);
-    const waiting = chatter(world.runtime);
-    await waiting.say('hello');
-    const waitingId = await waiting.personId();
-    expect(await enrolments.enrol(waitingId, course.code)).toMatchObject({ status: 'waitlisted' });
+    const { course, first, waiting, waitingId } = await fullWithOneWaiting();
     // The cancellation commits, and the process stops before "you got a seat" is queued.
     const bare = createEnrolmentRepository(world.runtime.db);
     expect(await bare.cancel(first.personId, course.code)).toMatchObject({
