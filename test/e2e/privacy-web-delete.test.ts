@@ -1,21 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { WebChannel } from '../../src/channels/web/web.channel';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser';
+import { collectPageErrors, screenshot } from '../support/browser';
 import { createCourse } from '../support/fixtures';
-import { type WebWorld, webChatId, webClient, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
+import { webChatId, webClient } from '../support/web-world';
 
-let world: WebWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await webWorld({ workers: false });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const suite = webSuite({ workers: false }, { browser: true });
 
 const answers = (page: Page) => page.locator('.msg.bot, .msg.notice').count();
 
@@ -33,22 +24,22 @@ const say = (page: Page, text: string) =>
 const tap = (page: Page, label: string) =>
   act(page, () => page.locator('.choices button:not([disabled])', { hasText: label }).first().click());
 
-/** The chat id behind the page's cookie: the session the server keeps for this browser. */
+/** The chat id behind the page's cookie: the session the server keeps for this suite.browser. */
 async function pageSessionId(page: Page): Promise<string | undefined> {
   const cookie = (await page.context().cookies()).find((c) => c.name === 'jineng_chat');
   if (!cookie) return undefined;
   const token = decodeURIComponent(cookie.value).replace(/\.[^.]+$/, '');
-  return webChatId(world.runtime, token);
+  return webChatId(suite.world.runtime, token);
 }
 
 describe('deleting one’s data from the web chat', () => {
   it('removes the web session and its waiting messages, and the next visit starts fresh', async () => {
-    const db = world.runtime.db;
-    const web = world.runtime.channels.get('web') as WebChannel;
+    const db = suite.world.runtime.db;
+    const web = suite.world.runtime.channels.get('web') as WebChannel;
     const course = await createCourse(db, { realNameRequired: false });
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const errors = collectPageErrors(page);
-    await page.goto(`${world.url}/`);
+    await page.goto(`${suite.world.url}/`);
     await expect.poll(() => answers(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
 
     // Sign up by phone, and get a class notice that is kept in the session's inbox.
@@ -87,15 +78,15 @@ describe('deleting one’s data from the web chat', () => {
   });
 
   it('refuses the old session token of a tool once its person deleted their data', async () => {
-    const client = await webClient(world.url);
+    const client = await webClient(suite.world.url);
     await client.say({ text: '你好' });
-    const sessionId = await webChatId(world.runtime, client.sessionId);
+    const sessionId = await webChatId(suite.world.runtime, client.sessionId);
     await client.say({ text: '删除我的信息' });
     const done = await client.say({ text: '确定删除', choice: 1 });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ ended: true });
     expect(done.body.replies.map((r) => r.text).join('\n')).toContain('您的个人信息已删除');
-    expect(await world.runtime.db.webSession.count({ where: { id: sessionId } })).toBe(0);
+    expect(await suite.world.runtime.db.webSession.count({ where: { id: sessionId } })).toBe(0);
 
     const after = await client.say({ text: '你好' });
     expect(after.status).toBe(401);

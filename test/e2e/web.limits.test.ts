@@ -1,26 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser';
-import { type WebWorld, webClient, webWorld } from '../support/web-world';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, screenshot } from '../support/browser';
+import { webSuite } from '../support/web-suite';
+import { webClient } from '../support/web-world';
 
-let world: WebWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await webWorld({ workers: false });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const suite = webSuite({ workers: false }, { browser: true });
 
 const botCount = (page: Page) => page.locator('.msg.bot, .msg.notice').count();
 
 async function openChat(lang?: 'en') {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 } });
   const errors = collectPageErrors(page);
-  await page.goto(`${world.url}/${lang ? `?lang=${lang}` : ''}`);
+  await page.goto(`${suite.world.url}/${lang ? `?lang=${lang}` : ''}`);
   await expect.poll(() => botCount(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
   return { page, errors };
 }
@@ -82,12 +73,12 @@ describe('a long paste on the web chat page', () => {
 
 describe('a long message on the web chat API', () => {
   it('is answered by the dialog in the sender’s language up to the body limit, not refused', async () => {
-    const zh = await webClient(world.url);
+    const zh = await webClient(suite.world.url);
     const chinese = await zh.say({ text: '培训要不要钱？'.repeat(700) });
     expect(chinese.status).toBe(200);
     expect(chinese.body.replies.map((r) => r.text).join('\n')).toContain('只看了前面的部分');
 
-    const en = await webClient(world.url);
+    const en = await webClient(suite.world.url);
     const english = await en.say({ text: 'Is the training free for migrant workers? '.repeat(200) });
     expect(english.status).toBe(200);
     expect(english.body.replies.map((r) => r.text).join('\n')).toContain('only read the first part');

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleHttp, invite } from '../support/console';
 import { createCourse } from '../support/fixtures';
 import { validIdNumber } from '../support/sample-runtime';
-import { type WebWorld, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
 
-let world: WebWorld;
-beforeAll(async () => {
-  world = await webWorld({ channels: false, workers: false });
-});
-afterAll(async () => {
-  await world?.close();
-});
+const suite = webSuite({ channels: false, workers: false });
 
 const masked = (id: string) => `${id.slice(0, 4)}**********${id.slice(-4)}`;
 /** The ID's birth date, which no masked form shows: if a page holds it, the number leaked. */
@@ -20,9 +14,9 @@ const digitsOf = (page: string) => page.normalize('NFKC').replace(/\D/g, '');
 const deleteLinkOf = (roster: string, name: string) =>
   new RegExp(`<tr><td>${name}</td>.*?href="([^"]+/delete)"`).exec(roster)?.[1];
 
-const db = () => world.runtime.db;
+const db = () => suite.world.runtime.db;
 const reminderJobsOf = async (enrolmentId: string) =>
-  (await world.runtime.outreach.reminderQueue.getJobs(['delayed', 'waiting'])).filter((j) =>
+  (await suite.world.runtime.outreach.reminderQueue.getJobs(['delayed', 'waiting'])).filter((j) =>
     j.id?.includes(enrolmentId),
   ).length;
 
@@ -30,7 +24,10 @@ describe('a coordinator deletes the data of a person they signed up, at that per
   it('wipes the person, cancels the sign-up, promotes the waitlist, audits it, and is scoped', async () => {
     const course = await createCourse(db(), { capacity: 1, county: 'zhenxiong' });
     const roster = `/console/courses/${course.code}/roster`;
-    const http = await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    const http = await consoleHttp(
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+    );
     const enrol = async (realName: string, phone: string, idNumber = '') => {
       const form = await http.get(`/console/courses/${course.code}/enrol`);
       const done = await http.post(
@@ -63,7 +60,10 @@ describe('a coordinator deletes the data of a person they signed up, at that per
     expect(link).toBe(`${roster}/${signUp.id}/delete`);
 
     // A coordinator of another county sees neither the page nor can post it.
-    const stranger = await consoleHttp(world.url, await invite(world.runtime, { counties: ['weixin'] }));
+    const stranger = await consoleHttp(
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['weixin'] }),
+    );
     expect((await stranger.get(link!)).status).toBe(404);
     const strangerToken = stranger.tokenOf((await stranger.get('/console/courses')).text);
     const refused = await stranger.post(
@@ -155,9 +155,12 @@ describe('a coordinator deletes the data of a person they signed up, at that per
 describe('a person who is a coordinator', () => {
   it('cannot be deleted from a roster: their access is not another coordinator’s to remove', async () => {
     const course = await createCourse(db(), { county: 'zhenxiong' });
-    const http = await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    const http = await consoleHttp(
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+    );
     // A colleague signs up to the console (the newest account) and then onto the course.
-    await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    await consoleHttp(suite.world.url, await invite(suite.world.runtime, { counties: ['zhenxiong'] }));
     const account = await db().consoleAccount.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     await db().person.update({ where: { id: account.personId }, data: { realName: '周同事' } });
     const signUp = await db().enrolment.create({

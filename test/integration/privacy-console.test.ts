@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consoleHttp, invite } from '../support/console';
 import { createCourse } from '../support/fixtures';
 import { validIdNumber, wrongCheckDigit } from '../support/sample-runtime';
-import { type WebWorld, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
 
-let world: WebWorld;
-beforeAll(async () => {
-  world = await webWorld({ channels: false, workers: false });
-});
-afterAll(async () => {
-  await world?.close();
-});
+const suite = webSuite({ channels: false, workers: false });
 
 const masked = (id: string) => `${id.slice(0, 4)}**********${id.slice(-4)}`;
 const fullWidth = (s: string) => s.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -20,8 +14,11 @@ const digitsOf = (page: string) => page.normalize('NFKC').replace(/\D/g, '');
 const idInput = (page: string) => /<input name="idNumber"[^>]*>/.exec(page)?.[0] ?? '';
 
 async function signedIn() {
-  const course = await createCourse(world.runtime.db, { realNameRequired: true });
-  const http = await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+  const course = await createCourse(suite.world.runtime.db, { realNameRequired: true });
+  const http = await consoleHttp(
+    suite.world.url,
+    await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+  );
   const enrol = async (fields: Record<string, string>, lang?: 'en') => {
     const path = `/console/courses/${course.code}/enrol${lang ? `?lang=${lang}` : ''}`;
     const form = await http.get(path);
@@ -86,14 +83,14 @@ describe('the audit log screen', () => {
     expect(done.text).toContain('报名成功');
 
     // What the audit log keeps is masked already.
-    const row = await world.runtime.db.auditLog.findFirstOrThrow({
+    const row = await suite.world.runtime.db.auditLog.findFirstOrThrow({
       where: { action: 'enrolment.on_behalf', target: course.code },
     });
     expect(JSON.stringify(row.detail)).toContain(`母亲 身份证${masked(id)}`);
 
     // An entry written before masking on write (or by another path), with a full-width ID and one in a file name.
     const older = validIdNumber(313);
-    await world.runtime.db.auditLog.create({
+    await suite.world.runtime.db.auditLog.create({
       data: {
         actorId: row.actorId,
         action: 'course.imported',
@@ -135,12 +132,12 @@ describe('an ID number typed on the on-behalf form', () => {
     expect(guess.text).not.toContain('13900001111');
     const roster = await other.http.get(`/console/courses/${other.course.code}/roster`);
     expect(roster.text).not.toContain('孙八');
-    const person = await world.runtime.db.person.findFirstOrThrow({ where: { realName: '孙八' } });
-    expect(await world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(1);
+    const person = await suite.world.runtime.db.person.findFirstOrThrow({ where: { realName: '孙八' } });
+    expect(await suite.world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(1);
 
     // With the registered name (written with a space), it is the same person.
     const same = await other.enrol({ realName: '孙 八', phone: '13900001111', idNumber: id, ...consent });
     expect(same.text).toContain('报名成功');
-    expect(await world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(2);
+    expect(await suite.world.runtime.db.enrolment.count({ where: { personId: person.id } })).toBe(2);
   });
 });
