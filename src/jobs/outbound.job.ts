@@ -44,7 +44,7 @@ export interface OutboundHandlerDeps {
   takeChatSlot?: (chatId: string) => Promise<number>;
   /** Just before a send: make the message's choices the person's current ones, so an answer that comes
    * back at once already means what this message offered. */
-  beforeSend?: (message: StoredMessage) => Promise<void>;
+  beforeSend?: (message: StoredMessage) => Promise<(() => Promise<void>) | undefined>;
   /** After a row reached sent or failed: e.g. complete its broadcast. */
   afterFinal?: (row: Pick<ClaimedDelivery, 'key' | 'broadcastId'>) => Promise<void>;
   logger: Logger;
@@ -114,11 +114,10 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       }
     }
 
-    await deps
-      .beforeSend?.(message.data)
-      .catch((error) =>
-        deps.logger.warn({ err: error, key: row.key }, 'could not record the choices of a message'),
-      );
+    const undoChoices = await deps.beforeSend?.(message.data).catch((error) => {
+      deps.logger.warn({ err: error, key: row.key }, 'could not record the choices of a message');
+      return undefined;
+    });
     try {
       await deps.channel.send(
         { channel: deps.channel.name, chatId: row.chatId },
@@ -129,6 +128,9 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         },
       );
     } catch (error) {
+      await undoChoices?.().catch((e) =>
+        deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
+      );
       return onSendError(job, row, claimToken, error);
     }
     if (!(await deliveries.markSent(row.id, claimToken))) {

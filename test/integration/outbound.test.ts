@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOUND_JOB } from '../../src/jobs/outbound.job';
 import { createCourse } from '../support/fixtures';
-import { enrolledPeople, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import {
+  chatter,
+  enrolledPeople,
+  type OutreachWorld,
+  outreachWorld,
+  until,
+} from '../support/outreach-runtime';
 import { RecordingChannel } from '../support/recording-channel';
 
 let world: OutreachWorld;
@@ -201,5 +207,34 @@ describe('a channel this deployment does not run', () => {
     });
     await world.runtime.outreach.sweep();
     expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'channel_off' });
+  });
+});
+
+describe('a reminder the platform refuses', () => {
+  it('leaves the person in the middle of their sign-up, as if it had never been tried', async () => {
+    const course = await createCourse(world.runtime.db);
+    const who = chatter(world.runtime);
+    const detail = await who.say(`报名 ${course.code}`);
+    expect(detail.replies.at(-1)!.choices).toEqual(['报名这个班', '看看其他课程']);
+    const personId = await who.personId();
+    const key = `test:${randomUUID()}`;
+    channel.failNext('outside_window', { chatId: who.id });
+    await world.runtime.outreach.outbox.enqueue([
+      {
+        key,
+        kind: 'test',
+        personId,
+        address: { channel: 'test', chatId: who.id },
+        message: {
+          text: '上课提醒',
+          sessionKey: `test:${who.id}`,
+          choices: [{ label: '我来不了', action: { type: 'intent', intent: 'help' } }],
+        },
+      },
+    ]);
+    expect(await settled(key)).toMatchObject({ status: 'failed', error: 'outside_window' });
+    // "1" still means what the course page offered: sign up for this class.
+    const next = await who.say('1');
+    expect(next.replies.map((r) => r.text).join('\n')).toContain('手机号');
   });
 });
