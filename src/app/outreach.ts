@@ -15,6 +15,7 @@ import { createBroadcastRepository } from '../db/repositories/broadcast.reposito
 import { createDeliveryRepository } from '../db/repositories/delivery.repository';
 import { createReminderRepository } from '../db/repositories/reminder.repository';
 import { createCompletionTicker } from '../jobs/broadcast-completion';
+import { channelAnnounced } from '../jobs/channel-heartbeat';
 import { outboundLimits } from '../jobs/outbound.limits';
 import { DEFAULT_LEASE_MS, startOutboundWorker } from '../jobs/outbound.worker';
 import { createOutbox } from '../jobs/outbox';
@@ -113,8 +114,10 @@ export function createOutreach(options: OutreachOptions) {
     deliveries,
     outbox,
     finishStaleBroadcasts: broadcasts.finishStale,
-    channelAvailable: (channel: string) =>
-      options.channels.has(channel as ChannelName) || extraChannels.has(channel),
+    channelAvailable: async (channel: string) =>
+      options.channels.has(channel as ChannelName) ||
+      extraChannels.has(channel) ||
+      (await channelAnnounced(connection, prefix, channel)),
     notifyMissedPromotions: () =>
       promotionNotices({ db, reminders, outbox, translator, timezone: config.TIMEZONE, logger }).missed(),
     logger,
@@ -151,6 +154,19 @@ export function createOutreach(options: OutreachOptions) {
       workerOptions: options.workerOptions,
     });
     workers.push(worker);
+    // A channel this process cannot send on right now (WeChat not logged in here) takes no jobs meanwhile;
+    // its messages wait for this or another process that can.
+    const availability = channel.availability;
+    if (availability) {
+      const follow = (available: boolean) => {
+        if (available) worker.resume();
+        else void worker.pause(true).catch(() => undefined);
+        logger.info({ channel: channel.name, available }, 'outbound worker follows the channel');
+      };
+      if (!availability.current()) void worker.pause(true).catch(() => undefined);
+      const stop = availability.subscribe(follow);
+      worker.on('closing', stop);
+    }
     return worker;
   }
 

@@ -14,6 +14,7 @@ import { createEnrolmentRepository } from '../db/repositories/enrolment.reposito
 import { createPeopleRepository } from '../db/repositories/people.repository';
 import { SAMPLE_COURSES_FILE, seedDatabase } from '../db/seed';
 import { createTranslator } from '../i18n/i18n';
+import { announceChannels } from '../jobs/channel-heartbeat';
 import { checkRedis, createRedis } from '../jobs/redis-connection';
 import type { Logger } from '../logger';
 import { createRedisSessionStore } from '../session/redis-session-store';
@@ -164,6 +165,8 @@ export async function createRuntime(
         closers.push(() => channel.stop());
         logger.info({ channel: channel.name }, 'channel started');
       }
+      const heartbeat = announceChannels(redis, config.QUEUE_PREFIX, [...channels.keys()]);
+      closers.push(async () => heartbeat.stop());
     };
     let workersStopped = false;
     const stopWorkersOnClose = () => {

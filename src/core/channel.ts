@@ -24,8 +24,9 @@ export type SendResult = { ok: true; platformMessageId?: string };
  * A send failure classified so the delivery job can decide between retrying and giving up:
  * - blocked: the person blocked the bot or the chat is gone (final);
  * - rate_limited: the platform (or a daily cap) says wait `retryAfterMs`; the whole channel waits;
- * - unavailable: the channel cannot send at all right now (a WeChat account logged out, waiting for a QR
- *   scan); the channel's queue is held and tried again after `retryAfterMs`, however long it takes;
+ * - unavailable: the channel cannot send from this process right now (a WeChat account logged out, waiting
+ *   for a QR scan); the message waits `retryAfterMs` and is tried again, however long it takes, without
+ *   using up its attempts (another process that is logged in may take it meanwhile);
  * - network: this attempt failed; retried with backoff, then final;
  * - invalid: the platform refused this message (final);
  * - outside_window: the Official Account's customer-service window is closed (final, recorded).
@@ -63,4 +64,15 @@ export interface Channel {
   stop(): Promise<void>;
   /** For channels with a daily cap (a personal WeChat account): when `count` more proactive messages finish. */
   planDelivery?(count: number, now: Date): Promise<DeliveryPlan>;
+  /**
+   * Whether this process can send now (a WeChat account logged in here) and a way to hear when that changes:
+   * its outbound worker pauses meanwhile, so a process that is not logged in leaves the queue to one that is.
+   */
+  readonly availability?: ChannelAvailability;
+}
+
+export interface ChannelAvailability {
+  current(): boolean;
+  /** Calls `listener` on every change; returns how to stop listening. */
+  subscribe(listener: (available: boolean) => void): () => void;
 }

@@ -131,7 +131,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       await undoChoices?.().catch((e) =>
         deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
       );
-      return onSendError(job, row, claimToken, error);
+      return onSendError(job, token, row, claimToken, error);
     }
     if (!(await deliveries.markSent(row.id, claimToken))) {
       deps.logger.warn({ key: row.key }, 'sent, but the claim had been taken over: a duplicate is possible');
@@ -143,6 +143,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
   /** The platform said no (permanent), slow down (429) or the network failed (retry with backoff). */
   async function onSendError(
     job: Job,
+    token: string | undefined,
     row: ClaimedDelivery,
     claimToken: string,
     error: unknown,
@@ -160,17 +161,22 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'outside_window':
         await final(row, 'outside_window');
         return 'failed:outside_window';
-      case 'rate_limited':
       case 'unavailable': {
+        // This process cannot send (not logged in): the message waits and keeps its attempts; another
+        // process that is logged in may take it meanwhile, so the queue itself is not paused.
+        await deliveries.release(row.id, claimToken);
+        const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 5_000));
+        deps.logger.warn({ channel: row.channel, retryAfterMs, reason: detail }, 'channel cannot send now');
+        return delay(job, token, Date.now() + retryAfterMs);
+      }
+      case 'rate_limited': {
         // Not this message's fault: it keeps its attempts, and the channel's whole queue waits.
         await deliveries.release(row.id, claimToken);
         // Whole milliseconds: Redis refuses a fractional PX, and the pause would silently not happen.
         const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 1000));
         deps.logger.warn(
           { channel: row.channel, retryAfterMs, reason: detail },
-          kind === 'unavailable'
-            ? 'channel cannot send now: holding its queue'
-            : 'platform rate limit: pausing the queue',
+          'platform rate limit: pausing the queue',
         );
         await deps.queue.rateLimit(retryAfterMs);
         throw Worker.RateLimitError();

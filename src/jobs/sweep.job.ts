@@ -17,8 +17,11 @@ export interface SweepDeps {
   deliveries: DeliveryRepository;
   outbox: Outbox;
   finishStaleBroadcasts: () => Promise<number>;
-  /** Whether this deployment runs a channel at all; rows for one it does not run are failed, not kept open. */
-  channelAvailable?: (channel: string) => boolean;
+  /**
+   * Whether this deployment runs a channel at all (this process, or any process within the last day); rows for
+   * one it does not run are failed, not kept open.
+   */
+  channelAvailable?: (channel: string) => Promise<boolean>;
   /** "You got a seat" messages for promotions whose message was never queued. */
   notifyMissedPromotions?: () => Promise<number>;
   logger: Logger;
@@ -40,10 +43,12 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const open = await deps.deliveries.open(SETTLE_MS, 5_000);
   // A channel switched off (its token removed, say): nothing will ever send these, so they fail visibly and
   // their broadcasts can complete, instead of waiting for ever.
-  const available = deps.channelAvailable ?? (() => true);
-  for (const row of open.filter((r) => !available(r.channel)))
+  const off = new Set<string>();
+  for (const channel of new Set(open.map((r) => r.channel)))
+    if (deps.channelAvailable && !(await deps.channelAvailable(channel))) off.add(channel);
+  for (const row of open.filter((r) => off.has(r.channel)))
     await deps.deliveries.markFailed(row.key, 'channel_off');
-  const requeued = await deps.outbox.requeue(open.filter((r) => available(r.channel)));
+  const requeued = await deps.outbox.requeue(open.filter((r) => !off.has(r.channel)));
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
   const result = { reminders, requeued, broadcastsFinished, promotionsNotified };

@@ -125,3 +125,15 @@ describe('policy questions through the engine', () => {
     expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员|12333/);
   });
 });
+
+describe('a message longer than what the bot reads', () => {
+  it('is answered from its beginning, and the person is told so', async () => {
+    const r = await person(runtime, 'long').say(
+      `学徒制企业能拿多少钱？${'我们厂里情况比较复杂，'.repeat(60)}`,
+    );
+    expect(allText(r)).toContain('您的消息比较长，我只看了前面的部分');
+    expect(allText(r)).toContain('4000');
+    const short = await person(runtime, 'short').say('学徒制企业能拿多少钱？');
+    expect(allText(short)).not.toContain('比较长');
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceChannels } from '../../src/jobs/channel-heartbeat';
 import { OUTBOUND_JOB } from '../../src/jobs/outbound.job';
 import { createCourse } from '../support/fixtures';
 import {
@@ -208,6 +209,32 @@ describe('a channel this deployment does not run', () => {
     await world.runtime.outreach.sweep();
     expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'channel_off' });
   });
+
+  it('keeps them when another process runs that channel (a WeChat account logged in elsewhere)', async () => {
+    const personId = await onePerson();
+    const key = `test:${randomUUID()}`;
+    await world.runtime.db.delivery.create({
+      data: {
+        key,
+        kind: 'reminder',
+        personId,
+        channel: 'wechat',
+        chatId: 'wxid_elsewhere',
+        message: { text: '上课提醒' },
+        createdAt: new Date(Date.now() - 120_000),
+      },
+    });
+    const { announced, stop } = announceChannels(world.runtime.redis, world.prefix, ['wechat']);
+    await announced;
+    try {
+      await world.runtime.outreach.sweep();
+      expect(await delivery(key)).toMatchObject({ status: 'pending' });
+      const queue = world.runtime.outreach.outbox.queueFor('wechat');
+      expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('waiting');
+    } finally {
+      stop();
+    }
+  });
 });
 
 describe('a reminder the platform refuses', () => {
@@ -236,5 +263,22 @@ describe('a reminder the platform refuses', () => {
     // "1" still means what the course page offered: sign up for this class.
     const next = await who.say('1');
     expect(next.replies.map((r) => r.text).join('\n')).toContain('手机号');
+  });
+});
+
+describe('a process that cannot send on a channel right now', () => {
+  it('puts that one message back for later without holding the others or using up its attempts', async () => {
+    const [a, b] = [await onePerson(), await onePerson()];
+    channel.failNext('unavailable', { chatId: a, retryAfterMs: 4_000 });
+    const before = channel.attempts;
+    const keyA = await send(a, 'waits for the login');
+    await until('the first try', async () => channel.attempts > before);
+    const keyB = await send(b, 'goes at once');
+    expect((await settled(keyB)).status).toBe('sent');
+    expect((await settled(keyA)).status).toBe('sent');
+    // The other message was not held behind it: a queue-wide pause would have sent both after the 4 s.
+    expect(channel.sentTo(a)[0]!.at - channel.sentTo(b)[0]!.at).toBeGreaterThan(2_000);
+    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(keyA.replaceAll(':', '.'));
+    expect(job?.attemptsMade).toBe(1);
   });
 });

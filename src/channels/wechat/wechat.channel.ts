@@ -7,6 +7,7 @@ import { Friendship as FriendshipType } from 'wechaty-puppet/types';
 import type { Config } from '../../config';
 import {
   type Channel,
+  type ChannelAvailability,
   type ChannelCapabilities,
   ChannelSendError,
   type DeliveryPlan,
@@ -104,6 +105,15 @@ export class WechatChannel implements Channel {
   private readonly repeats: RepeatFilter;
   private readonly chats = new Map<string, Promise<void>>();
   private loginWaiters: Array<() => void> = [];
+  private readonly availabilityListeners = new Set<(available: boolean) => void>();
+  /** Logged in here: only then can this process send (see ChannelAvailability). */
+  readonly availability: ChannelAvailability = {
+    current: () => this.state.loggedIn,
+    subscribe: (listener) => {
+      this.availabilityListeners.add(listener);
+      return () => this.availabilityListeners.delete(listener);
+    },
+  };
 
   constructor(private readonly options: WechatChannelOptions) {
     const s = options.settings;
@@ -150,9 +160,19 @@ export class WechatChannel implements Channel {
           })
         : WechatyBuilder.build({ name: sessionName, puppet });
     this.bot = bot;
-    watchLifecycle(bot, this.state, this.options.logger, this.options.qrOutput ?? process.stderr, () => {
-      for (const resolve of this.loginWaiters.splice(0)) resolve();
-    });
+    watchLifecycle(
+      bot,
+      this.state,
+      this.options.logger,
+      this.options.qrOutput ?? process.stderr,
+      () => {
+        for (const resolve of this.loginWaiters.splice(0)) resolve();
+        for (const listener of this.availabilityListeners) listener(true);
+      },
+      () => {
+        for (const listener of this.availabilityListeners) listener(false);
+      },
+    );
     bot.on('message', (message) => void this.onMessage(message));
     bot.on('friendship', (friendship) => void this.onFriendship(friendship));
     try {

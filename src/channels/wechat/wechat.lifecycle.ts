@@ -24,6 +24,7 @@ export function watchLifecycle(
   logger: Logger,
   qrOutput: Writable,
   onLogin: () => void,
+  onLogout: () => void = () => {},
 ): void {
   let everLoggedIn = false;
 
@@ -56,6 +57,7 @@ export function watchLifecycle(
 
   bot.on('logout', (user, reason) => {
     state.loggedIn = false;
+    onLogout();
     if (state.stopping) {
       logger.info({ account: user.name() }, 'WeChat: logged out as the bot stops');
       return;

@@ -2,6 +2,7 @@ import type { Locale } from '../domain';
 import type { DomainEvent } from '../events';
 import type { Translator } from '../i18n';
 import type { InboundMessage, OutboundMessage } from '../message';
+import { MAX_NLU_INPUT } from '../nlu/normalize';
 import type { PeopleRepository, SessionStore } from '../ports';
 import { resolveChoice } from './choices';
 import type { FlowHandler, IntentHandler, Nlu, Understanding } from './handler';
@@ -29,7 +30,8 @@ export interface DialogEngineDeps {
   onError?: (error: unknown, message: InboundMessage) => void;
 }
 
-const LONG_MESSAGE = 1000;
+/** Longer than what understanding reads (MAX_NLU_INPUT): the person is told only the beginning was read. */
+const LONG_MESSAGE = MAX_NLU_INPUT;
 const SEEN_KEEP = 20;
 const CANCEL_WORDS = new Set([
   '取消',
