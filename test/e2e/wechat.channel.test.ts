@@ -61,9 +61,6 @@ describe('wechat channel: what is not for the dialog', () => {
     world.deliver(user.contact, { type: MessageType.Recalled, text: '王师傅撤回了一条消息' });
     world.deliver(user.contact, { type: MessageType.Unknown });
     const { room } = world.room('电商班', [user.contact]);
-    const newcomer = world.person('李大姐');
-    room.add(newcomer.contact).by(user.contact);
-    room.remove(newcomer.contact).by(user.contact);
     // Puppets that deliver join and leave notices as room text, some naming (and so "mentioning") the bot.
     const notices = [
       '"王师傅"邀请"技能助手"加入了群聊',

@@ -139,15 +139,18 @@ describe('wechat channel: risk control', () => {
     ).toBe(squeeze(notice));
   });
 
-  it('counts every part of a long notice against the daily cap, and holds back the parts over it', async () => {
-    const world = wechatWorld({}, wechatSettings({ WECHAT_MAX_TEXT: '500', WECHAT_DAILY_CAP: '2' }));
-    await setUp(world);
-    const user = world.person();
-    const to = { channel: 'wechat' as const, chatId: user.contact.id };
-    // About 1,350 characters: three parts of at most 500.
+  it('takes the daily cap for every part of a long notice at once: all of it today, or none', async () => {
     const notice = '本周六的实操课改到县职校二楼201教室，请带身份证和笔记本。'.repeat(50);
-    await expect(world.channel.send(to, { text: notice })).rejects.toMatchObject({ kind: 'rate_limited' });
-    expect(await user.quiet(300)).toHaveLength(2);
+    // About 1,350 characters: three parts of at most 500.
+    const tight = wechatWorld({}, wechatSettings({ WECHAT_MAX_TEXT: '500', WECHAT_DAILY_CAP: '2' }));
+    await setUp(tight);
+    const user = tight.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    await expect(tight.channel.send(to, { text: notice })).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(await user.quiet(300)).toEqual([]);
+    // Nothing was used up: a one-part reminder still fits today.
+    await tight.channel.send(to, { text: '明天上午9点上课' });
+    expect(await user.next(1)).toHaveLength(1);
   });
 
   it('tries a reply again when the network fails, so the person still gets an answer', async () => {

@@ -131,6 +131,9 @@ describe('wechat mapper: inbound', () => {
   it('does not take ordinary sentences for system notices', () => {
     expect(isSystemNotice('他拍了拍我的肩膀说去学电焊')).toBe(false);
     expect(isSystemNotice('我想加入群聊')).toBe(false);
+    // The wording of a join by QR code ("加入群聊" without 了) is a notice too.
+    expect(isSystemNotice('"王师傅"通过扫描"李老师"分享的二维码加入群聊')).toBe(true);
+    expect(isSystemNotice('"王师傅"邀请"李大姐"加入了群聊')).toBe(true);
     expect(isSystemNotice('"李四"邀请"王五"加入了群聊')).toBe(true);
   });
 

@@ -112,6 +112,24 @@ describe('Pacer', () => {
     expect(waits).toEqual([4000, 4000]);
   });
 
+  it('sends nothing while held after WeChat said "too often", then goes on', async () => {
+    let clock = 1_000;
+    const waits: number[] = [];
+    const pacer = new Pacer({
+      minIntervalMs: 100,
+      jitterMs: 0,
+      clock: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    await pacer.run(async () => 'first');
+    pacer.holdFor(60_000);
+    await pacer.run(async () => 'after the hold');
+    expect(waits).toEqual([60_000]);
+  });
+
   it('keeps going after a failed send', async () => {
     const pacer = new Pacer({ minIntervalMs: 0, jitterMs: 0 });
     await expect(pacer.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -234,13 +234,30 @@ export class WechatChannel implements Channel {
     const bot = this.bot!;
     const parts = outboundParts(message, this.options.translator, this.capabilities.maxTextLength);
     const from = parts.length > 1 ? await progress.get().catch(() => 0) : 0;
+    // A reminder or notice takes the daily cap for all its parts at once, so it never arrives half today and
+    // half tomorrow; what is not sent is given back.
+    const reserved: Array<() => Promise<void>> = [];
+    const giveBack = async (count: number) => {
+      for (const release of reserved.splice(reserved.length - count)) await release();
+    };
+    if (proactive) {
+      try {
+        for (let i = from; i < parts.length; i++) reserved.push(await this.guard.admit(chatId, new Date()));
+      } catch (error) {
+        await giveBack(reserved.length);
+        throw error;
+      }
+    }
     for (let i = from; i < parts.length; i++) {
-      const release = proactive ? await this.guard.admit(chatId, new Date()) : undefined;
       try {
         await this.pacer.run(() => bot.puppet.messageSendText(chatId, parts[i]!));
       } catch (error) {
-        await release?.();
-        throw classifySendError(error);
+        if (proactive) await giveBack(parts.length - i);
+        const failure = classifySendError(error);
+        // WeChat said "too often": replies wait too, not only the queue.
+        if (failure.kind === 'rate_limited')
+          this.pacer.holdFor(Math.min(failure.retryAfterMs ?? REPLY_HOLD_MAX_MS, REPLY_HOLD_MAX_MS));
+        throw failure;
       }
       this.window?.noteSent(chatId);
       if (parts.length > 1) await progress.set(i + 1 < parts.length ? i + 1 : 0).catch(() => undefined);
@@ -275,7 +292,6 @@ export class WechatChannel implements Channel {
           failure.kind === 'rate_limited'
             ? Math.min(failure.retryAfterMs ?? REPLY_HOLD_MAX_MS, REPLY_HOLD_MAX_MS)
             : attempt * REPLY_RETRY_MS;
-        if (failure.kind === 'rate_limited') this.pacer.holdFor(waitMs);
         this.options.logger.warn(
           { chatId, kind: failure.kind, attempt, waitMs },
           'WeChat: a reply failed; trying again',
@@ -350,7 +366,8 @@ export class WechatChannel implements Channel {
         logger.info({ contact: contact.id }, 'WeChat: friend request without the keyword left for a person');
         return;
       }
-      await friendship.accept();
+      // Accepted one at a time at the account's pace: a QR code shared in a class group brings dozens at once.
+      await this.pacer.run(() => friendship.accept());
       logger.info({ contact: contact.id }, 'WeChat: friend request accepted');
       const locale = hello.trim() ? replyLocale({ text: hello }) : settings.DEFAULT_LOCALE;
       await this.reply(contact.id, { text: translator.forLocale(locale)('wechat:friend.greeting') });
