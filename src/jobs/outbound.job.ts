@@ -128,9 +128,11 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         },
       );
     } catch (error) {
-      await undoChoices?.().catch((e) =>
-        deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
-      );
+      // A clear refusal: the person never got it. A network error may have delivered it: keep its choices.
+      if (error instanceof ChannelSendError && error.kind !== 'network')
+        await undoChoices?.().catch((e) =>
+          deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
+        );
       return onSendError(job, token, row, claimToken, error);
     }
     if (!(await deliveries.markSent(row.id, claimToken))) {

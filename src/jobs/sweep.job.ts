@@ -31,12 +31,15 @@ export interface SweepResult {
   reminders: ScheduleResult;
   /** Open delivery rows whose jobs were (re-)added; waiting jobs are left alone, finished ones replaced. */
   requeued: number;
+  channelsOff: number;
   broadcastsFinished: number;
   promotionsNotified: number;
 }
 
 /** A delivery row younger than this is left to the code path that is queueing it right now. */
 const SETTLE_MS = 60_000;
+/** A message for a channel no process has run for this long is failed as `channel_off`. */
+const CHANNEL_OFF_AFTER_MS = 86_400_000;
 
 export async function runSweep(deps: SweepDeps, now = new Date()): Promise<SweepResult> {
   const reminders = await deps.reminders.rebuild(now);
@@ -46,12 +49,13 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const off = new Set<string>();
   for (const channel of new Set(open.map((r) => r.channel)))
     if (deps.channelAvailable && !(await deps.channelAvailable(channel))) off.add(channel);
-  for (const row of open.filter((r) => off.has(r.channel)))
-    await deps.deliveries.markFailed(row.key, 'channel_off');
+  // Only what has waited longer than a process takes to say it runs the channel again (a Redis flush loses
+  // that word for up to 10 minutes, a long outage for longer): a day.
+  const channelsOff = await deps.deliveries.failChannelOff([...off], CHANNEL_OFF_AFTER_MS);
   const requeued = await deps.outbox.requeue(open.filter((r) => !off.has(r.channel)));
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
-  const result = { reminders, requeued, broadcastsFinished, promotionsNotified };
+  const result = { reminders, requeued, channelsOff, broadcastsFinished, promotionsNotified };
   deps.logger.info(result, 'sweep done');
   return result;
 }

@@ -153,6 +153,26 @@ describe('wechat channel: risk control', () => {
     expect(await user.next(1)).toHaveLength(1);
   });
 
+  it('treats "session expired" from the puppet as a logout until the next login', async () => {
+    const world = wechatWorld();
+    await setUp(world);
+    const user = world.person();
+    const to = { channel: 'wechat' as const, chatId: user.contact.id };
+    const heard: boolean[] = [];
+    world.channel.availability.subscribe((available) => heard.push(available));
+    failSend(world, 1, 'invalid session, 登录已失效');
+    await expect(world.channel.send(to, { text: '提醒' })).rejects.toMatchObject({ kind: 'unavailable' });
+    // The outbound worker follows this and pauses, instead of cycling every message.
+    expect(world.channel.availability.current()).toBe(false);
+    expect(heard).toEqual([false]);
+    // The account is scanned in again.
+    await world.puppet.logout('session expired');
+    await world.login();
+    expect(heard.at(-1)).toBe(true);
+    await world.channel.send(to, { text: '又上线了' });
+    expect((await user.next())[0]!.text).toBe('又上线了');
+  });
+
   it('tries a reply again when the network fails, so the person still gets an answer', async () => {
     const world = wechatWorld();
     await setUp(world);

@@ -195,6 +195,13 @@ describe('what a sign-up will not take', () => {
     const after = await runtime.db.person.findUniqueOrThrow({ where: { id: row.personId } });
     expect(after.realName).toBe('钱有福');
     expect(after.consentProfileAt).toBeInstanceOf(Date);
+    // Names with characters that are also words (想, 培, 好) and names that begin like English words.
+    for (const name of ['李想', '张培华', '王好', 'My Linh', 'I Made Wirawan']) {
+      const q = person(runtime, 'realnames');
+      await q.say('报名 ZX-DS-01');
+      await q.say('1');
+      expect(allText(await q.say(name)), name).toContain('手机');
+    }
   });
 
   it('lets a person who agreed to give the ID number change their mind, without a wrong-length error', async () => {

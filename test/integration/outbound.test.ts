@@ -103,7 +103,10 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     await settled(key);
     expect(channel.sentTo(personId)).toHaveLength(1);
     const queue = world.runtime.outreach.outbox.queueFor('test');
-    expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('completed');
+    await until(
+      'the job to finish',
+      async () => (await queue.getJobState(key.replaceAll(':', '.'))) === 'completed',
+    );
     await world.runtime.db.delivery.update({
       where: { key },
       data: { status: 'pending', sentAt: null, createdAt: new Date(Date.now() - 120_000) },
@@ -112,7 +115,6 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     expect(requeued).toBeGreaterThanOrEqual(1);
     expect((await settled(key)).status).toBe('sent');
     expect(channel.sentTo(personId)).toHaveLength(2);
-    expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('completed');
   });
 
   it('marks a user who blocked the bot unreachable and does not retry', async () => {
@@ -192,22 +194,23 @@ describe('outbound queue against Redis and PostgreSQL', () => {
 });
 
 describe('a channel this deployment does not run', () => {
-  it('has its waiting messages failed by the sweep as switched off, not kept open for ever', async () => {
+  it('has messages waiting over a day failed by the sweep as switched off, not kept open for ever', async () => {
     const personId = await onePerson();
-    const key = `test:${randomUUID()}`;
-    await world.runtime.db.delivery.create({
-      data: {
-        key,
-        kind: 'reminder',
-        personId,
-        channel: 'telegram',
-        chatId: '12345',
-        message: { text: '上课提醒' },
-        createdAt: new Date(Date.now() - 120_000),
-      },
+    const row = (key: string, ageMs: number) => ({
+      key,
+      kind: 'reminder',
+      personId,
+      channel: 'telegram',
+      chatId: '12345',
+      message: { text: '上课提醒' },
+      createdAt: new Date(Date.now() - ageMs),
     });
+    const [old, recent] = [`test:${randomUUID()}`, `test:${randomUUID()}`];
+    await world.runtime.db.delivery.createMany({ data: [row(old, 25 * 3_600_000), row(recent, 120_000)] });
     await world.runtime.outreach.sweep();
-    expect(await delivery(key)).toMatchObject({ status: 'failed', error: 'channel_off' });
+    expect(await delivery(old)).toMatchObject({ status: 'failed', error: 'channel_off' });
+    // Younger than a day: perhaps the process that runs it is restarting, or Redis lost its word for a while.
+    expect(await delivery(recent)).toMatchObject({ status: 'pending' });
   });
 
   it('keeps them when another process runs that channel (a WeChat account logged in elsewhere)', async () => {

@@ -257,11 +257,23 @@ export class WechatChannel implements Channel {
         // WeChat said "too often": replies wait too, not only the queue.
         if (failure.kind === 'rate_limited')
           this.pacer.holdFor(Math.min(failure.retryAfterMs ?? REPLY_HOLD_MAX_MS, REPLY_HOLD_MAX_MS));
+        // The puppet says the session is gone although no logout came: treat it as one, so the outbound
+        // worker pauses until the next login instead of cycling every message.
+        if (failure.kind === 'unavailable' && this.state.loggedIn) this.lostSession(failure.message);
         throw failure;
       }
       this.window?.noteSent(chatId);
       if (parts.length > 1) await progress.set(i + 1 < parts.length ? i + 1 : 0).catch(() => undefined);
     }
+  }
+
+  private lostSession(reason: string): void {
+    this.state.loggedIn = false;
+    this.options.logger.warn(
+      { reason },
+      'WeChat: the session is gone; waiting for a new login (scan the QR code)',
+    );
+    for (const listener of this.availabilityListeners) listener(false);
   }
 
   /**

@@ -14,6 +14,8 @@ export interface NewDelivery {
   failReason?: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface ClaimedDelivery {
   id: string;
   key: string;
@@ -175,18 +177,34 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
     async reminderExpired(row: Pick<ClaimedDelivery, 'key' | 'kind'>): Promise<string | undefined> {
       if (row.kind !== 'reminder') return undefined;
       if (row.key.includes('@')) return 'superseded';
-      const [, enrolmentId, sessionId] = row.key.split(':');
+      const [, enrolmentId = '', sessionId = ''] = row.key.split(':');
+      if (!UUID.test(enrolmentId) || !UUID.test(sessionId)) return undefined;
       const { rows } = await pool.query<{ starts_at: Date; cancelled: boolean; status: string | null }>(
         `SELECT s.starts_at, s.cancelled, e.status FROM class_sessions s
-         LEFT JOIN enrolments e ON e.id::text = $1 AND e.course_id = s.course_id
-         WHERE s.id::text = $2`,
-        [enrolmentId ?? '', sessionId ?? ''],
+         LEFT JOIN enrolments e ON e.id = $1::uuid AND e.course_id = s.course_id
+         WHERE s.id = $2::uuid`,
+        [enrolmentId, sessionId],
       );
       const session = rows[0];
       if (!session || session.cancelled) return 'session_cancelled';
       if (session.starts_at.getTime() <= Date.now()) return 'too_late';
       if (session.status !== 'confirmed') return 'enrolment_cancelled';
       return undefined;
+    },
+
+    /**
+     * Messages waiting longer than `olderThanMs` for one of `channels`, which no process runs any more: failed
+     * as `channel_off` in one statement, so their notices can complete. Returns how many.
+     */
+    async failChannelOff(channels: readonly string[], olderThanMs: number): Promise<number> {
+      if (!channels.length) return 0;
+      const { rowCount } = await pool.query(
+        `UPDATE deliveries SET status = 'failed', error = 'channel_off', updated_at = now()
+         WHERE status = 'pending' AND channel = ANY($1::text[])
+           AND created_at < now() - $2::int * interval '1 millisecond'`,
+        [channels, olderThanMs],
+      );
+      return rowCount ?? 0;
     },
 
     /** Deliveries still open after `olderThanMs`: their jobs may have been lost with Redis data. */

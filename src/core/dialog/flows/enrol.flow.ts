@@ -18,11 +18,12 @@ const ASK: Record<'name' | 'phone' | 'id_number', string> = {
 };
 const NAME = /^[\p{Script=Han}·•]{2,12}$|^[A-Za-z][A-Za-z .'-]{1,59}$/u;
 /**
- * Words of a sentence, not of a name: "培训要钱吗", "我不想报了", "你好" are not what someone is called.
- * Characters that are also surnames or common in names (钱, 谢, 有, 哈…) are left out on purpose.
+ * Words of a sentence, not of a name: "培训要钱吗", "我不想报了", "你好", "怎么报名" are not what someone is called.
+ * Only particles, question words and whole words, never single characters that are also in names (李想, 张培华,
+ * 王好, 钱有福) or English words that begin names ("My Linh", "I Made").
  */
 const NOT_A_NAME =
-  /[吗呢吧啊呀么嘛哦嗯我你您他她它们的了在是没不想要报培训课问请好怎什哪谁]|^(my|i|the|no|yes|hello|hi)\b/iu;
+  /[吗呢吧啊呀嘛哦嗯您么怎什哪谁]|培训|报名|不想|不要|不报|不用|怎么|什么|你好|谢谢|请问|多少|知道|可以|^(hello|hi|yes|no|ok|okay|thanks|thank you)$/iu;
 /** Saying no to giving the ID number, in other words than the consent buttons. */
 const DECLINE =
   /^(那|那我|我|我还是)?(不同意|不想|不要|不给|不愿意|算了|不报了|不提供|没有身份证)|^(no\b|don'?t|i don'?t want|i'd rather not)/i;
