@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/i18n';
-import { testRuntime } from '../support/converse';
-import { startTelegramEmulator, type TelegramEmulator, testToken } from '../support/telegram';
+import { telegramSuite } from '../support/telegram-suite';
 
 const zh = createTranslator().forLocale('zh-CN');
 const file = { file_id: 'AgAD', file_unique_id: 'AQAD' };
 
 /** What people send that is not plain text, or not meant for the bot: a polite answer or silence, never a crash. */
 describe('telegram: bad input', () => {
-  let emulator: TelegramEmulator;
-  let runtime: Runtime;
-  let token: string;
+  const suite = telegramSuite();
   let nextUser = 8000;
-  const newUser = (languageCode?: string) => emulator.user({ token, userId: ++nextUser, languageCode });
-
-  beforeAll(async () => {
-    emulator = await startTelegramEmulator();
-    token = testToken();
-    runtime = await testRuntime({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot });
-    await runtime.startChannels();
-  });
-  afterAll(async () => {
-    await runtime?.close();
-    await emulator?.close();
-  });
+  const newUser = (languageCode?: string) =>
+    suite.emulator.user({ token: suite.token, userId: ++nextUser, languageCode });
 
   const answersOf = (text: string) =>
-    emulator.calls.filter((c) => c.method === 'answerCallbackQuery' && c.payload['text'] === text);
+    suite.emulator.calls.filter((c) => c.method === 'answerCallbackQuery' && c.payload['text'] === text);
 
   it.each([
     ['a sticker', { sticker: { ...file, type: 'regular', width: 512, height: 512, is_animated: false } }],
@@ -92,7 +78,7 @@ describe('telegram: bad input', () => {
     const [menu] = await presser.received(1);
     await typist.received(1);
     const pick = menu!.buttons.findIndex((b) => /policy/i.test(b.text)) + 1;
-    const answered = emulator.calls.filter((c) => c.method === 'answerCallbackQuery').length;
+    const answered = suite.emulator.calls.filter((c) => c.method === 'answerCallbackQuery').length;
 
     await presser.press(menu!, pick);
     await typist.send(String(pick));
@@ -100,7 +86,7 @@ describe('telegram: bad input', () => {
     const [typed] = await typist.received(1);
     expect(pressed!.text).toBe(typed!.text);
     expect(pressed!.buttons.map((b) => b.text)).toEqual(typed!.buttons.map((b) => b.text));
-    const answers = emulator.calls.filter((c) => c.method === 'answerCallbackQuery').slice(answered);
+    const answers = suite.emulator.calls.filter((c) => c.method === 'answerCallbackQuery').slice(answered);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.payload['text']).toBeUndefined();
   });

@@ -1,35 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
-import { testRuntime } from '../support/converse';
+import { describe, expect, it } from 'vitest';
 import { createCourse } from '../support/fixtures';
-import { startTelegramEmulator, type TelegramEmulator, testToken } from '../support/telegram';
+import { telegramSuite } from '../support/telegram-suite';
 
 const COORDINATOR = 9900;
 
 describe('telegram: a coordinator broadcasts to a class', () => {
-  let emulator: TelegramEmulator;
-  let runtime: Runtime;
-  let token: string;
-
-  beforeAll(async () => {
-    emulator = await startTelegramEmulator();
-    token = testToken();
-    runtime = await testRuntime({
-      TELEGRAM_BOT_TOKEN: token,
-      TELEGRAM_API_ROOT: emulator.apiRoot,
-      ADMIN_IDENTITIES: `telegram:${COORDINATOR}`,
-    });
-    await runtime.startChannels();
-    await runtime.startWorkers();
-  });
-  afterAll(async () => {
-    await runtime?.close();
-    await emulator?.close();
-  });
+  const suite = telegramSuite({ env: { ADMIN_IDENTITIES: `telegram:${COORDINATOR}` }, workers: true });
 
   it('every enrolled Telegram user receives the notice once', async () => {
-    const course = await createCourse(runtime.db, { realNameRequired: false });
-    const workers = [9901, 9902, 9903].map((userId) => emulator.user({ token, userId }));
+    const course = await createCourse(suite.runtime.db, { realNameRequired: false });
+    const workers = [9901, 9902, 9903].map((userId) => suite.emulator.user({ token: suite.token, userId }));
     for (const [i, worker] of workers.entries()) {
       await worker.send(`/start ${course.code}`);
       const [details] = await worker.received(1);
@@ -39,7 +19,7 @@ describe('telegram: a coordinator broadcasts to a class', () => {
       expect((await worker.received(1))[0]!.text).toContain(course.code);
     }
 
-    const coordinator = emulator.user({ token, userId: COORDINATOR });
+    const coordinator = suite.emulator.user({ token: suite.token, userId: COORDINATOR });
     await coordinator.send(`/broadcast ${course.code} 明天上午9点改到201教室`);
     const [preview] = await coordinator.received(1);
     expect(preview!.text).toContain('3');
@@ -52,8 +32,8 @@ describe('telegram: a coordinator broadcasts to a class', () => {
     }
     const late = await Promise.all(workers.map((w) => w.quiet(500)));
     expect(late.flat()).toEqual([]);
-    const broadcast = await runtime.db.broadcast.findFirstOrThrow({ where: { courseId: course.id } });
-    const rows = await runtime.db.delivery.findMany({ where: { broadcastId: broadcast.id } });
+    const broadcast = await suite.runtime.db.broadcast.findFirstOrThrow({ where: { courseId: course.id } });
+    const rows = await suite.runtime.db.delivery.findMany({ where: { broadcastId: broadcast.id } });
     expect(rows.map((r) => [r.channel, r.status])).toEqual(Array(3).fill(['telegram', 'sent']));
   });
 });

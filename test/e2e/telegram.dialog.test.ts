@@ -1,39 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import { describe, expect, it } from 'vitest';
 import type { TelegramChannel } from '../../src/channels/telegram/telegram.channel';
-import { testRuntime } from '../support/converse';
 import { createCourse } from '../support/fixtures';
-import {
-  type BotMessage,
-  startTelegramEmulator,
-  type TelegramEmulator,
-  testToken,
-} from '../support/telegram';
-import { isolatedDb } from '../support/test-env';
+import type { BotMessage, TelegramEmulator } from '../support/telegram';
+import { telegramSuite } from '../support/telegram-suite';
 
 /** The whole bot (real runtime, database, Redis, dialog) behind the Telegram channel on the emulator. */
 describe('telegram: workers talk to the real bot', () => {
-  let emulator: TelegramEmulator;
-  let runtime: Runtime;
-  let token: string;
-  let dbUrl: string;
-
-  beforeAll(async () => {
-    emulator = await startTelegramEmulator();
-    token = testToken();
-    // A schema of its own, so the course search sees only this file's courses.
-    dbUrl = (await isolatedDb('telegram_dialog')).url;
-    runtime = await testRuntime({
-      DATABASE_URL: dbUrl,
-      TELEGRAM_BOT_TOKEN: token,
-      TELEGRAM_API_ROOT: emulator.apiRoot,
-    });
-    await runtime.startChannels();
-  });
-  afterAll(async () => {
-    await runtime?.close();
-    await emulator?.close();
-  });
+  // A schema of its own, so the course search sees only this file's courses.
+  const suite = telegramSuite({ isolated: 'telegram_dialog' });
 
   const press = (user: ReturnType<TelegramEmulator['user']>, message: BotMessage, label: string) => {
     const index = message.buttons.findIndex((b) => b.text.includes(label));
@@ -42,17 +16,17 @@ describe('telegram: workers talk to the real bot', () => {
   };
 
   it('registers its commands in Chinese and English at start-up', () => {
-    const menus = emulator.calls.filter((c) => c.method === 'setMyCommands');
+    const menus = suite.emulator.calls.filter((c) => c.method === 'setMyCommands');
     expect(menus.some((c) => c.payload['language_code'] === 'zh')).toBe(true);
     expect(menus.some((c) => c.payload['language_code'] === undefined)).toBe(true);
-    expect(runtime.channels.get('telegram')?.capabilities).toMatchObject({
+    expect(suite.runtime.channels.get('telegram')?.capabilities).toMatchObject({
       buttons: true,
       maxTextLength: 4096,
     });
   });
 
   it('answers a policy question with the clause it comes from', async () => {
-    const worker = emulator.user({ token, userId: 5001 });
+    const worker = suite.emulator.user({ token: suite.token, userId: 5001 });
     await worker.send('学徒制企业补贴多少');
     const [answer] = await worker.received(1);
     expect(answer!.text).toContain('依据');
@@ -60,8 +34,8 @@ describe('telegram: workers talk to the real bot', () => {
   });
 
   it('finds a course and signs up by pressing buttons', async () => {
-    const course = await createCourse(runtime.db, { realNameRequired: false });
-    const worker = emulator.user({ token, userId: 5002 });
+    const course = await createCourse(suite.runtime.db, { realNameRequired: false });
+    const worker = suite.emulator.user({ token: suite.token, userId: 5002 });
 
     await worker.send('我想找个培训课程');
     const [askBasics] = await worker.received(1);
@@ -81,18 +55,18 @@ describe('telegram: workers talk to the real bot', () => {
     expect(done!.text).toContain(course.code);
     expect(askBasics!.text).toBeTruthy();
 
-    const identity = await runtime.db.channelIdentity.findUniqueOrThrow({
+    const identity = await suite.runtime.db.channelIdentity.findUniqueOrThrow({
       where: { channel_externalId: { channel: 'telegram', externalId: '5002' } },
     });
-    const enrolment = await runtime.db.enrolment.findUniqueOrThrow({
+    const enrolment = await suite.runtime.db.enrolment.findUniqueOrThrow({
       where: { personId_courseId: { personId: identity.personId, courseId: course.id } },
     });
     expect(enrolment.status).toBe('confirmed');
   });
 
   it('opens a course from a /start deep link and answers /help in the app language', async () => {
-    const course = await createCourse(runtime.db, { realNameRequired: false });
-    const worker = emulator.user({ token, userId: 5003, languageCode: 'en' });
+    const course = await createCourse(suite.runtime.db, { realNameRequired: false });
+    const worker = suite.emulator.user({ token: suite.token, userId: 5003, languageCode: 'en' });
     await worker.send(`/start ${course.code}`);
     const [details] = await worker.received(1);
     expect(details!.text).toContain(course.code);
@@ -103,8 +77,8 @@ describe('telegram: workers talk to the real bot', () => {
   });
 
   it('exposes the channel to the delivery worker through the runtime', async () => {
-    const channel = runtime.channels.get('telegram') as TelegramChannel;
-    const worker = emulator.user({ token, userId: 5004 });
+    const channel = suite.runtime.channels.get('telegram') as TelegramChannel;
+    const worker = suite.emulator.user({ token: suite.token, userId: 5004 });
     await channel.send({ channel: 'telegram', chatId: '5004' }, { text: '明天上午9点改到201教室' });
     const [notice] = await worker.received(1);
     expect(notice!.text).toBe('明天上午9点改到201教室');

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import { describe, expect, it } from 'vitest';
 import { createChatLinkRepository } from '../../src/db/repositories/chat-links.repository';
 import { createTranslator } from '../../src/i18n/i18n';
-import { testRuntime } from '../support/converse';
 import { createCourse } from '../support/fixtures';
-import { startTelegramEmulator, type TelegramEmulator, testToken } from '../support/telegram';
+import { telegramSuite } from '../support/telegram-suite';
 
 const zh = createTranslator().forLocale('zh-CN');
 const BOT = '@TestNameBot'; // the emulator's getMe
@@ -12,34 +10,23 @@ const ADMIN = 6100;
 const mention = (text: string) => ({ entities: [{ type: 'mention', offset: 0, length: BOT.length }], text });
 
 describe('telegram: class groups', () => {
-  let emulator: TelegramEmulator;
-  let runtime: Runtime;
-  let token: string;
+  const suite = telegramSuite({ env: { ADMIN_IDENTITIES: `telegram:${ADMIN}` } });
   let groupId = -100_600_000;
-
-  beforeAll(async () => {
-    emulator = await startTelegramEmulator();
-    token = testToken();
-    runtime = await testRuntime({
-      TELEGRAM_BOT_TOKEN: token,
-      TELEGRAM_API_ROOT: emulator.apiRoot,
-      ADMIN_IDENTITIES: `telegram:${ADMIN}`,
-    });
-    await runtime.startChannels();
-  });
-  afterAll(async () => {
-    await runtime?.close();
-    await emulator?.close();
-  });
 
   /** A new group; `member(id)` posts in it, and the returned observer reads what the bot posts there. */
   function group() {
     const chatId = --groupId;
     const member = (userId: number) =>
-      emulator.user({ token, userId, chatId, chatType: 'supergroup', firstName: `M${userId}` });
+      suite.emulator.user({
+        token: suite.token,
+        userId,
+        chatId,
+        chatType: 'supergroup',
+        firstName: `M${userId}`,
+      });
     return { chatId, member, observer: member(6000) };
   }
-  const lastSend = () => emulator.calls.filter((c) => c.method === 'sendMessage').at(-1)!.payload;
+  const lastSend = () => suite.emulator.calls.filter((c) => c.method === 'sendMessage').at(-1)!.payload;
 
   it('ignores group chatter and answers only when mentioned or commanded', async () => {
     const g = group();
@@ -91,10 +78,10 @@ describe('telegram: class groups', () => {
     await g.member(6004).send(`${BOT} 你好`, mention(`${BOT} 你好`));
     const [menu] = await g.observer.received(1);
     const stale = zh('telegram:notice.staleButton');
-    const before = emulator.calls.filter((c) => c.payload['text'] === stale).length;
+    const before = suite.emulator.calls.filter((c) => c.payload['text'] === stale).length;
     await g.member(6005).press(menu!, 1);
     expect(await g.observer.quiet(300)).toEqual([]);
-    expect(emulator.calls.filter((c) => c.payload['text'] === stale).length).toBe(before + 1);
+    expect(suite.emulator.calls.filter((c) => c.payload['text'] === stale).length).toBe(before + 1);
     await g.member(6004).press(menu!, 1);
     expect(await g.observer.received(1)).toHaveLength(1);
   });
@@ -103,7 +90,7 @@ describe('telegram: class groups', () => {
     const g = group();
     await g.member(6007).send(`${BOT} 你好`, mention(`${BOT} 你好`));
     const [menu] = await g.observer.received(1);
-    const privately = emulator.user({ token, userId: 6007 });
+    const privately = suite.emulator.user({ token: suite.token, userId: 6007 });
     await privately.send('学徒制企业补贴多少'); // the dialog's current choices change
     await privately.received(1);
     await g.member(6007).press(menu!, 1);
@@ -111,7 +98,7 @@ describe('telegram: class groups', () => {
   });
 
   it('lets a coordinator link the group to a course, and no one else', async () => {
-    const course = await createCourse(runtime.db);
+    const course = await createCourse(suite.runtime.db);
     const g = group();
     await g.member(6006).send(`/link ${course.code}`);
     expect((await g.observer.received(1))[0]!.text).toBe(zh('telegram:link.notAllowed'));
@@ -128,14 +115,14 @@ describe('telegram: class groups', () => {
     expect((await g.observer.received(1))[0]!.text).toBe(zh('telegram:link.usage'));
 
     // What the broadcast service reads to post a course's notices in its groups:
-    const chats = await createChatLinkRepository(runtime.db).chatsForCourse(course.id);
+    const chats = await createChatLinkRepository(suite.runtime.db).chatsForCourse(course.id);
     expect(chats).toEqual([{ channel: 'telegram', chatId: String(g.chatId) }]);
-    await runtime.channels.get('telegram')!.send(chats[0]!, { text: '明天上午9点改到201教室' });
+    await suite.runtime.channels.get('telegram')!.send(chats[0]!, { text: '明天上午9点改到201教室' });
     expect((await g.observer.received(1))[0]!.text).toBe('明天上午9点改到201教室');
   });
 
   it('explains that /link belongs in the group', async () => {
-    const user = emulator.user({ token, userId: ADMIN });
+    const user = suite.emulator.user({ token: suite.token, userId: ADMIN });
     await user.send('/link ZX-DS-01');
     expect((await user.received(1))[0]!.text).toBe(zh('telegram:notice.linkInGroupOnly'));
   });

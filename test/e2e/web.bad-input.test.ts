@@ -1,20 +1,15 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebChannel } from '../../src/channels/web/web.channel';
 import { consoleHttp, invite } from '../support/console';
-import { type WebWorld, webChatId, webClient, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
+import { webChatId, webClient, webWorld } from '../support/web-world';
 
-let world: WebWorld;
-beforeAll(async () => {
-  world = await webWorld({ env: { WEB_RATE_PER_MINUTE: '5', WEB_IP_RATE_PER_MINUTE: '100000' } });
-});
-afterAll(async () => {
-  await world?.close();
-});
+const suite = webSuite({ env: { WEB_RATE_PER_MINUTE: '5', WEB_IP_RATE_PER_MINUTE: '100000' } });
 
 const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${world.url}${path}`, {
+  fetch(`${suite.world.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -22,7 +17,7 @@ const postJson = (path: string, body: string, headers: Record<string, string> = 
 
 describe('the web chat API with bad input', () => {
   it('answers an oversized body with 413', async () => {
-    const client = await webClient(world.url);
+    const client = await webClient(suite.world.url);
     const response = await postJson(
       '/api/webchat/messages',
       JSON.stringify({ sessionId: client.sessionId, text: '长'.repeat(20_000) }),
@@ -32,16 +27,16 @@ describe('the web chat API with bad input', () => {
   });
 
   it('answers a broken address (a half %-escape) with a short page in both languages', async () => {
-    const response = await fetch(`${world.url}/console/courses/%E0%A4%A/roster`);
+    const response = await fetch(`${suite.world.url}/console/courses/%E0%A4%A/roster`);
     expect(response.status).toBe(400);
     const page = await response.text();
     expect(page).toContain('这个链接不完整或有误');
     expect(page).toContain('This link is incomplete or wrong');
-    expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${suite.world.url}/healthz`)).status).toBe(200);
   });
 
   it('answers missing fields, wrong types and broken JSON with 400 and a message naming the field', async () => {
-    const { sessionId } = await webClient(world.url);
+    const { sessionId } = await webClient(suite.world.url);
     const cases: [string, RegExp][] = [
       [JSON.stringify({ sessionId }), /text/],
       [JSON.stringify({ sessionId, text: 42 }), /text.*string/],
@@ -71,29 +66,29 @@ describe('the web chat API with bad input', () => {
     expect(unknown.status).toBe(401);
     expect((await postJson('/api/webchat/messages', JSON.stringify({ text: 'hi' }))).status).toBe(401);
     // The chat id (what the outbound queue knows) is not a session token.
-    const victim = await webClient(world.url);
-    const chatId = await webChatId(world.runtime, victim.sessionId);
+    const victim = await webClient(suite.world.url);
+    const chatId = await webChatId(suite.world.runtime, victim.sessionId);
     const asChatId = await postJson(
       '/api/webchat/messages',
       JSON.stringify({ sessionId: chatId, text: 'hi' }),
     );
     expect(asChatId.status).toBe(400);
-    const events = await fetch(`${world.url}/api/webchat/events`, {
+    const events = await fetch(`${suite.world.url}/api/webchat/events`, {
       headers: { 'x-webchat-session': 'B'.repeat(43) },
     });
     expect(events.status).toBe(401);
   });
 
   it('pushes a notice only to the session it is for', async () => {
-    const alice = await webClient(world.url);
-    const bob = await webClient(world.url);
+    const alice = await webClient(suite.world.url);
+    const bob = await webClient(suite.world.url);
     const aliceEvents = await alice.events();
     const bobEvents = await bob.events();
     await bobEvents.waitFor((e) => e.some((x) => x.event === 'ready'));
     await aliceEvents.waitFor((e) => e.some((x) => x.event === 'ready'));
-    const web = world.runtime.channels.get('web') as WebChannel;
+    const web = suite.world.runtime.channels.get('web') as WebChannel;
     await web.send(
-      { channel: 'web', chatId: await webChatId(world.runtime, bob.sessionId) },
+      { channel: 'web', chatId: await webChatId(suite.world.runtime, bob.sessionId) },
       { text: '只给 Bob 的通知' },
     );
     await bobEvents.waitFor((e) => e.some((x) => x.event === 'message'));
@@ -103,14 +98,14 @@ describe('the web chat API with bad input', () => {
   });
 
   it('answers a flood of messages from one session with 429 and keeps serving everyone else', async () => {
-    const client = await webClient(world.url);
+    const client = await webClient(suite.world.url);
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await client.say({ text: `第${i}条` })).status);
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
-    const other = await webClient(world.url);
+    const other = await webClient(suite.world.url);
     expect((await other.say({ text: '你好' })).status).toBe(200);
-    expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${suite.world.url}/healthz`)).status).toBe(200);
   });
 });
 
@@ -123,7 +118,10 @@ describe('course import with bad files', () => {
   }
 
   it('reports broken rows of a GBK CSV line by line and imports the good ones', async () => {
-    const session = await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    const session = await consoleHttp(
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+    );
     const csv = [
       '课程编号,课程名称,工种,县区,地点,名额',
       'ZX-GB-01,镇雄家政服务班,家政服务,镇雄,镇雄县人社局培训中心,25',
@@ -138,7 +136,7 @@ describe('course import with bad files', () => {
     expect(result.text).toMatch(/<td>3<\/td><td>ZX-GB-02<\/td><td>名额<\/td><td>请填数字<\/td>/);
     expect(result.text).toContain('课程编号格式应像 ZX-DS-01');
     expect(result.text).toContain('格式坏了');
-    const course = await world.runtime.db.course.findUniqueOrThrow({ where: { code: 'ZX-GB-01' } });
+    const course = await suite.world.runtime.db.course.findUniqueOrThrow({ where: { code: 'ZX-GB-01' } });
     expect(course.title).toBe('镇雄家政服务班');
     // A script in a title is stored as text and shown escaped.
     const list = await session.get('/console/courses?q=ZX-GB');
@@ -147,7 +145,10 @@ describe('course import with bad files', () => {
   });
 
   it('reads Excel files, and refuses files that are no table or too large', async () => {
-    const session = await consoleHttp(world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    const session = await consoleHttp(
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+    );
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('课程');
     sheet.addRow(['code', 'title', 'trade', 'county', 'venue', 'capacity', 'startsAt', 'endsAt']);
@@ -165,7 +166,7 @@ describe('course import with bad files', () => {
     const xlsx = await upload(session, 'courses.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(xlsx.text).toContain('新建 1 门');
     expect(xlsx.text).toMatch(/<td>3<\/td><td>ZX-XL-02<\/td><td>课程名称<\/td><td>必填<\/td>/);
-    const session0 = await world.runtime.db.classSession.findFirstOrThrow({
+    const session0 = await suite.world.runtime.db.classSession.findFirstOrThrow({
       where: { course: { code: 'ZX-XL-01' } },
     });
     expect(session0.startsAt.toISOString()).toBe('2030-03-02T01:00:00.000Z'); // 09:00 in Asia/Shanghai
@@ -175,7 +176,7 @@ describe('course import with bad files', () => {
     expect(garbage.text).toContain('读不出这个文件');
     const huge = await upload(session, 'big.csv', Buffer.alloc(6 * 1024 * 1024, 'a'));
     expect(huge.status).toBe(413);
-    expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${suite.world.url}/healthz`)).status).toBe(200);
   });
 });
 

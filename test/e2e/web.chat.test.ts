@@ -1,21 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { WebChannel } from '../../src/channels/web/web.channel';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser';
+import { collectPageErrors, screenshot } from '../support/browser';
 import { createCourse } from '../support/fixtures';
-import { type WebWorld, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
 
-let world: WebWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await webWorld();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const suite = webSuite({}, { browser: true });
 
 const botMessages = (page: Page) => page.locator('.msg.bot .text');
 const lastBot = (page: Page) => botMessages(page).last();
@@ -41,14 +31,14 @@ async function tap(page: Page, label: string | RegExp) {
 
 describe('a worker on the web chat', () => {
   it('asks a policy question, finds a course and joins it by tapping buttons, then gets a notice pushed', async () => {
-    const course = await createCourse(world.runtime.db, {
+    const course = await createCourse(suite.world.runtime.db, {
       county: 'yiliang',
       trade: 'tianma',
       realNameRequired: false,
     });
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const errors = collectPageErrors(page);
-    await page.goto(`${world.url}/`);
+    await page.goto(`${suite.world.url}/`);
     expect(await page.locator('h1').textContent()).toBe('技能培训助手');
     await waitForBotCount(page, 1);
     expect(await lastBot(page).textContent()).toContain('技能');
@@ -70,7 +60,7 @@ describe('a worker on the web chat', () => {
     const done = (await page.locator('.msg.bot .text').allTextContents()).slice(-3).join('\n');
     expect(done).toContain('报名成功');
 
-    const enrolment = await world.runtime.db.enrolment.findFirstOrThrow({
+    const enrolment = await suite.world.runtime.db.enrolment.findFirstOrThrow({
       where: { course: { code: course.code } },
       include: { person: { include: { identities: true } } },
     });
@@ -79,7 +69,7 @@ describe('a worker on the web chat', () => {
     expect(enrolment.person.identities[0]?.channel).toBe('web');
 
     // A coordinator's notice reaches the open page over SSE.
-    const web = world.runtime.channels.get('web') as WebChannel;
+    const web = suite.world.runtime.channels.get('web') as WebChannel;
     await web.send(
       { channel: 'web', chatId: enrolment.person.identities[0]!.chatId },
       { text: '明天上午9点改到201教室' },
@@ -92,9 +82,9 @@ describe('a worker on the web chat', () => {
   });
 
   it('shows scripts in messages as text and never runs them', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 } });
     const errors = collectPageErrors(page);
-    await page.goto(`${world.url}/`);
+    await page.goto(`${suite.world.url}/`);
     await waitForBotCount(page, 1);
     const attack = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     await ask(page, attack);
@@ -102,8 +92,10 @@ describe('a worker on the web chat', () => {
     expect(await page.locator('.msg img, .msg script').count()).toBe(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
-    const web = world.runtime.channels.get('web') as WebChannel;
-    const session = await world.runtime.db.webSession.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    const web = suite.world.runtime.channels.get('web') as WebChannel;
+    const session = await suite.world.runtime.db.webSession.findFirstOrThrow({
+      orderBy: { createdAt: 'desc' },
+    });
     await web.send({ channel: 'web', chatId: session.id }, { text: attack });
     await page.waitForSelector('.msg.notice');
     expect(await page.locator('.msg.notice .text').last().textContent()).toBe(attack);
@@ -113,8 +105,8 @@ describe('a worker on the web chat', () => {
   });
 
   it('switches to English: the page and the bot', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${world.url}/`);
+    const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${suite.world.url}/`);
     await waitForBotCount(page, 1);
     const before = await page.locator('.msg.bot').count();
     await page.click('#lang');

@@ -1,23 +1,14 @@
 import iconv from 'iconv-lite';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, screenshot } from '../support/browser';
 import { invite, signUpInBrowser } from '../support/console';
 import { courseCode, createCourse } from '../support/fixtures';
 import { validIdNumber } from '../support/sample-runtime';
-import { type WebWorld, webClient, webWorld } from '../support/web-world';
+import { webSuite } from '../support/web-suite';
+import { webClient } from '../support/web-world';
 
-let world: WebWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await webWorld();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const suite = webSuite({}, { browser: true });
 
 /** What Excel on a Chinese Windows writes for "Save as CSV": GBK, Chinese headers, a broken row. */
 function gbkCourseFile(code: string, badCode: string): Buffer {
@@ -40,14 +31,18 @@ describe('a coordinator in the console', () => {
   }, async () => {
     const code = `ZX-${courseCode().slice(3, 7)}-01`.replace(/[^A-Z0-9-]/g, 'Q');
     const badCode = 'ZX-BD-02';
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors = collectPageErrors(page);
 
     // Not signed in: sent to the sign-in page.
-    await page.goto(`${world.url}/console/courses`);
+    await page.goto(`${suite.world.url}/console/courses`);
     expect(page.url()).toMatch(/\/console\/login$/);
     await screenshot(page, 'console-login');
-    await signUpInBrowser(page, world.url, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    await signUpInBrowser(
+      page,
+      suite.world.url,
+      await invite(suite.world.runtime, { counties: ['zhenxiong'] }),
+    );
     await screenshot(page, 'console-courses');
 
     // Import.
@@ -69,7 +64,7 @@ describe('a coordinator in the console', () => {
     ).toBe(true);
     expect(problems.some((p) => p.includes('格式坏了'))).toBe(true);
     await screenshot(page, 'console-import-report');
-    const imported = await world.runtime.db.course.findUniqueOrThrow({
+    const imported = await suite.world.runtime.db.course.findUniqueOrThrow({
       where: { code },
       include: { sessions: true },
     });
@@ -84,12 +79,12 @@ describe('a coordinator in the console', () => {
     await page.click('a.button:text("上课安排")');
     expect(await page.locator('table tbody tr').count()).toBe(3);
     await screenshot(page, 'console-sessions');
-    await page.goto(`${world.url}/console/courses/${code}/edit`);
+    await page.goto(`${suite.world.url}/console/courses/${code}/edit`);
     await screenshot(page, 'console-course-edit');
 
     // A worker asks the coordinator to sign them up; their ID number shows masked in the roster.
     const id = validIdNumber(77);
-    await page.goto(`${world.url}/console/courses/${code}/enrol`);
+    await page.goto(`${suite.world.url}/console/courses/${code}/enrol`);
     await page.fill('input[name=realName]', '李四');
     await page.fill('input[name=phone]', '13912345678');
     await page.fill('input[name=idNumber]', id);
@@ -106,15 +101,15 @@ describe('a coordinator in the console', () => {
     expect(roster).toContain(`${id.slice(0, 4)}**********${id.slice(-4)}`);
     expect(roster).not.toContain(id);
     await screenshot(page, 'console-roster');
-    const csv = await page.request.get(`${world.url}/console/courses/${code}/roster.csv`);
+    const csv = await page.request.get(`${suite.world.url}/console/courses/${code}/roster.csv`);
     const csvText = await csv.text();
     expect(csvText).toContain(`${id.slice(0, 4)}**********${id.slice(-4)}`);
     expect(csvText).not.toContain(id);
-    const xlsx = await page.request.get(`${world.url}/console/courses/${code}/roster.xlsx`);
+    const xlsx = await page.request.get(`${suite.world.url}/console/courses/${code}/roster.xlsx`);
     expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
 
     // A worker on the web chat signs up for the imported course and keeps the page open.
-    const worker = await webClient(world.url);
+    const worker = await webClient(suite.world.url);
     await worker.say({ text: `报名 ${code}` });
     const asked = await worker.say({ text: '报名这个班', choice: 1 });
     expect(asked.body.replies.map((r) => r.text).join('\n')).toContain('手机');
@@ -123,7 +118,7 @@ describe('a coordinator in the console', () => {
     const stream = await worker.events();
 
     // Broadcast with preview and recipient count, then the delivery report.
-    await page.goto(`${world.url}/console/broadcasts/new?course=${code}`);
+    await page.goto(`${suite.world.url}/console/broadcasts/new?course=${code}`);
     await page.fill('textarea[name=text]', '周六的课改到201教室，请带身份证。');
     await screenshot(page, 'console-broadcast-compose');
     await page.click('form.form button[type=submit]');
@@ -163,30 +158,37 @@ describe('a coordinator in the console', () => {
     // In English.
     await page.click('header >> text=English');
     expect(await page.locator('h1').textContent()).toBe('Audit log');
-    await page.goto(`${world.url}/console/courses?lang=zh-CN`);
+    await page.goto(`${suite.world.url}/console/courses?lang=zh-CN`);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('shows a coordinator only the courses in their scope, and the queues only to admins', async () => {
-    const mine = await createCourse(world.runtime.db, { county: 'weixin' });
-    const other = await createCourse(world.runtime.db, { county: 'ludian' });
-    const context = await browser.newContext();
+    const mine = await createCourse(suite.world.runtime.db, { county: 'weixin' });
+    const other = await createCourse(suite.world.runtime.db, { county: 'ludian' });
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
-    await signUpInBrowser(page, world.url, await invite(world.runtime, { counties: ['weixin'] }));
+    await signUpInBrowser(page, suite.world.url, await invite(suite.world.runtime, { counties: ['weixin'] }));
     const list = (await page.locator('main').textContent()) ?? '';
     expect(list).toContain(mine.code);
     expect(list).not.toContain(other.code);
-    expect((await page.goto(`${world.url}/console/courses/${other.code}`))?.status()).toBe(404);
-    expect((await page.goto(`${world.url}/console/courses/${other.code}/roster.csv`))?.status()).toBe(404);
-    expect((await page.goto(`${world.url}/admin/queues`))?.status()).toBe(403);
+    expect((await page.goto(`${suite.world.url}/console/courses/${other.code}`))?.status()).toBe(404);
+    expect((await page.goto(`${suite.world.url}/console/courses/${other.code}/roster.csv`))?.status()).toBe(
+      404,
+    );
+    expect((await page.goto(`${suite.world.url}/admin/queues`))?.status()).toBe(403);
     await context.close();
 
-    const adminContext = await browser.newContext();
+    const adminContext = await suite.browser.newContext();
     const admin = await adminContext.newPage();
-    await signUpInBrowser(admin, world.url, await invite(world.runtime, { role: 'admin' }), 'admin-e2e');
+    await signUpInBrowser(
+      admin,
+      suite.world.url,
+      await invite(suite.world.runtime, { role: 'admin' }),
+      'admin-e2e',
+    );
     expect(await admin.locator('main').textContent()).toContain(other.code);
-    const queues = await admin.goto(`${world.url}/admin/queues`);
+    const queues = await admin.goto(`${suite.world.url}/admin/queues`);
     expect(queues?.status()).toBe(200);
     await admin.waitForSelector('text=outbound-web', { timeout: 15_000 });
     await screenshot(admin, 'admin-queues');
@@ -196,10 +198,10 @@ describe('a coordinator in the console', () => {
 
 describe('course pages', () => {
   it('create, edit, add and cancel a class session, and close sign-ups', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await signUpInBrowser(page, world.url, await invite(world.runtime, { counties: ['daguan'] }));
+    await signUpInBrowser(page, suite.world.url, await invite(suite.world.runtime, { counties: ['daguan'] }));
     await page.click('a.button:text("新建课程")');
     await page.fill('input[name=code]', 'dg-cs-07');
     await page.fill('input[name=title]', '<b>大关</b> 厨师班');
@@ -239,10 +241,10 @@ describe('course pages', () => {
     await page.locator('table tbody tr').first().locator('button').click();
     expect(await page.locator('table tbody tr.muted').count()).toBe(1);
 
-    await page.goto(`${world.url}/console/courses/DG-CS-07`);
+    await page.goto(`${suite.world.url}/console/courses/DG-CS-07`);
     await page.click('button:text("截止报名")');
     expect(await page.locator('dl.facts').textContent()).toContain('已截止');
-    const course = await world.runtime.db.course.findUniqueOrThrow({
+    const course = await suite.world.runtime.db.course.findUniqueOrThrow({
       where: { code: 'DG-CS-07' },
       include: { sessions: true },
     });
