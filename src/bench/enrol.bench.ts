@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/prisma-client';
 import { createEnrolmentRepository } from '../db/repositories/enrolment.repository';
+import { createBenchCourse } from './bench-course';
 import { latencySummary, round } from './stats';
 
 export interface EnrolBenchResult {
@@ -21,18 +21,7 @@ export interface EnrolBenchResult {
  * the dialog uses. Overbooking is read back from the database, not from what the code returned.
  */
 export async function benchEnrol(db: Db, attempts = 500, capacity = 30): Promise<EnrolBenchResult> {
-  const code = `BN-${randomBytes(2).toString('hex').toUpperCase()}-${String(Date.now() % 100).padStart(2, '0')}`;
-  const course = await db.course.create({
-    data: {
-      code,
-      title: `压测课程 ${code}`,
-      trade: 'ecommerce',
-      trainingType: 'employment',
-      county: 'zhaoyang',
-      venue: 'bench',
-      capacity,
-    },
-  });
+  const course = await createBenchCourse(db, capacity);
   const people = await db.person.createManyAndReturn({
     data: Array.from({ length: attempts }, () => ({})),
     select: { id: true },
@@ -45,7 +34,7 @@ export async function benchEnrol(db: Db, attempts = 500, capacity = 30): Promise
     people.map(async ({ id }) => {
       const t0 = performance.now();
       try {
-        await repo.enrol(id, code);
+        await repo.enrol(id, course.code);
         latencies.push(performance.now() - t0);
       } catch {
         errors += 1;

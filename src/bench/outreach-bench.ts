@@ -8,6 +8,7 @@ import type { ChannelName } from '../core/message';
 import { createTranslator } from '../i18n/i18n';
 import { allQueueNames } from '../jobs/queue-names';
 import { createMemorySessionStore } from '../session/redis-session-store';
+import { createBenchCourse } from './bench-course';
 import { BenchChannel } from './recording.channel';
 
 export interface BenchWorld {
@@ -63,21 +64,7 @@ export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency:
       return ids;
     },
     async course(startsAt, capacity) {
-      const code = `BN-${randomBytes(3).toString('hex').toUpperCase()}-${courseIds.length}`;
-      const course = await db.course.create({
-        data: {
-          code,
-          title: `压测课程 ${code}`,
-          trade: 'ecommerce',
-          trainingType: 'employment',
-          county: 'zhaoyang',
-          venue: 'bench',
-          capacity,
-          sessions: {
-            create: { startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), venue: 'bench' },
-          },
-        },
-      });
+      const course = await createBenchCourse(db, capacity, startsAt);
       courseIds.push(course.id);
       return course;
     },
