@@ -5,7 +5,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Config } from '../config';
+import { LOCALES } from '../core/domain';
+import { createTranslator } from '../i18n/i18n';
 import type { Logger } from '../logger';
+import { html } from './html';
 
 /** Adds routes to the server; each feature that serves HTTP provides one (see http-routes.ts). */
 export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
@@ -15,7 +18,17 @@ export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
  * the coordinator console) registered by `registerRoutes`. Listening is the caller's choice (`npm start`
  * listens on PORT only when some route needs it).
  */
+/** The page for an address the server cannot read, in both languages (the request's language is unknown). */
+function renderBadLinkPage(): string {
+  const [zh, en] = LOCALES.map((l) => createTranslator().forLocale(l));
+  const both = (key: string) => `${zh!(key)} · ${en!(key)}`;
+  return String(
+    html`<!doctype html><meta charset="utf-8"><title>${both('web:badLink.title')}</title><p>${zh!('web:badLink.text')}</p><p>${en!('web:badLink.text')}</p><p><a href="/">${both('web:badLink.home')}</a></p>`,
+  );
+}
+
 export function createHttpServer({ config, logger }: { config: Config; logger: Logger }): FastifyInstance {
+  const badLinkPage = renderBadLinkPage();
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // No log line per request: metrics count them, and a chat poll every few seconds would drown the log.
@@ -27,14 +40,7 @@ export function createHttpServer({ config, logger }: { config: Config; logger: L
     frameworkErrors: (error, _request, raw) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       const reply = raw as unknown as FastifyReply;
-      void reply
-        .code(status)
-        .type('text/html; charset=utf-8')
-        .send(
-          '<!doctype html><meta charset="utf-8"><title>链接无效 · Invalid link</title>' +
-            '<p>这个链接不完整或有误，请返回上一页重试。</p><p>This link is incomplete or wrong; please go back and try again.</p>' +
-            '<p><a href="/">技能 · Jineng</a></p>',
-        );
+      void reply.code(status).type('text/html; charset=utf-8').send(badLinkPage);
     },
   });
   app.get('/healthz', async () => ({ ok: true, locale: config.DEFAULT_LOCALE }));
