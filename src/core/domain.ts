@@ -68,3 +68,13 @@ export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+
+/** A stored locale string as a Locale; anything unknown is Chinese, the programme's language. */
+export function asLocale(value: string): Locale {
+  return (LOCALES as readonly string[]).includes(value) ? (value as Locale) : 'zh-CN';
+}
+
+/** A text stored in Chinese with an optional English version (a course title, a venue), in `locale`. */
+export function inLocale(locale: Locale, zh: string, en: string | null | undefined): string {
+  return locale === 'en' ? (en ?? zh) : zh;
+}

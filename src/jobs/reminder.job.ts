@@ -2,7 +2,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { reminderChoices } from '../core/dialog/flows/reminder-reply.flow';
 import { formatSessionTime } from '../core/dialog/format-time';
-import { LOCALES, type Locale } from '../core/domain';
+import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import { isQuiet, planReminders, type QuietHours, reminderKey } from '../core/reminders/reminder-plan';
@@ -59,11 +59,11 @@ export function reminderProcessor(deps: ReminderJobDeps) {
       f.channel && f.chatId && f.externalId
         ? { channel: f.channel as ChannelName, chatId: f.chatId, externalId: f.externalId }
         : undefined;
-    const locale: Locale = (LOCALES as readonly string[]).includes(f.locale) ? (f.locale as Locale) : 'zh-CN';
+    const locale = asLocale(f.locale);
     const t = deps.translator.forLocale(locale);
     const text = t('reminders:message', {
       code: f.code,
-      title: locale === 'en' ? (f.titleEn ?? f.title) : f.title,
+      title: inLocale(locale, f.title, f.titleEn),
       when: formatSessionTime(f.startsAt, locale, deps.timezone),
       venue: locale === 'en' ? (f.venueEn ?? f.venue) : f.venue,
     });

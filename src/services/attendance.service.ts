@@ -1,14 +1,11 @@
 import { formatSessionTime } from '../core/dialog/format-time';
-import { LOCALES, type Locale } from '../core/domain';
+import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { AttendanceService, SessionRef } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
 import type { Outbox } from '../jobs/outbox';
 import type { CoordinatorService } from './coordinator.service';
 import { reachableIdentities } from './recipients';
-
-const asLocale = (l: string): Locale =>
-  (LOCALES as readonly string[]).includes(l) ? (l as Locale) : 'zh-CN';
 
 /** "Can't come to this class": the course's coordinators are told through the outbound queue. */
 export function createAttendanceService(deps: {
@@ -66,7 +63,7 @@ export function createAttendanceService(deps: {
               text: t('coordinator:absence', {
                 name: person.realName ?? t('coordinator:someone'),
                 code: course.code,
-                title: locale === 'en' ? (course.titleEn ?? course.title) : course.title,
+                title: inLocale(locale, course.title, course.titleEn),
                 when: formatSessionTime(found.session.startsAt, locale, deps.timezone),
               }),
             },

@@ -1,5 +1,5 @@
 import type { DeliveryPlan } from '../core/channel';
-import { LOCALES, type Locale } from '../core/domain';
+import { asLocale, inLocale, LOCALES, type Locale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import type {
@@ -32,9 +32,6 @@ export interface BroadcastServiceDeps {
   logger: Logger;
 }
 
-const asLocale = (l: string): Locale =>
-  (LOCALES as readonly string[]).includes(l) ? (l as Locale) : 'zh-CN';
-
 /**
  * Coordinator notices: a draft with a recipient count, then on confirmation one delivery row per recipient
  * (key broadcast:<id>:<person>) written in one transaction with the status change, then jobs in bulk.
@@ -50,7 +47,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
   ) =>
     translator.forLocale(locale)('coordinator:broadcast.message', {
       code: course.code,
-      title: locale === 'en' ? (course.titleEn ?? course.title) : course.title,
+      title: inLocale(locale, course.title, course.titleEn),
       text,
     });
 
@@ -69,7 +66,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     const author = await db.person.findUnique({ where: { id: b.authorId }, select: { locale: true } });
     const locale = asLocale(author?.locale ?? 'zh-CN');
     const t = translator.forLocale(locale);
-    const title = locale === 'en' ? (b.course.titleEn ?? b.course.title) : b.course.title;
+    const title = inLocale(locale, b.course.title, b.course.titleEn);
     const lines = [
       t('coordinator:done', {
         code: b.course.code,

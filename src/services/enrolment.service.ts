@@ -1,5 +1,5 @@
 import { formatSessionTime } from '../core/dialog/format-time';
-import { LOCALES, type Locale } from '../core/domain';
+import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { EnrolmentRepository, Promotion } from '../core/ports';
 import type { Db } from '../db/prisma-client';
@@ -35,9 +35,7 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
   }): Promise<void> {
     await deps.reminders.scheduleEnrolment(e.id);
     const person = await db.person.findUniqueOrThrow({ where: { id: e.personId }, select: { locale: true } });
-    const locale: Locale = (LOCALES as readonly string[]).includes(person.locale)
-      ? (person.locale as Locale)
-      : 'zh-CN';
+    const locale = asLocale(person.locale);
     const t = deps.translator.forLocale(locale);
     const next = await db.classSession.findFirst({
       where: { courseId: e.courseId, cancelled: false, startsAt: { gt: new Date() } },
@@ -46,14 +44,14 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
     const lines = [
       t('reminders:promoted', {
         code: e.course.code,
-        title: locale === 'en' ? (e.course.titleEn ?? e.course.title) : e.course.title,
+        title: inLocale(locale, e.course.title, e.course.titleEn),
       }),
     ];
     if (next) {
       lines.push(
         t('reminders:promotedNext', {
           when: formatSessionTime(next.startsAt, locale, deps.timezone),
-          venue: locale === 'en' ? (next.venueEn ?? next.venue) : next.venue,
+          venue: inLocale(locale, next.venue, next.venueEn),
         }),
       );
     }

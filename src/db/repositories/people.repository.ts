@@ -1,4 +1,4 @@
-import { type County, type Group, LOCALES, type Locale, type Trade } from '../../core/domain';
+import { asLocale, type County, type Group, type Trade } from '../../core/domain';
 import { maskIdNumber } from '../../core/people/mask';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { PeopleRepository, PersonRecord, ProfilePatch } from '../../core/ports';
@@ -9,7 +9,7 @@ import type { Db } from '../prisma-client';
 export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleRepository {
   const toRecord = (p: Person, isNew = false): PersonRecord => ({
     id: p.id,
-    locale: (LOCALES as readonly string[]).includes(p.locale) ? (p.locale as Locale) : 'zh-CN',
+    locale: asLocale(p.locale),
     realName: p.realName ?? undefined,
     phone: p.phone ?? undefined,
     county: (p.county as County | null) ?? undefined,

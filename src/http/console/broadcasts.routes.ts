@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { inLocale } from '../../core/domain';
 import type { BroadcastPreview } from '../../core/outreach.ports';
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
@@ -143,7 +144,7 @@ ${
     // A daily cap (a personal WeChat account) can spread the rest over days: say until when.
     const spread = report.pending ? await deps.broadcasts.spread(report.id) : [];
     const body = html`<dl class="facts">
-<dt>${t('console:broadcast.course')}</dt><dd><a href="/console/courses/${report.course.code}">${report.course.code}</a> ${ctx.locale === 'en' ? (report.course.titleEn ?? report.course.title) : report.course.title}</dd>
+<dt>${t('console:broadcast.course')}</dt><dd><a href="/console/courses/${report.course.code}">${report.course.code}</a> ${inLocale(ctx.locale, report.course.title, report.course.titleEn)}</dd>
 <dt>${t('console:broadcast.when')}</dt><dd>${ctx.dateTime(report.confirmedAt ?? report.createdAt)}</dd>
 <dt>${t('console:broadcast.author')}</dt><dd>${report.author ?? ''}</dd>
 <dt>${t('console:broadcast.status')}</dt><dd>${t(`console:broadcast.state.${report.status}`)}</dd>

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { COURSE_STATUSES } from '../../core/domain';
+import { COURSE_STATUSES, inLocale } from '../../core/domain';
 import type { CourseChange } from '../../services/course-admin.service';
 import {
   courseFieldsSchema,
@@ -50,7 +50,7 @@ ${
     ? html`<table><thead><tr><th>${t('console:course.field.code')}</th><th>${t('console:course.field.title')}</th><th>${t('console:course.field.county')}</th><th>${t('console:course.field.status')}</th><th>${t('console:courses.seats')}</th><th>${t('console:courses.next')}</th></tr></thead><tbody>
 ${rows.map(
   (c) =>
-    html`<tr><td><a href="/console/courses/${c.code}">${c.code}</a></td><td>${ctx.locale === 'en' ? (c.titleEn ?? c.title) : c.title}</td><td>${t(`domain:county.${c.county}`)}</td><td>${t(`console:status.${c.status}`)}</td><td>${c.seatsTaken} / ${c.capacity}</td><td>${ctx.dateTime(c.sessions[0]?.startsAt)}</td></tr>`,
+    html`<tr><td><a href="/console/courses/${c.code}">${c.code}</a></td><td>${inLocale(ctx.locale, c.title, c.titleEn)}</td><td>${t(`domain:county.${c.county}`)}</td><td>${t(`console:status.${c.status}`)}</td><td>${c.seatsTaken} / ${c.capacity}</td><td>${ctx.dateTime(c.sessions[0]?.startsAt)}</td></tr>`,
 )}</tbody></table>`
     : html`<p>${t('console:courses.none')}</p>`
 }`;
