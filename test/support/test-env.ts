@@ -63,11 +63,3 @@ export function testRedis(): Redis {
 export function uniquePrefix(tag = ''): string {
   return `${inject('queuePrefix')}:${tag}${randomBytes(3).toString('hex')}`;
 }
-
-let counter = 0;
-/** A course code no other test, file or run uses, e.g. `ENROL-K3F9ZQ1`: upper case, typeable. */
-export function uniqueCode(prefix: string): string {
-  counter += 1;
-  const random = Number.parseInt(randomBytes(4).toString('hex'), 16).toString(36).toUpperCase();
-  return `${prefix.toUpperCase()}-${random}${counter}`;
-}

@@ -18,10 +18,6 @@ export const COUNTY_NEIGHBOURS: Readonly<Record<County, readonly County[]>> = {
   weixin: ['zhenxiong', 'yiliang'],
 };
 
-export function areNeighbours(a: County, b: County): boolean {
-  return COUNTY_NEIGHBOURS[a].includes(b);
-}
-
 function hopsFrom(start: County): Map<County, number> {
   const hops = new Map<County, number>([[start, 0]]);
   const queue: County[] = [start];

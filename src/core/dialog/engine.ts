@@ -7,7 +7,13 @@ import type { PeopleRepository, SessionStore } from '../ports';
 import { resolveChoice } from './choices';
 import type { FlowHandler, IntentHandler, Nlu, Understanding } from './handler';
 import { mainMenu } from './main-menu';
-import { type ChoiceAction, type DialogSession, dialogSessionSchema, emptySession } from './session';
+import {
+  type ChoiceAction,
+  type DialogSession,
+  dialogSessionSchema,
+  emptySession,
+  sessionKeyFor,
+} from './session';
 import { Turn } from './turn';
 
 export interface TurnResult {
@@ -57,7 +63,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   const flows = new Map(deps.flows.map((f) => [f.name, f]));
 
   async function runTurn(message: InboundMessage): Promise<TurnResult> {
-    const key = `${message.address.channel}:${message.senderId}`;
+    const key = sessionKeyFor(message.address.channel, message.senderId);
     const stored = await deps.sessions.load(key);
     const parsed = dialogSessionSchema.safeParse(stored ?? {});
     const session = parsed.success ? parsed.data : emptySession();
@@ -175,7 +181,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   return {
     async handle(message) {
       try {
-        return await deps.sessions.withLock(`${message.address.channel}:${message.senderId}`, () =>
+        return await deps.sessions.withLock(sessionKeyFor(message.address.channel, message.senderId), () =>
           runTurn(message),
         );
       } catch (error) {

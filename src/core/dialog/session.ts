@@ -34,3 +34,8 @@ export type DialogSession = z.infer<typeof dialogSessionSchema>;
 export function emptySession(): DialogSession {
   return dialogSessionSchema.parse({});
 }
+
+/** Where one person's dialog state on one channel is kept (and locked): the proactive messages that offer choices use it too. */
+export function sessionKeyFor(channel: string, senderId: string): string {
+  return `${channel}:${senderId}`;
+}

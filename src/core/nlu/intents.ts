@@ -24,6 +24,5 @@ const examplesSchema = z.object({
 
 /** Shape of data/nlu/intents.json: example utterances per label and language; every label must be present. */
 export const intentExamplesSchema = z.record(z.enum(INTENTS), examplesSchema);
-export type IntentExamples = z.infer<typeof intentExamplesSchema>;
 
 export const intentLabelSchema = z.enum(INTENTS);

@@ -25,8 +25,6 @@ export const lexiconFileSchema = z.object({
 });
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 
-export type SlotKind = 'county' | 'trade' | 'group';
-
 /** One surface form; `id` is null for an ignore phrase, which only blocks shorter forms inside it. */
 export interface LexiconEntry<Id extends string> {
   form: string;

@@ -9,7 +9,6 @@ export interface Tokenizer {
   tokens(text: string): string[];
 }
 
-const HAN = /\p{Script=Han}/u;
 const PUNCT_OR_SPACE = /^[\p{P}\p{S}\s]+$/u;
 
 /**
@@ -37,8 +36,4 @@ export function createTokenizer(userDict = ''): Tokenizer {
   };
 
   return { words, tokens };
-}
-
-export function isHan(text: string): boolean {
-  return HAN.test(text);
 }

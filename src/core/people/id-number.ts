@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { normalizePiiValue } from './pii-crypto';
 
 /**
  * Resident identity card number per GB 11643-1999: 6-digit region, 8-digit birth date, 3-digit sequence
@@ -35,10 +36,9 @@ const PROVINCE_CODES = new Set([
 
 const SHANGHAI = 'Asia/Shanghai';
 
-/** Full-width digits become ASCII, whitespace (incl. the ideographic space) goes, x becomes X. */
-function clean(raw: string): string {
-  return raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
-}
+/** Full-width digits become ASCII, whitespace (incl. the ideographic space) goes, x becomes X: the same
+ * folding as the keyed hash, so a number that validates is looked up as typed. */
+const clean = normalizePiiValue;
 
 /** The check character for the first 17 digits; undefined when they are not 17 digits. */
 export function idCheckChar(first17: string): string | undefined {

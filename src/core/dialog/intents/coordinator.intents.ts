@@ -20,9 +20,7 @@ export function coordinatorIntents(
         turn.say(turn.t('coordinator:redeem.missing'));
         return;
       }
-      const outcome = code
-        ? await outreach.coordination.redeemInvite(turn.person.id, code, turn.now)
-        : ({ status: 'invalid' } as const);
+      const outcome = await outreach.coordination.redeemInvite(turn.person.id, code, turn.now);
       if (outcome.status === 'invalid') {
         turn.say(turn.t('coordinator:redeem.invalid'));
         return;
