@@ -63,7 +63,6 @@ export type TrainingType = (typeof TRAINING_TYPES)[number];
 export const COURSE_STATUSES = ['draft', 'open', 'closed', 'cancelled'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
-
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
