@@ -107,6 +107,9 @@ export function createOutreach(options: OutreachOptions) {
     discard: broadcasts.discard,
     report: broadcasts.report,
   };
+  /** What a sign-up's consequences need: reminders, and "you got a seat" for whoever moves up. */
+  const enrolmentOutreach = { db, reminders, outbox, translator, timezone: config.TIMEZONE, logger };
+  const promotions = promotionNotices(enrolmentOutreach);
   /** Channels this process delivers to besides the runtime's own (the terminal chat of `npm start`). */
   const extraChannels = new Set<string>();
   const sweepDeps = {
@@ -118,8 +121,7 @@ export function createOutreach(options: OutreachOptions) {
       options.channels.has(channel as ChannelName) ||
       extraChannels.has(channel) ||
       (await channelAnnounced(connection, prefix, channel)),
-    notifyMissedPromotions: () =>
-      promotionNotices({ db, reminders, outbox, translator, timezone: config.TIMEZONE, logger }).missed(),
+    notifyMissedPromotions: () => promotions.missed(),
     logger,
   };
   const recordChoices = createChoiceRecorder(options.sessions);
@@ -244,8 +246,7 @@ export function createOutreach(options: OutreachOptions) {
     startOutboundFor,
     startReminders,
     sweep: () => runSweep(sweepDeps),
-    wrapEnrolments: (repo: EnrolmentRepository): EnrolmentRepository =>
-      withOutreach(repo, { db, reminders, outbox, translator, timezone: config.TIMEZONE, logger }),
+    wrapEnrolments: (repo: EnrolmentRepository): EnrolmentRepository => withOutreach(repo, enrolmentOutreach),
     dialogServices: (nlu: Nlu): OutreachDialogServices => ({
       coordination,
       attendance,

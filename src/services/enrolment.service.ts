@@ -83,10 +83,11 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
           AND e.status = 'confirmed'
           AND NOT EXISTS (SELECT 1 FROM deliveries d
             WHERE d.key = 'promotion:' || e.id::text || ':' || (extract(epoch FROM e.promoted_at) * 1000)::bigint::text)`;
-      for (const { id } of rows) {
-        const e = await db.enrolment.findUnique({ where: { id }, include: { course: true } });
-        if (e) await notify(e);
-      }
+      const missed = await db.enrolment.findMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        include: { course: true },
+      });
+      for (const e of missed) await notify(e);
       return rows.length;
     },
   };

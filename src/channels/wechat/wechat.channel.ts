@@ -167,11 +167,9 @@ export class WechatChannel implements Channel {
       this.options.qrOutput ?? process.stderr,
       () => {
         for (const resolve of this.loginWaiters.splice(0)) resolve();
-        for (const listener of this.availabilityListeners) listener(true);
+        this.announce(true);
       },
-      () => {
-        for (const listener of this.availabilityListeners) listener(false);
-      },
+      () => this.announce(false),
     );
     bot.on('message', (message) => void this.onMessage(message));
     bot.on('friendship', (friendship) => void this.onFriendship(friendship));
@@ -273,7 +271,12 @@ export class WechatChannel implements Channel {
       { reason },
       'WeChat: the session is gone; waiting for a new login (scan the QR code)',
     );
-    for (const listener of this.availabilityListeners) listener(false);
+    this.announce(false);
+  }
+
+  /** Tells whoever follows `availability` (the outbound worker) that this process can or cannot send now. */
+  private announce(available: boolean): void {
+    for (const listener of this.availabilityListeners) listener(available);
   }
 
   /**
