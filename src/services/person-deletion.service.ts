@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CoordinatorAccess } from '../core/outreach.ports';
+import { erasePerson } from '../core/people/erase-person';
 import { maskIdNumber, maskPhone } from '../core/people/mask';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
@@ -108,15 +109,9 @@ export function createPersonDeletion(deps: PersonDeletionDeps) {
         return { status: 'refused' };
       }
       // As in chat: sign-ups end first (each freed seat promotes the next in line), then the data goes.
-      let cancelled = 0;
-      let promoted = 0;
-      for (const e of await cancellable(person.id, now)) {
-        const outcome = await deps.enrolments.cancel(person.id, e.course.code);
-        if (outcome.status !== 'cancelled') continue;
-        cancelled += 1;
-        if (outcome.promoted) promoted += 1;
-      }
-      await deps.people.deleteData(person.id);
+      const outcomes = await erasePerson(deps, person.id, now);
+      const cancelled = outcomes.length;
+      const promoted = outcomes.filter((o) => o.promoted).length;
       await deps.coordinators.audit(actorId, 'person.deleted', found.course.code, {
         personId: person.id,
         cancelled,

@@ -1,3 +1,4 @@
+import { erasePerson } from '../../people/erase-person';
 import type { FlowHandler, IntentHandler } from '../handler';
 import { mainMenu } from '../main-menu';
 import type { DialogServices } from '../services';
@@ -28,15 +29,11 @@ export function deleteData(services: DialogServices): { intent: IntentHandler; f
           turn.say(turn.t('enrol:delete.kept'), mainMenu(turn.t));
           return;
         }
-        const active = await services.enrolments.listActive(turn.person.id, turn.now);
-        for (const e of active.filter((a) => a.status !== 'attended')) {
-          const outcome = await services.enrolments.cancel(turn.person.id, e.course.code);
-          if (outcome.status !== 'cancelled') continue;
+        for (const outcome of await erasePerson(services, turn.person.id, turn.now)) {
           turn.emit({ type: 'cancelled', course: outcome.course });
           if (outcome.promoted)
             turn.emit({ type: 'promoted', course: outcome.course, person: outcome.promoted.personId });
         }
-        await services.people.deleteData(turn.person.id);
         turn.emit({ type: 'data_deleted' });
         turn.say(turn.t('enrol:delete.done'));
       },
