@@ -71,6 +71,14 @@ export function asLocale(value: string): Locale {
   return (LOCALES as readonly string[]).includes(value) ? (value as Locale) : 'zh-CN';
 }
 
+/** A platform's language code ("zh-hans", "en-US", "zh_CN"…) as one of our locales, if it is one. */
+export function localeFromHint(hint?: string): Locale | undefined {
+  const h = hint?.toLowerCase() ?? '';
+  if (h.startsWith('zh')) return 'zh-CN';
+  if (h.startsWith('en')) return 'en';
+  return undefined;
+}
+
 /** A text stored in Chinese with an optional English version (a course title, a venue), in `locale`. */
 export function inLocale(locale: Locale, zh: string, en: string | null | undefined): string {
   return locale === 'en' ? (en ?? zh) : zh;

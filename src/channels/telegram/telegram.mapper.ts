@@ -1,5 +1,5 @@
 import type { CallbackQuery, ChatMemberUpdated, Message, Update, User } from 'grammy/types';
-import type { Locale } from '../../core/domain';
+import { type Locale, localeFromHint } from '../../core/domain';
 import type { Translator } from '../../core/i18n';
 import type { InboundMessage } from '../../core/message';
 import { addressing, type BotIdentity } from './telegram.addressing';
@@ -61,8 +61,7 @@ const MEDIA = [
 
 /** Telegram's language_code ("zh-hans", "en-US"…) as one of our locales. */
 export function localeOf(code: string | undefined, fallback: Locale): Locale {
-  const c = code?.toLowerCase() ?? '';
-  return c.startsWith('zh') ? 'zh-CN' : c.startsWith('en') ? 'en' : fallback;
+  return localeFromHint(code) ?? fallback;
 }
 
 /** Pure translation of one Telegram update into what the channel should do with it. */

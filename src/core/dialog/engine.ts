@@ -1,4 +1,4 @@
-import type { Locale } from '../domain';
+import { type Locale, localeFromHint } from '../domain';
 import type { DomainEvent } from '../events';
 import type { Translator } from '../i18n';
 import type { InboundMessage, OutboundMessage } from '../message';
@@ -205,14 +205,6 @@ function isCancelWord(text: string): boolean {
       .toLowerCase()
       .replace(/[\s\p{P}\p{S}]/gu, ''),
   );
-}
-
-function localeFromHint(hint?: string): Locale | undefined {
-  if (!hint) return undefined;
-  const h = hint.toLowerCase();
-  if (h.startsWith('zh')) return 'zh-CN';
-  if (h.startsWith('en')) return 'en';
-  return undefined;
 }
 
 /** Infrastructure outages (database, Redis) get "busy, try later" rather than "something went wrong". */
