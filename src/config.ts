@@ -21,6 +21,34 @@ const minutesList = z
   .regex(/^\d+(,\d+)*$/, 'a comma-separated list of minutes, e.g. 1440,120')
   .transform((v) => v.split(',').map(Number));
 
+const proxyAddress =
+  /^(loopback|linklocal|uniquelocal|[0-9.]+(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:.]*(\/\d{1,3})?)$/;
+/**
+ * TRUST_PROXY: false (trust no X-Forwarded-For), a hop count, or the proxies' addresses. `true` used to trust
+ * every hop, which lets any client pick its own address; it now means one proxy, the usual set-up.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): false | number | string[] => {
+    if (['', 'false', '0', 'no'].includes(v)) return false;
+    if (v === 'true' || v === 'yes') return 1;
+    if (/^\d+$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = list.filter((a) => !proxyAddress.test(a));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a hop count (e.g. 1) or proxy addresses/CIDRs (e.g. 10.0.0.5,172.16.0.0/12); not ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 /** An optional value where an empty string (as in .env.example) means "not set". */
 function optional<T extends z.ZodType<string>>(schema: T) {
   return schema.optional().or(z.literal('').transform(() => undefined));
@@ -81,8 +109,11 @@ export const configSchema = z.object({
   WEB_SESSION_SECRET: optional(
     z.string().min(32, 'at least 32 characters, e.g. from `openssl rand -hex 32`'),
   ),
-  /** Behind a reverse proxy: take the client address from its X-Forwarded-For (rate limits, logs). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which X-Forwarded-For hops to believe (rate limits, logs): empty or false, none (clients connect directly);
+   * a number, that many proxies in front; or the proxies' addresses/CIDRs, comma-separated. true means 1.
+   */
+  TRUST_PROXY: trustProxy.default(false),
   /** A web chat session (and its cookie) lasts this many days after the last visit. */
   WEB_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   /** Proactive messages for a web chat that was not open are kept this many days for the next visit. */
@@ -93,8 +124,14 @@ export const configSchema = z.object({
   WEB_IP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   /** A console sign-in lasts this many hours. */
   CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
-  /** Bearer token GET /metrics requires; empty leaves it open (keep it on an internal network then). */
+  /** Bearer token GET /metrics requires; empty: only clients on this machine (loopback) may read it. */
   METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
+  /** The deliveries gauge of /metrics is read from the database at most this often (seconds). */
+  METRICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Course import: largest upload (MiB), most data rows, and most bytes an .xlsx may unpack to (MiB). */
+  IMPORT_MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(5),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  IMPORT_MAX_UNZIPPED_MB: z.coerce.number().int().min(1).max(1_000).default(50),
   /** From @BotFather; empty: no Telegram channel. */
   TELEGRAM_BOT_TOKEN: optional(
     z.string().regex(/^\d+:[\w-]{20,}$/, 'a bot token from @BotFather, like 123456789:AAF…'),

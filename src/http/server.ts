@@ -34,7 +34,7 @@ export function createHttpServer({ config, logger }: { config: Config; logger: L
     // No log line per request: metrics count them, and a chat poll every few seconds would drown the log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     // Refused before any route runs (a broken %-escape in the address, say): a short polite page in both
     // languages rather than Fastify's English JSON.
     frameworkErrors: (error, _request, raw) => {
@@ -44,7 +44,31 @@ export function createHttpServer({ config, logger }: { config: Config; logger: L
     },
   });
   app.get('/healthz', async () => ({ ok: true, locale: config.DEFAULT_LOCALE }));
+  if (config.TRUST_PROXY === false) warnOnceAboutProxies(app);
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the nearest n hops", as Fastify would do. */
+function trustProxyOption(
+  setting: Config['TRUST_PROXY'],
+): boolean | string[] | ((a: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/**
+ * A proxy in front while TRUST_PROXY is off: every visitor has the proxy's address and shares one rate-limit
+ * bucket. Said once in the log, with the setting that fixes it.
+ */
+function warnOnceAboutProxies(app: FastifyInstance): void {
+  let warned = false;
+  app.addHook('onRequest', async (request) => {
+    if (warned || request.headers['x-forwarded-for'] === undefined) return;
+    warned = true;
+    request.log.warn(
+      { from: request.ip },
+      'X-Forwarded-For ignored: behind a reverse proxy set TRUST_PROXY (docs/http-and-deployment.md), or all clients share one rate limit',
+    );
+  });
 }
 
 export async function registerRoutes(app: FastifyInstance, registrars: RouteRegistrar[]): Promise<void> {

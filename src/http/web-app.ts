@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyRateLimit from '@fastify/rate-limit';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime';
@@ -10,7 +9,8 @@ import { allQueueNames } from '../jobs/queue-names';
 import { bullBoardPlugin } from './admin/bull-board.plugin';
 import { consolePlugin } from './console/console.plugin';
 import { consoleDeps } from './console/console-deps';
-import { HttpError, httpErrorHandler } from './http-errors';
+import { httpErrorHandler } from './http-errors';
+import { registerIpRateLimit } from './ip-rate-limit';
 import { opsRoutes } from './ops/ops.routes';
 import { addSecurityHeaders } from './security-headers';
 import { webChatPage } from './web-chat/web-chat.page';
@@ -42,21 +42,7 @@ export async function registerWebApp(app: FastifyInstance, runtime: WebAppRuntim
   await app.register(async (scope) => {
     await scope.register(fastifyCookie, { secret });
     await scope.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
-    await scope.register(fastifyRateLimit, {
-      global: true,
-      max: config.WEB_IP_RATE_PER_MINUTE,
-      timeWindow: 60_000,
-      redis: runtime.redis,
-      nameSpace: `${config.QUEUE_PREFIX}:ratelimit:`,
-      // A Redis outage must not take the chat down with it; the limit comes back with Redis.
-      skipOnError: true,
-      errorResponseBuilder: (_request, context) =>
-        new HttpError(
-          context.statusCode,
-          'rate_limited',
-          `Too many requests: try again in ${context.after}.`,
-        ),
-    });
+    await registerIpRateLimit(scope, { config, redis: runtime.redis });
     scope.decorateRequest('consoleUser', undefined);
     scope.setErrorHandler(httpErrorHandler);
     if (web instanceof WebChannel) {
