@@ -18,4 +18,6 @@ USER node
 ENV DATA_DIR=/app/.data \
     START_TERMINAL_CHAT=false
 
-CMD ["npm", "start"]
+# node itself is the container's main process (PID 1), so `docker stop`'s SIGTERM reaches the bot and it finishes
+# running work within SHUTDOWN_GRACE_MS. `npm start` in its place would not pass the signal on.
+CMD ["node", "bin/jineng.js", "start"]

@@ -47,7 +47,9 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^CMD \["npm", "start"\]$/m);
+    // node as the main process, so SIGTERM reaches it (container-signals.test.ts runs this CMD as PID 1).
+    expect(dockerfile).toMatch(/^CMD \["node", "bin\/jineng\.js", "start"\]$/m);
+    expect(file).toMatch(/^ {4}init: true$/m);
     // The image installs its own dependencies: the host's node_modules must stay out of the build context.
     expect(readFileSync(`${ROOT}.dockerignore`, 'utf8').split('\n')).toContain('node_modules');
   });
