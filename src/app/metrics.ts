@@ -4,8 +4,8 @@ import { tagIntent } from '../core/turn-intent';
 
 /**
  * The process's Prometheus metrics. Counters and the latency histogram are fed by `observeEngine` (every
- * turn of every channel passes through the engine); gauges read from Redis and PostgreSQL at scrape time are
- * added by the /metrics route (src/http/ops/metrics.routes.ts), so they are never stale.
+ * turn of every channel passes through the engine); gauges read from Redis and PostgreSQL (at most every
+ * METRICS_REFRESH_SECONDS) are added by the /metrics route (src/http/ops/ops-gauges.ts).
  */
 export function createMetrics() {
   const registry = new Registry();

@@ -1,21 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { Gauge } from 'prom-client';
 import type { Runtime } from '../../app/runtime';
-import { JOB_STATES } from '../../jobs/queue-status';
+import { metricsAccess } from './metrics-access';
+import { registerOpsGauges, within } from './ops-gauges';
 
 const CHECK_TIMEOUT_MS = 2_000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -30,7 +19,8 @@ export type OpsRuntime = Pick<Runtime, 'db' | 'redis' | 'metrics' | 'config'>;
 
 /**
  * GET /readyz: PostgreSQL and Redis answer (503 naming the one that does not). GET /metrics: Prometheus
- * text; queue depths and delivery outcomes are read at scrape time, so they are never stale.
+ * text, for the METRICS_TOKEN bearer or, without a token, local clients only; queue depths and delivery
+ * outcomes are read at most every METRICS_REFRESH_SECONDS (see ops-gauges.ts).
  */
 export async function opsRoutes(
   app: FastifyInstance,
@@ -45,57 +35,19 @@ export async function opsRoutes(
     return reply.code(ready ? 200 : 503).send({ ready, postgres, redis });
   });
 
+  registerOpsGauges(runtime, queues, CHECK_TIMEOUT_MS);
   const { registry } = runtime.metrics;
-  new Gauge({
-    name: 'jineng_queue_jobs',
-    help: 'Jobs in each BullMQ queue by state, read at scrape time',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      // Redis down: no samples (readyz says why) rather than a failed scrape.
-      await Promise.all(
-        queues.map(async (queue) => {
-          const counts = await within(queue.getJobCounts(...JOB_STATES), CHECK_TIMEOUT_MS).catch(
-            () => undefined,
-          );
-          for (const state of JOB_STATES)
-            if (counts) this.set({ queue: queue.name, state }, counts[state] ?? 0);
-        }),
-      );
-    },
-  });
-  new Gauge({
-    name: 'jineng_deliveries',
-    help: 'Proactive messages (reminders, broadcasts…) in the deliveries ledger by channel, status and failure reason',
-    labelNames: ['channel', 'status', 'reason'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await within(
-        runtime.db.$queryRaw<{ channel: string; status: string; reason: string; n: number }[]>`
-          SELECT channel, status, coalesce(split_part(error, ':', 1), '') AS reason, count(*)::int AS n
-          FROM deliveries GROUP BY 1, 2, 3`,
-        CHECK_TIMEOUT_MS,
-      ).catch(() => []);
-      for (const r of rows)
-        this.set({ channel: r.channel || 'none', status: r.status, reason: r.reason }, r.n);
-    },
-  });
-
-  const token = runtime.config.METRICS_TOKEN;
   app.get('/metrics', async (request, reply) => {
-    if (token && !bearerMatches(request.headers.authorization, token)) {
+    const access = metricsAccess(request, runtime.config.METRICS_TOKEN);
+    if (access === 'bad_token')
       return reply
         .code(401)
         .send({ error: 'unauthorized', message: 'GET /metrics needs the METRICS_TOKEN bearer token.' });
-    }
+    if (access === 'not_local')
+      return reply.code(403).send({
+        error: 'forbidden',
+        message: 'GET /metrics is open to this machine only; set METRICS_TOKEN to scrape it from elsewhere.',
+      });
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
