@@ -49,6 +49,12 @@ export interface PeopleRepository {
   updateProfile(personId: string, patch: ProfilePatch): Promise<PersonRecord>;
   /** Stores the ID number encrypted with its keyed hash and the consent time; returns false if another person holds it. */
   setIdNumber(personId: string, idNumber: string, consentAt: Date): Promise<'ok' | 'taken'>;
+  /**
+   * The ID number a person typed themselves in chat. Behaves the same whether or not another person already
+   * registered it (no oracle): on such a clash it is kept encrypted without its hash and the clash is
+   * recorded for staff to resolve; the other person's data is neither read nor changed.
+   */
+  claimIdNumber(personId: string, idNumber: string, consentAt: Date, courseCode: string): Promise<void>;
   /** PIPL deletion: wipes personal fields, keeps an anonymous row for attendance counts. */
   deleteData(personId: string): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface RosterRow {
   phone: string;
   /** 5306**********123X; the number itself never leaves this function. */
   idNumber: string;
+  /** The person typed an ID number someone else had registered first (person.id_clash): staff check it. */
+  idToCheck?: boolean;
   status: string;
   waitlistPosition?: number;
   source: string;
@@ -48,6 +50,7 @@ export function createRoster(db: Db, cipher: PiiCipher, coordinators: Coordinato
           name: e.person.realName ?? '',
           phone: e.person.phone ?? '',
           idNumber: e.person.idNumberEnc ? maskIdNumber(cipher.decrypt(e.person.idNumberEnc)) : '',
+          idToCheck: Boolean(e.person.idNumberEnc && !e.person.idNumberHash),
           status: e.status,
           waitlistPosition: e.waitlistPosition ?? undefined,
           source: e.source,

@@ -2,8 +2,12 @@ import { asLocale, type County, type Group, type Trade } from '../../core/domain
 import { maskIdNumber } from '../../core/people/mask';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { PeopleRepository, PersonRecord, ProfilePatch } from '../../core/ports';
-import { type Person, Prisma } from '../../generated/prisma/client';
+import type { Person } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
+import { deletePersonData } from './person-erasure';
+
+/** The audit action of an ID number typed in chat that is already registered to another person. */
+export const ID_CLASH_ACTION = 'person.id_clash';
 
 /** People and their channel identities in PostgreSQL; the ID number only ever stored encrypted. */
 export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleRepository {
@@ -85,42 +89,34 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
       return 'ok';
     },
 
-    async deleteData(personId) {
-      const identities = await db.channelIdentity.findMany({
-        where: { personId },
-        select: { channel: true, chatId: true },
-      });
-      const webSessions = identities.filter((i) => i.channel === 'web').map((i) => i.chatId);
-      await db.$transaction([
-        db.person.update({
+    async claimIdNumber(personId, idNumber, consentAt, courseCode) {
+      const hash = cipher.hash(idNumber);
+      await db.$transaction(async (tx) => {
+        const holder = await tx.person.findUnique({ where: { idNumberHash: hash }, select: { id: true } });
+        const clash = holder !== null && holder.id !== personId;
+        // On a clash the number is kept (encrypted) for staff to check, but without the hash, which stays
+        // with the person who registered it first: nothing of theirs is read, shown or changed.
+        await tx.person.update({
           where: { id: personId },
           data: {
-            realName: null,
-            idNumberEnc: null,
-            idNumberHash: null,
-            phone: null,
-            county: null,
-            birthYear: null,
-            groups: [],
-            interests: [],
-            consentProfileAt: null,
-            consentIdAt: null,
-            deletedAt: new Date(),
+            idNumberEnc: cipher.encrypt(idNumber),
+            idNumberHash: clash ? null : hash,
+            consentIdAt: consentAt,
           },
-        }),
-        db.channelIdentity.deleteMany({ where: { personId } }),
-        // Messages waiting for them are not sent; what was sent keeps its outcome, not its text or chat.
-        db.delivery.updateMany({
-          where: { personId, status: { in: ['pending', 'sending'] } },
-          data: { status: 'failed', error: 'deleted', claimedBy: null },
-        }),
-        db.delivery.updateMany({ where: { personId }, data: { message: Prisma.DbNull, chatId: '' } }),
-        // The web chat's session and its inbox (proactive messages kept for the next visit).
-        db.webSession.deleteMany({ where: { id: { in: webSessions } } }),
-        // A coordinator who deletes their data stops being one, in chat and in the console.
-        db.consoleAccount.deleteMany({ where: { personId } }),
-        db.coordinator.deleteMany({ where: { personId } }),
-      ]);
+        });
+        if (clash) {
+          await tx.auditLog.create({
+            data: {
+              actorId: personId,
+              action: ID_CLASH_ACTION,
+              target: courseCode,
+              detail: { personId, registeredTo: holder.id },
+            },
+          });
+        }
+      });
     },
+
+    deleteData: (personId) => deletePersonData(db, cipher, personId),
   };
 }

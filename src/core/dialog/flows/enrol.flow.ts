@@ -68,7 +68,7 @@ export function enrolFlow(services: DialogServices): FlowHandler {
     sayOutcome(turn, services, course, outcome);
   }
 
-  async function answer(turn: Turn, step: Step, input: FlowInput): Promise<boolean | 'pass'> {
+  async function answer(turn: Turn, step: Step, input: FlowInput, code: string): Promise<boolean | 'pass'> {
     const { t } = turn;
     switch (step) {
       case 'confirm':
@@ -138,11 +138,9 @@ export function enrolFlow(services: DialogServices): FlowHandler {
           return false;
         }
         const consentAt = new Date(String(turn.flow!.data['consentAt']));
-        if ((await services.people.setIdNumber(turn.person.id, checked.value, consentAt)) === 'taken') {
-          turn.endFlow();
-          turn.say(t('enrol:idTaken', { phone: services.handoffPhone }));
-          return false;
-        }
+        // The same answer whether or not the number is registered to someone else: telling would let anyone
+        // test whose number is on file. A clash is recorded for staff, and this sign-up goes on as any other.
+        await services.people.claimIdNumber(turn.person.id, checked.value, consentAt, code);
         turn.person = { ...turn.person, hasIdNumber: true, maskedIdNumber: maskIdNumber(checked.value) };
         turn.say(t('people:idNumber.saved', { masked: maskIdNumber(checked.value) }));
         return true;
@@ -165,7 +163,7 @@ export function enrolFlow(services: DialogServices): FlowHandler {
         turn.say(turn.t('enrol:privateOnly'));
         return;
       }
-      const result = await answer(turn, turn.flow!.step as Step, input);
+      const result = await answer(turn, turn.flow!.step as Step, input, course.code);
       if (result === 'pass') return 'pass';
       if (result && turn.flow) await advance(turn, course);
     },
