@@ -66,7 +66,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     const key = sessionKeyFor(message.address.channel, message.senderId);
     const stored = await deps.sessions.load(key);
     const parsed = dialogSessionSchema.safeParse(stored ?? {});
-    const session = parsed.success ? parsed.data : emptySession();
+    let session = parsed.success ? parsed.data : emptySession();
     if (session.seen.includes(message.id)) return { intent: 'duplicate', replies: [], events: [] };
 
     const now = clock();
@@ -83,6 +83,9 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
       },
       hinted ?? deps.defaultLocale,
     );
+    // A new person behind a chat that had a session (their data was erased, e.g. from the console): they
+    // inherit nothing of the earlier conversation, only the ids of messages already handled.
+    if (person.isNew && stored) session = { ...emptySession(), seen: session.seen };
     const locale = session.locale ?? (person.isNew ? (hinted ?? person.locale) : person.locale);
     const turn = new Turn(message, message.text, locale, deps.translator, session, person, now);
 
