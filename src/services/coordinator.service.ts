@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { BroadcastTarget } from '../core/broadcast/broadcast-request';
 import { COUNTIES, type County, type Trade } from '../core/domain';
 import type { CoordinatorAccess, CoordinatorRole, IdentityKey, RedeemOutcome } from '../core/outreach.ports';
+import { redactIdNumbers, redactIdNumbersDeep } from '../core/people/mask';
 import type { Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 
@@ -31,8 +32,14 @@ export function createCoordinatorService(db: Db, adminIdentities: readonly strin
     target?: string,
     detail?: Record<string, unknown>,
   ): Promise<void> {
+    // Free text in an entry (a consent note, a file name) never keeps an ID number in the clear.
     await db.auditLog.create({
-      data: { actorId, action, target, detail: detail as Prisma.InputJsonValue | undefined },
+      data: {
+        actorId,
+        action,
+        target: target === undefined ? undefined : redactIdNumbers(target),
+        detail: detail === undefined ? undefined : (redactIdNumbersDeep(detail) as Prisma.InputJsonValue),
+      },
     });
   }
 

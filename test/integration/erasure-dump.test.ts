@@ -208,4 +208,26 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
     });
     expect(entry.detail).toMatchObject({ personId: who.personId, method: 'phone' });
   });
+
+  it('when a coordinator with a console account deletes their own data in chat', async () => {
+    const me = chatter(runtime);
+    const username = 'sunlili';
+    const person = await db().person.create({
+      data: {
+        realName: '孙丽丽',
+        phone: '13912340403',
+        identities: { create: { channel: 'test', externalId: me.id, chatId: me.id } },
+        coordinator: { create: { role: 'coordinator', countyScope: ['zhenxiong'] } },
+        consoleAccount: { create: { username, passwordHash: 'scrypt$x' } },
+      },
+    });
+    await runtime.outreach.coordinators.audit(person.id, 'console.signed_in', username);
+    await me.say('删除我的信息');
+    expect(allText(await me.say('确定删除'))).toContain('您的个人信息已删除');
+    const dump = await pgDump(databaseUrl);
+    for (const needle of ['孙丽丽', '13912340403', username]) expect(dump).not.toContain(needle);
+    // The entry stays, as the log of who signed in when, without the name it was made under.
+    expect(await db().auditLog.count({ where: { actorId: person.id, action: 'console.signed_in' } })).toBe(1);
+    expect(await db().consoleAccount.count({ where: { personId: person.id } })).toBe(0);
+  });
 });

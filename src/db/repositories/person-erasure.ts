@@ -1,7 +1,7 @@
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
-import { scrubTraces, tracesOf } from './erase-traces';
+import { ERASED_MARK, scrubTraces, tracesOf } from './erase-traces';
 
 /**
  * PIPL erasure of one person's data (their sign-ups have already ended). What stays is the tombstone: the
@@ -17,6 +17,7 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
       idNumberEnc: true,
       identities: { select: { channel: true, chatId: true } },
       enrolments: { select: { id: true } },
+      consoleAccount: { select: { username: true } },
     },
   });
   if (!person) return;
@@ -63,6 +64,14 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
     }
     // Anything else that quotes them: a broadcast naming them, a web inbox copy, an audit entry's free text.
     await scrubTraces(tx, traces);
+    // Console sign-ins are audited under the username, which may be their name: the entries stay, it goes.
+    const username = person.consoleAccount?.username;
+    if (username) {
+      await tx.auditLog.updateMany({
+        where: { target: { in: [username, username.slice(0, 32)] } },
+        data: { target: ERASED_MARK },
+      });
+    }
     // The web chat's session and its inbox (proactive messages kept for the next visit).
     await tx.webSession.deleteMany({ where: { id: { in: webSessions } } });
     // A coordinator who deletes their data stops being one, in chat and in the console.
