@@ -19,7 +19,6 @@ import { sessionRoutes } from './sessions.routes';
 
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 /** Status → the sentence of console:error.* that explains it. */
 const ERROR_KEYS: Record<number, string> = { 404: 'notFound', 413: 'tooLarge', 429: 'tooMany' };
 
@@ -33,7 +32,9 @@ export async function consolePlugin(
   { deps, secret }: { deps: ConsoleDeps; secret: string },
 ) {
   addSecurityHeaders(scope);
-  await scope.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  // Over the size, the import page says so (import.routes.ts); IMPORT_MAX_FILE_MB sets it.
+  const fileSize = deps.config.IMPORT_MAX_FILE_MB * 1024 * 1024;
+  await scope.register(fastifyMultipart, { limits: { fileSize, files: 1, fields: 10 } });
   await scope.register(fastifyCsrf, {
     cookieKey: 'jineng_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/console' },

@@ -1,14 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { IMPORT_COLUMNS, type ImportReport } from '../../services/course-import/course-import.service';
-import { UnreadableFileError } from '../../services/course-import/read-table';
+import { TableTooLargeError, UnreadableFileError } from '../../services/course-import/read-table';
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { type PageContext, pageContext, sendPage } from './console-page';
 
-function uploadForm(ctx: PageContext, error?: string) {
+/** Why an upload was refused: a console:import.error.* key and the numbers its sentence names. */
+type UploadError = { key: string; values?: Record<string, number> };
+
+function uploadForm(ctx: PageContext, error?: UploadError) {
   const { t } = ctx;
   // Multipart bodies are read by the handler, after the CSRF check: the token travels in the URL.
-  return html`${error ? html`<p class="error" role="alert">${t(`console:import.error.${error}`)}</p>` : ''}
+  return html`${error ? html`<p class="error" role="alert">${t(`console:import.error.${error.key}`, error.values)}</p>` : ''}
 <p class="hint">${t('console:import.intro')}</p>
 <form method="post" action="/console/import?_csrf=${encodeURIComponent(ctx.csrf)}" enctype="multipart/form-data" class="form">
 <label>${t('console:import.file')}<input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></label>
@@ -75,18 +78,46 @@ export async function importRoutes(scope: FastifyInstance, { deps }: { deps: Con
   scope.post('/console/import', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
     const title = ctx.t('console:import.title');
-    if (!request.isMultipart())
-      return sendPage(reply, ctx, title, uploadForm(ctx, 'noFile'), { status: 400 });
-    const file = await request.file();
-    if (!file) return sendPage(reply, ctx, title, uploadForm(ctx, 'noFile'), { status: 400 });
-    const data = await file.toBuffer();
+    const refuse = (status: number, error: UploadError) =>
+      sendPage(reply, ctx, title, uploadForm(ctx, error), { status });
+    const { config } = deps;
+    const upload = await readUpload(request);
+    if (upload === 'too_large')
+      return refuse(413, { key: 'tooLarge', values: { mb: config.IMPORT_MAX_FILE_MB } });
+    if (upload === 'malformed') return refuse(400, { key: 'malformed' });
+    if (!upload) return refuse(400, { key: 'noFile' });
     const user = request.consoleUser!;
+    const limits = { maxRows: config.IMPORT_MAX_ROWS, maxUnzippedBytes: config.IMPORT_MAX_UNZIPPED_MB * MIB };
     try {
-      const report = await deps.importer.run(user.access, user.personId, { name: file.filename, data });
+      const report = await deps.importer.run(user.access, user.personId, upload, limits);
       return sendPage(reply, ctx, title, reportView(ctx, report));
     } catch (error) {
+      if (error instanceof TableTooLargeError)
+        return error.limit === 'rows'
+          ? refuse(413, { key: 'tooManyRows', values: { rows: error.max } })
+          : refuse(413, { key: 'unzippedTooLarge', values: { mb: config.IMPORT_MAX_UNZIPPED_MB } });
       if (!(error instanceof UnreadableFileError)) throw error;
-      return sendPage(reply, ctx, title, uploadForm(ctx, 'unreadable'), { status: 400 });
+      return refuse(400, { key: 'unreadable' });
     }
   });
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The uploaded file, or why there is none to read: over the size limit, or a body that is not a complete
+ * multipart form (cut off, wrong boundary), which is the sender's mistake, not a server error.
+ */
+async function readUpload(
+  request: FastifyRequest,
+): Promise<{ name: string; data: Buffer } | undefined | 'too_large' | 'malformed'> {
+  if (!request.isMultipart()) return undefined;
+  try {
+    const file = await request.file();
+    return file ? { name: file.filename, data: await file.toBuffer() } : undefined;
+  } catch (error) {
+    if ((error as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') return 'too_large';
+    request.log.info({ reason: (error as Error).message }, 'unreadable multipart upload');
+    return 'malformed';
+  }
 }

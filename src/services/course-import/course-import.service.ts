@@ -4,7 +4,7 @@ import { readLocaleResources } from '../../i18n/i18n';
 import type { CoordinatorService } from '../coordinator.service';
 import type { CourseAdmin } from '../course-admin.service';
 import { fieldErrors, type ImportRow, importRowSchema, scheduleOf } from '../course-input.schema';
-import { readTable } from './read-table';
+import { readTable, type TableLimits } from './read-table';
 
 /** Columns of the import file, in the order of the template. */
 export const IMPORT_COLUMNS = [
@@ -86,8 +86,9 @@ export function createCourseImport(deps: {
       access: CoordinatorAccess,
       actorId: string,
       file: { name: string; data: Buffer },
+      limits?: TableLimits,
     ): Promise<ImportReport> {
-      const table = await readTable(file.data);
+      const table = await readTable(file.data, limits);
       const columns = table.header.map((h) => aliases.get(squash(h)));
       const missingColumns = REQUIRED.filter((c) => !columns.includes(c));
       const report: ImportReport = {

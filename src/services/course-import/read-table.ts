@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { decodeText } from './decode-text';
+import { checkZipBudget } from './zip-budget';
 
 /** An uploaded table: its header cells, its data rows with their line (CSV) or row (Excel) numbers, and rows that could not be read. */
 export interface RawTable {
@@ -14,9 +15,27 @@ export class UnreadableFileError extends Error {
   override name = 'UnreadableFileError';
 }
 
-const MAX_ROWS = 2_000;
+/** Limits of one import; over one, the whole file is refused with a message saying which and how much. */
+export interface TableLimits {
+  /** Data rows (the header not counted). */
+  maxRows: number;
+  /** What an .xlsx may expand to, in bytes, counting every part of it. */
+  maxUnzippedBytes: number;
+}
 
-function readCsv(buffer: Buffer): RawTable {
+export const DEFAULT_TABLE_LIMITS: TableLimits = { maxRows: 2_000, maxUnzippedBytes: 50 * 1024 * 1024 };
+
+export class TableTooLargeError extends Error {
+  override name = 'TableTooLargeError';
+  constructor(
+    readonly limit: 'rows' | 'unzipped',
+    readonly max: number,
+  ) {
+    super(`over the import limit of ${max} ${limit === 'rows' ? 'rows' : 'bytes unpacked'}`);
+  }
+}
+
+function readCsv(buffer: Buffer, { maxRows }: TableLimits): RawTable {
   const { text, encoding } = decodeText(buffer);
   const broken: RawTable['broken'] = [];
   const records = parse(text, {
@@ -32,9 +51,10 @@ function readCsv(buffer: Buffer): RawTable {
   }) as unknown as { record: string[]; info: { lines: number } }[];
   const [first, ...rest] = records;
   if (!first) throw new UnreadableFileError('empty');
+  if (rest.length > maxRows) throw new TableTooLargeError('rows', maxRows);
   return {
     header: first.record,
-    rows: rest.slice(0, MAX_ROWS).map((r) => ({ line: r.info.lines, cells: r.record })),
+    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
     broken,
     encoding,
   };
@@ -53,7 +73,11 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value).trim();
 }
 
-async function readXlsx(buffer: Buffer): Promise<RawTable> {
+async function readXlsx(buffer: Buffer, limits: TableLimits): Promise<RawTable> {
+  const budget = await checkZipBudget(buffer, limits.maxUnzippedBytes);
+  if (!budget.ok && budget.reason === 'too_large')
+    throw new TableTooLargeError('unzipped', limits.maxUnzippedBytes);
+  if (!budget.ok) throw new UnreadableFileError('xlsx');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
@@ -72,16 +96,17 @@ async function readXlsx(buffer: Buffer): Promise<RawTable> {
   const header = cells(sheet.getRow(1));
   const rows: RawTable['rows'] = [];
   sheet.eachRow((row, number) => {
-    if (number === 1 || rows.length >= MAX_ROWS) return;
+    if (number === 1 || rows.length > limits.maxRows) return;
     const values = cells(row);
     if (values.some((v) => v !== '')) rows.push({ line: number, cells: values });
   });
+  if (rows.length > limits.maxRows) throw new TableTooLargeError('rows', limits.maxRows);
   return { header, rows, broken: [] };
 }
 
 /** A .xlsx (a zip: starts with PK) or a CSV in any of the encodings Excel writes. */
-export async function readTable(buffer: Buffer): Promise<RawTable> {
+export async function readTable(buffer: Buffer, limits = DEFAULT_TABLE_LIMITS): Promise<RawTable> {
   if (buffer.length === 0) throw new UnreadableFileError('empty');
   const isZip = buffer[0] === 0x50 && buffer[1] === 0x4b;
-  return isZip ? readXlsx(buffer) : readCsv(buffer);
+  return isZip ? readXlsx(buffer, limits) : readCsv(buffer, limits);
 }
