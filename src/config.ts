@@ -125,6 +125,11 @@ export const configSchema = z.object({
   /** A console sign-in lasts this many hours. */
   CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   /** Bearer token GET /metrics requires; empty: only clients on this machine (loopback) may read it. */
+  /** Failed console sign-ins (passwords or second-factor codes) within the window that lock an account. */
+  CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  CONSOLE_LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How long a locked console account refuses every sign-in (an admin can unlock it sooner). */
+  CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
   /** The deliveries gauge of /metrics is read from the database at most this often (seconds). */
   METRICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),

@@ -4,8 +4,15 @@ import type { Locale } from '../core/domain';
 import type { CoordinatorAccess } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
 import { Prisma } from '../generated/prisma/client';
+import {
+  clearedFailures,
+  DEFAULT_LOCKOUT,
+  isLocked,
+  type LockoutPolicy,
+  recordFailure,
+} from './console-lockout';
 import type { CoordinatorService } from './coordinator.service';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 
 export const usernameSchema = z
   .string()
@@ -14,6 +21,12 @@ export const usernameSchema = z
   .regex(/^[a-z0-9_.-]{3,32}$/, 'username');
 export const passwordSchema = z.string().min(10, 'password').max(200, 'password');
 
+/**
+ * What a session must do before it may use the console: type the second-factor code, replace a temporary
+ * password, or (an admin) set up the second factor.
+ */
+export type SignInGate = 'second_factor' | 'change_password' | 'enrol_totp';
+
 /** Who is signed in to the console, and what they may see (undefined access: no role, no access). */
 export interface ConsoleUser {
   sessionId: string;
@@ -21,29 +34,57 @@ export interface ConsoleUser {
   personId: string;
   username: string;
   access?: CoordinatorAccess;
+  totpEnabled: boolean;
+  gate?: SignInGate;
 }
 
-export type SignInOutcome = { status: 'ok'; token: string } | { status: 'invalid' };
+/** Where the browser, where the console, a session came from: what the sessions list shows. */
+export interface ClientInfo {
+  userAgent?: string;
+  ip?: string;
+}
+
+export type SignInOutcome = { status: 'ok'; token: string; gate?: SignInGate } | { status: 'invalid' };
 export type SignUpOutcome = SignInOutcome | { status: 'username_taken' };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = () => randomBytes(32).toString('base64url');
+/** A session waiting for its second-factor code lasts this long. */
+const PENDING_MINUTES = 10;
 
 /**
  * Console accounts and server-side sessions. An account is made by redeeming a coordinator invite code in the
  * console (the same codes `jineng coordinators invite` prints); its person gets the invite's role and scope.
- * The browser holds a random session token; the table keeps its hash.
+ * The browser holds a random session token; the table keeps its hash. Failed sign-ins lock an account for a
+ * while (console-lockout.ts); unknown names, wrong passwords, disabled and locked accounts answer alike.
  */
-export function createConsoleAccounts(db: Db, coordinators: CoordinatorService, sessionHours: number) {
-  async function openSession(accountId: string, now: Date): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
+export function createConsoleAccounts(
+  db: Db,
+  coordinators: CoordinatorService,
+  sessionHours: number,
+  options: { lockout?: LockoutPolicy } = {},
+) {
+  const lockout = options.lockout ?? DEFAULT_LOCKOUT;
+
+  async function openSession(
+    accountId: string,
+    now: Date,
+    client: ClientInfo,
+    pending = false,
+  ): Promise<string> {
+    const token = newToken();
+    const minutes = pending ? PENDING_MINUTES : sessionHours * 60;
     await db.consoleSession.create({
       data: {
         tokenHash: hashToken(token),
         accountId,
-        expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
+        expiresAt: new Date(now.getTime() + minutes * 60_000),
+        secondFactorPending: pending,
+        userAgent: client.userAgent?.slice(0, 300),
+        ipAddress: client.ip?.slice(0, 64),
       },
     });
-    await db.consoleAccount.update({ where: { id: accountId }, data: { lastSignInAt: now } });
+    if (!pending) await db.consoleAccount.update({ where: { id: accountId }, data: { lastSignInAt: now } });
     return token;
   }
 
@@ -51,6 +92,7 @@ export function createConsoleAccounts(db: Db, coordinators: CoordinatorService, 
     async signUpWithInvite(
       input: { code: string; username: string; password: string; locale: Locale },
       now = new Date(),
+      client: ClientInfo = {},
     ): Promise<SignUpOutcome> {
       if (await db.consoleAccount.findUnique({ where: { username: input.username } })) {
         return { status: 'username_taken' };
@@ -81,18 +123,86 @@ export function createConsoleAccounts(db: Db, coordinators: CoordinatorService, 
         return { status: 'invalid' };
       }
       await coordinators.audit(personId, 'console.account_created', input.username);
-      return { status: 'ok', token: await openSession(accountId, now) };
+      const token = await openSession(accountId, now, client);
+      return { status: 'ok', token, gate: redeemed.access.role === 'admin' ? 'enrol_totp' : undefined };
     },
 
-    async signIn(username: string, password: string, now = new Date()): Promise<SignInOutcome> {
+    async signIn(
+      username: string,
+      password: string,
+      now = new Date(),
+      client: ClientInfo = {},
+    ): Promise<SignInOutcome> {
       const account = await db.consoleAccount.findUnique({ where: { username } });
-      const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-      if (!account || !matches || account.disabledAt) {
-        await coordinators.audit(account?.personId ?? null, 'console.sign_in_failed', username.slice(0, 32));
+      const stored = account?.passwordHash ?? (await dummyHash());
+      const matches = await verifyPassword(password, stored);
+      // A wrong password against an old, cheaper hash would answer faster than an unknown name: even it out.
+      if (account && !matches && needsRehash(stored)) await verifyPassword(password, await dummyHash());
+      const reason = !account
+        ? 'unknown'
+        : account.disabledAt
+          ? 'disabled'
+          : isLocked(account, now)
+            ? 'locked'
+            : matches
+              ? undefined
+              : 'password';
+      if (!account || reason) {
+        const locked =
+          account && reason === 'password' ? await recordFailure(db, account.id, lockout, now) : false;
+        await coordinators.audit(account?.personId ?? null, 'console.sign_in_failed', username.slice(0, 32), {
+          reason,
+        });
+        if (locked) await coordinators.audit(account!.personId, 'console.account_locked', username);
         return { status: 'invalid' };
       }
-      await coordinators.audit(account.personId, 'console.signed_in', username);
-      return { status: 'ok', token: await openSession(account.id, now) };
+      await db.consoleAccount.update({
+        where: { id: account.id },
+        data: {
+          ...clearedFailures,
+          ...(needsRehash(account.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
+        },
+      });
+      const pending = account.totpEnabledAt !== null;
+      await coordinators.audit(
+        account.personId,
+        pending ? 'console.password_accepted' : 'console.signed_in',
+        username,
+      );
+      const token = await openSession(account.id, now, client, pending);
+      const gate = pending ? 'second_factor' : account.mustChangePassword ? 'change_password' : undefined;
+      return { status: 'ok', token, gate };
+    },
+
+    /** The second factor was right: the pending session becomes a full one, under a new token. */
+    async completeSecondFactor(user: ConsoleUser, now = new Date()): Promise<string> {
+      const token = newToken();
+      await db.consoleSession.update({
+        where: { id: user.sessionId },
+        data: {
+          tokenHash: hashToken(token),
+          secondFactorPending: false,
+          expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
+        },
+      });
+      await db.consoleAccount.update({
+        where: { id: user.accountId },
+        data: { lastSignInAt: now, ...clearedFailures },
+      });
+      await coordinators.audit(user.personId, 'console.signed_in', user.username, { secondFactor: true });
+      return token;
+    },
+
+    /** A wrong second-factor code counts towards the lockout like a wrong password. */
+    async secondFactorFailed(user: ConsoleUser, now = new Date()): Promise<void> {
+      const locked = await recordFailure(db, user.accountId, lockout, now);
+      await coordinators.audit(user.personId, 'console.second_factor_failed', user.username);
+      if (locked) {
+        await db.consoleSession.deleteMany({
+          where: { accountId: user.accountId, secondFactorPending: true },
+        });
+        await coordinators.audit(user.personId, 'console.account_locked', user.username);
+      }
     },
 
     async resolve(token: string, now = new Date()): Promise<ConsoleUser | undefined> {
@@ -102,18 +212,28 @@ export function createConsoleAccounts(db: Db, coordinators: CoordinatorService, 
         include: { account: { include: { person: { include: { coordinator: true } } } } },
       });
       if (!session || session.expiresAt <= now || session.account.disabledAt) return undefined;
-      const coordinator = session.account.person.coordinator;
+      if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+        await db.consoleSession.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } });
+      }
+      const { account } = session;
+      const coordinator = account.person.coordinator;
+      const role = coordinator?.role === 'admin' ? 'admin' : 'coordinator';
+      const totpEnabled = account.totpEnabledAt !== null;
       return {
         sessionId: session.id,
         accountId: session.accountId,
-        personId: session.account.personId,
-        username: session.account.username,
+        personId: account.personId,
+        username: account.username,
+        totpEnabled,
+        gate: session.secondFactorPending
+          ? 'second_factor'
+          : account.mustChangePassword
+            ? 'change_password'
+            : coordinator && role === 'admin' && !totpEnabled
+              ? 'enrol_totp'
+              : undefined,
         access: coordinator
-          ? {
-              role: coordinator.role === 'admin' ? 'admin' : 'coordinator',
-              courseCodes: coordinator.courseScope,
-              counties: coordinator.countyScope,
-            }
+          ? { role, courseCodes: coordinator.courseScope, counties: coordinator.countyScope }
           : undefined,
       };
     },

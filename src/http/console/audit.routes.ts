@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { html } from '../html';
+import { html, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
-import { pageContext, sendPage } from './console-page';
+import { type PageContext, pageContext, sendPage } from './console-page';
 
 const query = z
   .object({
@@ -12,6 +12,12 @@ const query = z
       .optional(),
   })
   .catch({});
+
+/** A readable name for the action where the locales have one, with the code it is stored under beside it. */
+function actionCell(ctx: PageContext, action: string): SafeHtml {
+  const label = ctx.t(`accounts:auditAction.${action}`, { defaultValue: action });
+  return label === action ? html`${action}` : html`${label} <span class="mono small code">${action}</span>`;
+}
 
 /** The audit log: every console action (and every coordinator action in chat); admins see everyone's. */
 export async function auditRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
@@ -24,7 +30,7 @@ export async function auditRoutes(scope: FastifyInstance, { deps }: { deps: Cons
     const last = entries.at(-1);
     const body = html`<table><thead><tr><th>${t('console:audit.when')}</th><th>${t('console:audit.who')}</th><th>${t('console:audit.action')}</th><th>${t('console:audit.target')}</th><th>${t('console:audit.detail')}</th></tr></thead><tbody>${entries.map(
       (e) =>
-        html`<tr><td>${ctx.dateTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target ?? ''}</td><td class="mono small">${e.detail}</td></tr>`,
+        html`<tr><td>${ctx.dateTime(e.at)}</td><td>${e.actor}</td><td>${actionCell(ctx, e.action)}</td><td>${e.target ?? ''}</td><td class="mono small">${e.detail}</td></tr>`,
     )}</tbody></table>
 ${entries.length === 100 && last ? html`<p><a href="/console/audit?before=${last.id}">${t('console:audit.older')}</a></p>` : ''}`;
     return sendPage(reply, ctx, t('console:audit.title'), body);

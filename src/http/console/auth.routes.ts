@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { passwordSchema, usernameSchema } from '../../services/console-accounts.service';
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
+import { landingPage } from './console-gate';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
-import { CONSOLE_COOKIE, consoleCookieOptions } from './console-session';
+import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-session';
 
 const signInSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('password'), username: usernameSchema, password: z.string().min(1).max(200) }),
@@ -69,8 +70,12 @@ export async function authRoutes(scope: FastifyInstance, { deps }: { deps: Conso
     const input = parsed.data;
     const outcome =
       input.mode === 'password'
-        ? await deps.accounts.signIn(input.username, input.password)
-        : await deps.accounts.signUpWithInvite({ ...input, locale: ctx.locale });
+        ? await deps.accounts.signIn(input.username, input.password, new Date(), clientOf(request))
+        : await deps.accounts.signUpWithInvite(
+            { ...input, locale: ctx.locale },
+            new Date(),
+            clientOf(request),
+          );
     if (outcome.status !== 'ok') {
       return sendPage(
         reply,
@@ -83,7 +88,7 @@ export async function authRoutes(scope: FastifyInstance, { deps }: { deps: Conso
       );
     }
     reply.setCookie(CONSOLE_COOKIE, outcome.token, cookie);
-    return reply.redirect('/console/courses', 303);
+    return reply.redirect(landingPage(outcome.gate), 303);
   });
 
   scope.post('/console/logout', async (request, reply) => {

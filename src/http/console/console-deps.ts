@@ -8,7 +8,10 @@ import { createTranslator } from '../../i18n/i18n';
 import { type AuditLogReader, createAuditLog } from '../../services/audit-log.service';
 import type { BroadcastService } from '../../services/broadcast.service';
 import { type BroadcastAdmin, createBroadcastAdmin } from '../../services/broadcast-admin.service';
+import { type AccountAdmin, createAccountAdmin } from '../../services/console-account-admin.service';
 import { type ConsoleAccounts, createConsoleAccounts } from '../../services/console-accounts.service';
+import { createOwnAccount, type OwnAccount } from '../../services/console-own-account.service';
+import { type ConsoleTotp, createConsoleTotp } from '../../services/console-totp.service';
 import type { CoordinatorService } from '../../services/coordinator.service';
 import { type CourseAdmin, createCourseAdmin } from '../../services/course-admin.service';
 import { type CourseImport, createCourseImport } from '../../services/course-import/course-import.service';
@@ -21,6 +24,9 @@ export interface ConsoleDeps {
   config: Config;
   translator: Translator;
   accounts: ConsoleAccounts;
+  ownAccount: OwnAccount;
+  accountAdmin: AccountAdmin;
+  totp: ConsoleTotp;
   coordinators: CoordinatorService;
   courses: CourseAdmin;
   importer: CourseImport;
@@ -47,7 +53,16 @@ export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 
   return {
     config,
     translator: createTranslator(),
-    accounts: createConsoleAccounts(db, coordinators, config.CONSOLE_SESSION_HOURS),
+    accounts: createConsoleAccounts(db, coordinators, config.CONSOLE_SESSION_HOURS, {
+      lockout: {
+        attempts: config.CONSOLE_LOCKOUT_ATTEMPTS,
+        windowMinutes: config.CONSOLE_LOCKOUT_WINDOW_MINUTES,
+        lockMinutes: config.CONSOLE_LOCKOUT_MINUTES,
+      },
+    }),
+    ownAccount: createOwnAccount(db, coordinators),
+    accountAdmin: createAccountAdmin(db, coordinators),
+    totp: createConsoleTotp(db, cipher, coordinators),
     coordinators,
     courses,
     importer: createCourseImport({ db, courses, coordinators, timezone: config.TIMEZONE }),

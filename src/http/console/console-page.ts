@@ -43,16 +43,22 @@ export function postButton(ctx: PageContext, action: string, label: string, extr
 function nav(ctx: PageContext): SafeHtml {
   const { t, user } = ctx;
   if (!user) return html``;
-  const items: [string, string][] = [
-    ['/console/courses', t('console:nav.courses')],
-    ['/console/import', t('console:nav.import')],
-    ['/console/broadcasts', t('console:nav.broadcasts')],
-    ['/console/audit', t('console:nav.audit')],
-  ];
-  if (user.access.role === 'admin') items.push(['/admin/queues', t('console:nav.queues')]);
+  // Until a sign-in step is done (second-factor code, new password), only signing out leads anywhere.
+  const items: [string, string][] = user.gate
+    ? []
+    : [
+        ['/console/courses', t('console:nav.courses')],
+        ['/console/import', t('console:nav.import')],
+        ['/console/broadcasts', t('console:nav.broadcasts')],
+        ['/console/audit', t('console:nav.audit')],
+      ];
+  if (!user.gate && user.access.role === 'admin') {
+    items.push(['/console/accounts', t('accounts:nav.accounts')], ['/admin/queues', t('console:nav.queues')]);
+  }
+  if (!user.gate) items.push(['/console/account', t('accounts:nav.myAccount')]);
   return html`<nav>${items.map(
     ([href, label]) =>
-      html`<a href="${href}"${ctx.path.startsWith(href) ? html` aria-current="page"` : ''}>${label}</a>`,
+      html`<a href="${href}"${ctx.path === href || ctx.path.startsWith(`${href}/`) ? html` aria-current="page"` : ''}>${label}</a>`,
   )}<span class="who">${user.username} · ${t(`console:role.${user.access.role}`)}</span>${postButton(
     ctx,
     '/console/logout',

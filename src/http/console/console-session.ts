@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../../core/domain';
 import type { CoordinatorAccess } from '../../core/outreach.ports';
-import type { ConsoleAccounts, ConsoleUser } from '../../services/console-accounts.service';
+import type { ClientInfo, ConsoleAccounts, ConsoleUser } from '../../services/console-accounts.service';
 
 export const CONSOLE_COOKIE = 'jineng_console';
 export const LANG_COOKIE = 'jineng_lang';
@@ -28,8 +28,11 @@ export function consoleCookieOptions(hours: number) {
   } as const;
 }
 
-/** The session named by the signed console cookie; a forged, unknown or expired one is no session. */
-export async function consoleUserOf(
+/**
+ * The session named by the signed console cookie; a forged, unknown or expired one is no session. It may still
+ * have a step to finish (user.gate: the second-factor code, a new password, setting up the second factor).
+ */
+export async function consoleSessionOf(
   request: FastifyRequest,
   accounts: ConsoleAccounts,
 ): Promise<ConsoleUser | undefined> {
@@ -39,6 +42,21 @@ export async function consoleUserOf(
   if (!unsigned.valid || !unsigned.value) return undefined;
   return accounts.resolve(unsigned.value);
 }
+
+/** A signed-in user with every sign-in step done; a session still at a step counts as none. */
+export async function consoleUserOf(
+  request: FastifyRequest,
+  accounts: ConsoleAccounts,
+): Promise<ConsoleUser | undefined> {
+  const user = await consoleSessionOf(request, accounts);
+  return user?.gate ? undefined : user;
+}
+
+/** The browser and address a new session is opened from, shown in the sessions lists. */
+export const clientOf = (request: FastifyRequest): ClientInfo => ({
+  userAgent: request.headers['user-agent'],
+  ip: request.ip,
+});
 
 const langQuery = z.object({ lang: z.enum(LOCALES).optional() }).catch({});
 

@@ -4,17 +4,21 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../html';
 import { addSecurityHeaders } from '../security-headers';
+import { accountAdminRoutes } from './account-admin.routes';
 import { auditRoutes } from './audit.routes';
 import { authRoutes } from './auth.routes';
 import { broadcastRoutes } from './broadcasts.routes';
 import type { ConsoleDeps } from './console-deps';
+import { allowedUnderGate, GATE_PAGES } from './console-gate';
 import { pageContext, sendPage } from './console-page';
-import { consoleUserOf, isPageRequest } from './console-session';
+import { consoleSessionOf, isPageRequest } from './console-session';
 import { courseRoutes } from './courses.routes';
 import { enrolRoutes } from './enrol.routes';
 import { importRoutes } from './import.routes';
+import { ownAccountRoutes } from './own-account.routes';
 import { personDeleteRoutes } from './person-delete.routes';
 import { rosterRoutes } from './roster.routes';
+import { secondFactorRoutes } from './second-factor.routes';
 import { sessionRoutes } from './sessions.routes';
 
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
@@ -51,10 +55,15 @@ export async function consolePlugin(
   scope.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(path)) return;
-    const user = await consoleUserOf(request, deps.accounts);
+    const user = await consoleSessionOf(request, deps.accounts);
     if (!user) return refuse(request, reply, 401);
     if (!user.access) return refuse(request, reply, 403);
     request.consoleUser = { ...user, access: user.access };
+    // A sign-in step left to do (second-factor code, new password, an admin's second factor): only that page.
+    if (user.gate && !allowedUnderGate(user.gate, path)) {
+      if (isPageRequest(request)) return reply.redirect(GATE_PAGES[user.gate], 302);
+      return refuse(request, reply, 403, 'accounts:gate.finish');
+    }
   });
   scope.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'POST') scope.csrfProtection(request, reply, done);
@@ -92,19 +101,27 @@ export async function consolePlugin(
     personDeleteRoutes,
     broadcastRoutes,
     auditRoutes,
+    secondFactorRoutes,
+    ownAccountRoutes,
+    accountAdminRoutes,
   ]) {
     await scope.register(routes, { deps });
   }
 
   /** Pages send the browser to sign in; anything else gets a plain status. No role at all: 403. */
-  async function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403) {
+  async function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: 401 | 403,
+    message = status === 401 ? 'console:error.signIn' : 'console:error.noRole',
+  ) {
     if (status === 401 && isPageRequest(request)) return reply.redirect('/console/login', 302);
     const ctx = pageContext(request, reply, deps);
     return sendPage(
       reply,
       ctx,
       ctx.t('console:error.title'),
-      html`<p class="error">${ctx.t(status === 401 ? 'console:error.signIn' : 'console:error.noRole')}</p><p><a href="/console/login">${ctx.t('console:login.title')}</a></p>`,
+      html`<p class="error">${ctx.t(message)}</p><p><a href="/console/login">${ctx.t('console:login.title')}</a></p>`,
       { status },
     );
   }

@@ -1,0 +1,16 @@
+import type { SignInGate } from '../../services/console-accounts.service';
+
+/** The page that finishes each sign-in step. */
+export const GATE_PAGES: Record<SignInGate, string> = {
+  second_factor: '/console/login/code',
+  change_password: '/console/account/password',
+  enrol_totp: '/console/account/totp',
+};
+
+/** Paths a session may use while a sign-in step is unfinished: that step's page, and signing out. */
+export function allowedUnderGate(gate: SignInGate, path: string): boolean {
+  return path === GATE_PAGES[gate] || path === '/console/logout';
+}
+
+/** Where to go after signing in: the unfinished step, or the courses. */
+export const landingPage = (gate: SignInGate | undefined) => (gate ? GATE_PAGES[gate] : '/console/courses');
