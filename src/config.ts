@@ -55,6 +55,8 @@ function optional<T extends z.ZodType<string>>(schema: T) {
 }
 
 export const configSchema = z.object({
+  /** production: refuse to start without PII_ENCRYPTION_KEY, PII_HASH_KEY and WEB_SESSION_SECRET. */
+  JINENG_ENV: z.enum(['development', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Empty: run the embedded PostgreSQL (PGlite) under DATA_DIR. */
   DATABASE_URL: z
@@ -200,9 +202,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
 }
+/** Without these, development keys from DATA_DIR would be used: production mode refuses to start instead. */
+export const PRODUCTION_SECRETS = ['PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'WEB_SESSION_SECRET'] as const;
+
 
 /** Rules that involve more than one variable (kept out of the schema so it stays a plain, extendable object). */
 function crossChecks(config: Config): string[] {
+  const missing = PRODUCTION_SECRETS.filter((name) => !config[name]);
+  if (config.JINENG_ENV === 'production' && missing.length)
+    problems.push(
+      `  JINENG_ENV=production requires ${missing.join(', ')} (not set; development keys are refused)`,
+    );
   const problems: string[] = [];
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET)
     problems.push('  TELEGRAM_WEBHOOK_SECRET="": required when TELEGRAM_WEBHOOK_URL is set');

@@ -6,7 +6,7 @@ import { createPiiCipher, type PiiCipher, parseKey } from '../core/people/pii-cr
 import type { Logger } from '../logger';
 
 /**
- * Production sets PII_ENCRYPTION_KEY and PII_HASH_KEY. A development machine without them gets random keys
+ * Production sets PII_ENCRYPTION_KEY and PII_HASH_KEY (JINENG_ENV=production insists). A development machine without them gets random keys
  * kept in DATA_DIR/pii-keys.json (mode 600), so `npm start` works and data stays readable across restarts.
  */
 export function loadPiiCipher(config: Config, logger: Logger): PiiCipher {
@@ -16,6 +16,9 @@ export function loadPiiCipher(config: Config, logger: Logger): PiiCipher {
       hashKey: parseKey(config.PII_HASH_KEY),
     });
   }
+  // loadConfig already refuses this; kept so no other path to a Config can reach development keys.
+  if (config.JINENG_ENV === 'production')
+    throw new Error('JINENG_ENV=production requires PII_ENCRYPTION_KEY and PII_HASH_KEY');
   const file = join(config.DATA_DIR, 'pii-keys.json');
   if (!existsSync(file)) {
     mkdirSync(config.DATA_DIR, { recursive: true });

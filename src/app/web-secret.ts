@@ -14,6 +14,8 @@ const fileSchema = z.object({ secret: z.string().min(32) });
  */
 export function loadWebSecret(config: Config, logger: Logger): string {
   if (config.WEB_SESSION_SECRET) return config.WEB_SESSION_SECRET;
+  if (config.JINENG_ENV === 'production')
+    throw new Error('JINENG_ENV=production requires WEB_SESSION_SECRET');
   const file = join(config.DATA_DIR, 'web-secret.json');
   if (!existsSync(file)) {
     mkdirSync(config.DATA_DIR, { recursive: true });

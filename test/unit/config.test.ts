@@ -29,4 +29,39 @@ describe('configuration', () => {
       expect(message).toContain('redis://');
     }
   });
+  describe('production mode (JINENG_ENV=production)', () => {
+    const keys = {
+      PII_ENCRYPTION_KEY: 'a'.repeat(64),
+      PII_HASH_KEY: 'b'.repeat(64),
+      WEB_SESSION_SECRET: 'c'.repeat(40),
+    };
+
+    it('is off by default: development keys from DATA_DIR are allowed', () => {
+      expect(loadConfig({}).JINENG_ENV).toBe('development');
+    });
+
+    it('refuses to start without the personal-data keys and the cookie secret, in one line naming them', () => {
+      const attempt = () => loadConfig({ JINENG_ENV: 'production', PII_HASH_KEY: keys.PII_HASH_KEY });
+      expect(attempt).toThrow(ConfigError);
+      const message = (() => {
+        try {
+          attempt();
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })()!;
+      const line = message.split('\n').find((l) => l.includes('JINENG_ENV=production'));
+      expect(line).toContain('PII_ENCRYPTION_KEY');
+      expect(line).toContain('WEB_SESSION_SECRET');
+      expect(line).not.toContain('PII_HASH_KEY');
+      // Empty values, as .env.example leaves them, count as not set.
+      expect(() => loadConfig({ JINENG_ENV: 'production', ...keys, WEB_SESSION_SECRET: '' })).toThrow(
+        /requires WEB_SESSION_SECRET/,
+      );
+    });
+
+    it('starts with all three set', () => {
+      expect(loadConfig({ JINENG_ENV: 'production', ...keys }).JINENG_ENV).toBe('production');
+    });
+  });
 });
