@@ -22,7 +22,7 @@ export function buildDialog(
 ): { intents: Record<string, IntentHandler>; flows: FlowHandler[] } {
   const search = courseSearch(services);
   const cancel = cancelEnrolment(services);
-  const deletion = deleteData(services);
+  const deletion = deleteData(services, outreach);
   const intents: Record<string, IntentHandler> = {
     ...basicIntents({
       handoffPhone: services.handoffPhone,

@@ -175,6 +175,15 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
     expect(await traces(who)).toEqual([]);
     await expectTombstone(who);
     // The audit trail stays, the deletion included, without the person in it.
+    const deleted = await db().auditLog.findFirstOrThrow({
+      where: { action: 'person.deleted', actorId: who.personId },
+    });
+    expect(deleted.detail).toMatchObject({
+      personId: who.personId,
+      cancelled: 2,
+      requestedBy: 'self',
+      method: 'chat',
+    });
     expect(
       await db().auditLog.count({
         where: { action: 'enrolment.on_behalf', detail: { path: ['personId'], equals: who.personId } },

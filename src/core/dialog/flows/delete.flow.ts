@@ -1,6 +1,7 @@
 import { erasePerson } from '../../people/erase-person';
 import type { FlowHandler, IntentHandler } from '../handler';
 import { mainMenu } from '../main-menu';
+import type { OutreachDialogServices } from '../outreach.services';
 import type { DialogServices } from '../services';
 
 const FLOW = 'delete';
@@ -9,7 +10,10 @@ const FLOW = 'delete';
  * PIPL deletion: after a confirmation, cancels the person's current sign-ups (promoting whoever waits) and
  * wipes their personal data; an anonymous row keeps attendance counts honest.
  */
-export function deleteData(services: DialogServices): { intent: IntentHandler; flow: FlowHandler } {
+export function deleteData(
+  services: DialogServices,
+  outreach?: OutreachDialogServices,
+): { intent: IntentHandler; flow: FlowHandler } {
   return {
     intent(turn) {
       turn.startFlow(FLOW, 'confirm');
@@ -29,11 +33,21 @@ export function deleteData(services: DialogServices): { intent: IntentHandler; f
           turn.say(turn.t('enrol:delete.kept'), mainMenu(turn.t));
           return;
         }
-        for (const outcome of await erasePerson(services, turn.person.id, turn.now)) {
+        const outcomes = await erasePerson(services, turn.person.id, turn.now);
+        for (const outcome of outcomes) {
           turn.emit({ type: 'cancelled', course: outcome.course });
           if (outcome.promoted)
             turn.emit({ type: 'promoted', course: outcome.course, person: outcome.promoted.personId });
         }
+        // The record that it was asked for and done, as for a deletion from the console: ids and counts only.
+        await outreach?.coordination.audit(turn.person.id, 'person.deleted', undefined, {
+          personId: turn.person.id,
+          cancelled: outcomes.length,
+          promoted: outcomes.filter((o) => o.promoted).length,
+          requestedBy: 'self',
+          method: 'chat',
+          recordedAt: turn.now.toISOString(),
+        });
         turn.emit({ type: 'data_deleted' });
         turn.say(turn.t('enrol:delete.done'));
       },
