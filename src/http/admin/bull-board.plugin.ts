@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleAccounts } from '../../services/console-accounts.service';
 import { consoleUserOf, isPageRequest } from '../console/console-session';
+import { addSecurityHeaders } from '../security-headers';
 
 export const QUEUES_PATH = '/admin/queues';
 
@@ -16,6 +17,8 @@ export async function bullBoardPlugin(
   scope: FastifyInstance,
   { queues, accounts }: { queues: Queue[]; accounts: ConsoleAccounts },
 ) {
+  // The console's headers; its page sets a <base href> of its own path (see security-headers.ts).
+  addSecurityHeaders(scope, { baseUri: "'self'" });
   scope.addHook('onRequest', async (request, reply) => {
     const user = await consoleUserOf(request, accounts);
     if (!user) {
