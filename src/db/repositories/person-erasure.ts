@@ -3,6 +3,8 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
 import { ERASED_MARK, scrubTraces, tracesOf } from './erase-traces';
 
+const ERASURE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
+
 /**
  * PIPL erasure of one person's data (their sign-ups have already ended). What stays is the tombstone: the
  * person row with its id, locale and dates only, so enrolment and attendance counts stay honest and the
@@ -77,5 +79,6 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
     // A coordinator who deletes their data stops being one, in chat and in the console.
     await tx.consoleAccount.deleteMany({ where: { personId } });
     await tx.coordinator.deleteMany({ where: { personId } });
-  });
+    // The text scrub reads whole tables (deliveries, audit log): more than the default 5 s on a big database.
+  }, ERASURE_TRANSACTION);
 }
