@@ -33,6 +33,7 @@ export function paramsOf(stored: string): ScryptParams | undefined {
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   if (scheme !== 'scrypt' || !salt || !hash) return undefined;
   if (![params.N, params.r, params.p].every((v) => Number.isSafeInteger(v) && v > 0)) return undefined;
+  if (params.N < 2 || (params.N & (params.N - 1)) !== 0) return undefined; // scrypt wants a power of two
   // A stored hash is ours, but bound what a tampered row could make the server compute.
   if (params.N > 2 ** 20 || params.r > 32 || params.p > 16) return undefined;
   return params;

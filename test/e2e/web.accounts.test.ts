@@ -31,7 +31,7 @@ describe('an admin managing console accounts', () => {
     await page.click('nav >> text=账号管理');
     expect(await page.locator('h1').textContent()).toBe('账号管理');
     const listed = row(page, name);
-    expect(await listed.textContent()).toContain('培训联络员: 镇雄县');
+    expect(await listed.textContent()).toContain('培训联络员：镇雄县');
     expect(await listed.locator('[data-k="totp"]').textContent()).toBe('未开启');
     expect(await listed.locator('[data-k="sessions"]').textContent()).toBe('1');
     expect(await listed.locator('[data-k="status"]').textContent()).toBe('正常');

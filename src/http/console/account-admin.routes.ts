@@ -19,7 +19,7 @@ function scopeOf(ctx: PageContext, a: AccountRow): string {
   if (a.role === null) return ctx.t('accounts:list.noRole');
   if (a.role === 'admin') return ctx.t('console:role.admin');
   const places = [...a.counties.map((c) => ctx.t(`domain:county.${c}`)), ...a.courseCodes];
-  return `${ctx.t('console:role.coordinator')}: ${places.join('、') || '—'}`;
+  return ctx.t('accounts:list.coordinatorOf', { places: places.join('、') || '—' });
 }
 
 function statusOf(ctx: PageContext, a: AccountRow): string {
