@@ -55,6 +55,12 @@ describe('signing in to the console', () => {
     const admin = await consoleHttp(world.url, await invite(world.runtime, { role: 'admin' }));
     const accounts = await admin.get('/console/accounts');
     expect(accounts.text).toMatch(new RegExp(`data-account="${owner.username}"[^]*?锁定到`));
+    // Forms without the page's CSRF token are refused.
+    const forged = await admin.post(`/console/accounts/${row.id}/unlock`, new URLSearchParams({}));
+    expect(forged.status).toBe(403);
+    expect((await admin.get('/console/accounts')).text).toMatch(
+      new RegExp(`data-account="${owner.username}"[^]*?锁定到`),
+    );
     const unlocked = await admin.submit('/console/accounts', `/console/accounts/${row.id}/unlock`);
     expect(unlocked.status).toBe(303);
     expect((await consoleClient(world.url).signIn(owner.username, PASSWORD)).status).toBe(303);

@@ -3,6 +3,7 @@ import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import type { Runtime } from '../../src/app/runtime';
 import type { County } from '../../src/core/domain';
+import { screenshot } from './browser';
 
 /** A one-time invite code, as `jineng coordinators invite` makes it. */
 export async function invite(
@@ -30,6 +31,7 @@ export const totpCode = (secret: string, offsetSeconds = 0) =>
 /** On the set-up page: reads the secret as a person would type it, and confirms with the app's code. */
 export async function enrolTotpInBrowser(page: Page): Promise<string> {
   const secret = (await page.locator('code.secret').textContent())!.replace(/\s+/g, '');
+  await screenshot(page, 'console-totp-setup');
   await page.fill('input[name="code"]', await totpCode(secret));
   await page.click('form[action="/console/account/totp"] button[type="submit"]');
   await page.waitForURL(/\/console\/account\?done=totpOn$/);
