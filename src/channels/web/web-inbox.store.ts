@@ -27,6 +27,27 @@ export function createWebInboxStore(db: Db, keepDays: number) {
       return rows.map(toItem);
     },
 
+    /**
+     * Stores the parts of one delivery once, however often it is sent (an in-doubt resend after a crash):
+     * `stored` are the parts this call wrote, `waiting` those no page has been sent yet, new or not.
+     */
+    async addOnce(
+      sessionId: string,
+      deliveryKey: string,
+      parts: { text: string; choices: string[] }[],
+    ): Promise<{ stored: number; waiting: InboxItem[] }> {
+      const keys = parts.map((_, i) => `${deliveryKey}#${i + 1}`);
+      const { count } = await db.webInboxMessage.createMany({
+        data: parts.map((p, i) => ({ sessionId, text: p.text, choices: p.choices, deliveryKey: keys[i] })),
+        skipDuplicates: true,
+      });
+      const rows = await db.webInboxMessage.findMany({
+        where: { sessionId, deliveryKey: { in: keys }, deliveredAt: null },
+        orderBy: { id: 'asc' },
+      });
+      return { stored: count, waiting: rows.map(toItem) };
+    },
+
     async undelivered(sessionId: string): Promise<InboxItem[]> {
       const rows = await db.webInboxMessage.findMany({
         where: { sessionId, deliveredAt: null },

@@ -80,9 +80,14 @@ export class WebChannel implements Channel {
     if (!(await this.deps.sessions.isActive(address.chatId))) {
       throw new ChannelSendError('the web chat session has expired', 'blocked');
     }
-    const items = await this.deps.inbox.add(address.chatId, toWebMessages(message, WEB_MAX_TEXT));
+    const parts = toWebMessages(message, WEB_MAX_TEXT);
+    // A proactive message has a delivery key: sent again (in doubt after a crash) it is not stored twice,
+    // and whatever of it no page has been shown yet is pushed again (a page shows an id once).
+    const items = message.deliveryKey
+      ? (await this.deps.inbox.addOnce(address.chatId, message.deliveryKey, parts)).waiting
+      : await this.deps.inbox.add(address.chatId, parts);
     try {
-      await this.deps.hub.publish(address.chatId, items);
+      if (items.length) await this.deps.hub.publish(address.chatId, items);
     } catch (error) {
       // Stored: the page gets it on its next connect even if the live push failed.
       this.deps.logger.warn({ err: error }, 'web push failed; the message waits for the next visit');
