@@ -4,6 +4,7 @@ import type { Runtime } from '../../src/app/runtime';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { maskIdNumber } from '../../src/core/people/mask';
 import type { PiiCipher } from '../../src/core/people/pii-crypto';
+import { createPeopleRepository } from '../../src/db/repositories/people.repository';
 import { createAuditLog } from '../../src/services/audit-log.service';
 import { createRoster } from '../../src/services/roster.service';
 import { allText, testRuntime } from '../support/converse';
@@ -116,5 +117,19 @@ describe('an ID number typed in chat that is already registered to someone else'
     expect(
       await runtime.db.auditLog.count({ where: { actorId: unknown.personId, action: 'person.id_clash' } }),
     ).toBe(0);
+  });
+
+  it('is settled the same way when two people type one new number at the same moment', async () => {
+    const people = createPeopleRepository(runtime.db, cipher);
+    const a = await runtime.db.person.create({ data: {} });
+    const b = await runtime.db.person.create({ data: {} });
+    const id = validIdNumber(513);
+    await Promise.all([a, b].map((p) => people.claimIdNumber(p.id, id, new Date(), 'QQ-RACE-01')));
+    const rows = await runtime.db.person.findMany({ where: { id: { in: [a.id, b.id] } } });
+    expect(rows.filter((r) => r.idNumberHash === cipher.hash(id))).toHaveLength(1);
+    expect(rows.every((r) => r.idNumberEnc && cipher.decrypt(r.idNumberEnc) === id)).toBe(true);
+    expect(
+      await runtime.db.auditLog.count({ where: { action: 'person.id_clash', target: 'QQ-RACE-01' } }),
+    ).toBe(1);
   });
 });

@@ -91,29 +91,36 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
 
     async claimIdNumber(personId, idNumber, consentAt, courseCode) {
       const hash = cipher.hash(idNumber);
-      await db.$transaction(async (tx) => {
-        const holder = await tx.person.findUnique({ where: { idNumberHash: hash }, select: { id: true } });
-        const clash = holder !== null && holder.id !== personId;
-        // On a clash the number is kept (encrypted) for staff to check, but without the hash, which stays
-        // with the person who registered it first: nothing of theirs is read, shown or changed.
-        await tx.person.update({
-          where: { id: personId },
-          data: {
-            idNumberEnc: cipher.encrypt(idNumber),
-            idNumberHash: clash ? null : hash,
-            consentIdAt: consentAt,
-          },
-        });
-        if (clash) {
-          await tx.auditLog.create({
+      const claim = () =>
+        db.$transaction(async (tx) => {
+          const holder = await tx.person.findUnique({ where: { idNumberHash: hash }, select: { id: true } });
+          const clash = holder !== null && holder.id !== personId;
+          // On a clash the number is kept (encrypted) for staff to check, but without the hash, which stays
+          // with the person who registered it first: nothing of theirs is read, shown or changed.
+          await tx.person.update({
+            where: { id: personId },
             data: {
-              actorId: personId,
-              action: ID_CLASH_ACTION,
-              target: courseCode,
-              detail: { personId, registeredTo: holder.id },
+              idNumberEnc: cipher.encrypt(idNumber),
+              idNumberHash: clash ? null : hash,
+              consentIdAt: consentAt,
             },
           });
-        }
+          if (clash) {
+            await tx.auditLog.create({
+              data: {
+                actorId: personId,
+                action: ID_CLASH_ACTION,
+                target: courseCode,
+                detail: { personId, registeredTo: holder.id },
+              },
+            });
+          }
+        });
+      // Two people typing the same new number at once: the second to commit finds it taken, and goes again
+      // as a clash rather than failing with an answer the first would not get.
+      await claim().catch((error: unknown) => {
+        if ((error as { code?: string }).code !== 'P2002') throw error;
+        return claim();
       });
     },
 
