@@ -94,6 +94,14 @@ export function createConsoleAccounts(
       now = new Date(),
       client: ClientInfo = {},
     ): Promise<SignUpOutcome> {
+      // Only someone holding a live invite learns that a username is taken: without one, every name is "invalid".
+      const live = await db.coordinatorInvite.count({
+        where: { code: input.code.trim().toUpperCase(), usedAt: null, expiresAt: { gt: now } },
+      });
+      if (!live) {
+        await coordinators.audit(null, 'invite.rejected', input.code.trim().slice(0, 16));
+        return { status: 'invalid' };
+      }
       if (await db.consoleAccount.findUnique({ where: { username: input.username } })) {
         return { status: 'username_taken' };
       }

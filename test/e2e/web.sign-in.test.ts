@@ -31,6 +31,16 @@ describe('signing in to the console', () => {
     const refusal = alertOf(unknown.text);
     expect(refusal).toBe('用户名、密码或邀请码不对，请核对后再试。');
 
+    // Nor does the invite form tell, without a live invite code, that a name is taken.
+    const probe = await guesser.submit('/console/login', '/console/login', {
+      mode: 'invite',
+      code: 'NOTACODE',
+      username: owner.username,
+      password: 'long enough password',
+    });
+    expect(probe.status).toBe(401);
+    expect(alertOf(probe.text)).toBe(refusal);
+
     const wrongMs: number[] = [];
     for (let i = 0; i < 3; i++) {
       const [wrong, ms] = await timed(() => guesser.signIn(owner.username, `wrong-password-${i}`));
