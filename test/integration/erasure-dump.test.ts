@@ -6,23 +6,24 @@ import type { PiiCipher } from '../../src/core/people/pii-crypto';
 import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
 import { createPeopleRepository } from '../../src/db/repositories/people.repository';
 import { createPersonDeletion } from '../../src/services/person-deletion.service';
-import { allText, testRuntime } from '../support/converse';
+import { allText } from '../support/converse';
 import { pgDump, redisDump } from '../support/dumps';
 import { createCourse } from '../support/fixtures';
-import { chatter } from '../support/outreach-runtime';
+import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
 import { validIdNumber } from '../support/sample-runtime';
-import { isolatedDb, testRedis } from '../support/test-env';
+import { testRedis } from '../support/test-env';
 
+let world: OutreachWorld;
 let runtime: Runtime;
-let databaseUrl: string;
 let cipher: PiiCipher;
 
+// The real runtime with its workers and a recording 'test' channel: messages are really queued and delivered.
 beforeAll(async () => {
-  databaseUrl = (await isolatedDb('erasure')).url;
-  runtime = await testRuntime({ DATABASE_URL: databaseUrl });
+  world = await outreachWorld();
+  runtime = world.runtime;
   cipher = loadPiiCipher(runtime.config, runtime.logger);
 });
-afterAll(() => runtime?.close());
+afterAll(() => world?.close());
 
 const db = () => runtime.db;
 
@@ -106,10 +107,13 @@ async function personWithEverything(n: number, realName: string) {
       message: { text },
     })),
   );
-  await db().delivery.updateMany({
-    where: { personId, broadcastId: broadcast.id },
-    data: { status: 'sent', sentAt: new Date() },
+  await until('the broadcast and the absence notice to be delivered', async () => {
+    const open = await db().delivery.count({
+      where: { OR: [{ broadcastId: broadcast.id }, { kind: 'absence' }], status: { not: 'sent' } },
+    });
+    return open === 0;
   });
+  expect(world.channel.sentTo(p.id).map((m) => m.text)).toContain(text);
   await runtime.outreach.coordinators.audit(coordinatorId, 'enrolment.on_behalf', course.code, {
     personId,
     consent: { givenBy: 'relative', relation: `${realName}的母亲，电话${phone}，身份证${idNumber}` },
@@ -128,7 +132,7 @@ type Someone = Awaited<ReturnType<typeof personWithEverything>>;
 /** Where the person's name, phone, ID number or the ID's keyed hash still occur in the two stores. */
 async function traces(who: Someone) {
   const stores = {
-    postgres: await pgDump(databaseUrl),
+    postgres: await pgDump(runtime.databaseUrl),
     redis: await redisDump(testRedis(), runtime.config.QUEUE_PREFIX),
   };
   const needles = {
@@ -233,7 +237,7 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
     await runtime.outreach.coordinators.audit(person.id, 'console.signed_in', username);
     await me.say('删除我的信息');
     expect(allText(await me.say('确定删除'))).toContain('您的个人信息已删除');
-    const dump = await pgDump(databaseUrl);
+    const dump = await pgDump(runtime.databaseUrl);
     for (const needle of ['孙丽丽', '13912340403', username]) expect(dump).not.toContain(needle);
     // The entry stays, as the log of who signed in when, without the name it was made under.
     expect(await db().auditLog.count({ where: { actorId: person.id, action: 'console.signed_in' } })).toBe(1);
