@@ -65,7 +65,6 @@ export const configSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./.data'),
-  EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(5433),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// URL')

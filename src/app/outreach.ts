@@ -1,4 +1,5 @@
 import { Queue, Worker, type WorkerOptions } from 'bullmq';
+import type pg from 'pg';
 import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import type { Nlu } from '../core/dialog/handler';
@@ -9,13 +10,13 @@ import type { ChannelName } from '../core/message';
 import type { CoordinationService } from '../core/outreach.ports';
 import type { EnrolmentRepository, SessionStore } from '../core/ports';
 import { parseQuietHours } from '../core/reminders/reminder-plan';
-import { createPgPool } from '../db/pg-pool';
 import type { Db } from '../db/prisma-client';
 import { createBroadcastRepository } from '../db/repositories/broadcast.repository';
 import { createDeliveryRepository } from '../db/repositories/delivery.repository';
 import { createReminderRepository } from '../db/repositories/reminder.repository';
 import { createCompletionTicker } from '../jobs/broadcast-completion';
 import { channelAnnounced } from '../jobs/channel-heartbeat';
+import { closeQueues } from '../jobs/close-queues';
 import { outboundLimits } from '../jobs/outbound.limits';
 import { DEFAULT_LEASE_MS, startOutboundWorker } from '../jobs/outbound.worker';
 import { createOutbox } from '../jobs/outbox';
@@ -35,8 +36,8 @@ export interface OutreachOptions {
   config: Config;
   logger: Logger;
   db: Db;
-  /** The same database for the delivery hot path, through a plain `pg` pool. */
-  databaseUrl: string;
+  /** The same database for the delivery hot path, through a plain `pg` pool (the caller owns and ends it). */
+  pool: pg.Pool;
   translator: Translator;
   sessions: SessionStore<DialogSession>;
   /** The runtime's channels (filled in later); read when a worker starts or a text length is checked. */
@@ -49,21 +50,25 @@ export interface OutreachOptions {
 /** Reminders, broadcasts, coordinators and the outbound queues, wired together; workers start on demand. */
 export function createOutreach(options: OutreachOptions) {
   const { config, logger, db, translator } = options;
-  const connection = createRedis(config.REDIS_URL, { forBullMQ: true, connectionName: 'jineng:queues' });
+  // Workers block on their connection and wait out an outage; what requests queue goes through `producer`,
+  // which fails at once while Redis is away (PostgreSQL keeps the rows; the sweep queues them later).
+  const connection = createRedis(config.REDIS_URL, { role: 'worker', connectionName: 'jineng:queues' });
+  const producer = createRedis(config.REDIS_URL, { role: 'producer', connectionName: 'jineng:producer' });
+  producer.on('error', (error) => logger.debug({ err: error }, 'Redis (queue producer) connection error'));
   const prefix = config.QUEUE_PREFIX;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const pool = createPgPool(options.databaseUrl);
+  const { pool } = options;
   const deliveries = createDeliveryRepository(pool, leaseMs);
   const reminderFacts = createReminderRepository(pool, PROACTIVE_CHANNELS);
   const outbox = createOutbox({
-    connection,
+    connection: producer,
     prefix,
     deliveries,
     attempts: config.OUTBOUND_ATTEMPTS,
     backoffMs: config.OUTBOUND_BACKOFF_MS,
   });
-  const reminderQueue = new Queue(REMINDER_QUEUE, { connection, prefix });
-  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  const reminderQueue = new Queue(REMINDER_QUEUE, { connection: producer, prefix });
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: producer, prefix });
   const quiet = parseQuietHours(config.REMINDER_QUIET_HOURS);
   const reminders = createReminderScheduler({
     db,
@@ -233,6 +238,7 @@ export function createOutreach(options: OutreachOptions) {
 
   return {
     connection,
+    producer,
     deliveries,
     outbox,
     reminders,
@@ -256,9 +262,9 @@ export function createOutreach(options: OutreachOptions) {
     stopWorkers,
     async close(): Promise<void> {
       await stopWorkers();
-      await Promise.all([outbox.close(), reminderQueue.close(), maintenanceQueue.close()]);
+      await Promise.all([outbox.close(), closeQueues([reminderQueue, maintenanceQueue])]);
       await connection.quit().catch(() => connection.disconnect());
-      await pool.end();
+      await producer.quit().catch(() => producer.disconnect());
     },
   };
 }

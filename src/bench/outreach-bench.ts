@@ -41,7 +41,7 @@ export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency:
     config,
     logger: runtime.logger,
     db: runtime.db,
-    databaseUrl: runtime.databaseUrl,
+    pool: runtime.database.pool,
     translator: createTranslator(),
     sessions: createMemorySessionStore<DialogSession>(),
     channels: new Map<ChannelName, Channel>([['test', channel]]),

@@ -1,12 +1,10 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { openDatabase } from '../app/runtime';
-import { COUNTIES, type County } from '../core/domain';
-import { createPrisma } from '../db/prisma-client';
+import { COUNTIES } from '../core/domain';
 import { readLocaleResources } from '../i18n/i18n';
-import { createCoordinatorService, parseCounty } from '../services/coordinator.service';
-import { boot } from './run-cli';
+import { parseCounty } from '../services/coordinator.service';
+import { runDatabaseTask } from './database-task';
 
 const inviteOptions = z
   .object({
@@ -54,39 +52,19 @@ export function registerCoordinatorCommands(program: Command): void {
         if (!id) throw new Error(`unknown county "${c}"; one of: ${COUNTIES.join(', ')}`);
         return id;
       });
-      const { config, logger } = boot();
-      const database = await openDatabase(config, logger);
-      const db = createPrisma(database.url);
-      try {
-        const codes = options.course.map((c) => c.trim().toUpperCase());
-        const known = await db.course.findMany({ where: { code: { in: codes } }, select: { code: true } });
-        const missing = codes.filter((c) => !known.some((k) => k.code === c));
-        if (missing.length) throw new Error(`unknown course code(s): ${missing.join(', ')}`);
-        const service = createCoordinatorService(db, config.ADMIN_IDENTITIES);
-        const invite = await service.createInvite({
-          role: options.role,
-          courseCodes: codes,
-          counties: counties as County[],
-          expiresDays: options.expiresDays,
-          createdBy: `cli:${userInfo().username}`,
-        });
-        const result = {
-          code: invite.code,
-          role: options.role,
-          courses: codes,
-          counties,
-          expiresAt: invite.expiresAt,
-        };
-        process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${invite.code}\n`);
-        if (!options.json) {
-          process.stderr.write(
-            `Valid until ${invite.expiresAt.toISOString()}, once. The person sends "/start ${invite.code}" ` +
-              `or "邀请码 ${invite.code}" to the bot.\n`,
-          );
-        }
-      } finally {
-        await db.$disconnect();
-        await database.embedded?.stop();
+      const result = await runDatabaseTask('coordinators.invite', {
+        role: options.role,
+        courseCodes: options.course,
+        counties,
+        expiresDays: options.expiresDays,
+        createdBy: `cli:${userInfo().username}`,
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${result.code}\n`);
+      if (!options.json) {
+        process.stderr.write(
+          `Valid until ${result.expiresAt}, once. The person sends "/start ${result.code}" ` +
+            `or "邀请码 ${result.code}" to the bot.\n`,
+        );
       }
     });
 }

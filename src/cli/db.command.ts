@@ -1,38 +1,24 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openDatabase } from '../app/runtime';
-import { createPrisma } from '../db/prisma-client';
-import { SAMPLE_COURSES_FILE, seedDatabase } from '../db/seed';
-import { boot } from './run-cli';
+import { SAMPLE_COURSES_FILE } from '../db/seed';
+import { runDatabaseTask } from './database-task';
 
-/** `db migrate` and `db seed` (the embedded database is used when DATABASE_URL is empty). */
+/** `db migrate` and `db seed` (the embedded database is used when DATABASE_URL is empty; see runDatabaseTask). */
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('database tasks');
   db.command('migrate')
     .description('apply pending migrations from prisma/migrations')
     .action(async () => {
-      const { config, logger } = boot();
-      const database = await openDatabase(config, logger);
-      logger.info('migrations applied');
-      await database.embedded?.stop();
+      const result = await runDatabaseTask('db.migrate', {});
+      process.stderr.write(
+        `database schema up to date${result.applied.length ? ` (applied ${result.applied.join(', ')})` : ''}\n`,
+      );
     });
   db.command('seed')
     .description('load sample Zhaotong providers, courses and class sessions')
     .option('--file <path>', 'sample data file', SAMPLE_COURSES_FILE)
     .action(async (options: { file: string }) => {
-      const { config, logger } = boot();
-      const database = await openDatabase(config, logger);
-      const prisma = createPrisma(database.url);
-      try {
-        const result = await seedDatabase(prisma, {
-          now: new Date(),
-          sampleJson: readFileSync(options.file, 'utf8'),
-          timezone: config.TIMEZONE,
-        });
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } finally {
-        await prisma.$disconnect();
-        await database.embedded?.stop();
-      }
+      const result = await runDatabaseTask('db.seed', { sampleJson: readFileSync(options.file, 'utf8') });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     });
 }

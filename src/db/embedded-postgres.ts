@@ -1,47 +1,81 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { makePrivateDir } from './data-dir-lock';
 
 export interface EmbeddedPostgres {
+  /** A postgresql:// URL over the private Unix socket. */
   url: string;
-  /** The port actually listened on (the one chosen by the system when 0 was asked for). */
-  port: number;
+  /** The socket file the database listens on (logged at start). */
+  socketPath: string;
   stop(): Promise<void>;
 }
 
+/** Unix socket paths are limited to 107 bytes; pg looks for `<dir>/.s.PGSQL.<port>`. */
+const SOCKET_NAME = '.s.PGSQL.5432';
+const MAX_SOCKET_PATH = 100;
+
+/** Data files private to this user: directories 0700, files 0600 (PGlite writes with the umask). */
+function makePrivate(path: string): void {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) {
+      chmodSync(full, 0o700);
+      makePrivate(full);
+    } else if (entry.isFile()) chmodSync(full, 0o600);
+  }
+}
+
+function socketDir(dataDir: string): { dir: string; temporary: boolean } {
+  const preferred = join(dataDir, 'run');
+  if (join(preferred, SOCKET_NAME).length <= MAX_SOCKET_PATH) {
+    makePrivateDir(preferred);
+    return { dir: preferred, temporary: false };
+  }
+  // A deep DATA_DIR: a private directory under the system's temp dir instead (mkdtemp makes it 0700).
+  return { dir: mkdtempSync(join(tmpdir(), 'jineng-pg-')), temporary: true };
+}
+
 /**
- * A real PostgreSQL (PGlite, WASM) persisted under `dataDir` and served on a TCP socket, so Prisma and `pg`
- * use it exactly like a server. Used when no DATABASE_URL is configured. Port 0 picks a free port.
- * PGlite is one session: the socket server queues statements from all connections and keeps an open
- * transaction to the connection that began it, so session settings (SET …) are shared by every connection.
+ * A real PostgreSQL (PGlite, WASM) persisted under `dataDir` and served on a Unix socket that only this user
+ * can open, so Prisma and `pg` use it exactly like a server. Used when no DATABASE_URL is configured.
+ *
+ * PGlite is ONE session. The socket server interleaves the protocol messages of several connections (an
+ * extended-protocol query is several messages), which mixes their statements and transactions, so it accepts
+ * one connection only: the caller must send everything through one pool of size 1 (src/db/database.ts),
+ * whose wait queue serialises queries and keeps a transaction's statements together.
+ * The caller holds the data-directory lock (src/db/data-dir-lock.ts) before calling this.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
-  const dir = resolve(join(dataDir, 'pglite'));
-  mkdirSync(dir, { recursive: true });
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  const root = resolve(dataDir);
+  makePrivateDir(root);
+  const dir = join(root, 'pglite');
+  makePrivateDir(dir);
   const db = await PGlite.create(dir);
-  // A pool opens several connections; the default of 1 would drop the second.
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 32 });
+  makePrivate(dir);
+  const socket = socketDir(root);
+  const socketPath = join(socket.dir, SOCKET_NAME);
+  // A socket file left by a process killed with -9 (we hold the directory lock, so it is not in use).
+  rmSync(socketPath, { force: true });
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });
   try {
     await server.start();
+    chmodSync(socketPath, 0o600);
   } catch (error) {
     await db.close();
-    const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'is in use' : 'cannot be opened';
-    throw new Error(
-      `Embedded PostgreSQL: port ${port} on 127.0.0.1 ${reason} (${(error as Error).message}). ` +
-        'Set EMBEDDED_DB_PORT to a free port, or 0 to pick one, or set DATABASE_URL to use a PostgreSQL server.',
-      { cause: error },
-    );
+    throw new Error(`Embedded PostgreSQL: cannot listen on ${socketPath} (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
-  // After start() the server reports the bound port, also when 0 was asked for.
-  const address = server.getServerConn();
-  const boundPort = Number(address.slice(address.lastIndexOf(':') + 1));
   return {
-    url: `postgresql://postgres@${address}/postgres`,
-    port: boundPort,
+    url: `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socket.dir)}`,
+    socketPath,
     async stop() {
       await server.stop();
       await db.close();
+      rmSync(socket.temporary ? socket.dir : socketPath, { recursive: true, force: true });
     },
   };
 }

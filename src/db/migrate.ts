@@ -43,11 +43,12 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
-/** Applies pending migrations in order, each in its own transaction, recording them like Prisma does. */
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
-  const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+/**
+ * Applies pending migrations in order, each in its own transaction, recording them like Prisma does.
+ * Given a pool (the embedded database's one connection), it borrows a client from it instead of connecting.
+ */
+export async function migrate(target: string | pg.Pool, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
+  const { client, schema, done: finish } = await connectForMigration(target);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     await client.query(`SET search_path TO ${quoteIdent(schema)}`);
@@ -90,6 +91,17 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
     return result;
   } finally {
     await client.query('SELECT pg_advisory_unlock_all()').catch(() => {});
-    await client.end();
+    await finish();
   }
+}
+
+async function connectForMigration(target: string | pg.Pool) {
+  if (typeof target !== 'string') {
+    const client = await target.connect();
+    return { client, schema: 'public', done: async () => client.release() };
+  }
+  const { connectionString, schema } = parseDatabaseUrl(target);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  return { client, schema, done: () => client.end() };
 }

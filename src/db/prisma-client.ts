@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { parseDatabaseUrl, quoteIdent } from './database-url';
 
@@ -13,4 +14,15 @@ export function createPrisma(databaseUrl: string, poolSize = 10): Db {
     { schema },
   );
   return new PrismaClient({ adapter });
+}
+
+/**
+ * Prisma on a pool it does not own (the embedded database's single connection). An interactive transaction
+ * waits for that one connection behind every other query, so it may wait longer than Prisma's 2 s default.
+ */
+export function createPrismaOnPool(pool: pg.Pool, waitMs: number): Db {
+  return new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: waitMs, timeout: waitMs + 5_000 },
+  });
 }

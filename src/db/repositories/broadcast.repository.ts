@@ -117,6 +117,7 @@ export function createBroadcastRepository(
       dispatch: (rows: DeliveryRow[]) => Promise<unknown>,
     ): Promise<ConfirmedBroadcast | undefined> {
       const client = await pool.connect();
+      let released = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         const claimed = await client.query<Claimed>(CLAIM_DRAFT, [broadcastId, authorId, includeWaitlisted]);
@@ -165,10 +166,13 @@ export function createBroadcastRepository(
           ]);
           await client.query('COMMIT');
         };
-        const [written, queuedJobs] = await Promise.allSettled([write(), dispatch(queued)]);
-        if (written.status === 'rejected') throw written.reason;
+        await write();
+        // Jobs only after the commit and with the connection given back: a job never finds its row missing,
+        // and `dispatch` may query the database (the embedded database has one connection, held until here).
+        client.release();
+        released = true;
         // Rows committed but jobs not queued (Redis trouble): the sweep queues open rows after a minute.
-        if (queuedJobs.status === 'rejected') logDispatchFailure(queuedJobs.reason);
+        await dispatch(queued).catch(logDispatchFailure);
         return {
           courseCode: b.code,
           recipients: recipients.rows.length + groups.rows.length,
@@ -176,12 +180,12 @@ export function createBroadcastRepository(
           queued,
         };
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!released) await client.query('ROLLBACK').catch(() => undefined);
         // A second confirmation racing the first: the draft is no longer a draft.
         if ((error as { code?: string }).code === '40001') return undefined;
         throw error;
       } finally {
-        client.release();
+        if (!released) client.release();
       }
     },
   };

@@ -1,0 +1,152 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { Runtime } from '../../src/app/runtime';
+import { DataDirBusyError, lockDataDir } from '../../src/db/data-dir-lock';
+import { type Database, openDatabase } from '../../src/db/database';
+import { readMigrations } from '../../src/db/migrate';
+import { createLogger } from '../../src/logger';
+import { testRuntime } from '../support/converse';
+import { uniquePrefix } from '../support/test-env';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const logger = createLogger('silent');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jineng-emb-'));
+  dirs.push(dir);
+  return join(dir, 'data');
+}
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every path under `dir` with the mode bits group and others have on it. */
+function openToOthers(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (statSync(full).mode & 0o077) found.push(full);
+      if (entry.isDirectory()) walk(full);
+    }
+  };
+  if (statSync(dir).mode & 0o077) found.push(dir);
+  walk(dir);
+  return found;
+}
+
+function tsx(args: string[], env: Record<string, string>) {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (stdout.includes(text) ? resolve() : undefined);
+      child.stdout!.on('data', check);
+      child.on('exit', () => reject(new Error(`exited before printing ${text}: ${stderr}`)));
+      check();
+    });
+  return { child, exited, printed, stdout: async () => stdout };
+}
+
+describe('the embedded database', { timeout: 300_000 }, () => {
+  it('keeps its data across restarts, in files and a socket only its owner can open', async () => {
+    const dataDir = tempDir();
+    let db: Database | undefined = await openDatabase({ dataDir }, logger);
+    try {
+      expect(db.embedded?.socketPath).toMatch(/\.s\.PGSQL\.5432$/);
+      expect(statSync(db.embedded!.socketPath).mode & 0o777).toBe(0o600);
+      expect(openToOthers(dataDir)).toEqual([]);
+      await db.prisma.provider.create({
+        data: { id: 'emb', name: '昭阳区职业培训学校', county: 'zhaoyang' },
+      });
+      await db.close();
+      db = await openDatabase({ dataDir }, logger);
+      const applied = await db.pool.query('SELECT count(*)::int AS n FROM _prisma_migrations');
+      expect(applied.rows[0].n).toBe(readMigrations().length);
+      expect(await db.prisma.provider.findUnique({ where: { id: 'emb' } })).toMatchObject({
+        county: 'zhaoyang',
+      });
+      expect(openToOthers(dataDir)).toEqual([]);
+    } finally {
+      await db?.close();
+    }
+  });
+
+  it('belongs to one process: a second is refused naming the holder, and a killed holder does not block', async () => {
+    const dataDir = tempDir();
+    const holder = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+    await holder.printed('locked');
+    const holderPid = Number(/locked (\d+)/.exec(await holder.stdout())![1]);
+    const refused = await openDatabase({ dataDir }, logger).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(DataDirBusyError);
+    expect((refused as Error).message).toContain(dataDir);
+    expect((refused as Error).message).toContain(`process ${holderPid}`);
+
+    process.kill(holderPid, 'SIGKILL');
+    await holder.exited;
+    // The lock it left is taken over at once, its process being gone (proper-lockfile alone would refuse it
+    // for 10 s more, until its mtime went stale).
+    const lock = await lockDataDir(dataDir, () => undefined);
+    await lock.release();
+    const db = await openDatabase({ dataDir }, logger);
+    await db.close();
+  });
+
+  describe('next to a running bot', () => {
+    let runtime: Runtime;
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniquePrefix('emb') };
+    afterAll(() => runtime?.close());
+
+    it('runs CLI commands through the bot instead of opening the database a second time', async () => {
+      runtime = await testRuntime({ DATABASE_URL: '', ...env });
+      const invite = await tsx(
+        ['src/cli/main.ts', 'coordinators', 'invite', '--role', 'admin', '--json'],
+        env,
+      ).exited;
+      expect(invite.stderr).toBe('');
+      expect(invite.code).toBe(0);
+      const { code } = JSON.parse(invite.stdout) as { code: string };
+      expect(await runtime.db.coordinatorInvite.findUnique({ where: { code } })).toMatchObject({
+        role: 'admin',
+      });
+
+      const seeded = await tsx(['src/cli/main.ts', 'db', 'seed'], env).exited;
+      expect(seeded.code).toBe(0);
+      expect(JSON.parse(seeded.stdout)).toMatchObject({ courses: 52 });
+      expect(await runtime.db.course.count()).toBe(52);
+    });
+
+    it('refuses a second bot at once, naming the directory and the process', async () => {
+      const second = await tsx(['src/cli/main.ts', 'start'], {
+        ...env,
+        PORT: '0',
+        START_TERMINAL_CHAT: 'false',
+      }).exited;
+      expect(second.code).not.toBe(0);
+      expect(second.stderr).toContain(dataDir);
+      expect(second.stderr).toContain(`process ${process.pid}`);
+      // The bot that holds it is unharmed.
+      expect(await runtime.db.course.count()).toBe(52);
+    });
+  });
+});
