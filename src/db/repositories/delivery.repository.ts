@@ -15,6 +15,12 @@ export interface NewDelivery {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: string | undefined): value is string => value !== undefined && UUID.test(value);
+
+/** A value for a uuid column that is not one: refused before it reaches a batched statement. */
+export class NotAUuidError extends Error {
+  override name = 'NotAUuidError';
+}
 
 export interface ClaimedDelivery {
   id: string;
@@ -109,6 +115,13 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
     /** Inserts rows, skipping keys that exist already (the same message queued twice). */
     async createMany(rows: NewDelivery[]): Promise<void> {
       if (!rows.length) return;
+      const bad = rows.filter(
+        (r) =>
+          (r.personId !== undefined && !isUuid(r.personId)) ||
+          (r.broadcastId !== undefined && !isUuid(r.broadcastId)),
+      );
+      if (bad.length)
+        throw new NotAUuidError(`person or broadcast id is not a uuid: ${bad.map((r) => r.key).join(', ')}`);
       await pool.query(
         `INSERT INTO deliveries (id, key, kind, person_id, broadcast_id, channel, chat_id, message, status, error, updated_at)
          SELECT gen_random_uuid(), r.key, r.kind, r.person_id, r.broadcast_id, r.channel, r.chat_id, r.message,
@@ -131,11 +144,17 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
 
     claim: (key: string, token: string): Promise<Claim> => claimBatch({ key, token }),
 
-    /** False when the claim was taken over meanwhile (the send took longer than the lease). */
-    markSent: (id: string, token: string): Promise<boolean> => sentBatch({ id, token }),
+    /**
+     * False when the claim was taken over meanwhile (the send took longer than the lease). Marks of concurrent
+     * sends share one statement, so an id that is not a uuid (no row of ours) is answered here: it must not
+     * fail the statement for the others, whose messages went out and would be sent again in doubt.
+     */
+    markSent: (id: string, token: string): Promise<boolean> =>
+      isUuid(id) ? sentBatch({ id, token }) : Promise.resolve(false),
 
     /** Back to pending: the platform refused this attempt (429, network), so nothing was delivered. */
     async release(id: string, token: string): Promise<void> {
+      if (!isUuid(id)) return;
       await pool.query(
         `UPDATE deliveries SET status = 'pending', claimed_by = NULL, updated_at = now()
          WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
@@ -178,7 +197,7 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
       if (row.kind !== 'reminder') return undefined;
       if (row.key.includes('@')) return 'superseded';
       const [, enrolmentId = '', sessionId = ''] = row.key.split(':');
-      if (!UUID.test(enrolmentId) || !UUID.test(sessionId)) return undefined;
+      if (!isUuid(enrolmentId) || !isUuid(sessionId)) return undefined;
       const { rows } = await pool.query<{ starts_at: Date; cancelled: boolean; status: string | null }>(
         `SELECT s.starts_at, s.cancelled, e.status FROM class_sessions s
          LEFT JOIN enrolments e ON e.id = $1::uuid AND e.course_id = s.course_id
@@ -221,6 +240,7 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
 
     /** Completes the broadcast if none of its deliveries is open; true only for the one call that did it. */
     async completeBroadcastIfDone(broadcastId: string): Promise<boolean> {
+      if (!isUuid(broadcastId)) return false;
       const { rowCount } = await pool.query(
         `UPDATE broadcasts SET status = 'completed', completed_at = now()
          WHERE id = $1 AND status = 'sending' AND NOT EXISTS (
