@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime';
 import { loadWebSecret } from '../app/web-secret';
 import { WebChannel } from '../channels/web/web.channel';
+import { closeQueues } from '../jobs/close-queues';
 import { allQueueNames } from '../jobs/queue-names';
 import { bullBoardPlugin } from './admin/bull-board.plugin';
 import { consolePlugin } from './console/console.plugin';
@@ -30,10 +31,10 @@ export async function registerWebApp(app: FastifyInstance, runtime: WebAppRuntim
   const { config } = runtime;
   const secret = loadWebSecret(config, runtime.logger);
   const queues = allQueueNames().map(
-    (name) => new Queue(name, { connection: runtime.outreach.connection, prefix: config.QUEUE_PREFIX }),
+    (name) => new Queue(name, { connection: runtime.outreach.producer, prefix: config.QUEUE_PREFIX }),
   );
   app.addHook('onClose', async () => {
-    await Promise.all(queues.map((q) => q.close()));
+    await closeQueues(queues);
   });
   await app.register(opsRoutes, { runtime, queues });
 

@@ -2,6 +2,7 @@ import { type ConnectionOptions, Queue } from 'bullmq';
 import type { ChannelName } from '../core/message';
 import { createBatcher } from '../db/repositories/batcher';
 import type { DeliveryRepository, DeliveryRow, NewDelivery } from '../db/repositories/delivery.repository';
+import { closeQueues } from './close-queues';
 import { OUTBOUND_JOB, outboundPayloadSchema, type StoredMessage } from './outbound.job';
 import { jobIdFor, outboundQueueName, PROACTIVE_CHANNELS, type ProactiveChannel } from './queue-names';
 
@@ -142,7 +143,7 @@ export function createOutbox(options: OutboxOptions) {
     release,
     queueFor,
     async close(): Promise<void> {
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await closeQueues(queues.values());
     },
   };
 }

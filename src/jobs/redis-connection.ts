@@ -1,19 +1,41 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
+/**
+ * What a connection is for. `worker`: BullMQ workers block on Redis and must never give up a command
+ * (maxRetriesPerRequest null). `producer`: queues that requests add jobs to; while Redis is away a command
+ * fails at once instead of waiting in the offline queue. `request`: sessions, locks, rate limits; fails at
+ * once too, and a command Redis does not answer gives up after REQUEST_COMMAND_TIMEOUT_MS.
+ */
+export type RedisRole = 'worker' | 'producer' | 'request';
+
 export interface CreateRedisOptions {
-  /** BullMQ workers block on Redis and must never give up a command: maxRetriesPerRequest null. */
+  /** Default `request`. */
+  role?: RedisRole;
+  /** The same as role `worker`. */
   forBullMQ?: boolean;
   /** Shown by CLIENT LIST; helps to tell the bot's connections apart. */
   connectionName?: string;
 }
 
+/** A request path's Redis command gives up after this long (Redis answers in well under 1 ms). */
+export const REQUEST_COMMAND_TIMEOUT_MS = 1_000;
+
+function roleOptions(role: RedisRole): RedisOptions {
+  if (role === 'worker') return { maxRetriesPerRequest: null };
+  // Commands issued while disconnected fail at once ("Stream isn't writeable…"); they are never sent late,
+  // so a lock taken after its caller gave up cannot block the person's next message.
+  const failFast: RedisOptions = { maxRetriesPerRequest: 0, enableOfflineQueue: false };
+  // Not for producers: a 10,000-job addBulk may take longer than a second to be answered.
+  return role === 'request' ? { ...failFast, commandTimeout: REQUEST_COMMAND_TIMEOUT_MS } : failFast;
+}
+
 /** The one place ioredis connections are made, so every part of the bot connects the same way. */
 export function createRedis(url: string, options: CreateRedisOptions = {}): Redis {
   const redisOptions: RedisOptions = {
-    maxRetriesPerRequest: options.forBullMQ ? null : 3,
     connectTimeout: 10_000,
     // Reconnect for ever, but no faster than every 2 s: a Redis restart must not need a bot restart.
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...roleOptions(options.forBullMQ ? 'worker' : (options.role ?? 'request')),
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
   };
   return new Redis(url, redisOptions);
@@ -44,9 +66,20 @@ export function redactRedisUrl(url: string): string {
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${Number((ms / 1000).toFixed(1))} s`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once the connection is ready (connecting it if lazy); commands cannot wait offline on it. */
+function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  if (redis.status === 'wait') return redis.connect();
+  if (redis.status === 'end') return Promise.reject(new Error('Connection is closed.'));
+  return new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
 
 /**
@@ -64,7 +97,7 @@ export async function checkRedis(redis: Redis, url: string, timeoutMs = 5_000): 
   try {
     try {
       // A lazy connection (see probeRedis) is opened here so that its failure gets the same message.
-      if (redis.status === 'wait') await withTimeout(redis.connect(), timeoutMs, 'Connecting');
+      await withTimeout(whenReady(redis), timeoutMs, 'Connecting');
       await withTimeout(redis.ping(), timeoutMs, 'PING');
     } catch (error) {
       const cause = lastError ?? (error as Error);

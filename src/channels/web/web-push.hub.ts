@@ -45,7 +45,12 @@ export function createPushHub(options: PushHubOptions) {
   return {
     async start(): Promise<void> {
       if (subscriber) return;
-      subscriber = options.redis.duplicate();
+      // A subscriber waits out an outage (and re-subscribes) instead of failing fast like request commands.
+      subscriber = options.redis.duplicate({
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
+      });
       subscriber.on('message', (_topic: string, raw: string) => {
         const parsed = pushSchema.safeParse(safeJson(raw));
         if (parsed.success) deliverLocal(parsed.data.sessionId, parsed.data.items);
