@@ -45,6 +45,12 @@ export function createBroadcastAdmin(db: Db, coordinators: CoordinatorService) {
       return rows.map((r) => ({ ...r, author: names.get(r.authorId) ?? null }));
     },
 
+    /** Whether the broadcast is of a course in the coordinator's scope (before anything is done with it). */
+    async inScope(access: CoordinatorAccess, id: string): Promise<boolean> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+      return (await db.broadcast.count({ where: { id, course: coordinators.inScope(access) } })) > 0;
+    },
+
     /** A read of counts (no personal data), refreshed while sending: not written to the audit log. */
     async report(access: CoordinatorAccess, id: string): Promise<DeliveryReport | undefined> {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;

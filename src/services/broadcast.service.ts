@@ -1,4 +1,5 @@
 import type { DeliveryPlan } from '../core/channel';
+import { withDeadline } from '../core/deadline';
 import { asLocale, inLocale, LOCALES, type Locale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
@@ -17,6 +18,9 @@ import type { Outbox } from '../jobs/outbox';
 import type { Logger } from '../logger';
 import type { CoordinatorService } from './coordinator.service';
 import { reachableIdentities } from './recipients';
+
+/** How long a confirmation waits for its jobs to be queued before answering "saved, will be sent". */
+export const QUEUE_ANSWER_MS = 2_000;
 
 export interface BroadcastServiceDeps {
   db: Db;
@@ -201,6 +205,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       includeWaitlisted: boolean,
     ): Promise<ConfirmOutcome> {
       let spread: SpreadDelivery[] = [];
+      let queuedNow = false;
       const done = await deps.broadcasts.confirm(
         broadcastId,
         personId,
@@ -214,7 +219,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
             deps.logger.warn({ err: error }, 'could not estimate when the notice will be delivered');
             return [];
           });
-          return deps.outbox.dispatch(rows);
+          // Redis away: the rows are committed, so the coordinator hears back now and the sweep queues the
+          // jobs once Redis answers (a late addBulk meanwhile adds the same job ids: nothing twice).
+          await withDeadline(
+            deps.outbox.dispatch(rows),
+            QUEUE_ANSWER_MS,
+            () => new Error(`the queue did not answer within ${QUEUE_ANSWER_MS} ms`),
+          );
+          queuedNow = true;
         },
       );
       if (!done) return { status: 'gone' };
@@ -225,9 +237,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         unreachable,
         includeWaitlisted,
       });
-      if (!done.queued.length) await finishIfDone(broadcastId);
+      // Nobody reachable: the author's summary right away (queued by the sweep if Redis is away just now).
+      if (!done.queued.length)
+        await finishIfDone(broadcastId).catch((error: unknown) =>
+          deps.logger.warn({ err: error, broadcastId }, 'broadcast summary not queued; the sweep will'),
+        );
       return {
         status: 'sending',
+        deferred: !queuedNow,
         course: done.courseCode,
         recipients: done.recipients - done.groups,
         unreachable,
@@ -246,14 +263,16 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
 
     async report(
       personId: string,
-      _access: CoordinatorAccess,
+      access: CoordinatorAccess,
       courseCode?: string,
     ): Promise<BroadcastReport | undefined> {
+      // The author's own notices, of courses still in their scope (a narrowed scope hides the rest).
+      const course = deps.coordinators.inScope(access);
       const b = await db.broadcast.findFirst({
         where: {
           authorId: personId,
           status: { in: ['sending', 'completed'] },
-          ...(courseCode ? { course: { code: courseCode } } : {}),
+          course: courseCode ? { AND: [course, { code: courseCode }] } : course,
         },
         orderBy: { confirmedAt: 'desc' },
         include: { course: true },

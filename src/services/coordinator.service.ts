@@ -5,6 +5,7 @@ import type { CoordinatorAccess, CoordinatorRole, IdentityKey, RedeemOutcome } f
 import { redactIdNumbers, redactIdNumbersDeep } from '../core/people/mask';
 import type { Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
+import { courseScopeWhere } from './access-scope';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed on phones. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -43,10 +44,8 @@ export function createCoordinatorService(db: Db, adminIdentities: readonly strin
     });
   }
 
-  function inScope(access: CoordinatorAccess): Prisma.CourseWhereInput {
-    if (access.role === 'admin') return {};
-    return { OR: [{ code: { in: access.courseCodes } }, { county: { in: access.counties } }] };
-  }
+  /** The courses a coordinator may see and change, as a filter (the rule itself: core/access-scope.ts). */
+  const inScope = courseScopeWhere;
 
   return {
     audit,

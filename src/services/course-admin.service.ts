@@ -1,3 +1,4 @@
+import { courseInScope } from '../core/access-scope';
 import type { CoordinatorAccess } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
@@ -47,11 +48,12 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
   const scoped = (access: CoordinatorAccess, where: Prisma.CourseWhereInput): Prisma.CourseWhereInput => ({
     AND: [coordinators.inScope(access), where],
   });
-  /** A coordinator may create or move courses only into their counties. */
+  /**
+   * A course may be created or moved only into the coordinator's counties; a coordinator of one course may
+   * keep it where it is (see `update`). The rule is core/access-scope.ts's.
+   */
   const mayUse = (access: CoordinatorAccess, county: string, code?: string) =>
-    access.role === 'admin' ||
-    access.counties.includes(county) ||
-    (code !== undefined && access.courseCodes.includes(code));
+    courseInScope(access, { code: code ?? '', county });
 
   async function find(access: CoordinatorAccess, code: string) {
     return db.course.findFirst({
@@ -125,7 +127,9 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
     ): Promise<CourseChange> {
       const course = await find(access, code);
       if (!course) return { status: 'not_found' };
-      if (!mayUse(access, fields.county, course.code)) return { status: 'not_in_scope' };
+      // Moving a course to another county puts it in front of that county's coordinators: only into one's own.
+      const keeps = fields.county === course.county ? course.code : undefined;
+      if (!mayUse(access, fields.county, keeps)) return { status: 'not_in_scope' };
       if (fields.capacity < course.seatsTaken)
         return { status: 'capacity_below_taken', taken: course.seatsTaken };
       await db.course.update({ where: { id: course.id }, data: courseData(fields) });

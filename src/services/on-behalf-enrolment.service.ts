@@ -6,6 +6,7 @@ import { normalizeMobile } from '../core/people/phone';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, EnrolOutcome, PeopleRepository } from '../core/ports';
 import type { Db } from '../db/prisma-client';
+import { mayActOnPerson, recordReferral } from './access-scope';
 import type { CoordinatorService } from './coordinator.service';
 
 /** Who agreed to the sign-up and to the use of their data, and how the coordinator heard it. */
@@ -29,13 +30,22 @@ export const onBehalfSchema = z.object({
 export type OnBehalfInput = z.infer<typeof onBehalfSchema>;
 
 export type OnBehalfOutcome =
-  | { status: 'enrolled'; outcome: EnrolOutcome }
+  /** existing: the person was already registered; their stored name and phone were kept as they were. */
+  | { status: 'enrolled'; outcome: EnrolOutcome; existing: boolean }
   | { status: 'not_found' }
   | { status: 'invalid'; field: 'phone' | 'idNumber'; key: string }
   | { status: 'id_required' }
   | { status: 'id_taken' }
   /** The ID number is registered under another name: nothing about that person is shown or changed. */
-  | { status: 'id_mismatch' };
+  | { status: 'id_mismatch' }
+  /** The person is registered outside the coordinator's scope: not signed up, handed to staff who see them. */
+  | { status: 'referred' };
+
+type Match =
+  | { status: 'new' }
+  | { status: 'existing'; personId: string; idKnown: boolean }
+  | { status: 'outside'; personId: string; nameMatches: boolean }
+  | { status: 'mismatch' };
 
 export interface OnBehalfDeps {
   db: Db;
@@ -49,28 +59,26 @@ export interface OnBehalfDeps {
 /**
  * A coordinator signs a worker up who asked them (or whose family asked) to: the person is found by ID number
  * or phone, or recorded anew, with the consent the coordinator confirmed; the seat is taken through the same
- * repository as a sign-up in chat. The consent and the sign-up are written to the audit log.
+ * repository as a sign-up in chat. The consent and the sign-up are written to the audit log. A person already
+ * registered outside the coordinator's scope is not signed up: the request is referred to staff instead.
  */
 export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
   const { db } = deps;
 
   /**
    * The same person by ID number, else by phone and name together (a family often shares one phone), else a
-   * new person. A person found by phone who already has another ID number is not this one.
+   * new person. A person found by phone who already has another ID number is not this one. What the
+   * coordinator typed is stored only for a new person: an existing person's name and phone stay as they are.
    */
-  async function findOrCreate(
+  async function match(
+    access: CoordinatorAccess,
     input: OnBehalfInput,
     phone: string,
     idNumber: string | undefined,
-    locale: Locale,
-    now: Date,
-  ): Promise<string | undefined> {
+  ): Promise<Match> {
     const byId = idNumber
       ? await db.person.findUnique({ where: { idNumberHash: deps.cipher.hash(idNumber) } })
       : null;
-    // An ID number alone must not open someone's record (their name and phone on the roster) or sign them
-    // up: the name typed must be the one registered with it.
-    if (byId?.realName && !sameName(byId.realName, input.realName)) return undefined;
     const found =
       byId ??
       (await db.person.findFirst({
@@ -82,16 +90,37 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
         },
         orderBy: { createdAt: 'asc' },
       }));
-    const person = found ?? (await db.person.create({ data: { locale } }));
-    await db.person.update({
-      where: { id: person.id },
-      data: {
-        realName: person.realName ?? input.realName,
-        phone: person.phone ?? phone,
-        consentProfileAt: person.consentProfileAt ?? now,
-      },
+    if (!found) return { status: 'new' };
+    // Someone registered outside the coordinator's scope: not signed up here, whatever the name says.
+    if (!(await mayActOnPerson(db, access, found.id)))
+      return {
+        status: 'outside',
+        personId: found.id,
+        nameMatches: sameName(found.realName ?? '', input.realName),
+      };
+    // An ID number alone must not open someone's record or sign them up: the name typed must be theirs.
+    if (byId?.realName && !sameName(byId.realName, input.realName)) return { status: 'mismatch' };
+    return { status: 'existing', personId: found.id, idKnown: byId !== null };
+  }
+
+  async function personFor(
+    m: Extract<Match, { status: 'new' | 'existing' }>,
+    input: OnBehalfInput,
+    phone: string,
+    locale: Locale,
+    now: Date,
+  ): Promise<string> {
+    if (m.status === 'new') {
+      const created = await db.person.create({
+        data: { locale, realName: input.realName, phone, consentProfileAt: now },
+      });
+      return created.id;
+    }
+    await db.person.updateMany({
+      where: { id: m.personId, consentProfileAt: null },
+      data: { consentProfileAt: now },
     });
-    return person.id;
+    return m.personId;
   }
 
   return {
@@ -117,14 +146,26 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
       } else if (course.realNameRequired) {
         return { status: 'id_required' };
       }
-      const personId = await findOrCreate(input, phone.value, idNumber, locale, now);
-      if (!personId) {
+      const m = await match(access, input, phone.value, idNumber);
+      if (m.status === 'outside') {
+        await recordReferral(deps.coordinators.audit, {
+          actorId,
+          courseCode: course.code,
+          personId: m.personId,
+          reason: 'enrol',
+          nameMatches: m.nameMatches,
+        });
+        return { status: 'referred' };
+      }
+      if (m.status === 'mismatch') {
         await deps.coordinators.audit(actorId, 'enrolment.on_behalf_refused', course.code, {
           reason: 'id_name_mismatch',
         });
         return { status: 'id_mismatch' };
       }
-      if (idNumber && (await deps.people.setIdNumber(personId, idNumber, now)) === 'taken')
+      const personId = await personFor(m, input, phone.value, locale, now);
+      const idNew = m.status === 'new' || !m.idKnown;
+      if (idNumber && idNew && (await deps.people.setIdNumber(personId, idNumber, now)) === 'taken')
         return { status: 'id_taken' };
       const outcome = await deps.enrolments.enrol(personId, course.code, 'coordinator');
       await deps.coordinators.audit(actorId, 'enrolment.on_behalf', course.code, {
@@ -132,7 +173,7 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
         outcome: outcome.status,
         consent: { ...input.consent, recordedAt: now.toISOString() },
       });
-      return { status: 'enrolled', outcome };
+      return { status: 'enrolled', outcome, existing: m.status === 'existing' };
     },
   };
 }

@@ -5,6 +5,7 @@ import { maskIdNumber, maskPhone } from '../core/people/mask';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
 import type { Db } from '../db/prisma-client';
+import { mayActOnPerson, recordReferral } from './access-scope';
 import type { CoordinatorService } from './coordinator.service';
 
 /** The coordinator confirms the person asked for it themselves, and says how the request reached them. */
@@ -25,6 +26,11 @@ export interface DeletionPreview {
   deleted: boolean;
   /** A coordinator or console user: they delete their own data in chat, nobody else removes their access. */
   staff: boolean;
+  /**
+   * Everything of the person's lies in the coordinator's scope (core/access-scope.ts): otherwise the request
+   * is referred to staff instead of carried out, since deleting would change what other areas see.
+   */
+  inScope: boolean;
   /** Sign-ups (in any course) that will be cancelled. */
   activeSignUps: number;
 }
@@ -33,6 +39,8 @@ export type DeletionOutcome =
   | { status: 'deleted'; cancelled: number; promoted: number }
   | { status: 'already_deleted' }
   | { status: 'refused' }
+  /** The person is not wholly in the coordinator's scope: nothing deleted, the request referred to staff. */
+  | { status: 'referred' }
   | { status: 'not_found' };
 
 export interface PersonDeletionDeps {
@@ -85,6 +93,7 @@ export function createPersonDeletion(deps: PersonDeletionDeps) {
         idNumber: person.idNumberEnc ? maskIdNumber(deps.cipher.decrypt(person.idNumberEnc)) : '',
         deleted,
         staff: Boolean(person.coordinator || person.consoleAccount),
+        inScope: await mayActOnPerson(db, access, person.id),
         activeSignUps: deleted ? 0 : (await cancellable(person.id, now)).length,
       };
     },
@@ -107,6 +116,17 @@ export function createPersonDeletion(deps: PersonDeletionDeps) {
           reason: 'staff',
         });
         return { status: 'refused' };
+      }
+      // Reachable through this course is not enough: the deletion reaches every course they signed up for.
+      if (!(await mayActOnPerson(db, access, person.id))) {
+        await recordReferral(deps.coordinators.audit, {
+          actorId,
+          courseCode: found.course.code,
+          personId: person.id,
+          reason: 'delete',
+          method: request.method,
+        });
+        return { status: 'referred' };
       }
       // As in chat: sign-ups end first (each freed seat promotes the next in line), then the data goes.
       const outcomes = await erasePerson(deps, person.id, now);

@@ -116,6 +116,8 @@ ${
 
   scope.post('/console/broadcasts/:id/send', async (request, reply) => {
     const { id } = parseId(request.params);
+    // Only the author's own draft is ever sent, and only while its course is still in their scope.
+    if (!(await deps.broadcastAdmin.inScope(request.consoleUser!.access, id))) throw notFound();
     const body = sendSchema.safeParse(request.body);
     const outcome = await deps.broadcasts.confirm(
       request.consoleUser!.personId,
@@ -130,7 +132,9 @@ ${
   });
 
   scope.post('/console/broadcasts/:id/discard', async (request, reply) => {
-    await deps.broadcasts.discard(request.consoleUser!.personId, parseId(request.params).id);
+    const { id } = parseId(request.params);
+    if (!(await deps.broadcastAdmin.inScope(request.consoleUser!.access, id))) throw notFound();
+    await deps.broadcasts.discard(request.consoleUser!.personId, id);
     return reply.redirect('/console/broadcasts', 303);
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { redactIdNumbers } from '../../core/people/mask';
 import { fieldErrors } from '../../services/course-input.schema';
 import { onBehalfSchema } from '../../services/on-behalf-enrolment.service';
@@ -77,6 +77,20 @@ ${errorFor(ctx, errors, 'consent')}
 </form>`;
 }
 
+/**
+ * The person is registered outside the coordinator's scope: not signed up, and nothing of theirs (nor what
+ * was typed) is shown; the page says who was told. 409: the sign-up did not happen.
+ */
+function referred(ctx: PageContext, reply: FastifyReply, title: string, code: string) {
+  return sendPage(
+    reply,
+    ctx,
+    title,
+    html`<p class="error" role="alert">${ctx.t('scope:referredEnrol')}</p><p><a class="button" href="/console/courses/${code}/enrol">${ctx.t('console:enrol.another')}</a></p>`,
+    { status: 409 },
+  );
+}
+
 /** A coordinator signs up a worker who asked them to, with the worker's (or family's) consent recorded. */
 export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   scope.get('/console/courses/:code/enrol', async (request, reply) => {
@@ -132,6 +146,7 @@ export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: Cons
     if (result.status === 'id_required') return again([{ field: 'idNumber', key: 'required' }]);
     if (result.status === 'id_taken') return again([{ field: 'idNumber', key: 'id_taken' }]);
     if (result.status === 'id_mismatch') return again([{ field: 'idNumber', key: 'id_mismatch' }]);
+    if (result.status === 'referred') return referred(ctx, reply, title, course.code);
     const outcome = result.outcome;
     const message = ctx.t(`console:enrol.outcome.${outcome.status}`, {
       code: course.code,
@@ -141,7 +156,7 @@ export async function enrolRoutes(scope: FastifyInstance, { deps }: { deps: Cons
       reply,
       ctx,
       title,
-      html`<p class="notice" role="status">${message}</p><p><a class="button" href="/console/courses/${course.code}/roster">${ctx.t('console:roster.title')}</a> <a class="button" href="/console/courses/${course.code}/enrol">${ctx.t('console:enrol.another')}</a></p>`,
+      html`<p class="notice" role="status">${message}</p>${result.existing ? html`<p class="hint" role="note">${ctx.t('scope:keptExisting')}</p>` : ''}<p><a class="button" href="/console/courses/${course.code}/roster">${ctx.t('console:roster.title')}</a> <a class="button" href="/console/courses/${course.code}/enrol">${ctx.t('console:enrol.another')}</a></p>`,
     );
   });
 }

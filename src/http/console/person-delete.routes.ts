@@ -38,7 +38,7 @@ function confirmPage(
 <dt>${t('console:personDelete.phoneMasked')}</dt><dd class="mono">${p.phone}</dd>
 <dt>${t('console:roster.column.idNumber')}</dt><dd class="mono">${p.idNumber}</dd>
 </dl>
-<p>${t('console:personDelete.what', { count: p.activeSignUps })}</p>
+${p.inScope ? html`<p>${t('console:personDelete.what', { count: p.activeSignUps })}</p>` : html`<p class="error" role="note">${t('scope:referredDelete')}</p>`}
 <p class="error" role="note">${t('console:personDelete.onlyOnRequest')}</p>
 <form method="post" action="${action}" class="form">${csrfField(ctx)}
 ${errors.length ? html`<p class="error" role="alert">${t('console:form.fix')}</p>` : ''}
@@ -50,14 +50,16 @@ ${errors.length ? html`<p class="error" role="alert">${t('console:form.fix')}</p
 <label class="radio"><input type="checkbox" name="requested" value="yes"> ${t('console:personDelete.requestText')}</label>
 ${errorFor(ctx, errors, 'requested')}
 </fieldset>
-<button type="submit">${t('console:personDelete.submit')}</button>
+<button type="submit">${t(p.inScope ? 'console:personDelete.submit' : 'scope:referDeleteSubmit')}</button>
 <a class="button" href="${roster}">${t('console:personDelete.keep')}</a>
 </form>`;
 }
 
 /**
  * PIPL deletion at a person's request made to a coordinator: a confirmation page, then the same deletion as
- * in chat. Only for someone on the roster of a course in the coordinator's scope; a second submit is told so.
+ * in chat. Only for someone on the roster of a course in the coordinator's scope, and wholly in it (their
+ * county and every course they signed up for): otherwise the request is referred to staff. A second submit
+ * is told so.
  */
 export async function personDeleteRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   const path = '/console/courses/:code/roster/:enrolment/delete';
@@ -116,6 +118,16 @@ export async function personDeleteRoutes(scope: FastifyInstance, { deps }: { dep
         ctx.t('console:personDelete.title'),
         html`<p class="error" role="alert">${ctx.t('console:personDelete.staff')}</p><p><a href="/console/courses/${code}/roster">← ${ctx.t('console:roster.title')}</a></p>`,
         { status: 409 },
+      );
+    }
+    if (outcome.status === 'referred') {
+      const ctx = pageContext(request, reply, deps);
+      return sendPage(
+        reply,
+        ctx,
+        ctx.t('console:personDelete.title'),
+        html`<p class="notice" role="status">${ctx.t('scope:referredDeleteDone')}</p><p><a href="/console/courses/${code}/roster">← ${ctx.t('console:roster.title')}</a></p>`,
+        { status: 202 },
       );
     }
     return reply.redirect(rosterWith(code, outcome.status === 'deleted' ? 'deleted' : 'alreadyDeleted'), 303);
