@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { registerIpRateLimit } from '../../src/http/ip-rate-limit';
@@ -64,6 +65,31 @@ describe('the per-address rate limit', () => {
   it('does not take X-Forwarded-For from an address that is not the configured proxy', async () => {
     const app = await server('10.0.0.5');
     expect((await hit(app, '203.0.113.8', '198.51.100.3')).json()).toEqual({ ip: '203.0.113.8' });
+  });
+});
+
+describe('a proxy in front while TRUST_PROXY is empty', () => {
+  it("is said once in the log, naming the setting, since every visitor then shares the proxy's bucket", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const config = loadConfig({ QUEUE_PREFIX: uniquePrefix('ip') });
+    const app = createHttpServer({ config, logger: createLogger('warn', sink) });
+    closers.push(() => app.close());
+    await app.inject({ url: '/healthz', remoteAddress: '10.0.0.5' });
+    expect(lines).toEqual([]);
+    for (const client of ['198.51.100.1', '198.51.100.2'])
+      await app.inject({
+        url: '/healthz',
+        remoteAddress: '10.0.0.5',
+        headers: { 'x-forwarded-for': client },
+      });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('set TRUST_PROXY');
   });
 });
 
