@@ -151,6 +151,8 @@ export const configSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16-256 characters of A-Z, a-z, 0-9, _ and -'),
   ),
   START_TERMINAL_CHAT: bool.default(true),
+  /** Start-up: how long to wait for Redis and PostgreSQL to answer before exiting non-zero with one line. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /** On SIGTERM: how long running jobs and turns may take to finish before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** auto: load the sample Zhaotong courses into an empty embedded database; always/never as said. */

@@ -24,6 +24,8 @@ import { loadKnowledge } from './knowledge';
 import { createMetrics, type Metrics, observeEngine } from './metrics';
 import { createOutreach, type Outreach, type OutreachOptions } from './outreach';
 import { loadPiiCipher } from './pii-keys';
+import { probePostgres } from './probe-postgres';
+import { oneLine, StartupError } from './startup-error';
 
 export interface Runtime {
   config: Config;
@@ -93,7 +95,7 @@ export async function createRuntime(
   logger: Logger,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'jineng:requests' });
   // While Redis is away ioredis reconnects by itself; each failed attempt is logged, never thrown.
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; reconnecting'));
   const closers: Array<() => Promise<unknown>> = [() => redis.quit().catch(() => redis.disconnect())];
@@ -102,9 +104,16 @@ export async function createRuntime(
       await fn().catch((error) => logger.warn({ err: error }, 'close failed'));
   };
   try {
-    const redisCheck = await checkRedis(redis, config.REDIS_URL);
+    const redisCheck = await checkRedis(redis, config.REDIS_URL, config.STARTUP_TIMEOUT_MS);
     if (redisCheck.warning) logger.warn(redisCheck.warning);
-    const database = await openDatabase(config, logger);
+    if (config.DATABASE_URL) await probePostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS);
+    const database = await openDatabase(config, logger).catch((error: unknown) => {
+      if (config.DATABASE_URL) throw error;
+      throw new StartupError(
+        `the embedded database under DATA_DIR=${config.DATA_DIR} could not be opened: ${oneLine(error)}`,
+        { cause: error },
+      );
+    });
     if (database.embedded) closers.unshift(() => database.embedded!.stop());
     const db = createPrisma(database.url);
     closers.push(() => db.$disconnect());

@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { exitGracefullyOnSignals, PROCESS_ROLES, parseRole, startRole } from '../app/process-role';
+import { PROCESS_ROLES, parseRole } from '../app/process-role';
 import { createRuntime } from '../app/runtime';
 import { TerminalChannel } from '../channels/terminal/terminal.channel';
 import type { InboundMessage } from '../core/message';
-import { startHttp } from '../http/start-http';
 import { boot } from './run-cli';
+import { runStart } from './start.command';
 
 const converseLine = z.object({ user: z.string().min(1).max(200), text: z.string() });
 
@@ -16,24 +16,7 @@ export function registerChatCommands(program: Command): void {
     .command('start')
     .description('start the bot (with a terminal chat when run in a terminal)')
     .option('--role <role>', `what this process runs: ${PROCESS_ROLES.join(' | ')}`, 'all')
-    .action(async (options: { role: string }) => {
-      const role = parseRole(options.role);
-      const { config, logger } = boot();
-      const runtime = await createRuntime(config, logger);
-      const terminal =
-        role === 'all' && config.START_TERMINAL_CHAT && process.stdin.isTTY
-          ? new TerminalChannel({ input: process.stdin, output: process.stdout })
-          : undefined;
-      // The terminal chat also gets its reminders and notices from the workers.
-      const stop = await startRole(runtime, role, {
-        http: startHttp,
-        extraChannels: terminal ? [terminal] : [],
-      });
-      exitGracefullyOnSignals(stop, { logger, graceMs: config.SHUTDOWN_GRACE_MS });
-      if (terminal) {
-        await terminal.start((message) => runtime.engine.handle(message).then((r) => r.replies));
-      }
-    });
+    .action(async (options: { role: string }) => runStart(parseRole(options.role)));
 
   program
     .command('chat')

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime';
+import { listenError } from '../app/startup-error';
 import { httpRoutes } from './http-routes';
 import { createHttpServer, registerRoutes } from './server';
 import { registerWebApp } from './web-app';
@@ -13,7 +14,12 @@ export async function startHttp(runtime: Runtime): Promise<FastifyInstance> {
   const app = createHttpServer(runtime);
   await registerRoutes(app, httpRoutes(runtime));
   await registerWebApp(app, runtime);
-  await app.listen({ port: runtime.config.PORT, host: runtime.config.HOST });
+  try {
+    await app.listen({ port: runtime.config.PORT, host: runtime.config.HOST });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw listenError(error, runtime.config.HOST, runtime.config.PORT);
+  }
   const shown = runtime.config.HOST === '0.0.0.0' ? 'localhost' : runtime.config.HOST;
   runtime.logger.info(
     {
