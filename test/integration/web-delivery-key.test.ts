@@ -46,6 +46,11 @@ describe('the web chat and the delivery key', () => {
     await page.events.close();
   });
 
+  it('refuses a chat id that is no web session as invalid (one failure), not as a network error to retry', async () => {
+    const sent = web().send({ channel: 'web', chatId: 'web:not-a-session' }, { text: 'x', deliveryKey: 'k' });
+    await expect(sent).rejects.toMatchObject({ name: 'ChannelSendError', kind: 'invalid' });
+  });
+
   it('shows a notice once when the first attempt sent it but could not record it (an in-doubt resend)', async () => {
     const page = await openPage();
     const deliveries = world.runtime.outreach.deliveries as DeliveryRepository;

@@ -16,6 +16,7 @@ import type { PushHub } from './web-push.hub';
 import type { WebSessionStore } from './web-sessions.store';
 
 export const WEB_MAX_TEXT = 4000;
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOUR_MS = 3_600_000;
 
 export interface WebChannelDeps {
@@ -77,6 +78,8 @@ export class WebChannel implements Channel {
   }
 
   async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {
+    // A web chat id is a session's uuid; anything else would fail in the database on every retry.
+    if (!SESSION_ID.test(address.chatId)) throw new ChannelSendError('not a web chat session id', 'invalid');
     if (!(await this.deps.sessions.isActive(address.chatId))) {
       throw new ChannelSendError('the web chat session has expired', 'blocked');
     }
