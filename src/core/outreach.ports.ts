@@ -51,6 +51,11 @@ export interface SpreadDelivery {
 export type ConfirmOutcome =
   | {
       status: 'sending';
+      /**
+       * The notice is saved with one delivery row per recipient, but its jobs could not be queued now (Redis
+       * away): the sweep queues them once Redis answers. Never reported as being sent.
+       */
+      deferred: boolean;
       course: string;
       /** People the notice goes to (reachable or not). */
       recipients: number;

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { parseDatabaseUrl, quoteIdent } from './database-url';
+import { PG_CONNECT_TIMEOUT_MS } from './pg-pool';
 
 export type Db = PrismaClient;
 
@@ -10,7 +11,13 @@ export function createPrisma(databaseUrl: string, poolSize = 10): Db {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
   // search_path too, so raw SQL (the seat lock) finds the same tables Prisma's own queries do.
   const adapter = new PrismaPg(
-    { connectionString, max: poolSize, options: `-c search_path=${quoteIdent(schema)}` },
+    {
+      connectionString,
+      max: poolSize,
+      options: `-c search_path=${quoteIdent(schema)}`,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    },
     { schema },
   );
   return new PrismaClient({ adapter });

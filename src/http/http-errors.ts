@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError, type z } from 'zod';
+import { isOutage } from '../core/outage';
 
 /** A request the server refuses with a status and a short machine-readable code plus a readable message. */
 export class HttpError extends Error {
@@ -30,8 +31,8 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, wha
 
 /**
  * The error boundary of the web chat, console and admin routes: client mistakes (bad JSON, too large, too
- * many requests, failed validation) get their status and a readable message; anything else is logged and
- * answered with a plain 500 that reveals nothing.
+ * many requests, failed validation) get their status and a readable message; PostgreSQL or Redis not
+ * answering is a 503 "try again"; anything else is logged and answered with a plain 500 that reveals nothing.
  */
 export function httpErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpError) {
@@ -39,6 +40,14 @@ export function httpErrorHandler(error: FastifyError | Error, request: FastifyRe
   }
   if (error instanceof ZodError) {
     return reply.code(400).send({ error: 'bad_request', message: readableZodError(error) });
+  }
+  if (isOutage(error)) {
+    // PostgreSQL or Redis away: a quick "try again" (the web chat page says so in the person's language).
+    request.log.warn({ err: error, url: request.url }, 'request failed: a dependency is not answering');
+    return reply
+      .code(503)
+      .header('retry-after', '30')
+      .send({ error: 'unavailable', message: 'The service is busy; please try again in a minute.' });
   }
   const status = (error as FastifyError).statusCode ?? 500;
   if (status >= 400 && status < 500) {

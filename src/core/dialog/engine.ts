@@ -3,6 +3,7 @@ import type { DomainEvent } from '../events';
 import type { Translator } from '../i18n';
 import type { InboundMessage, OutboundMessage } from '../message';
 import { MAX_NLU_INPUT } from '../nlu/normalize';
+import { isOutage } from '../outage';
 import type { PeopleRepository, SessionStore } from '../ports';
 import { resolveChoice } from './choices';
 import type { FlowHandler, IntentHandler, Nlu, Understanding } from './handler';
@@ -193,7 +194,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
         const t = deps.translator.forLocale(locale ?? deps.defaultLocale);
         return {
           intent: 'error',
-          replies: [{ text: t(isBusy(error) ? 'common:busy' : 'common:error') }],
+          replies: [{ text: t(isOutage(error) ? 'common:busy' : 'common:error') }],
           events: [],
         };
       }
@@ -207,14 +208,5 @@ function isCancelWord(text: string): boolean {
       .normalize('NFKC')
       .toLowerCase()
       .replace(/[\s\p{P}\p{S}]/gu, ''),
-  );
-}
-
-/** Infrastructure outages (database, Redis) get "busy, try later" rather than "something went wrong". */
-function isBusy(error: unknown): boolean {
-  const text = String((error as { code?: string; message?: string })?.code ?? '') + String(error);
-  // ioredis gives up on a command with "Reached the max retries per request limit" while Redis is away.
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|Connection is closed|connect|P1001|P2024|timeout|max retries per request|Stream isn't writeable/i.test(
-    text,
   );
 }

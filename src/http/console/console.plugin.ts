@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isOutage } from '../../core/outage';
 import { html } from '../html';
 import { addSecurityHeaders } from '../security-headers';
 import { accountAdminRoutes } from './account-admin.routes';
@@ -24,7 +25,12 @@ import { sessionRoutes } from './sessions.routes';
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
 /** Status → the sentence of console:error.* that explains it. */
-const ERROR_KEYS: Record<number, string> = { 404: 'notFound', 413: 'tooLarge', 429: 'tooMany' };
+const ERROR_KEYS: Record<number, string> = {
+  404: 'notFound',
+  413: 'tooLarge',
+  429: 'tooMany',
+  503: 'unavailable',
+};
 
 /**
  * The coordinator console under /console: server-rendered pages (every value escaped), server-side sessions,
@@ -71,9 +77,14 @@ export async function consolePlugin(
   });
 
   scope.setErrorHandler((error: FastifyError, request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'console request failed');
+    // PostgreSQL or Redis not answering: 503 and "try again in a minute", logged as a warning.
+    const status = isOutage(error)
+      ? 503
+      : error.statusCode && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
+    if (status === 503) request.log.warn({ err: error, url: request.url }, 'console: a dependency is away');
+    else if (status >= 500) request.log.error({ err: error, url: request.url }, 'console request failed');
     const ctx = pageContext(request, reply, deps);
     const key = error.code?.startsWith('FST_CSRF')
       ? 'csrf'

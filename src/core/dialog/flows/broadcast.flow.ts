@@ -101,6 +101,11 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
       turn.say(turn.t('coordinator:broadcast.gone'));
       return;
     }
+    if (outcome.deferred) {
+      // Saved in the database, not queued yet: say so, never "sending".
+      turn.say(turn.t('coordinator:broadcast.saved', { count: outcome.recipients + outcome.groups }));
+      return;
+    }
     turn.emit({
       type: 'broadcast_sent',
       course: outcome.course,
