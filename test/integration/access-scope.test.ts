@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
 import type { CoordinatorAccess } from '../../src/core/outreach.ports';
+import { createTranslator } from '../../src/i18n/i18n';
 import { courseScopeWhere } from '../../src/services/access-scope';
 import { invite } from '../support/console';
 import { broadcast, type ScopeFixtures, scopeFixtures } from '../support/scope-fixtures';
@@ -543,5 +544,74 @@ describe('in scope, the same routes do show and act (the table would notice a bl
     // On their course's roster: everyone who signed up for it, wherever else they are registered.
     expect(roster.text).toContain(fx.people.mixed.name);
     expect(roster.text).toContain(fx.people.a1.phone);
+  });
+});
+
+describe('on-behalf sign-up of someone already registered (runs last: it signs people up)', () => {
+  const t = createTranslator().forLocale('zh-CN');
+  const db = () => world.runtime.db;
+
+  it('in scope: signs them up, keeps their stored name and phone, and shows neither', async () => {
+    const { A2 } = fx.courses;
+    const p = fx.people.a1;
+    const res = await actors.county.client.post(
+      `/console/courses/${A2.code}/enrol`,
+      enrolFields(p.name, '13800000009', p.idNumber),
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(t('scope:keptExisting'));
+    expect(res.text).not.toContain(p.phone);
+    const row = await db().person.findUniqueOrThrow({ where: { id: p.id } });
+    expect({ name: row.realName, phone: row.phone }).toEqual({ name: p.name, phone: p.phone });
+    expect(await db().enrolment.count({ where: { personId: p.id, courseId: A2.id } })).toBe(1);
+  });
+
+  it('registered in another county: not signed up, told so, and the referral is on the admins’ audit page', async () => {
+    const { A2 } = fx.courses;
+    const p = fx.people.loose;
+    const res = await actors.county.client.post(
+      `/console/courses/${A2.code}/enrol`,
+      enrolFields(p.name, '13800000010', p.idNumber),
+    );
+    expect(res.status).toBe(409);
+    expect(res.text).toContain(t('scope:referredEnrol'));
+    expect(res.text).not.toContain(p.phone);
+    expect(await db().enrolment.count({ where: { personId: p.id } })).toBe(0);
+    const entry = await db().auditLog.findFirstOrThrow({
+      where: { action: 'person.referred', actorId: actors.county.personId },
+      orderBy: { id: 'desc' },
+    });
+    expect(entry).toMatchObject({
+      target: A2.code,
+      detail: { personId: p.id, reason: 'enrol', nameMatches: true },
+    });
+    const audit = await actors.admin.client.get('/console/audit');
+    expect(audit.text).toContain('person.referred');
+    expect(audit.text).toContain(p.id);
+  });
+
+  it('a deletion of someone also signed up elsewhere is referred, and one wholly in scope still happens', async () => {
+    const { A1 } = fx.courses;
+    const multi = fx.people.multi;
+    const url = `/console/courses/${A1.code}/roster/${multi.enrolments[A1.code]}/delete`;
+    expect((await actors.county.client.get(url)).text).toContain(t('scope:referredDelete'));
+    const referred = await actors.county.client.post(url, { requested: 'yes', method: 'phone' });
+    expect(referred.status).toBe(202);
+    expect(referred.text).toContain(t('scope:referredDeleteDone'));
+    expect((await db().person.findUniqueOrThrow({ where: { id: multi.id } })).deletedAt).toBeNull();
+
+    // The course coordinator's own person (of the course's county, signed up only there): deleted.
+    const mine = await world.runtime.db.person.create({
+      data: { realName: '本班学员', county: 'zhenxiong' },
+    });
+    const signUp = await db().enrolment.create({
+      data: { personId: mine.id, courseId: A1.id, status: 'confirmed' },
+    });
+    const done = await actors.course.client.post(`/console/courses/${A1.code}/roster/${signUp.id}/delete`, {
+      requested: 'yes',
+      method: 'in_person',
+    });
+    expect(done.status).toBe(303);
+    expect((await db().person.findUniqueOrThrow({ where: { id: mine.id } })).deletedAt).not.toBeNull();
   });
 });
