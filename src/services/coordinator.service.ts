@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { courseInScope } from '../core/access-scope';
 import type { BroadcastTarget } from '../core/broadcast/broadcast-request';
 import { COUNTIES, type County, type Trade } from '../core/domain';
 import type { CoordinatorAccess, CoordinatorRole, IdentityKey, RedeemOutcome } from '../core/outreach.ports';
@@ -135,16 +136,23 @@ export function createCoordinatorService(db: Db, adminIdentities: readonly strin
       }));
     },
 
-    /** Coordinators (not admins) responsible for one course: by course code or by its county. */
+    /**
+     * Coordinators (not admins) responsible for one course: those whose scope holds it. The query narrows
+     * the rows; core/access-scope.ts decides, as everywhere else.
+     */
     async responsibleFor(course: { code: string; county: string }): Promise<string[]> {
       const rows = await db.coordinator.findMany({
         where: {
           role: 'coordinator',
           OR: [{ courseScope: { has: course.code } }, { countyScope: { has: course.county } }],
         },
-        select: { personId: true },
+        select: { personId: true, courseScope: true, countyScope: true },
       });
-      return rows.map((r) => r.personId);
+      return rows
+        .filter((r) =>
+          courseInScope({ role: 'coordinator', courseCodes: r.courseScope, counties: r.countyScope }, course),
+        )
+        .map((r) => r.personId);
     },
   };
 }
