@@ -18,7 +18,7 @@ export interface CreateRedisOptions {
 }
 
 /** A request path's Redis command gives up after this long (Redis answers in well under 1 ms). */
-export const REQUEST_COMMAND_TIMEOUT_MS = 1_000;
+export const REQUEST_COMMAND_TIMEOUT_MS = 700;
 
 function roleOptions(role: RedisRole): RedisOptions {
   if (role === 'worker') return { maxRetriesPerRequest: null };

@@ -6,6 +6,7 @@ import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig } from '../../src/config';
 import { startHttp } from '../../src/http/start-http';
 import { createLogger } from '../../src/logger';
+import { consoleHttp, invite } from '../support/console';
 import { createCourse } from '../support/fixtures';
 import { chatter, enrolledPeople, until } from '../support/outreach-runtime';
 import { RecordingChannel } from '../support/recording-channel';
@@ -162,6 +163,47 @@ describe('while Redis is down', () => {
     expect(sentTo(author.id)).toBe(1);
   });
 
+  it('a coordinator sending from the console is told it is saved and will go out; it goes out once', async () => {
+    const { db, outreach } = runtime;
+    const course = await createCourse(db, { capacity: 2 });
+    const people = await enrolledPeople(db, course.id, 2);
+    const coordinator = await consoleHttp(base, await invite(runtime, { courses: [course.code] }));
+    const { personId } = await db.consoleAccount.findUniqueOrThrow({
+      where: { username: coordinator.username },
+    });
+    const access = { role: 'coordinator' as const, courseCodes: [course.code], counties: [] };
+    const draft = await outreach.broadcasts.draft(personId, access, course.code, '明天停课', new Date());
+    if (draft.status !== 'ok') throw new Error(draft.status);
+    const csrf = coordinator.tokenOf((await coordinator.get('/console/courses')).text);
+
+    await redis.cut();
+    const sent = await timed('redis: console "send"', () =>
+      coordinator.post(
+        `/console/broadcasts/${draft.preview.broadcastId}/send`,
+        new URLSearchParams({ _csrf: csrf }),
+      ),
+    );
+    expect(sent.status).toBe(303);
+    const location = sent.headers.get('location') ?? '';
+    expect(location).toBe(`/console/broadcasts/${draft.preview.broadcastId}?queued=later`);
+    const page = await timed('redis: console report page', () =>
+      coordinator.get(`${location}`).then((r) => r),
+    );
+    expect(page.text).toContain('已保存，但消息队列现在很慢或没有响应');
+    expect(people.map(sentTo)).toEqual([0, 0]);
+
+    await redis.restore();
+    await ageDeliveries(draft.preview.broadcastId);
+    await until(
+      'the sweep to run',
+      async () => (await outreach.sweep().catch(() => undefined)) !== undefined,
+    );
+    await until('both recipients to get it', async () => people.every((p) => sentTo(p) > 0));
+    await outreach.sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(people.map(sentTo)).toEqual([1, 1]);
+  });
+
   it('a coordinator confirming in the chat is told to retry within 3 s; the retry sends it once', async () => {
     const { db } = runtime;
     const course = await createCourse(db, { capacity: 2 });
@@ -186,6 +228,44 @@ describe('while Redis is down', () => {
     ]);
     await until('both recipients to get it', async () => people.every((p) => sentTo(p) > 0));
     expect(people.map(sentTo)).toEqual([1, 1]);
+  });
+});
+
+describe('while Redis hangs (accepts, never answers: packets dropped)', () => {
+  it('chat turns, the web chat and a notice confirmation still answer within 3 s; the notice goes out once', async () => {
+    const en = chatter(runtime);
+    expect((await en.say('hello')).intent).not.toBe('error');
+    const web = await webClient(base);
+    expect((await web.say({ text: 'hello' })).status).toBe(200);
+    const { people, author, broadcastId } = await draftNotice(2);
+
+    redis.stall();
+    const down = await timed('hung redis: engine turn', () => en.say('is the training free?'));
+    expect(down.replies.map((r) => r.text)).toEqual([BUSY_EN]);
+    // Two rate limits (skipped on error) and the session lock: three commands that each give up.
+    const webDown = await timed('hung redis: web chat message', () =>
+      web.say({ text: 'is the training free?' }),
+    );
+    expect(webDown.body.replies.map((r) => r.text)).toEqual([BUSY_EN]);
+    const outcome = await timed('hung redis: broadcast confirmation', () =>
+      runtime.outreach.broadcasts.confirm(author.id, broadcastId, false),
+    );
+    expect(outcome).toMatchObject({ status: 'sending', deferred: true, recipients: 2 });
+
+    redis.unstall();
+    await ageDeliveries(broadcastId);
+    await until('the sweep to run once Redis answers', async () => {
+      const swept = await runtime.outreach.sweep().catch(() => undefined);
+      return swept !== undefined;
+    });
+    await until('both recipients to get the notice', async () => people.every((p) => sentTo(p) > 0));
+    await runtime.outreach.sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(people.map(sentTo)).toEqual([1, 1]);
+    await until('the bot to answer normally', async () => {
+      const reply = await en.say('is the training free?');
+      return reply.intent !== 'error' && reply;
+    });
   });
 });
 

@@ -11,6 +11,12 @@ export interface TcpProxy {
   url(target: string): string;
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /**
+   * A network fault where packets are dropped: connections stay open and new ones are accepted, but nothing
+   * passes either way. `unstall()` drops the stalled connections (as a TCP timeout would) and forwards again.
+   */
+  stall(): void;
+  unstall(): void;
   close(): Promise<void>;
 }
 
@@ -18,11 +24,23 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let stalled = false;
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = createServer((client) => {
+        if (stalled) {
+          sockets.add(client);
+          client.on('close', () => sockets.delete(client));
+          client.on('error', () => undefined);
+          client.pause();
+          return;
+        }
         const upstream = createConnection({ host: targetHost, port: targetPort });
+        const pair = { client, upstream };
+        pairs.add(pair);
+        client.on('close', () => pairs.delete(pair));
         for (const socket of [client, upstream]) {
           sockets.add(socket);
           socket.on('close', () => sockets.delete(socket));
@@ -63,6 +81,20 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     },
     cut,
     restore: listen,
+    stall() {
+      stalled = true;
+      for (const { client, upstream } of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    unstall() {
+      stalled = false;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
     close: cut,
   };
 }

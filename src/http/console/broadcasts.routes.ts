@@ -128,7 +128,9 @@ ${
       const exists = await deps.broadcastAdmin.report(request.consoleUser!.access, id);
       if (!exists) return reply.redirect('/console/broadcasts', 303);
     }
-    return reply.redirect(`/console/broadcasts/${id}`, 303);
+    // Saved but not queued (Redis away or hanging): the report page says it will go out by itself.
+    const later = outcome.status === 'sending' && outcome.deferred ? '?queued=later' : '';
+    return reply.redirect(`/console/broadcasts/${id}${later}`, 303);
   });
 
   scope.post('/console/broadcasts/:id/discard', async (request, reply) => {
@@ -162,10 +164,13 @@ ${report.failed.map((f) => html`<tr><th>${t('console:report.failed')}: ${t(`coor
 ${report.inDoubt ? html`<tr><th>${t('console:report.inDoubt')}</th><td>${report.inDoubt}</td></tr>` : ''}
 </tbody></table>
 ${spread.map((s) => html`<p class="spread">${t('coordinator:report.spread', { channel: t(`coordinator:channel.${s.channel}`), cap: s.perDay, count: s.count, days: s.days, finish: ctx.dateTime(s.finishAt) })}</p>`)}
+${busy && queuedLater(request.query) ? html`<p class="hint">${t('console:report.queuedLater')}</p>` : ''}
 ${busy ? html`<p class="hint">${t('console:report.refreshing')}</p>` : ''}`;
     return sendPage(reply, ctx, t('console:report.title'), body, busy ? { refreshSeconds: 3 } : {});
   });
 }
+
+const queuedLater = (query: unknown) => (query as { queued?: unknown } | undefined)?.queued === 'later';
 
 function parseId(params: unknown): { id: string } {
   const parsed = idParams.safeParse(params);
