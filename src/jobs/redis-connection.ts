@@ -100,11 +100,14 @@ export async function checkRedis(redis: Redis, url: string, timeoutMs = 5_000): 
       await withTimeout(whenReady(redis), timeoutMs, 'Connecting');
       await withTimeout(redis.ping(), timeoutMs, 'PING');
     } catch (error) {
-      const cause = lastError ?? (error as Error);
+      // A refused connection says so; a server that never answers says how long it was given.
+      const timedOut = (error as Error).message.includes('no answer within');
+      const cause = timedOut || !lastError ? (error as Error) : lastError;
+      const refused = timedOut && lastError?.message.includes('ECONNREFUSED') ? lastError : undefined;
       throw new RedisCheckError(
-        `Cannot reach Redis at REDIS_URL=${shown} (${cause.message}). Start Redis, e.g. ` +
+        `Cannot reach Redis at REDIS_URL=${shown} (${(refused ?? cause).message}). Start Redis, e.g. ` +
           '`redis-server --appendonly yes --maxmemory-policy noeviction`, or set REDIS_URL to a reachable server.',
-        { cause },
+        { cause: refused ?? cause },
       );
     }
     let policy: string | null;

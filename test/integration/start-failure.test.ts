@@ -4,6 +4,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createRuntime } from '../../src/app/runtime';
+import { StartupError } from '../../src/app/startup-error';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
 import { uniquePrefix } from '../support/test-env';
 
 /**
@@ -158,5 +162,51 @@ describe('jineng start that cannot start', () => {
     const exit = await start({ DATABASE_URL: '', DATA_DIR: '/dev/null/jineng' });
     expectReadable(exit, /embedded database under DATA_DIR=\/dev\/null\/jineng could not be opened/);
     console.info(`embedded database: exit ${exit.code} after ${exit.ms} ms`);
+  });
+});
+
+describe('createRuntime against a service that never answers', () => {
+  /** In this process (no CLI to load): how long start-up waits before giving up. */
+  async function givesUpAfter(env: Record<string, string>): Promise<{ ms: number; error: unknown }> {
+    const config = loadConfig({
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: uniquePrefix('start'),
+      PII_ENCRYPTION_KEY: 'c'.repeat(64),
+      PII_HASH_KEY: 'd'.repeat(64),
+      SEED_SAMPLE_DATA: 'never',
+      LOG_LEVEL: 'silent',
+      STARTUP_TIMEOUT_MS: String(STARTUP_TIMEOUT_MS),
+      ...env,
+    });
+    const began = performance.now();
+    const error = await createRuntime(config, createLogger('silent')).then(
+      async (runtime) => {
+        await runtime.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    return { ms: Math.round(performance.now() - began), error };
+  }
+
+  it('gives up on Redis after STARTUP_TIMEOUT_MS', async () => {
+    const { ms, error } = await givesUpAfter({ REDIS_URL: `redis://127.0.0.1:${await silentServer()}` });
+    expect((error as Error).message).toContain('no answer within 2 s');
+    expect(ms).toBeGreaterThanOrEqual(STARTUP_TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(STARTUP_TIMEOUT_MS + 2_000);
+    console.info(`silent Redis: createRuntime gave up after ${ms} ms`);
+  });
+
+  it('gives up on PostgreSQL after STARTUP_TIMEOUT_MS', async () => {
+    const port = await silentServer();
+    const { ms, error } = await givesUpAfter({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/none`,
+    });
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toContain('did not answer within 2 s (set DATABASE_URL)');
+    expect(ms).toBeGreaterThanOrEqual(STARTUP_TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(STARTUP_TIMEOUT_MS + 2_000);
+    console.info(`silent PostgreSQL: createRuntime gave up after ${ms} ms`);
   });
 });
