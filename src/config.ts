@@ -125,12 +125,12 @@ export const configSchema = z.object({
   WEB_IP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   /** A console sign-in lasts this many hours. */
   CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
-  /** Bearer token GET /metrics requires; empty: only clients on this machine (loopback) may read it. */
   /** Failed console sign-ins (passwords or second-factor codes) within the window that lock an account. */
   CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSOLE_LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /** How long a locked console account refuses every sign-in (an admin can unlock it sooner). */
   CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Bearer token GET /metrics requires; empty: only clients on this machine (loopback) may read it. */
   METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
   /** The deliveries gauge of /metrics is read from the database at most this often (seconds). */
   METRICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -203,18 +203,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
 }
+
 /** Without these, development keys from DATA_DIR would be used: production mode refuses to start instead. */
 export const PRODUCTION_SECRETS = ['PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'WEB_SESSION_SECRET'] as const;
 
-
 /** Rules that involve more than one variable (kept out of the schema so it stays a plain, extendable object). */
 function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
   const missing = PRODUCTION_SECRETS.filter((name) => !config[name]);
   if (config.JINENG_ENV === 'production' && missing.length)
     problems.push(
       `  JINENG_ENV=production requires ${missing.join(', ')} (not set; development keys are refused)`,
     );
-  const problems: string[] = [];
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET)
     problems.push('  TELEGRAM_WEBHOOK_SECRET="": required when TELEGRAM_WEBHOOK_URL is set');
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN)

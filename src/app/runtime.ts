@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { startControlServer } from '../admin/control-server';
 import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import { createDialogEngine, type DialogEngine } from '../core/dialog/engine';
 import { withCommandRoutes } from '../core/dialog/intents/command-routes';
 import type { DialogSession } from '../core/dialog/session';
 import type { ChannelName } from '../core/message';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded-postgres';
-import { migrate } from '../db/migrate';
-import { createPrisma, type Db } from '../db/prisma-client';
+import { type Database, openDatabase } from '../db/database';
+import type { Db } from '../db/prisma-client';
 import { createCourseCatalog } from '../db/repositories/courses.repository';
 import { createEnrolmentRepository } from '../db/repositories/enrolment.repository';
 import { createPeopleRepository } from '../db/repositories/people.repository';
@@ -31,6 +32,8 @@ export interface Runtime {
   config: Config;
   logger: Logger;
   databaseUrl: string;
+  /** The database's clients; `database.embedded` is set when PGlite runs in this process. */
+  database: Database;
   db: Db;
   redis: Redis;
   engine: DialogEngine;
@@ -58,22 +61,9 @@ export interface RuntimeOptions {
   outreach?: Pick<OutreachOptions, 'workerOptions' | 'leaseMs'>;
 }
 
-/** Opens the database (embedded when DATABASE_URL is empty) and applies pending migrations. */
-export async function openDatabase(
-  config: Config,
-  logger: Logger,
-): Promise<{ url: string; embedded?: EmbeddedPostgres }> {
-  if (config.DATABASE_URL) {
-    await migrate(config.DATABASE_URL);
-    return { url: config.DATABASE_URL };
-  }
-  const embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_DB_PORT);
-  logger.info(
-    { dataDir: config.DATA_DIR },
-    'using the embedded PostgreSQL (PGlite); set DATABASE_URL for a server',
-  );
-  await migrate(embedded.url);
-  return { url: embedded.url, embedded };
+/** The database this configuration names: a PostgreSQL server, or the embedded PGlite under DATA_DIR. */
+export function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
+  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, logger);
 }
 
 async function seedSampleDataIfWanted(config: Config, db: Db, embedded: boolean, logger: Logger) {
@@ -107,16 +97,26 @@ export async function createRuntime(
     const redisCheck = await checkRedis(redis, config.REDIS_URL, config.STARTUP_TIMEOUT_MS);
     if (redisCheck.warning) logger.warn(redisCheck.warning);
     if (config.DATABASE_URL) await probePostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS);
-    const database = await openDatabase(config, logger).catch((error: unknown) => {
+    const database = await openConfiguredDatabase(config, logger).catch((error: unknown) => {
       if (config.DATABASE_URL) throw error;
       throw new StartupError(
         `the embedded database under DATA_DIR=${config.DATA_DIR} could not be opened: ${oneLine(error)}`,
         { cause: error },
       );
     });
-    if (database.embedded) closers.unshift(() => database.embedded!.stop());
-    const db = createPrisma(database.url);
-    closers.push(() => db.$disconnect());
+    // Closed last (closers run in reverse): workers and channels stop before their connection does.
+    closers.unshift(() => database.close());
+    const db = database.prisma;
+    if (database.embedded) {
+      // CLI commands (coordinators invite, db seed…) reach this process instead of opening the data directory.
+      const control = await startControlServer(
+        join(dirname(database.embedded.socketPath), 'jineng-control.sock'),
+        { database, config },
+        logger,
+      );
+      database.embedded.lock.announce(control.path);
+      closers.push(() => control.close());
+    }
     await seedSampleDataIfWanted(config, db, Boolean(database.embedded), logger);
 
     const translator = createTranslator();
@@ -130,7 +130,7 @@ export async function createRuntime(
       config,
       logger,
       db,
-      databaseUrl: database.url,
+      pool: database.pool,
       translator,
       sessions,
       channels,
@@ -195,6 +195,7 @@ export async function createRuntime(
       config,
       logger,
       databaseUrl: database.url,
+      database,
       db,
       redis,
       engine,
