@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { parseDatabaseUrl, quoteIdent } from './database-url';
-import { PG_CONNECT_TIMEOUT_MS } from './pg-pool';
+import { serverPoolOptions } from './pg-pool';
 
 export type Db = PrismaClient;
 
@@ -15,8 +15,7 @@ export function createPrisma(databaseUrl: string, poolSize = 10): Db {
       connectionString,
       max: poolSize,
       options: `-c search_path=${quoteIdent(schema)}`,
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-      keepAlive: true,
+      ...serverPoolOptions,
     },
     { schema },
   );
