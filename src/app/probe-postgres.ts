@@ -1,18 +1,8 @@
 import pg from 'pg';
 import { withDeadline } from '../core/deadline';
 import { parseDatabaseUrl } from '../db/database-url';
+import { redactUrl } from '../redact-url';
 import { oneLine, StartupError, seconds } from './startup-error';
-
-/** The URL without its password, fit for logs and error messages. */
-export function redactDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
 
 /**
  * Start-up check that the PostgreSQL server at `url` answers within `timeoutMs`, on one short-lived
@@ -20,7 +10,7 @@ export function redactDatabaseUrl(url: string): string {
  * Throws a StartupError naming the server and DATABASE_URL.
  */
 export async function probePostgres(url: string, timeoutMs: number): Promise<void> {
-  const shown = redactDatabaseUrl(url);
+  const shown = redactUrl(url);
   const client = new pg.Client({
     connectionString: parseDatabaseUrl(url).connectionString,
     connectionTimeoutMillis: timeoutMs,

@@ -1,4 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { withDeadline } from '../core/deadline';
+import { redactUrl } from '../redact-url';
 
 /**
  * What a connection is for. `worker`: BullMQ workers block on Redis and must never give up a command
@@ -52,27 +54,8 @@ export interface RedisCheckResult {
   warning?: string;
 }
 
-/** The URL without its password, fit for logs and error messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what}: no answer within ${Number((ms / 1000).toFixed(1))} s`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  withDeadline(promise, ms, () => new Error(`${what}: no answer within ${Number((ms / 1000).toFixed(1))} s`));
 
 /** Resolves once the connection is ready (connecting it if lazy); commands cannot wait offline on it. */
 function whenReady(redis: Redis): Promise<void> {
@@ -88,7 +71,7 @@ function whenReady(redis: Redis): Promise<void> {
  * for reconnection attempts, so a wrong REDIS_URL stops start-up quickly with a message saying what to do.
  */
 export async function checkRedis(redis: Redis, url: string, timeoutMs = 5_000): Promise<RedisCheckResult> {
-  const shown = redactRedisUrl(url);
+  const shown = redactUrl(url);
   let lastError: Error | undefined;
   const remember = (error: Error) => {
     lastError = error;

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { checkRedis, createRedis, probeRedis, redactRedisUrl } from '../../src/jobs/redis-connection';
+import { checkRedis, createRedis, probeRedis } from '../../src/jobs/redis-connection';
+import { redactUrl } from '../../src/redact-url';
 import { testRedis, uniquePrefix } from '../support/test-env';
 
 const url = inject('redisUrl');
@@ -84,8 +85,6 @@ describe('Redis connection', () => {
   });
 
   it('never shows a password', () => {
-    expect(redactRedisUrl('redis://bot:s3cret@redis.example:6380/2')).toBe(
-      'redis://bot:***@redis.example:6380/2',
-    );
+    expect(redactUrl('redis://bot:s3cret@redis.example:6380/2')).toBe('redis://bot:***@redis.example:6380/2');
   });
 });
