@@ -1,10 +1,19 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 
-/** Who holds a data directory: written next to the lock so a refused process can name the holder. */
+/** Who holds a data directory: written inside the lock, so a refused process can name the holder. */
 const ownerSchema = z.object({
   pid: z.number().int(),
   host: z.string(),
@@ -40,15 +49,29 @@ export class DataDirBusyError extends Error {
 }
 
 const LOCK_NAME = 'jineng.lock';
-/** Directories this process holds: a second open in the same process is refused like another process's. */
-const heldHere = new Set<string>();
-const OWNER_NAME = 'jineng.owner.json';
+/**
+ * The owner file lives in a folder inside the lock, so it goes with the lock, and writing it changes only that
+ * folder's mtime: proper-lockfile treats any change of the lock's own mtime as the lock being stolen.
+ */
+const OWNER_PATH = join('holder', 'owner.json');
 /** proper-lockfile refreshes the lock's mtime; a lock not refreshed for this long is stale (the holder died). */
 const STALE_MS = 10_000;
+/** A takeover ticket older than this was left by a process that died while taking over. */
+const TICKET_STALE_MS = 30_000;
+/** Directories this process holds: a second open in the same process is refused like another process's. */
+const heldHere = new Set<string>();
+
+/** proper-lockfile removes its lock with rmdir; the lock directory holds our owner file, so remove it whole. */
+const lockFs = {
+  ...fs,
+  rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    fs.rm(path, { recursive: true, force: true }, callback),
+  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
+};
 
 export function readOwner(dir: string): DataDirOwner | undefined {
   try {
-    return ownerSchema.parse(JSON.parse(readFileSync(join(dir, OWNER_NAME), 'utf8')));
+    return ownerSchema.parse(JSON.parse(readFileSync(join(dir, LOCK_NAME, OWNER_PATH), 'utf8')));
   } catch {
     return undefined;
   }
@@ -63,14 +86,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/**
- * A lock held by a process on this host that no longer runs (killed with -9): safe to take at once, without
- * waiting for the lock to go stale. Our own pid counts as dead too: a container restarted as PID 1 again.
- */
-export function holderIsGone(owner: DataDirOwner | undefined): boolean {
-  if (!owner || owner.host !== hostname()) return false;
-  return owner.pid === process.pid || !isAlive(owner.pid);
-}
+const ageMs = (path: string) => {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+};
 
 /** Makes the directory private to this user (0700), creating it if needed. */
 export function makePrivateDir(dir: string): void {
@@ -78,10 +100,18 @@ export function makePrivateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
+const isLocked = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ELOCKED';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Takes the one-owner lock on a data directory, like PostgreSQL's postmaster.pid: a live holder makes this
- * throw DataDirBusyError naming it; a dead holder's lock is taken over. `onLost` is called if the lock is
- * compromised while held (someone removed it), since writing on would risk a second writer.
+ * Takes the one-owner lock on a data directory, like PostgreSQL's postmaster.pid:
+ * - a live holder on this host (another pid that runs) → DataDirBusyError naming it, at once;
+ * - a holder on this host whose process is gone (kill -9) → taken over at once, by one process only (a
+ *   takeover ticket, and the owner read again under it);
+ * - a holder on another host → refused; its lock goes stale 10 s after its process stops refreshing it;
+ * - a holder with our own pid (a container restarted as PID 1, or another container's PID 1 sharing the
+ *   volume and host name) cannot be told apart by pid, so we wait until the lock is stale or refuse.
+ * `onLost` is called if the lock is compromised while held (someone removed it): stop writing at once.
  */
 export async function lockDataDir(given: string, onLost: (error: Error) => void): Promise<DataDirLock> {
   const dir = resolve(given);
@@ -95,22 +125,69 @@ export async function lockDataDir(given: string, onLost: (error: Error) => void)
       stale: STALE_MS,
       update: STALE_MS / 4,
       onCompromised: onLost,
+      fs: lockFs,
     });
-  let release: () => Promise<void>;
-  try {
-    release = await take();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    const owner = readOwner(dir);
-    if (!holderIsGone(owner)) throw new DataDirBusyError(dir, owner);
-    rmSync(lockPath, { recursive: true, force: true });
-    release = await take();
+
+  /** The dead holder's lock, taken over by this process unless another took it first. */
+  async function takeOver(dead: DataDirOwner): Promise<(() => Promise<void>) | undefined> {
+    const ticket = `${lockPath}.takeover`;
+    try {
+      mkdirSync(ticket);
+    } catch {
+      if (ageMs(ticket) > TICKET_STALE_MS) rmSync(ticket, { recursive: true, force: true });
+      return undefined;
+    }
+    try {
+      const now = readOwner(dir);
+      // Someone else took it over meanwhile, or it is about to go stale (proper-lockfile's own takeover).
+      if (now?.pid !== dead.pid || now.startedAt !== dead.startedAt || ageMs(lockPath) > STALE_MS / 2)
+        return undefined;
+      rmSync(lockPath, { recursive: true, force: true });
+      return await take().catch((error) => {
+        if (isLocked(error)) return undefined;
+        throw error;
+      });
+    } finally {
+      rmSync(ticket, { recursive: true, force: true });
+    }
   }
+
+  const deadline = Date.now() + STALE_MS + 3_000;
+  let release: (() => Promise<void>) | undefined;
+  while (!release) {
+    try {
+      release = await take();
+      break;
+    } catch (error) {
+      if (!isLocked(error)) throw error;
+    }
+    const owner = readOwner(dir);
+    if (owner && owner.host !== hostname()) throw new DataDirBusyError(dir, owner);
+    if (owner && owner.pid !== process.pid) {
+      if (isAlive(owner.pid)) throw new DataDirBusyError(dir, owner);
+      release = await takeOver(owner);
+      if (release) break;
+    }
+    // No owner written yet (its process is between taking the lock and writing it), our own pid, or a
+    // takeover by someone else under way: look again shortly, until the lock would have gone stale.
+    if (Date.now() > deadline) throw new DataDirBusyError(dir, readOwner(dir));
+    await sleep(owner ? 1_000 : 100);
+  }
+  // Synchronously, before proper-lockfile's first refresh: the holder folder, then the lock's mtime as it was.
+  const { atime, mtime } = statSync(lockPath);
   chmodSync(lockPath, 0o700);
+  mkdirSync(join(lockPath, 'holder'), { mode: 0o700 });
+  utimesSync(lockPath, atime, mtime);
   const owner: DataDirOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  const writeOwner = () => writeFileSync(join(dir, OWNER_NAME), JSON.stringify(owner), { mode: 0o600 });
+  const ownerPath = join(lockPath, OWNER_PATH);
+  const writeOwner = () => {
+    // Written whole, then renamed: a reader never sees half a file.
+    writeFileSync(`${ownerPath}.tmp`, JSON.stringify(owner), { mode: 0o600 });
+    renameSync(`${ownerPath}.tmp`, ownerPath);
+  };
   writeOwner();
   heldHere.add(dir);
+  const releaseLock = release as () => Promise<void>;
   return {
     dir,
     announce(controlSocket) {
@@ -119,8 +196,7 @@ export async function lockDataDir(given: string, onLost: (error: Error) => void)
     },
     async release() {
       heldHere.delete(dir);
-      rmSync(join(dir, OWNER_NAME), { force: true });
-      await release().catch(() => undefined);
+      await releaseLock().catch(() => undefined);
     },
   };
 }

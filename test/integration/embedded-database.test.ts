@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime';
@@ -52,13 +52,13 @@ function tsx(args: string[], env: Record<string, string>) {
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
   const printed = (text: string) =>
     new Promise<void>((resolve, reject) => {
       const check = () => (stdout.includes(text) ? resolve() : undefined);
       child.stdout!.on('data', check);
-      child.on('exit', () => reject(new Error(`exited before printing ${text}: ${stderr}`)));
+      child.on('close', () => reject(new Error(`exited before printing ${text}: ${stderr}`)));
       check();
     });
   return { child, exited, printed, stdout: async () => stdout };
@@ -109,6 +109,40 @@ describe('the embedded database', { timeout: 300_000 }, () => {
     await lock.release();
     const db = await openDatabase({ dataDir }, logger);
     await db.close();
+  });
+
+  it('lets exactly one of two processes starting at once take over the lock of a killed holder', async () => {
+    const dataDir = tempDir();
+    const dead = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+    await dead.printed('locked');
+    const deadPid = Number(/locked (\d+)/.exec(await dead.stdout())![1]);
+    process.kill(deadPid, 'SIGKILL');
+    await dead.exited;
+    const a = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+    const b = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+    const outcome = (p: typeof a) =>
+      Promise.race([p.printed('locked').then(() => 'locked'), p.exited.then(() => 'refused')]).catch(
+        () => 'refused',
+      );
+    const results = await Promise.all([outcome(a), outcome(b)]);
+    expect(results.sort()).toEqual(['locked', 'refused']);
+    const loser = results[0] === 'refused' ? a : b;
+    expect((await loser.exited).stderr).toContain('is in use by process');
+    for (const p of [a, b]) p.child.kill('SIGKILL');
+  });
+
+  it("does not take a lock that names its own pid while it is kept fresh (another container's PID 1)", async () => {
+    const dataDir = tempDir();
+    const lockPath = join(dataDir, 'jineng.lock');
+    mkdirSync(join(lockPath, 'holder'), { recursive: true });
+    const owner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(join(lockPath, 'holder', 'owner.json'), JSON.stringify(owner));
+    const fresh = setInterval(() => utimesSync(lockPath, new Date(), new Date()), 1_000);
+    try {
+      await expect(lockDataDir(dataDir, () => undefined)).rejects.toBeInstanceOf(DataDirBusyError);
+    } finally {
+      clearInterval(fresh);
+    }
   });
 
   describe('next to a running bot', () => {
