@@ -1,5 +1,5 @@
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { AdminTaskError, isAdminTaskName, runAdminTask, type TaskContext } from './admin-tasks';
@@ -28,30 +28,15 @@ export async function startControlServer(
   logger: Logger,
 ): Promise<ControlServer> {
   rmSync(path, { force: true });
-  const server = createServer(async (req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const name = req.url?.startsWith('/tasks/') ? decodeURIComponent(req.url.slice('/tasks/'.length)) : '';
-    if (req.method !== 'POST' || !isAdminTaskName(name)) return reply(404, { error: `no task ${name}` });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) return reply(413, { error: 'task input too large' });
-      chunks.push(chunk as Buffer);
-    }
-    try {
-      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      logger.info({ task: name }, 'running a CLI task for another process');
-      reply(200, { ok: true, result: await runAdminTask(ctx, name, input) });
-    } catch (error) {
-      const known = error instanceof AdminTaskError || error instanceof SyntaxError;
-      if (!known) logger.error({ err: error, task: name }, 'CLI task failed');
-      reply(known ? 400 : 500, { error: (error as Error).message });
-    }
+  const server = createServer((req, res) => {
+    // Whatever arrives (a bad escape, a client that hangs up mid-body), the bot answers or drops it: never crashes.
+    handle(req, res, ctx, logger).catch((error: unknown) => {
+      logger.warn({ err: error }, 'control socket request failed');
+      if (!res.headersSent) reply(res, 400, { error: (error as Error).message });
+      else res.destroy();
+    });
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => resolve());
@@ -66,6 +51,39 @@ export async function startControlServer(
         rmSync(path, { force: true });
       }),
   };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: TaskContext, logger: Logger) {
+  const prefix = '/tasks/';
+  const name = req.url?.startsWith(prefix) ? decodeURIComponent(req.url.slice(prefix.length)) : '';
+  if (req.method !== 'POST' || !isAdminTaskName(name)) return reply(res, 404, { error: `no task ${name}` });
+  const body = await readBody(req);
+  if (!body) return reply(res, 413, { error: 'task input too large' });
+  try {
+    const input = JSON.parse(body.toString('utf8') || '{}');
+    logger.info({ task: name }, 'running a CLI task for another process');
+    reply(res, 200, { ok: true, result: await runAdminTask(ctx, name, input) });
+  } catch (error) {
+    const known = error instanceof AdminTaskError || error instanceof SyntaxError;
+    if (!known) logger.error({ err: error, task: name }, 'CLI task failed');
+    reply(res, known ? 400 : 500, { error: (error as Error).message });
+  }
 }
 
 /** Sends a task to the process listening on `path`; its error message comes back as an Error. */

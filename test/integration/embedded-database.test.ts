@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { callControlServer } from '../../src/admin/control-server';
 import type { Runtime } from '../../src/app/runtime';
-import { DataDirBusyError, lockDataDir } from '../../src/db/data-dir-lock';
+import { DataDirBusyError, lockDataDir, readOwner } from '../../src/db/data-dir-lock';
 import { type Database, openDatabase } from '../../src/db/database';
 import { readMigrations } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
@@ -167,6 +169,31 @@ describe('the embedded database', { timeout: 300_000 }, () => {
       const seeded = await tsx(['src/cli/main.ts', 'db', 'seed'], env).exited;
       expect(seeded.code).toBe(0);
       expect(JSON.parse(seeded.stdout)).toMatchObject({ courses: 52 });
+      expect(await runtime.db.course.count()).toBe(52);
+    });
+
+    it('answers bad requests on its control socket and keeps running', async () => {
+      const socketPath = readOwner(runtime.database.embedded!.dataDir)!.controlSocket!;
+      const raw = (path: string, body: string, hangUp = false) =>
+        new Promise<number>((resolve) => {
+          const req = request({ socketPath, path, method: 'POST' }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', () => resolve(-1));
+          if (hangUp) {
+            req.write(body);
+            setTimeout(() => {
+              req.destroy();
+              resolve(-1);
+            }, 50);
+          } else req.end(body);
+        });
+      expect(await raw('/tasks/%E0%A4%A', '{}')).toBe(400);
+      expect(await raw('/tasks/db.seed', '{not json')).toBe(400);
+      expect(await raw('/tasks/no.such.task', '{}')).toBe(404);
+      await expect(callControlServer(socketPath, 'coordinators.invite', { role: 'boss' })).rejects.toThrow();
+      await raw('/tasks/db.seed', '{"sampleJson": "', true);
       expect(await runtime.db.course.count()).toBe(52);
     });
 
