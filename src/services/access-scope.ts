@@ -29,10 +29,12 @@ export async function mayActOnPerson(db: Db, access: CoordinatorAccess, personId
 export type ReferralReason = 'enrol' | 'delete';
 
 /**
- * A request about a person outside the actor's scope, handed to staff who can see them: an audit entry
- * (`person.referred`) that admins see on the audit page. Nothing else happens; no personal data is kept in it.
+ * A request about a person outside the actor's scope, handed to staff who can see them: an open follow-up
+ * (the console's follow-ups page, for admins and coordinators whose scope covers the person) and an audit
+ * entry (`person.referred`). No personal data is kept in either.
  */
 export async function recordReferral(
+  db: Db,
   audit: (
     actorId: string,
     action: string,
@@ -41,7 +43,7 @@ export async function recordReferral(
   ) => Promise<void>,
   referral: {
     actorId: string;
-    courseCode: string;
+    course: { id: string; code: string };
     personId: string;
     reason: ReferralReason;
     /** Enrol: whether the name typed is the one registered (a wrong ID number is likelier when it is not). */
@@ -50,6 +52,14 @@ export async function recordReferral(
     method?: string;
   },
 ): Promise<void> {
-  const { actorId, courseCode, ...detail } = referral;
-  await audit(actorId, 'person.referred', courseCode, detail);
+  const { actorId, course, ...detail } = referral;
+  const followUp = await db.followUp.create({
+    data: {
+      kind: referral.reason === 'enrol' ? 'enrol_referral' : 'delete_referral',
+      personId: referral.personId,
+      courseId: course.id,
+      raisedBy: actorId,
+    },
+  });
+  await audit(actorId, 'person.referred', course.code, { ...detail, followUpId: followUp.id });
 }

@@ -148,9 +148,9 @@ export function createOnBehalfEnrolment(deps: OnBehalfDeps) {
       }
       const m = await match(access, input, phone.value, idNumber);
       if (m.status === 'outside') {
-        await recordReferral(deps.coordinators.audit, {
+        await recordReferral(db, deps.coordinators.audit, {
           actorId,
-          courseCode: course.code,
+          course,
           personId: m.personId,
           reason: 'enrol',
           nameMatches: m.nameMatches,

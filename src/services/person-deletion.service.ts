@@ -65,7 +65,7 @@ export function createPersonDeletion(deps: PersonDeletionDeps) {
     db.enrolment.findFirst({
       where: { id: enrolmentId, course: { AND: [deps.coordinators.inScope(access), { code }] } },
       include: {
-        course: { select: { code: true } },
+        course: { select: { id: true, code: true } },
         person: {
           include: { coordinator: { select: { personId: true } }, consoleAccount: { select: { id: true } } },
         },
@@ -119,9 +119,9 @@ export function createPersonDeletion(deps: PersonDeletionDeps) {
       }
       // Reachable through this course is not enough: the deletion reaches every course they signed up for.
       if (!(await mayActOnPerson(db, access, person.id))) {
-        await recordReferral(deps.coordinators.audit, {
+        await recordReferral(db, deps.coordinators.audit, {
           actorId,
-          courseCode: found.course.code,
+          course: found.course,
           personId: person.id,
           reason: 'delete',
           method: request.method,

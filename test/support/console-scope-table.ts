@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../src/app/runtime';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
 import type { CoordinatorAccess } from '../../src/core/outreach.ports';
+import { validIdNumber } from './sample-runtime';
 import type { broadcast, ScopeFixtures } from './scope-fixtures';
 import type { injectClient } from './scope-world';
 
@@ -35,11 +36,23 @@ interface Secretive {
   secrets: string[];
 }
 
-/** The objects outside an actor's scope, and what would give each away. */
+/**
+ * The objects outside an actor's scope, and what would give each away. For the admin: every object (what the
+ * others are refused), and no secrets: an admin may see and act on all of it.
+ */
 export function outside(actor: ActorName) {
   const { A1, A2, B } = state.fx.courses;
   const p = state.fx.people;
   const access = state.actors[actor].access;
+  if (access?.role === 'admin') {
+    return {
+      courses: [A1, A2, B],
+      people: Object.values(p),
+      partial: [] as (typeof p)[keyof typeof p][],
+      broadcasts: [...Object.values(state.sent), state.draftOther],
+      secrets: [] as string[],
+    };
+  }
   const courses = [A1, A2, B].filter((c) => !access || !courseInScope(access, c));
   const people = Object.values(p).filter(
     (person) => !Object.keys(person.enrolments).some((code) => courses.every((c) => c.code !== code)),
@@ -126,6 +139,8 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   'POST /console/account/sessions/:id/revoke': {
     kind: 'account',
     probes: async (_o, actor) => {
+      // Another account's session through one's own account page: refused to admins too (they use /accounts).
+      if (actor === 'admin') return [];
       const others = await state.world.runtime.db.consoleSession.findMany({
         where: state.actors[actor].personId
           ? { account: { personId: { not: state.actors[actor].personId } } }
@@ -167,9 +182,12 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     kind: 'course',
     // An existing course's code again (a course of another county, or a new one into that county).
     probes: (o, actor) =>
-      eachCourse(o, (code) => [
-        { method: 'POST', url: '/console/courses', fields: courseFields(code, 'zhenxiong') },
-      ]).concat(
+      (actor === 'admin'
+        ? [{ method: 'POST' as const, url: '/console/courses', fields: courseFields('WX-AD-01', 'weixin') }]
+        : eachCourse(o, (code) => [
+            { method: 'POST', url: '/console/courses', fields: courseFields(code, 'zhenxiong') },
+          ])
+      ).concat(
         actor === 'course' || actor === 'county'
           ? [{ method: 'POST', url: '/console/courses', fields: courseFields('WX-ZZ-01', 'weixin') }]
           : [],
@@ -224,13 +242,17 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   'POST /console/courses/:code/sessions/:id/cancel': {
     kind: 'session',
     // Both the course's own URL and an in-scope course's URL with the other course's class.
-    probes: (o) =>
+    probes: (o, actor) =>
       o.courses.flatMap((c) => [
         { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.sessionId}/cancel` },
-        {
-          method: 'POST' as const,
-          url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.sessionId}/cancel`,
-        },
+        ...(actor === 'admin'
+          ? []
+          : [
+              {
+                method: 'POST' as const,
+                url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.sessionId}/cancel`,
+              },
+            ]),
       ]),
   },
   'GET /console/import': { kind: 'none', probes: () => [] },
@@ -270,7 +292,12 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     kind: 'person',
     probes: (o, actor) => [
       ...eachCourse(o, (code) => [
-        { method: 'POST', url: `/console/courses/${code}/enrol`, fields: enrolFields('新人', '13800000001') },
+        {
+          method: 'POST',
+          url: `/console/courses/${code}/enrol`,
+          // An admin's must be a sign-up that can succeed: a course may require the ID number.
+          fields: enrolFields('新人', '13800000001', actor === 'admin' ? validIdNumber(990) : ''),
+        },
       ]),
       // The finding: an out-of-scope person by ID number, into a course the actor does have, with a phone of
       // the actor's own. Not enrolled, nothing of theirs shown or overwritten: referred to staff (409).
@@ -295,15 +322,19 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   },
   'GET /console/courses/:code/roster/:enrolment/delete': {
     kind: 'person',
-    probes: (o) => [
+    probes: (o, actor) => [
       ...o.people.flatMap((x) =>
         Object.entries(x.enrolments).flatMap(([code, enrolment]) => [
           { method: 'GET' as const, url: `/console/courses/${code}/roster/${enrolment}/delete` },
-          // Through a course the actor has, with the sign-up of another course.
-          {
-            method: 'GET' as const,
-            url: `/console/courses/${state.fx.courses.A1.code}/roster/${enrolment}/delete`,
-          },
+          // Through a course the actor has, with the sign-up of another course (a 404 for admins too).
+          ...(actor === 'admin'
+            ? []
+            : [
+                {
+                  method: 'GET' as const,
+                  url: `/console/courses/${state.fx.courses.A1.code}/roster/${enrolment}/delete`,
+                },
+              ]),
         ]),
       ),
       // On the actor's roster, registered or signed up elsewhere too: the page offers a referral only.
@@ -316,10 +347,10 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   },
   'POST /console/courses/:code/roster/:enrolment/delete': {
     kind: 'person',
-    probes: (o) => [
+    probes: (o, actor) => [
       ...o.people.flatMap((x) =>
         Object.entries(x.enrolments).flatMap(([code, enrolment]) =>
-          [code, state.fx.courses.A1.code].map((via) => ({
+          (actor === 'admin' ? [code] : [code, state.fx.courses.A1.code]).map((via) => ({
             method: 'POST' as const,
             url: `/console/courses/${via}/roster/${enrolment}/delete`,
             fields: { requested: 'yes', method: 'in_person' },
@@ -395,4 +426,36 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     kind: 'none',
     probes: () => [{ method: 'GET', url: '/console/audit', expect: 'list' }],
   },
+  'GET /console/follow-ups': {
+    kind: 'person',
+    probes: () => [{ method: 'GET', url: '/console/follow-ups', expect: 'list' }],
+  },
+  'POST /console/follow-ups/:id/resolve': {
+    kind: 'person',
+    probes: async (o, actor) =>
+      (await followUpsOf(o, actor)).map((f) => ({
+        method: 'POST' as const,
+        url: `/console/follow-ups/${f.id}/resolve`,
+        fields: { outcome: f.kind === 'id_clash' ? 'unverified' : 'unreachable', note: 'probe' },
+      })),
+  },
+  'POST /console/follow-ups/:id/enrol': {
+    kind: 'person',
+    probes: async (o, actor) =>
+      (await followUpsOf(o, actor))
+        .filter((f) => f.kind === 'enrol_referral' || actor !== 'admin')
+        .map((f) => ({ method: 'POST' as const, url: `/console/follow-ups/${f.id}/enrol` })),
+  },
 };
+
+/** Open follow-ups about the people outside the actor's scope (every one, for those with no role). */
+async function followUpsOf(o: ReturnType<typeof outside>, actor: ActorName) {
+  const people = [...o.people, ...o.partial].map((x) => x.id);
+  return state.world.runtime.db.followUp.findMany({
+    where: {
+      resolvedAt: null,
+      ...(state.actors[actor].access ? { personId: { in: people } } : {}),
+    },
+    select: { id: true, kind: true },
+  });
+}

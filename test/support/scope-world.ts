@@ -116,7 +116,9 @@ export function injectClient(app: FastifyInstance, jar: Map<string, string> = ne
           file.content,
         ) +
         `--${boundary}--\r\n`;
-      return send('POST', url, body, `multipart/form-data; boundary=${boundary}`);
+      // As the import form does: a multipart body is read after the CSRF check, so the token rides in the URL.
+      const withToken = `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`;
+      return send('POST', withToken, body, `multipart/form-data; boundary=${boundary}`);
     },
   };
   return client;

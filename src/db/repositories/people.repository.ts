@@ -106,6 +106,9 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
             },
           });
           if (clash) {
+            // Staff who may see this person are asked to sort it out (the console's follow-ups page).
+            const course = await tx.course.findUnique({ where: { code: courseCode }, select: { id: true } });
+            await tx.followUp.create({ data: { kind: 'id_clash', personId, courseId: course?.id ?? null } });
             await tx.auditLog.create({
               data: {
                 actorId: personId,

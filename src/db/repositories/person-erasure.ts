@@ -50,6 +50,7 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
       },
     });
     await tx.channelIdentity.deleteMany({ where: { personId } });
+    await tx.followUp.deleteMany({ where: { personId } });
     // Messages waiting for them are not sent; what was sent keeps its outcome, not its text or chat.
     await tx.delivery.updateMany({
       where: { personId, status: { in: ['pending', 'sending'] } },

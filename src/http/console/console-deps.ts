@@ -15,6 +15,7 @@ import { type ConsoleTotp, createConsoleTotp } from '../../services/console-totp
 import type { CoordinatorService } from '../../services/coordinator.service';
 import { type CourseAdmin, createCourseAdmin } from '../../services/course-admin.service';
 import { type CourseImport, createCourseImport } from '../../services/course-import/course-import.service';
+import { createFollowUps, type FollowUps } from '../../services/follow-ups.service';
 import { createOnBehalfEnrolment, type OnBehalfEnrolment } from '../../services/on-behalf-enrolment.service';
 import { createPersonDeletion, type PersonDeletion } from '../../services/person-deletion.service';
 import { createRoster, type Roster } from '../../services/roster.service';
@@ -36,6 +37,7 @@ export interface ConsoleDeps {
   broadcasts: BroadcastService;
   broadcastAdmin: BroadcastAdmin;
   auditLog: AuditLogReader;
+  followUps: FollowUps;
 }
 
 export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 'outreach'>): ConsoleDeps {
@@ -72,5 +74,6 @@ export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 
     broadcasts: outreach.broadcasts,
     broadcastAdmin: createBroadcastAdmin(db, coordinators),
     auditLog: createAuditLog(db),
+    followUps: createFollowUps({ db, cipher, enrolments, coordinators }),
   };
 }

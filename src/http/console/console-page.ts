@@ -14,6 +14,8 @@ export interface PageContext {
   csrf: string;
   path: string;
   dateTime: (d: Date | null | undefined) => string;
+  /** Open follow-ups the user may see (the navigation shows the count). */
+  openFollowUps?: number;
 }
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, deps: ConsoleDeps): PageContext {
@@ -30,6 +32,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, deps: 
     csrf: reply.generateCsrf({ userInfo: request.consoleUser?.sessionId ?? 'anonymous' }),
     path: request.url.split('?')[0] ?? '/console',
     dateTime: (d) => (d ? format.format(d) : ''),
+    openFollowUps: request.openFollowUps,
   };
 }
 
@@ -39,6 +42,9 @@ export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="_
 export function postButton(ctx: PageContext, action: string, label: string, extra: SafeHtml | string = '') {
   return html`<form method="post" action="${action}" class="inline">${csrfField(ctx)}${extra}<button type="submit">${label}</button></form>`;
 }
+
+const followUpsLabel = (t: Translate, open: number | undefined) =>
+  open ? t('followups:navOpen', { count: open }) : t('followups:nav');
 
 function nav(ctx: PageContext): SafeHtml {
   const { t, user } = ctx;
@@ -50,6 +56,7 @@ function nav(ctx: PageContext): SafeHtml {
         ['/console/courses', t('console:nav.courses')],
         ['/console/import', t('console:nav.import')],
         ['/console/broadcasts', t('console:nav.broadcasts')],
+        ['/console/follow-ups', followUpsLabel(t, ctx.openFollowUps)],
         ['/console/audit', t('console:nav.audit')],
       ];
   if (!user.gate && user.access.role === 'admin') {

@@ -15,6 +15,7 @@ import { pageContext, sendPage } from './console-page';
 import { consoleSessionOf, isPageRequest } from './console-session';
 import { courseRoutes } from './courses.routes';
 import { enrolRoutes } from './enrol.routes';
+import { followUpRoutes } from './follow-ups.routes';
 import { importRoutes } from './import.routes';
 import { ownAccountRoutes } from './own-account.routes';
 import { personDeleteRoutes } from './person-delete.routes';
@@ -70,6 +71,9 @@ export async function consolePlugin(
       if (isPageRequest(request)) return reply.redirect(GATE_PAGES[user.gate], 302);
       return refuse(request, reply, 403, 'accounts:gate.finish');
     }
+    // The navigation's count of open follow-ups, on pages only.
+    if (!user.gate && isPageRequest(request))
+      request.openFollowUps = await deps.followUps.openCount(user.access);
   });
   scope.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'POST') scope.csrfProtection(request, reply, done);
@@ -112,6 +116,7 @@ export async function consolePlugin(
     personDeleteRoutes,
     broadcastRoutes,
     auditRoutes,
+    followUpRoutes,
     secondFactorRoutes,
     ownAccountRoutes,
     accountAdminRoutes,
