@@ -8,11 +8,13 @@ import type { DialogSession } from '../core/dialog/session';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import type { CoordinationService } from '../core/outreach.ports';
+import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, SessionStore } from '../core/ports';
 import { parseQuietHours } from '../core/reminders/reminder-plan';
 import type { Db } from '../db/prisma-client';
 import { createBroadcastRepository } from '../db/repositories/broadcast.repository';
 import { createDeliveryRepository } from '../db/repositories/delivery.repository';
+import { resumeErasureScrubs } from '../db/repositories/person-erasure';
 import { createReminderRepository } from '../db/repositories/reminder.repository';
 import { createCompletionTicker } from '../jobs/broadcast-completion';
 import { channelAnnounced } from '../jobs/channel-heartbeat';
@@ -31,6 +33,7 @@ import { createAttendanceService } from '../services/attendance.service';
 import { createBroadcastService } from '../services/broadcast.service';
 import { createCoordinatorService } from '../services/coordinator.service';
 import { promotionNotices, withOutreach } from '../services/enrolment.service';
+import { loadPiiCipher } from './pii-keys';
 
 export interface OutreachOptions {
   config: Config;
@@ -117,6 +120,7 @@ export function createOutreach(options: OutreachOptions) {
   const promotions = promotionNotices(enrolmentOutreach);
   /** Channels this process delivers to besides the runtime's own (the terminal chat of `npm start`). */
   const extraChannels = new Set<string>();
+  let cipher: PiiCipher | undefined;
   const sweepDeps = {
     reminders,
     deliveries,
@@ -127,6 +131,7 @@ export function createOutreach(options: OutreachOptions) {
       extraChannels.has(channel) ||
       (await channelAnnounced(connection, prefix, channel)),
     notifyMissedPromotions: () => promotions.missed(),
+    resumeErasureScrubs: () => resumeErasureScrubs(db, () => (cipher ??= loadPiiCipher(config, logger))),
     logger,
   };
   const recordChoices = createChoiceRecorder(options.sessions);

@@ -24,6 +24,8 @@ export interface SweepDeps {
   channelAvailable?: (channel: string) => Promise<boolean>;
   /** "You got a seat" messages for promotions whose message was never queued. */
   notifyMissedPromotions?: () => Promise<number>;
+  /** Erasures whose text scrub a stopped process left half-done (person-erasure.ts): finished here. */
+  resumeErasureScrubs?: () => Promise<number>;
   logger: Logger;
 }
 
@@ -34,6 +36,7 @@ export interface SweepResult {
   channelsOff: number;
   broadcastsFinished: number;
   promotionsNotified: number;
+  erasureScrubsFinished: number;
 }
 
 /** A delivery row younger than this is left to the code path that is queueing it right now. */
@@ -55,7 +58,15 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const requeued = await deps.outbox.requeue(open.filter((r) => !off.has(r.channel)));
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
-  const result = { reminders, requeued, channelsOff, broadcastsFinished, promotionsNotified };
+  const erasureScrubsFinished = (await deps.resumeErasureScrubs?.()) ?? 0;
+  const result = {
+    reminders,
+    requeued,
+    channelsOff,
+    broadcastsFinished,
+    promotionsNotified,
+    erasureScrubsFinished,
+  };
   deps.logger.info(result, 'sweep done');
   return result;
 }

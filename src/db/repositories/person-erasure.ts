@@ -1,16 +1,22 @@
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
-import { ERASED_MARK, scrubTraces, tracesOf } from './erase-traces';
+import { runScrub, type ScrubPace, type ScrubTarget, tracesOf } from './erase-traces';
 
-const ERASURE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
+/** The wipe touches only the person's own rows and notices about them; the text scrub runs after it, in batches. */
+const ERASURE_TRANSACTION = { maxWait: 15_000, timeout: 15_000 };
 
 /**
  * PIPL erasure of one person's data (their sign-ups have already ended). What stays is the tombstone: the
  * person row with its id, locale and dates only, so enrolment and attendance counts stay honest and the
  * audit entries about them still point at something; see docs/personal-data.md.
  */
-export async function deletePersonData(db: Db, cipher: PiiCipher, personId: string): Promise<void> {
+export async function deletePersonData(
+  db: Db,
+  cipher: PiiCipher,
+  personId: string,
+  pace?: ScrubPace & { wipeOnly?: boolean },
+): Promise<void> {
   const person = await db.person.findUnique({
     where: { id: personId },
     select: {
@@ -23,11 +29,14 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
     },
   });
   if (!person) return;
-  const traces = tracesOf({
-    realName: person.realName,
-    phone: person.phone,
-    idNumber: person.idNumberEnc ? cipher.decrypt(person.idNumberEnc) : undefined,
-  });
+  const scrub: ScrubTarget = {
+    traces: tracesOf({
+      realName: person.realName,
+      phone: person.phone,
+      idNumber: person.idNumberEnc ? cipher.decrypt(person.idNumberEnc) : undefined,
+    }),
+    username: person.consoleAccount?.username,
+  };
   const webSessions = person.identities.filter((i) => i.channel === 'web').map((i) => i.chatId);
   // Notices to coordinators that this person will miss a class: keyed absence:<enrolment>:<session>:<to>.
   const aboutThem = person.enrolments.map((e) => ({ key: { startsWith: `absence:${e.id}:` } }));
@@ -65,21 +74,53 @@ export async function deletePersonData(db: Db, cipher: PiiCipher, personId: stri
       });
       await tx.delivery.updateMany({ where: { OR: aboutThem }, data: { message: Prisma.DbNull } });
     }
-    // Anything else that quotes them: a broadcast naming them, a web inbox copy, an audit entry's free text.
-    await scrubTraces(tx, traces);
-    // Console sign-ins are audited under the username, which may be their name: the entries stay, it goes.
-    const username = person.consoleAccount?.username;
-    if (username) {
-      await tx.auditLog.updateMany({
-        where: { target: { in: [username, username.slice(0, 32)] } },
-        data: { target: ERASED_MARK },
+    // Anything else that quotes them (a broadcast naming them, a web inbox copy, an audit entry's free text or
+    // their console username) is scrubbed after the commit, in batches; this row, written with the wipe, makes
+    // sure it is (the sweep resumes it). A row already there (erasure asked twice) holds the real traces.
+    if (scrub.traces.length || scrub.username)
+      await tx.erasureScrub.createMany({
+        data: { personId, tracesEnc: cipher.encrypt(JSON.stringify(scrub)) },
+        skipDuplicates: true,
       });
-    }
     // The web chat's session and its inbox (proactive messages kept for the next visit).
     await tx.webSession.deleteMany({ where: { id: { in: webSessions } } });
     // A coordinator who deletes their data stops being one, in chat and in the console.
     await tx.consoleAccount.deleteMany({ where: { personId } });
     await tx.coordinator.deleteMany({ where: { personId } });
-    // The text scrub reads whole tables (deliveries, audit log): more than the default 5 s on a big database.
   }, ERASURE_TRANSACTION);
+  // The person is erased once the wipe commits. A scrub that fails here (the database busy, say) is not the
+  // person's error: its row stays, and the sweep goes on with it within minutes.
+  if (!pace?.wipeOnly) await finishErasureScrub(db, cipher, personId, pace).catch(() => false);
+}
+
+/** Runs the person's pending text scrub to its end (or as far as `pace` allows); true when none is left. */
+export async function finishErasureScrub(
+  db: Db,
+  cipher: PiiCipher,
+  personId: string,
+  pace?: ScrubPace,
+): Promise<boolean> {
+  const pending = await db.erasureScrub.findUnique({ where: { personId } });
+  return pending ? runScrub(db, (t) => cipher.decrypt(t), pending, pace) : true;
+}
+
+/** A scrub whose row was not touched for this long belongs to a process that stopped: the sweep goes on with it. */
+const STALE_SCRUB_MS = 60_000;
+
+/**
+ * The sweep's hook: finishes the scrubs that stopped processes left behind; returns how many. The cipher is
+ * asked for only when there is one (loading development keys logs a warning).
+ */
+export async function resumeErasureScrubs(
+  db: Db,
+  cipher: () => PiiCipher,
+  staleMs = STALE_SCRUB_MS,
+): Promise<number> {
+  const stale = await db.erasureScrub.findMany({
+    where: { updatedAt: { lt: new Date(Date.now() - staleMs) } },
+    orderBy: { createdAt: 'asc' },
+  });
+  let finished = 0;
+  for (const pending of stale) if (await runScrub(db, (t) => cipher().decrypt(t), pending)) finished++;
+  return finished;
 }
