@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma-client';
 import type { ConsoleUser } from './console-accounts.service';
-import { clearedFailures } from './console-lockout';
+import { createLockout, DEFAULT_LOCKOUT } from './console-lockout';
 import type { CoordinatorService } from './coordinator.service';
 import { hashPassword, temporaryPassword } from './password';
 
@@ -49,6 +49,8 @@ const AUDIT: Record<AccountAction, string> = {
  * admin as actor and the account's username as target. An admin acts on their own account from its own page.
  */
 export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
+  // Only its clear() is used here, which does not depend on the policy.
+  const lockout = createLockout(db, DEFAULT_LOCKOUT);
   const endSessions = async (accountId: string) =>
     (await db.consoleSession.deleteMany({ where: { accountId } })).count;
 
@@ -99,10 +101,11 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
           detail = { sessions: await endSessions(account.id) };
           break;
         case 'enable':
-          await db.consoleAccount.update({ where, data: { disabledAt: null, ...clearedFailures } });
+          await db.consoleAccount.update({ where, data: { disabledAt: null } });
+          await lockout.clear(account.username);
           break;
         case 'unlock':
-          await db.consoleAccount.update({ where, data: clearedFailures });
+          await lockout.clear(account.username);
           break;
         case 'reset-password':
           temporary = temporaryPassword();
@@ -111,9 +114,9 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
             data: {
               passwordHash: await hashPassword(temporary),
               mustChangePassword: true,
-              ...clearedFailures,
             },
           });
+          await lockout.clear(account.username);
           detail = { sessions: await endSessions(account.id) };
           break;
         case 'reset-totp':

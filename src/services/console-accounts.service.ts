@@ -4,12 +4,13 @@ import type { Locale } from '../core/domain';
 import type { CoordinatorAccess } from '../core/outreach.ports';
 import type { Db } from '../db/prisma-client';
 import { Prisma } from '../generated/prisma/client';
+import { clientAddressBucket } from './console-client-address';
 import {
-  clearedFailures,
+  type Admission,
+  type Attempt,
+  createLockout,
   DEFAULT_LOCKOUT,
-  isLocked,
   type LockoutPolicy,
-  recordFailure,
 } from './console-lockout';
 import type { CoordinatorService } from './coordinator.service';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
@@ -44,11 +45,23 @@ export interface ClientInfo {
   ip?: string;
 }
 
+/** See ConsoleAccounts.guard. */
+export interface CheckGuard {
+  admit(): Promise<Admission>;
+  failed(): Promise<boolean>;
+}
+
 export type SignInOutcome = { status: 'ok'; token: string; gate?: SignInGate } | { status: 'invalid' };
 export type SignUpOutcome = SignInOutcome | { status: 'username_taken' };
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(32).toString('base64url');
+/** Who is trying, as the lockout counts them: the username and the client's address bucket (IPv6: its /64). */
+export const attemptOf = (username: string, client: ClientInfo): Attempt => ({
+  username,
+  address: clientAddressBucket(client.ip),
+});
+
 /** A session waiting for its second-factor code lasts this long. */
 const PENDING_MINUTES = 10;
 
@@ -62,9 +75,9 @@ export function createConsoleAccounts(
   db: Db,
   coordinators: CoordinatorService,
   sessionHours: number,
-  options: { lockout?: LockoutPolicy } = {},
+  options: { lockout?: LockoutPolicy; sleep?: (ms: number) => Promise<void> } = {},
 ) {
-  const lockout = options.lockout ?? DEFAULT_LOCKOUT;
+  const lockout = createLockout(db, options.lockout ?? DEFAULT_LOCKOUT, { sleep: options.sleep });
 
   async function openSession(
     accountId: string,
@@ -141,7 +154,10 @@ export function createConsoleAccounts(
       now = new Date(),
       client: ClientInfo = {},
     ): Promise<SignInOutcome> {
+      // Every path below runs the same statements for a known and an unknown name (console-lockout.ts).
+      const attempt = attemptOf(username, client);
       const account = await db.consoleAccount.findUnique({ where: { username } });
+      const admission = await lockout.admit(attempt, now);
       const stored = account?.passwordHash ?? (await dummyHash());
       const matches = await verifyPassword(password, stored);
       // A wrong password against an old, cheaper hash would answer faster than an unknown name: even it out.
@@ -150,27 +166,36 @@ export function createConsoleAccounts(
         ? 'unknown'
         : account.disabledAt
           ? 'disabled'
-          : isLocked(account, now)
-            ? 'locked'
+          : admission !== 'open'
+            ? admission
             : matches
               ? undefined
               : 'password';
       if (!account || reason) {
-        const locked =
-          account && reason === 'password' ? await recordFailure(db, account.id, lockout, now) : false;
+        // A refusal before any check (address locked out, queue too long) is not one more guess to count.
+        const locked = admission === 'open' && (await lockout.failed(attempt, now));
         await coordinators.audit(account?.personId ?? null, 'console.sign_in_failed', username.slice(0, 32), {
           reason,
         });
-        if (locked) await coordinators.audit(account!.personId, 'console.account_locked', username);
+        if (locked) {
+          await coordinators.audit(
+            account?.personId ?? null,
+            'console.account_locked',
+            username.slice(0, 32),
+            {
+              address: attempt.address,
+            },
+          );
+        }
         return { status: 'invalid' };
       }
-      await db.consoleAccount.update({
-        where: { id: account.id },
-        data: {
-          ...clearedFailures,
-          ...(needsRehash(account.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
-        },
-      });
+      await lockout.succeeded(attempt);
+      if (needsRehash(account.passwordHash)) {
+        await db.consoleAccount.update({
+          where: { id: account.id },
+          data: { passwordHash: await hashPassword(password) },
+        });
+      }
       const pending = account.totpEnabledAt !== null;
       await coordinators.audit(
         account.personId,
@@ -183,7 +208,11 @@ export function createConsoleAccounts(
     },
 
     /** The second factor was right: the pending session becomes a full one, under a new token. */
-    async completeSecondFactor(user: ConsoleUser, now = new Date()): Promise<string> {
+    async completeSecondFactor(
+      user: ConsoleUser,
+      now = new Date(),
+      client: ClientInfo = {},
+    ): Promise<string> {
       const token = newToken();
       await db.consoleSession.update({
         where: { id: user.sessionId },
@@ -193,25 +222,52 @@ export function createConsoleAccounts(
           expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
         },
       });
-      await db.consoleAccount.update({
-        where: { id: user.accountId },
-        data: { lastSignInAt: now, ...clearedFailures },
-      });
+      await db.consoleAccount.update({ where: { id: user.accountId }, data: { lastSignInAt: now } });
+      await lockout.succeeded(attemptOf(user.username, client));
       await coordinators.audit(user.personId, 'console.signed_in', user.username, { secondFactor: true });
       return token;
     },
 
-    /** A wrong second-factor code counts towards the lockout like a wrong password. */
-    async secondFactorFailed(user: ConsoleUser, now = new Date()): Promise<void> {
-      const locked = await recordFailure(db, user.accountId, lockout, now);
-      await coordinators.audit(user.personId, 'console.second_factor_failed', user.username);
-      if (locked) {
-        await db.consoleSession.deleteMany({
-          where: { accountId: user.accountId, secondFactorPending: true },
-        });
-        await coordinators.audit(user.personId, 'console.account_locked', user.username);
-      }
+    /**
+     * The lockout around a second-factor code or a current password typed by a signed-in user: `admit` before
+     * the check (this address may be locked out, or have to wait its turn); `failed` after a wrong one, which
+     * counts like a wrong password at sign-in (nothing when `admit` refused). When that locks, the sessions whoever is guessing may hold end,
+     * and it returns true.
+     */
+    guard(user: ConsoleUser, client: ClientInfo, kind: 'second_factor' | 'current_password'): CheckGuard {
+      const attempt = attemptOf(user.username, client);
+      let admitted: Admission | undefined;
+      return {
+        admit: async () => {
+          admitted = await lockout.admit(attempt);
+          return admitted;
+        },
+        async failed() {
+          // Refused before the check (locked out, queue too long): no guess was made, nothing to count.
+          if (admitted !== 'open') return false;
+          const now = new Date();
+          const locked = await lockout.failed(attempt, now);
+          await coordinators.audit(user.personId, `console.${kind}_failed`, user.username);
+          if (!locked) return false;
+          // A wrong code comes from a half-signed-in session: those end. A wrong current password comes from a
+          // full session, maybe a stolen cookie: every session ends, and the owner signs in again from home.
+          const { count } = await db.consoleSession.deleteMany({
+            where: {
+              accountId: user.accountId,
+              ...(kind === 'second_factor' ? { secondFactorPending: true } : {}),
+            },
+          });
+          await coordinators.audit(user.personId, 'console.account_locked', user.username, {
+            address: attempt.address,
+            sessions: count,
+          });
+          return true;
+        },
+      };
     },
+
+    /** An admin's unlock: every address may sign in to this username again. */
+    unlock: (username: string) => lockout.clear(username),
 
     async resolve(token: string, now = new Date()): Promise<ConsoleUser | undefined> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;

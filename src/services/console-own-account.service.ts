@@ -1,5 +1,5 @@
 import type { Db } from '../db/prisma-client';
-import type { ConsoleUser } from './console-accounts.service';
+import type { CheckGuard, ConsoleUser } from './console-accounts.service';
 import type { CoordinatorService } from './coordinator.service';
 import { hashPassword, verifyPassword } from './password';
 
@@ -13,7 +13,8 @@ export interface SessionRow {
   current: boolean;
 }
 
-export type PasswordChange = 'ok' | 'wrong_password' | 'same_password';
+/** 'locked': too many wrong current passwords from this address; every session of the account has ended. */
+export type PasswordChange = 'ok' | 'wrong_password' | 'same_password' | 'locked';
 
 /** What every console user may do to their own account: see and end their sessions, change their password. */
 export function createOwnAccount(db: Db, coordinators: CoordinatorService) {
@@ -51,10 +52,22 @@ export function createOwnAccount(db: Db, coordinators: CoordinatorService) {
       return count;
     },
 
-    /** A new password ends every other session (someone who knew the old one is signed out). */
-    async changePassword(user: ConsoleUser, current: string, next: string): Promise<PasswordChange> {
+    /**
+     * A new password ends every other session (someone who knew the old one is signed out). The current password
+     * is guessed under the sign-in lockout (`guard`): a stolen session cookie buys no free guesses.
+     */
+    async changePassword(
+      user: ConsoleUser,
+      current: string,
+      next: string,
+      guard: CheckGuard,
+    ): Promise<PasswordChange> {
       const account = await db.consoleAccount.findUniqueOrThrow({ where: { id: user.accountId } });
-      if (!(await verifyPassword(current, account.passwordHash))) return 'wrong_password';
+      // Locked out (or too many waiting): refused without spending a password check.
+      if ((await guard.admit()) !== 'open') return 'wrong_password';
+      if (!(await verifyPassword(current, account.passwordHash))) {
+        return (await guard.failed()) ? 'locked' : 'wrong_password';
+      }
       if (current === next) return 'same_password';
       await db.consoleAccount.update({
         where: { id: account.id },

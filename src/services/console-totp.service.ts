@@ -2,7 +2,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import { z } from 'zod';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { Db } from '../db/prisma-client';
-import { isLocked } from './console-lockout';
+import type { CheckGuard } from './console-accounts.service';
 import type { CoordinatorService } from './coordinator.service';
 import { verifyPassword } from './password';
 
@@ -67,10 +67,11 @@ export function createConsoleTotp(db: Db, cipher: PiiCipher, coordinators: Coord
       return true;
     },
 
-    /** Checks a sign-in code; a locked account accepts none. */
-    async check(accountId: string, code: string, now = new Date()): Promise<boolean> {
+    /** Checks a sign-in code; from an address locked out of the account, none is accepted. */
+    async check(accountId: string, code: string, guard: CheckGuard, now = new Date()): Promise<boolean> {
       const account = await db.consoleAccount.findUniqueOrThrow({ where: { id: accountId } });
-      if (!account.totpEnabledAt || !account.totpSecret || isLocked(account, now)) return false;
+      if ((await guard.admit()) !== 'open') return false;
+      if (!account.totpEnabledAt || !account.totpSecret) return false;
       const step = await matches(cipher.decrypt(account.totpSecret), code, account.totpLastStep, now);
       if (step === undefined) return false;
       // Only one request may spend a given code: the update succeeds for the first.
@@ -84,16 +85,26 @@ export function createConsoleTotp(db: Db, cipher: PiiCipher, coordinators: Coord
       return spent.count === 1;
     },
 
-    /** Someone who is not an admin may turn the second factor off again, with their password. */
-    async disable(accountId: string, password: string): Promise<boolean> {
+    /**
+     * Someone who is not an admin may turn the second factor off again, with their password, guessed under the
+     * sign-in lockout (`guard`). 'locked': that many wrong passwords ended every session of the account.
+     */
+    async disable(
+      accountId: string,
+      password: string,
+      guard: CheckGuard,
+    ): Promise<'ok' | 'wrong' | 'locked'> {
       const account = await db.consoleAccount.findUniqueOrThrow({ where: { id: accountId } });
-      if (!(await verifyPassword(password, account.passwordHash))) return false;
+      if ((await guard.admit()) !== 'open') return 'wrong';
+      if (!(await verifyPassword(password, account.passwordHash))) {
+        return (await guard.failed()) ? 'locked' : 'wrong';
+      }
       await db.consoleAccount.update({
         where: { id: accountId },
         data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
       });
       await coordinators.audit(account.personId, 'console.totp_disabled', account.username);
-      return true;
+      return 'ok';
     },
   };
 }

@@ -59,4 +59,28 @@ describe('Bull Board', () => {
       await browser.close();
     }
   });
+
+  it("refuses in the console's language: Chinese by default, English with its language cookie", async () => {
+    const message = async (init: RequestInit = {}) => {
+      // An action (retry the failed jobs of a queue) for PUT; the queue list for GET.
+      const path = init.method === 'PUT' ? 'api/queues/outbound-web/retry/failed' : 'api/queues';
+      const response = await fetch(`${world.url}/admin/queues/${path}`, init);
+      return [response.status, ((await response.json()) as { message: string }).message] as const;
+    };
+    expect(await message({ method: 'PUT' })).toEqual([401, '请先以管理员身份登录管理后台。']);
+    expect(await message({ method: 'PUT', headers: { cookie: 'jineng_lang=en' } })).toEqual([
+      401,
+      'Sign in to the console as an admin.',
+    ]);
+    const coordinator = await consoleHttp(world.url, await invite(world.runtime, { counties: ['yiliang'] }));
+    const cookie = [...coordinator.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    expect(await message({ headers: { cookie } })).toEqual([403, '只有管理员可以查看任务队列。']);
+    expect(await message({ headers: { cookie: `${cookie}; jineng_lang=en` } })).toEqual([
+      403,
+      'Only admins may see the queues.',
+    ]);
+    const adminCookie = [...admin.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const crossSite = { method: 'PUT', headers: { cookie: adminCookie, 'sec-fetch-site': 'cross-site' } };
+    expect(await message(crossSite)).toEqual([403, '已拒绝来自其他网站的请求。']);
+  });
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { registerIpRateLimit } from '../../src/http/ip-rate-limit';
@@ -11,8 +12,11 @@ afterAll(async () => {
   for (const close of closers) await close();
 });
 
-/** The server `npm start` builds, with the per-address limit at 2 a minute and one route under it. */
-async function server(trustProxy: string) {
+/**
+ * The server `npm start` builds, with the per-address limit at 2 a minute and one route under it, and a
+ * sign-in route under the sign-in limit. `redis` defaults to the test Redis.
+ */
+async function server(trustProxy: string, redis: Redis = testRedis()) {
   const config = loadConfig({
     TRUST_PROXY: trustProxy,
     WEB_IP_RATE_PER_MINUTE: '2',
@@ -20,8 +24,11 @@ async function server(trustProxy: string) {
   });
   const app = createHttpServer({ config, logger: createLogger('silent') });
   await app.register(async (scope) => {
-    await registerIpRateLimit(scope, { config, redis: testRedis() });
+    await registerIpRateLimit(scope, { config, redis });
     scope.get('/api/ping', async (request) => ({ ip: request.ip }));
+    scope.post('/sign-in', { config: { rateLimit: false } }, async (request, reply) =>
+      reply.code((await scope.signInLimit(request)) ? 200 : 429).send(),
+    );
   });
   closers.push(() => app.close());
   return app;
@@ -65,6 +72,40 @@ describe('the per-address rate limit', () => {
   it('does not take X-Forwarded-For from an address that is not the configured proxy', async () => {
     const app = await server('10.0.0.5');
     expect((await hit(app, '203.0.113.8', '198.51.100.3')).json()).toEqual({ ip: '203.0.113.8' });
+  });
+});
+
+describe('client-address buckets', () => {
+  it('put every address of an IPv6 /64 in one bucket, and an IPv4-mapped address with its IPv4 one', async () => {
+    const app = await server('');
+    expect((await hit(app, '2001:db8:9:1::1')).statusCode).toBe(200);
+    expect((await hit(app, '2001:db8:9:1:ffff:ffff:ffff:fffe')).statusCode).toBe(200);
+    expect((await hit(app, '2001:db8:9:1::2')).statusCode).toBe(429);
+    expect((await hit(app, '2001:db8:9:2::1')).statusCode).toBe(200);
+    expect((await hit(app, '203.0.113.99')).statusCode).toBe(200);
+    expect((await hit(app, '::ffff:203.0.113.99')).statusCode).toBe(200);
+    expect((await hit(app, '203.0.113.99')).statusCode).toBe(429);
+  });
+
+  it('keep the sign-in limit while Redis is down, counting in memory', async () => {
+    // A Redis that is not there: every command fails at once.
+    const away = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    closers.push(async () => away.disconnect());
+    const app = await server('', away);
+    const post = (remoteAddress: string) => app.inject({ method: 'POST', url: '/sign-in', remoteAddress });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++)
+      statuses.push((await post('2001:db8:a:b::' + (i + 1).toString(16))).statusCode);
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    expect((await post('198.51.100.77')).statusCode).toBe(200);
+    // The general limit is skipped while Redis is away (the chat stays up).
+    for (let i = 0; i < 3; i++) expect((await hit(app, '198.51.100.78')).statusCode).toBe(200);
   });
 });
 

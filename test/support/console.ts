@@ -57,8 +57,11 @@ export async function signUpInBrowser(page: Page, base: string, code: string, us
   return username;
 }
 
-/** A cookie jar talking to the console over HTTP (no browser); `tokenOf` finds a page's CSRF token. */
-export function consoleClient(base: string) {
+/**
+ * A cookie jar talking to the console over HTTP (no browser); `tokenOf` finds a page's CSRF token. `headers` go
+ * with every request (e.g. X-Forwarded-For, to come from another address behind a trusted proxy).
+ */
+export function consoleClient(base: string, headers: Record<string, string> = {}) {
   const jar = new Map<string, string>();
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const remember = (response: Response) => {
@@ -71,7 +74,7 @@ export function consoleClient(base: string) {
   const send = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${base}${path}`, {
       ...init,
-      headers: { cookie: cookieHeader(), ...(init.headers as Record<string, string>) },
+      headers: { ...headers, cookie: cookieHeader(), ...(init.headers as Record<string, string>) },
       redirect: 'manual',
     });
     remember(response);

@@ -2,9 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createTranslator } from '../../i18n/i18n';
 import type { ConsoleAccounts } from '../../services/console-accounts.service';
-import { consoleUserOf, isPageRequest } from '../console/console-session';
+import { consoleLocale, consoleUserOf, isPageRequest } from '../console/console-session';
 import { addSecurityHeaders } from '../security-headers';
 
 export const QUEUES_PATH = '/admin/queues';
@@ -19,19 +20,24 @@ export async function bullBoardPlugin(
 ) {
   // The console's headers; its page sets a <base href> of its own path (see security-headers.ts).
   addSecurityHeaders(scope, { baseUri: "'self'" });
+  const translator = createTranslator();
+  // Refusals in the console's language (its ?lang= / cookie choice), like the console's own pages.
+  const refuse = (request: FastifyRequest, reply: FastifyReply, status: 401 | 403, key: string) => {
+    const t = translator.forLocale(consoleLocale(request, reply));
+    const error = status === 401 ? 'unauthorized' : 'forbidden';
+    return reply.code(status).send({ error, message: t(`accounts:queues.${key}`) });
+  };
   scope.addHook('onRequest', async (request, reply) => {
     const user = await consoleUserOf(request, accounts);
     if (!user) {
       return isPageRequest(request)
         ? reply.redirect('/console/login', 302)
-        : reply.code(401).send({ error: 'unauthorized', message: 'Sign in to the console as an admin.' });
+        : refuse(request, reply, 401, 'signIn');
     }
-    if (user.access?.role !== 'admin') {
-      return reply.code(403).send({ error: 'forbidden', message: 'Only admins may see the queues.' });
-    }
+    if (user.access?.role !== 'admin') return refuse(request, reply, 403, 'adminsOnly');
     const site = request.headers['sec-fetch-site'];
     if (request.method !== 'GET' && site !== undefined && site !== 'same-origin') {
-      return reply.code(403).send({ error: 'forbidden', message: 'Cross-site request refused.' });
+      return refuse(request, reply, 403, 'crossSite');
     }
   });
   const adapter = new FastifyAdapter();

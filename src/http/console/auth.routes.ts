@@ -1,8 +1,8 @@
-import type {} from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordSchema, usernameSchema } from '../../services/console-accounts.service';
 import { html } from '../html';
+import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
 import { landingPage } from './console-gate';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
@@ -42,12 +42,6 @@ function loginPage(ctx: PageContext, error?: string) {
 
 export async function authRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   const cookie = consoleCookieOptions(deps.config.CONSOLE_SESSION_HOURS);
-  // Guessing passwords or invite codes: a few tries per address, then wait.
-  const attempts = scope.createRateLimit({
-    keyGenerator: (r) => `signin:${r.ip}`,
-    max: 20,
-    timeWindow: 10 * 60_000,
-  });
 
   scope.get('/console/login', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
@@ -56,8 +50,8 @@ export async function authRoutes(scope: FastifyInstance, { deps }: { deps: Conso
 
   scope.post('/console/login', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
-    const limit = await attempts(request);
-    if (!limit.isAllowed && limit.isExceeded) {
+    // Guessing passwords or invite codes: a few tries per address, then wait (ip-rate-limit.ts).
+    if (!(await scope.signInLimit(request))) {
       return sendPage(reply, ctx, ctx.t('console:login.title'), loginPage(ctx, 'tooMany'), { status: 429 });
     }
     const parsed = signInSchema.safeParse(request.body);

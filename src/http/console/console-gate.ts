@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import type { SignInGate } from '../../services/console-accounts.service';
+import { CONSOLE_COOKIE } from './console-session';
 
 /** The page that finishes each sign-in step. */
 export const GATE_PAGES: Record<SignInGate, string> = {
@@ -14,3 +16,9 @@ export function allowedUnderGate(gate: SignInGate, path: string): boolean {
 
 /** Where to go after signing in: the unfinished step, or the courses. */
 export const landingPage = (gate: SignInGate | undefined) => (gate ? GATE_PAGES[gate] : '/console/courses');
+
+/** Too many wrong codes or current passwords locked this address out and ended the sessions: sign in again. */
+export function lockedOut(reply: FastifyReply) {
+  reply.clearCookie(CONSOLE_COOKIE, { path: '/' });
+  return reply.redirect('/console/login', 303);
+}

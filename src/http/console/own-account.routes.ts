@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { passwordSchema } from '../../services/console-accounts.service';
 import type { SessionRow } from '../../services/console-own-account.service';
 import { html, type SafeHtml } from '../html';
+import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
+import { lockedOut } from './console-gate';
 import { csrfField, type PageContext, pageContext, postButton, sendPage } from './console-page';
 import { notFound } from './console-params';
+import { clientOf } from './console-session';
 
 const DONE = ['totpOn', 'totpOff', 'password', 'revoked'] as const;
 const doneQuery = z.object({ done: z.enum(DONE).optional() }).catch({});
@@ -73,12 +76,19 @@ ${passwordForm(ctx, problem)}`;
   scope.post('/console/account/password', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
     const user = ctx.user!;
+    // The current password is a password guess like any other: the sign-in limit and lockout apply.
+    if (!(await scope.signInLimit(request))) {
+      const body = passwordForm(ctx, 'console:login.error.tooMany');
+      return sendPage(reply, ctx, ctx.t('accounts:password.title'), body, { status: 429 });
+    }
     const parsed = passwordBody.safeParse(request.body);
+    const guard = deps.accounts.guard(user, clientOf(request), 'current_password');
     const outcome = parsed.success
-      ? await deps.ownAccount.changePassword(user, parsed.data.current, parsed.data.password)
+      ? await deps.ownAccount.changePassword(user, parsed.data.current, parsed.data.password, guard)
       : parsed.error.issues.some((i) => i.message === 'repeat')
         ? 'repeat'
         : 'format';
+    if (outcome === 'locked') return lockedOut(reply);
     if (outcome === 'ok') {
       return reply.redirect(
         user.gate === 'change_password' ? '/console/courses' : '/console/account?done=password',

@@ -1,13 +1,13 @@
-import type {} from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { totpCodeSchema } from '../../services/console-totp.service';
 import { html, SafeHtml } from '../html';
+import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
-import { landingPage } from './console-gate';
+import { landingPage, lockedOut } from './console-gate';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
-import { CONSOLE_COOKIE, consoleCookieOptions } from './console-session';
+import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-session';
 
 const codeBody = z.object({ code: totpCodeSchema });
 const passwordBody = z.object({ password: z.string().min(1).max(200) });
@@ -31,11 +31,16 @@ const grouped = (secret: string) => secret.match(/.{1,4}/g)?.join(' ') ?? secret
  */
 export async function secondFactorRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   const cookie = consoleCookieOptions(deps.config.CONSOLE_SESSION_HOURS);
-  const attempts = scope.createRateLimit({
-    keyGenerator: (r) => `signin:${r.ip}`,
-    max: 20,
-    timeWindow: 10 * 60_000,
-  });
+  /** Codes and current passwords count against the address's sign-in limit (ip-rate-limit.ts). */
+  const tooMany = async (
+    ctx: PageContext,
+    reply: FastifyReply,
+    title: string,
+    page: () => Promise<SafeHtml>,
+  ) =>
+    (await scope.signInLimit(reply.request))
+      ? undefined
+      : sendPage(reply, ctx, ctx.t(title), await page(), { status: 429 });
 
   const codePage = (ctx: PageContext, problem?: string) =>
     html`${problem ? error(ctx, problem) : ''}<p>${ctx.t('accounts:totp.askCode')}</p>${codeForm(ctx, '/console/login/code', ctx.t('accounts:totp.verify'))}`;
@@ -50,25 +55,18 @@ export async function secondFactorRoutes(scope: FastifyInstance, { deps }: { dep
     const ctx = pageContext(request, reply, deps);
     const user = request.consoleUser!;
     if (user.gate !== 'second_factor') return reply.redirect(landingPage(user.gate), 303);
-    const limit = await attempts(request);
-    if (!limit.isAllowed && limit.isExceeded) {
-      return sendPage(
-        reply,
-        ctx,
-        ctx.t('accounts:totp.loginTitle'),
-        codePage(ctx, 'console:login.error.tooMany'),
-        {
-          status: 429,
-        },
-      );
-    }
+    const limited = await tooMany(ctx, reply, 'accounts:totp.loginTitle', async () =>
+      codePage(ctx, 'console:login.error.tooMany'),
+    );
+    if (limited) return limited;
     const parsed = codeBody.safeParse(request.body);
-    if (parsed.success && (await deps.totp.check(user.accountId, parsed.data.code))) {
-      const token = await deps.accounts.completeSecondFactor(user);
+    const guard = deps.accounts.guard(user, clientOf(request), 'second_factor');
+    if (parsed.success && (await deps.totp.check(user.accountId, parsed.data.code, guard))) {
+      const token = await deps.accounts.completeSecondFactor(user, new Date(), clientOf(request));
       reply.setCookie(CONSOLE_COOKIE, token, cookie);
       return reply.redirect('/console/courses', 303);
     }
-    await deps.accounts.secondFactorFailed(user);
+    if (await guard.failed()) return lockedOut(reply);
     return sendPage(reply, ctx, ctx.t('accounts:totp.loginTitle'), codePage(ctx, 'accounts:totp.wrongCode'), {
       status: 401,
     });
@@ -129,10 +127,15 @@ ${codeForm(ctx, '/console/account/totp', t('accounts:totp.confirm'))}`;
     const ctx = pageContext(request, reply, deps);
     const parsed = passwordBody.safeParse(request.body);
     const user = ctx.user!;
+    const limited = await tooMany(ctx, reply, 'accounts:totp.title', () =>
+      enrolPage(ctx, 'console:login.error.tooMany'),
+    );
+    if (limited) return limited;
     if (user.access.role !== 'admin' && parsed.success) {
-      if (await deps.totp.disable(user.accountId, parsed.data.password)) {
-        return reply.redirect('/console/account?done=totpOff', 303);
-      }
+      const guard = deps.accounts.guard(user, clientOf(request), 'current_password');
+      const outcome = await deps.totp.disable(user.accountId, parsed.data.password, guard);
+      if (outcome === 'ok') return reply.redirect('/console/account?done=totpOff', 303);
+      if (outcome === 'locked') return lockedOut(reply);
     }
     return sendPage(
       reply,
