@@ -5,6 +5,7 @@ import { PROCESS_ROLES, parseRole } from '../app/process-role';
 import { createRuntime } from '../app/runtime';
 import { TerminalChannel } from '../channels/terminal/terminal.channel';
 import type { InboundMessage } from '../core/message';
+import { createTranslator } from '../i18n/i18n';
 import { boot } from './run-cli';
 import { runStart } from './start.command';
 
@@ -29,6 +30,7 @@ export function registerChatCommands(program: Command): void {
         input: process.stdin,
         output: process.stdout,
         user: options.user,
+        greeting: createTranslator().forLocale(config.DEFAULT_LOCALE)('common:terminalGreeting'),
       });
       await terminal.start((message) => runtime.engine.handle(message).then((r) => r.replies));
       await terminal.whenClosed();

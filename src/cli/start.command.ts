@@ -4,6 +4,7 @@ import { oneLine, StartupError } from '../app/startup-error';
 import { TerminalChannel } from '../channels/terminal/terminal.channel';
 import { ConfigError } from '../config';
 import { startHttp } from '../http/start-http';
+import { createTranslator } from '../i18n/i18n';
 import { boot } from './run-cli';
 
 /** What a failed start may spend closing what it opened before it exits anyway. */
@@ -22,7 +23,11 @@ export async function runStart(role: ProcessRole): Promise<void> {
     const started = runtime;
     const terminal =
       role === 'all' && config.START_TERMINAL_CHAT && process.stdin.isTTY
-        ? new TerminalChannel({ input: process.stdin, output: process.stdout })
+        ? new TerminalChannel({
+            input: process.stdin,
+            output: process.stdout,
+            greeting: createTranslator().forLocale(config.DEFAULT_LOCALE)('common:terminalGreeting'),
+          })
         : undefined;
     // The terminal chat also gets its reminders and notices from the workers.
     const stop = await startRole(started, role, {

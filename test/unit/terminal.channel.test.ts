@@ -55,3 +55,22 @@ describe('terminal mapper', () => {
     );
   });
 });
+
+describe('the terminal chat as `npm run chat` opens it', () => {
+  it('greets once, saying what it is and how to quit, before the first prompt', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    const greeting = (await import('../../src/i18n/i18n')).createTranslator().forLocale('zh-CN')(
+      'common:terminalGreeting',
+    );
+    const channel = new TerminalChannel({ input, output, greeting });
+    await channel.start(async () => []);
+    expect(printed).toBe(`${greeting}\n> `);
+    expect(greeting).toContain('Ctrl-D');
+    await channel.stop();
+  });
+});

@@ -10,6 +10,8 @@ export interface TerminalChannelOptions {
   /** The worker the developer plays; one terminal is one chat. */
   user?: string;
   prompt?: string;
+  /** Printed once before the first prompt: what this is and how to quit. */
+  greeting?: string;
 }
 
 /** A development chat on stdin/stdout: one person, numbered choices, proactive messages printed inline. */
@@ -34,6 +36,7 @@ export class TerminalChannel implements Channel {
     const rl = createInterface({ input: this.options.input, output: this.options.output, terminal: false });
     this.rl = rl;
     const prompt = this.options.prompt ?? '> ';
+    if (this.options.greeting) this.options.output.write(`${this.options.greeting}\n`);
     this.options.output.write(prompt);
     let queue = Promise.resolve();
     rl.on('line', (line) => {
