@@ -6,6 +6,7 @@ import { sseEvent } from '../../channels/web/web.mapper';
 import type { WebSession } from '../../channels/web/web-sessions.store';
 import type { Config } from '../../config';
 import { HttpError, parseRequest } from '../http-errors';
+import { requestBucket } from '../ip-rate-limit';
 import {
   MESSAGE_BODY_LIMIT,
   messageBodySchema,
@@ -43,7 +44,7 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
   } as const;
   const sessionKeys = new WeakMap<FastifyRequest, string>();
   const perSession = scope.createRateLimit({
-    keyGenerator: (request) => `session:${sessionKeys.get(request) ?? request.ip}`,
+    keyGenerator: (request) => `session:${sessionKeys.get(request) ?? requestBucket(request)}`,
     max: config.WEB_RATE_PER_MINUTE,
     timeWindow: 60_000,
   });
