@@ -31,8 +31,10 @@ describe('the console audit log', () => {
     const actions = auditedActions();
     expect(actions.length).toBeGreaterThan(20);
     for (const locale of ['zh-CN', 'en']) {
-      const labels = (readLocaleResources()[locale]?.['accounts'] as { auditAction: Record<string, object> })
-        .auditAction;
+      const accounts = readLocaleResources()[locale]?.['accounts'] as
+        | { auditAction?: Record<string, object> }
+        | undefined;
+      const labels = accounts?.auditAction ?? {};
       const missing = actions.filter((a) => {
         const [group, name] = a.split('.') as [string, string];
         return typeof (labels[group] as Record<string, unknown> | undefined)?.[name] !== 'string';
