@@ -13,7 +13,7 @@ import {
   TABLE,
 } from '../support/console-scope-table';
 import { broadcast, type ScopeFixtures, scopeFixtures } from '../support/scope-fixtures';
-import { type InjectResponse, injectClient, scopeWorld, signedInJar } from '../support/scope-world';
+import { type InjectResponse, injectClient, scopeWorld, signedInActor } from '../support/scope-world';
 
 /**
  * Issue 14: every console route × role × object inside and outside the role's scope. Out-of-scope objects
@@ -26,15 +26,7 @@ let fx: ScopeFixtures;
 const { actors } = state;
 let sent: ScopeState['sent'];
 
-async function signIn(code: string) {
-  const jar = await signedInJar(world.url, code);
-  const client = injectClient(world.app, jar);
-  const [account] = await world.runtime.db.consoleAccount.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: 1,
-  });
-  return { client, personId: account!.personId };
-}
+const signIn = (code: string) => signedInActor(world, code);
 
 beforeAll(async () => {
   world = await scopeWorld();

@@ -6,7 +6,7 @@ import { enrolFields } from '../support/console-scope-table';
 import { createCourse } from '../support/fixtures';
 import { chatter } from '../support/outreach-runtime';
 import { type ScopeFixtures, type ScopePerson, scopeFixtures } from '../support/scope-fixtures';
-import { injectClient, scopeWorld, signedInJar } from '../support/scope-world';
+import { type injectClient, scopeWorld, signedInActor } from '../support/scope-world';
 
 /**
  * Issue 14: a referral or an ID clash is an open item on the follow-ups page of staff who may see the person
@@ -22,14 +22,7 @@ const actors = {} as Record<
   { client: Client; personId: string }
 >;
 
-async function signIn(code: string) {
-  const client = injectClient(world.app, await signedInJar(world.url, code));
-  const [account] = await world.runtime.db.consoleAccount.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: 1,
-  });
-  return { client, personId: account!.personId };
-}
+const signIn = (code: string) => signedInActor(world, code);
 
 beforeAll(async () => {
   world = await scopeWorld();

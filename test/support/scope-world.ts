@@ -128,3 +128,16 @@ export function injectClient(app: FastifyInstance, jar: Map<string, string> = ne
 export async function signedInJar(url: string, code: string): Promise<Map<string, string>> {
   return (await consoleHttp(url, code)).jar;
 }
+
+/** Signs a console user up with an invite code and returns an inject client with their cookies and person id. */
+export async function signedInActor(
+  world: { app: FastifyInstance; url: string; runtime: Runtime },
+  code: string,
+) {
+  const client = injectClient(world.app, await signedInJar(world.url, code));
+  const [account] = await world.runtime.db.consoleAccount.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: 1,
+  });
+  return { client, personId: account!.personId };
+}
