@@ -56,6 +56,8 @@ const LOCK_NAME = 'jineng.lock';
 const OWNER_PATH = join('holder', 'owner.json');
 /** proper-lockfile refreshes the lock's mtime; a lock not refreshed for this long is stale (the holder died). */
 const STALE_MS = 10_000;
+/** What proper-lockfile is told: it never judges a lock stale itself (it refreshes every STALE_MS / 4 regardless). */
+const NEVER_STALE_MS = 10 * 365 * 86_400_000;
 /** A takeover ticket older than this was left by a process that died while taking over. */
 const TICKET_STALE_MS = 30_000;
 /** Directories this process holds: a second open in the same process is refused like another process's. */
@@ -122,14 +124,23 @@ export async function lockDataDir(given: string, onLost: (error: Error) => void)
     lockfile.lock(dir, {
       lockfilePath: lockPath,
       realpath: false,
-      stale: STALE_MS,
+      // All takeovers go through takeOver() below (one at a time); proper-lockfile's own removal of a stale lock
+      // is racy when two processes start together, so it is never reached.
+      stale: NEVER_STALE_MS,
       update: STALE_MS / 4,
       onCompromised: onLost,
       fs: lockFs,
     });
 
-  /** The dead holder's lock, taken over by this process unless another took it first. */
-  async function takeOver(dead: DataDirOwner): Promise<(() => Promise<void>) | undefined> {
+  /**
+   * Takes over a lock whose holder is gone (`dead`: its process no longer runs) or that nobody refreshed for
+   * STALE_MS (`stale`), unless another process took it first: one takeover at a time (the ticket), and the
+   * owner and age read again under it.
+   */
+  async function takeOver(
+    expected: DataDirOwner | undefined,
+    why: 'dead' | 'stale',
+  ): Promise<(() => Promise<void>) | undefined> {
     const ticket = `${lockPath}.takeover`;
     try {
       mkdirSync(ticket);
@@ -139,9 +150,8 @@ export async function lockDataDir(given: string, onLost: (error: Error) => void)
     }
     try {
       const now = readOwner(dir);
-      // Someone else took it over meanwhile, or it is about to go stale (proper-lockfile's own takeover).
-      if (now?.pid !== dead.pid || now.startedAt !== dead.startedAt || ageMs(lockPath) > STALE_MS / 2)
-        return undefined;
+      const same = now?.pid === expected?.pid && now?.startedAt === expected?.startedAt;
+      if (!same || (why === 'stale' && ageMs(lockPath) <= STALE_MS)) return undefined;
       rmSync(lockPath, { recursive: true, force: true });
       return await take().catch((error) => {
         if (isLocked(error)) return undefined;
@@ -162,10 +172,14 @@ export async function lockDataDir(given: string, onLost: (error: Error) => void)
       if (!isLocked(error)) throw error;
     }
     const owner = readOwner(dir);
-    if (owner && owner.host !== hostname()) throw new DataDirBusyError(dir, owner);
-    if (owner && owner.pid !== process.pid) {
+    if (ageMs(lockPath) > STALE_MS) {
+      release = await takeOver(owner, 'stale');
+      if (release) break;
+    } else if (owner && owner.host !== hostname()) {
+      throw new DataDirBusyError(dir, owner);
+    } else if (owner && owner.pid !== process.pid) {
       if (isAlive(owner.pid)) throw new DataDirBusyError(dir, owner);
-      release = await takeOver(owner);
+      release = await takeOver(owner, 'dead');
       if (release) break;
     }
     // No owner written yet (its process is between taking the lock and writing it), our own pid, or a

@@ -113,25 +113,34 @@ describe('the embedded database', { timeout: 300_000 }, () => {
     await db.close();
   });
 
-  it('lets exactly one of two processes starting at once take over the lock of a killed holder', async () => {
-    const dataDir = tempDir();
-    const dead = tsx(['test/support/hold-data-dir.ts', dataDir], {});
-    await dead.printed('locked');
-    const deadPid = Number(/locked (\d+)/.exec(await dead.stdout())![1]);
-    process.kill(deadPid, 'SIGKILL');
-    await dead.exited;
-    const a = tsx(['test/support/hold-data-dir.ts', dataDir], {});
-    const b = tsx(['test/support/hold-data-dir.ts', dataDir], {});
-    const outcome = (p: typeof a) =>
-      Promise.race([p.printed('locked').then(() => 'locked'), p.exited.then(() => 'refused')]).catch(
-        () => 'refused',
-      );
-    const results = await Promise.all([outcome(a), outcome(b)]);
-    expect(results.sort()).toEqual(['locked', 'refused']);
-    const loser = results[0] === 'refused' ? a : b;
-    expect((await loser.exited).stderr).toContain('is in use by process');
-    for (const p of [a, b]) p.child.kill('SIGKILL');
-  });
+  for (const aged of [false, true]) {
+    const when = aged ? ', also once the lock has gone stale' : '';
+    it(`lets exactly one of two processes starting at once take over the lock of a killed holder${when}`, async () => {
+      const dataDir = tempDir();
+      const dead = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+      await dead.printed('locked');
+      const deadPid = Number(/locked (\d+)/.exec(await dead.stdout())![1]);
+      process.kill(deadPid, 'SIGKILL');
+      await dead.exited;
+      // A start long after the crash (or a slow machine): the lock has not been refreshed for over 10 s.
+      const old = new Date(Date.now() - 11_000);
+      if (aged) utimesSync(join(dataDir, 'jineng.lock'), old, old);
+      const a = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+      const b = tsx(['test/support/hold-data-dir.ts', dataDir], {});
+      const outcome = (p: typeof a) =>
+        Promise.race([p.printed('locked').then(() => 'locked'), p.exited.then(() => 'refused')]).catch(
+          () => 'refused',
+        );
+      const results = await Promise.all([outcome(a), outcome(b)]);
+      for (const p of [a, b]) {
+        const pid = /locked (\d+)/.exec(await p.stdout())?.[1];
+        if (pid) process.kill(Number(pid), 'SIGKILL');
+      }
+      expect(results.sort()).toEqual(['locked', 'refused']);
+      const loser = results[0] === 'refused' ? a : b;
+      expect((await loser.exited).stderr).toContain('is in use by process');
+    });
+  }
 
   it("does not take a lock that names its own pid while it is kept fresh (another container's PID 1)", async () => {
     const dataDir = tempDir();

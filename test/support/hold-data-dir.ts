@@ -8,4 +8,5 @@ const dir = process.argv[2];
 if (!dir) throw new Error('usage: hold-data-dir.ts <dir>');
 await lockDataDir(dir, () => process.exit(3));
 process.stdout.write(`locked ${process.pid}\n`);
-setInterval(() => {}, 60_000);
+// Held until killed, and never longer than a test could want (an orphan must not hold it for ever).
+setTimeout(() => process.exit(0), 120_000);
