@@ -101,6 +101,10 @@ ${user!.gate === 'enrol_totp' ? html`<p class="notice">${t('accounts:totp.adminM
 ${codeForm(ctx, '/console/account/totp', t('accounts:totp.confirm'))}`;
   }
 
+  /** The set-up page again, with what was wrong, answered 400. */
+  const refusedEnrolPage = async (ctx: PageContext, reply: FastifyReply, error: string) =>
+    sendPage(reply, ctx, ctx.t('accounts:totp.title'), await enrolPage(ctx, error), { status: 400 });
+
   scope.get('/console/account/totp', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
     return sendPage(reply, ctx, ctx.t('accounts:totp.title'), await enrolPage(ctx));
@@ -112,15 +116,7 @@ ${codeForm(ctx, '/console/account/totp', t('accounts:totp.confirm'))}`;
     if (parsed.success && (await deps.totp.confirm(ctx.user!.accountId, parsed.data.code))) {
       return reply.redirect('/console/account?done=totpOn', 303);
     }
-    return sendPage(
-      reply,
-      ctx,
-      ctx.t('accounts:totp.title'),
-      await enrolPage(ctx, 'accounts:totp.wrongCode'),
-      {
-        status: 400,
-      },
-    );
+    return refusedEnrolPage(ctx, reply, 'accounts:totp.wrongCode');
   });
 
   scope.post('/console/account/totp/off', async (request, reply) => {
@@ -137,14 +133,6 @@ ${codeForm(ctx, '/console/account/totp', t('accounts:totp.confirm'))}`;
       if (outcome === 'ok') return reply.redirect('/console/account?done=totpOff', 303);
       if (outcome === 'locked') return lockedOut(reply);
     }
-    return sendPage(
-      reply,
-      ctx,
-      ctx.t('accounts:totp.title'),
-      await enrolPage(ctx, 'accounts:password.error.wrong'),
-      {
-        status: 400,
-      },
-    );
+    return refusedEnrolPage(ctx, reply, 'accounts:password.error.wrong');
   });
 }
