@@ -4,7 +4,7 @@ import { COUNTIES, type County } from '../core/domain';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { seedDatabase } from '../db/seed';
-import { createCoordinatorService } from '../services/coordinator.service';
+import { createCoordinatorService } from '../services/coordinator-service';
 
 /**
  * The CLI's database tasks, each a name, a zod input and a handler. The CLI runs one either on a database it

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { createTelegramChannel } from '../channels/telegram/telegram.factory';
-import { createWebChannel } from '../channels/web/web.factory';
-import { createWechatChannel } from '../channels/wechat/wechat.factory';
+import { createTelegramChannel } from '../channels/telegram/telegram-factory';
+import { createWebChannel } from '../channels/web/web-factory';
+import { createWechatChannel } from '../channels/wechat/wechat-factory';
 import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import type { Db } from '../db/prisma-client';

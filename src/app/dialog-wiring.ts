@@ -1,16 +1,16 @@
-import { broadcastFlow } from '../core/dialog/flows/broadcast.flow';
-import { cancelEnrolment } from '../core/dialog/flows/cancel.flow';
-import { deleteData } from '../core/dialog/flows/delete.flow';
-import { enrolFlow } from '../core/dialog/flows/enrol.flow';
-import { reminderReplyFlow } from '../core/dialog/flows/reminder-reply.flow';
+import { broadcastFlow } from '../core/dialog/flows/broadcast-flow';
+import { cancelEnrolment } from '../core/dialog/flows/cancel-flow';
+import { deleteData } from '../core/dialog/flows/delete-flow';
+import { enrolFlow } from '../core/dialog/flows/enrol-flow';
+import { reminderReplyFlow } from '../core/dialog/flows/reminder-reply-flow';
 import type { FlowHandler, IntentHandler } from '../core/dialog/handler';
-import { basicIntents } from '../core/dialog/intents/basic.intents';
-import { coordinatorIntents } from '../core/dialog/intents/coordinator.intents';
+import { basicIntents } from '../core/dialog/intents/basic-intents';
+import { coordinatorIntents } from '../core/dialog/intents/coordinator-intents';
 import { courseChosen, enrolStart } from '../core/dialog/intents/course-detail';
 import { courseSearch, profileReset } from '../core/dialog/intents/course-search';
 import { enrolList } from '../core/dialog/intents/enrol-list';
-import { policyIntents } from '../core/dialog/intents/policy.intents';
-import type { OutreachDialogServices } from '../core/dialog/outreach.services';
+import { policyIntents } from '../core/dialog/intents/policy-intents';
+import type { OutreachDialogServices } from '../core/dialog/outreach-services';
 import type { DialogServices } from '../core/dialog/services';
 import type { Knowledge } from './knowledge';
 

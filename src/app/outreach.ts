@@ -3,36 +3,36 @@ import type pg from 'pg';
 import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import type { Nlu } from '../core/dialog/handler';
-import type { OutreachDialogServices } from '../core/dialog/outreach.services';
+import type { OutreachDialogServices } from '../core/dialog/outreach-services';
 import type { DialogSession } from '../core/dialog/session';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
-import type { CoordinationService } from '../core/outreach.ports';
+import type { CoordinationService } from '../core/outreach-ports';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, SessionStore } from '../core/ports';
 import { parseQuietHours } from '../core/reminders/reminder-plan';
 import type { Db } from '../db/prisma-client';
-import { createBroadcastRepository } from '../db/repositories/broadcast.repository';
-import { createDeliveryRepository } from '../db/repositories/delivery.repository';
+import { createBroadcastRepository } from '../db/repositories/broadcast-repository';
+import { createDeliveryRepository } from '../db/repositories/delivery-repository';
 import { resumeErasureScrubs } from '../db/repositories/person-erasure';
-import { createReminderRepository } from '../db/repositories/reminder.repository';
+import { createReminderRepository } from '../db/repositories/reminder-repository';
 import { createCompletionTicker } from '../jobs/broadcast-completion';
 import { channelAnnounced } from '../jobs/channel-heartbeat';
 import { closeQueues } from '../jobs/close-queues';
-import { outboundLimits } from '../jobs/outbound.limits';
-import { DEFAULT_LEASE_MS, startOutboundWorker } from '../jobs/outbound.worker';
+import { outboundLimits } from '../jobs/outbound-limits';
+import { DEFAULT_LEASE_MS, startOutboundWorker } from '../jobs/outbound-worker';
 import { createOutbox } from '../jobs/outbox';
 import { createChoiceRecorder } from '../jobs/proactive-choices';
 import { MAINTENANCE_QUEUE, PROACTIVE_CHANNELS, REMINDER_QUEUE } from '../jobs/queue-names';
 import { createRedis } from '../jobs/redis-connection';
-import { reminderProcessor } from '../jobs/reminder.job';
-import { createReminderScheduler } from '../jobs/reminder.scheduler';
-import { runSweep, scheduleSweep, sweepNow, sweepProcessor } from '../jobs/sweep.job';
+import { reminderProcessor } from '../jobs/reminder-job';
+import { createReminderScheduler } from '../jobs/reminder-scheduler';
+import { runSweep, scheduleSweep, sweepNow, sweepProcessor } from '../jobs/sweep-job';
 import type { Logger } from '../logger';
-import { createAttendanceService } from '../services/attendance.service';
-import { createBroadcastService } from '../services/broadcast.service';
-import { createCoordinatorService } from '../services/coordinator.service';
-import { promotionNotices, withOutreach } from '../services/enrolment.service';
+import { createAttendanceService } from '../services/attendance-service';
+import { createBroadcastService } from '../services/broadcast-service';
+import { createCoordinatorService } from '../services/coordinator-service';
+import { promotionNotices, withOutreach } from '../services/enrolment-service';
 import { loadPiiCipher } from './pii-keys';
 
 export interface OutreachOptions {
@@ -146,7 +146,7 @@ export function createOutreach(options: OutreachOptions) {
     return w;
   }
 
-  /** The outbound worker of one channel, with that channel's limits (see outbound.limits.ts). */
+  /** The outbound worker of one channel, with that channel's limits (see outbound-limits.ts). */
   function startOutbound(channel: Channel): Worker {
     const limits = outboundLimits(config, channel.name, channel.capabilities);
     logger.info({ channel: channel.name, limits }, 'outbound worker started');

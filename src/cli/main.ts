@@ -1,10 +1,9 @@
 import { Command } from 'commander';
-import { registerAskCommands } from './ask.command';
-import { registerBenchCommand } from './bench.command';
-import { registerChatCommands } from './chat.command';
-import { registerCoordinatorCommands } from './coordinators.command';
-import { registerDbCommands } from './db.command';
-import { registerQueueCommands } from './queues.command';
+import { registerAskCommands } from './ask-command';
+import { registerChatCommands } from './chat-command';
+import { registerCoordinatorCommands } from './coordinators-command';
+import { registerDbCommands } from './db-command';
+import { registerQueueCommands } from './queues-command';
 import { runCli } from './run-cli';
 
 /** The `jineng` command. Each sub-command lives in its own file; this one only wires them. */
@@ -16,7 +15,6 @@ const program = new Command()
 registerChatCommands(program);
 registerAskCommands(program);
 registerDbCommands(program);
-registerBenchCommand(program);
 registerCoordinatorCommands(program);
 registerQueueCommands(program);
 

@@ -1,4 +1,4 @@
-import type { CoordinatorAccess } from './outreach.ports';
+import type { CoordinatorAccess } from './outreach-ports';
 
 /**
  * Who may see and change what: the one scope rule the console and the chat commands both use

@@ -1,4 +1,4 @@
-import type { CourseForMatching } from './courses/course.types';
+import type { CourseForMatching } from './courses/course-types';
 import type { County, Group, Locale, Trade } from './domain';
 import type { ChannelName } from './message';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseSampleData, type SampleCourse, type SampleData } from '../core/courses/sample-data.schema';
+import { parseSampleData, type SampleCourse, type SampleData } from '../core/courses/sample-data-schema';
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from './prisma-client';
 
@@ -10,7 +10,7 @@ export const SAMPLE_COURSES_FILE = new URL('../../data/courses/zhaotong-sample.j
 export interface SeedOptions {
   /** The seeding moment: sample dates are relative to its calendar day in `timezone`. */
   now: Date;
-  /** Contents of a sample-data file (see src/core/courses/sample-data.schema.ts). */
+  /** Contents of a sample-data file (see src/core/courses/sample-data-schema.ts). */
   sampleJson: string;
   /** Zone of the sample's wall-clock times; Zhaotong's is Asia/Shanghai. */
   timezone?: string;

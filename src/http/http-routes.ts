@@ -1,6 +1,6 @@
 import type { Runtime } from '../app/runtime';
-import { TelegramChannel } from '../channels/telegram/telegram.channel';
-import { registerTelegramWebhook } from '../channels/telegram/telegram.webhook';
+import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import { registerTelegramWebhook } from '../channels/telegram/telegram-webhook';
 import type { RouteRegistrar } from './server';
 
 /** The routes the configured platform features add to the HTTP server (start-http.ts), one line each. */

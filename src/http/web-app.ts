@@ -4,18 +4,18 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime';
 import { loadWebSecret } from '../app/web-secret';
-import { WebChannel } from '../channels/web/web.channel';
+import { WebChannel } from '../channels/web/web-channel';
 import { closeQueues } from '../jobs/close-queues';
 import { allQueueNames } from '../jobs/queue-names';
-import { bullBoardPlugin } from './admin/bull-board.plugin';
-import { consolePlugin } from './console/console.plugin';
+import { bullBoardPlugin } from './admin/bull-board-plugin';
 import { consoleDeps } from './console/console-deps';
+import { consolePlugin } from './console/console-plugin';
 import { httpErrorHandler } from './http-errors';
 import { registerIpRateLimit } from './ip-rate-limit';
-import { opsRoutes } from './ops/ops.routes';
+import { opsRoutes } from './ops/ops-routes';
 import { addSecurityHeaders } from './security-headers';
-import { webChatPage } from './web-chat/web-chat.page';
-import { webChatRoutes } from './web-chat/web-chat.routes';
+import { webChatPage } from './web-chat/web-chat-page';
+import { webChatRoutes } from './web-chat/web-chat-routes';
 
 export type WebAppRuntime = Pick<
   Runtime,

@@ -1,9 +1,9 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
 import type { ChannelName } from '../core/message';
 import { createBatcher } from '../db/repositories/batcher';
-import type { DeliveryRepository, DeliveryRow, NewDelivery } from '../db/repositories/delivery.repository';
+import type { DeliveryRepository, DeliveryRow, NewDelivery } from '../db/repositories/delivery-repository';
 import { closeQueues } from './close-queues';
-import { OUTBOUND_JOB, outboundPayloadSchema, type StoredMessage } from './outbound.job';
+import { OUTBOUND_JOB, outboundPayloadSchema, type StoredMessage } from './outbound-job';
 import { jobIdFor, outboundQueueName, PROACTIVE_CHANNELS, type ProactiveChannel } from './queue-names';
 
 /** One proactive message to queue: with no address it is recorded as failed ('no_reachable_channel'). */

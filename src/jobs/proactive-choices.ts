@@ -1,6 +1,6 @@
 import { type DialogSession, dialogSessionSchema, emptySession } from '../core/dialog/session';
 import type { SessionStore } from '../core/ports';
-import type { StoredMessage } from './outbound.job';
+import type { StoredMessage } from './outbound-job';
 
 /**
  * After a proactive message with choices (a reminder's "I can't come") is delivered, its choices become the

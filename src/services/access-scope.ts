@@ -1,5 +1,5 @@
 import { personInScope, type ScopedPerson } from '../core/access-scope';
-import type { CoordinatorAccess } from '../core/outreach.ports';
+import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { WebChannel } from '../../src/channels/web/web.channel';
+import type { WebChannel } from '../../src/channels/web/web-channel';
 import { collectPageErrors, screenshot } from '../support/browser';
 import { createCourse } from '../support/fixtures';
 import { webSuite } from '../support/web-suite';

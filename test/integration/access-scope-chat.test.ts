@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime';
-import { broadcastFlow } from '../../src/core/dialog/flows/broadcast.flow';
-import { coordinatorIntents } from '../../src/core/dialog/intents/coordinator.intents';
-import type { OutreachDialogServices } from '../../src/core/dialog/outreach.services';
+import { broadcastFlow } from '../../src/core/dialog/flows/broadcast-flow';
+import { coordinatorIntents } from '../../src/core/dialog/intents/coordinator-intents';
+import type { OutreachDialogServices } from '../../src/core/dialog/outreach-services';
 import type { DialogServices } from '../../src/core/dialog/services';
-import { createChatLinkRepository } from '../../src/db/repositories/chat-links.repository';
+import { createChatLinkRepository } from '../../src/db/repositories/chat-links-repository';
 import { allText, person, testRuntime } from '../support/converse';
 import { broadcast, type ScopeCourse, type ScopeFixtures, scopeFixtures } from '../support/scope-fixtures';
 import { isolatedDb } from '../support/test-env';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/prisma-client';
-import { createConsoleAccounts } from '../../src/services/console-accounts.service';
+import { createConsoleAccounts } from '../../src/services/console-accounts-service';
 import { clientAddressBucket } from '../../src/services/console-client-address';
-import { createOwnAccount } from '../../src/services/console-own-account.service';
-import { createCoordinatorService } from '../../src/services/coordinator.service';
+import { createOwnAccount } from '../../src/services/console-own-account-service';
+import { createCoordinatorService } from '../../src/services/coordinator-service';
 import { hashPassword } from '../../src/services/password';
 import { testDb } from '../support/test-env';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime';
 import type { TurnResult } from '../../src/core/dialog/engine';
-import { opsRoutes } from '../../src/http/ops/ops.routes';
+import { opsRoutes } from '../../src/http/ops/ops-routes';
 import { createHttpServer } from '../../src/http/server';
 import { person, testRuntime } from '../support/converse';
 import { until } from '../support/outreach-runtime';

@@ -4,9 +4,9 @@ import { loadKnowledge } from '../../src/app/knowledge';
 import { createDialogEngine } from '../../src/core/dialog/engine';
 import { createPiiCipher } from '../../src/core/people/pii-crypto';
 import { createPrisma } from '../../src/db/prisma-client';
-import { createCourseCatalog } from '../../src/db/repositories/courses.repository';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
-import { createPeopleRepository } from '../../src/db/repositories/people.repository';
+import { createCourseCatalog } from '../../src/db/repositories/courses-repository';
+import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
+import { createPeopleRepository } from '../../src/db/repositories/people-repository';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createMemorySessionStore } from '../../src/session/redis-session-store';
 

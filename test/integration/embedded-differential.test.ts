@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
+import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { SAMPLE_COURSES_FILE, seedDatabase } from '../../src/db/seed';
 import { startHttp } from '../../src/http/start-http';
 import { createCourse } from '../support/fixtures';

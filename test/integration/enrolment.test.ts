@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
+import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { createCourse, createPeople } from '../support/fixtures';
 import { testDb } from '../support/test-env';
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/app/metrics';
 import { loadConfig } from '../../src/config';
 import { createPrisma } from '../../src/db/prisma-client';
-import { opsRoutes } from '../../src/http/ops/ops.routes';
+import { opsRoutes } from '../../src/http/ops/ops-routes';
 import { createRedis } from '../../src/jobs/redis-connection';
 import { testDb, testRedis } from '../support/test-env';
 import { type WebWorld, webClient, webWorld } from '../support/web-world';

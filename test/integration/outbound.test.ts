@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceChannels } from '../../src/jobs/channel-heartbeat';
-import { OUTBOUND_JOB } from '../../src/jobs/outbound.job';
+import { OUTBOUND_JOB } from '../../src/jobs/outbound-job';
 import { createCourse } from '../support/fixtures';
 import {
   chatter,

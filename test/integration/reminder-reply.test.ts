@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrolmentRepository } from '../../src/core/ports';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
+import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { createCourse } from '../support/fixtures';
 import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrolmentRepository } from '../../src/core/ports';
 import { planReminders } from '../../src/core/reminders/reminder-plan';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment.repository';
+import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { createCourse } from '../support/fixtures';
 import { chatter, flushPrefix, type OutreachWorld, outreachWorld } from '../support/outreach-runtime';
 

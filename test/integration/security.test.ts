@@ -8,7 +8,7 @@ import { createHttpServer } from '../../src/http/server';
 import { registerWebApp } from '../../src/http/web-app';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
-import { createConsoleAccounts } from '../../src/services/console-accounts.service';
+import { createConsoleAccounts } from '../../src/services/console-accounts-service';
 import { hashPassword } from '../../src/services/password';
 import { createCourse } from '../support/fixtures';
 import { chatter, enrolledPeople, type OutreachWorld, outreachWorld } from '../support/outreach-runtime';

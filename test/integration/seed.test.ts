@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSampleData } from '../../src/core/courses/sample-data.schema';
+import { parseSampleData } from '../../src/core/courses/sample-data-schema';
 import { sampleSessionTimes } from '../../src/core/courses/sample-schedule';
 import { COUNTIES } from '../../src/core/domain';
 import type { Db } from '../../src/db/prisma-client';

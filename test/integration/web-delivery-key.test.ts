@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebChannel } from '../../src/channels/web/web.channel';
-import type { DeliveryRepository } from '../../src/db/repositories/delivery.repository';
+import type { WebChannel } from '../../src/channels/web/web-channel';
+import type { DeliveryRepository } from '../../src/db/repositories/delivery-repository';
 import { until } from '../support/outreach-runtime';
 import { type WebWorld, webChatId, webClient, webWorld } from '../support/web-world';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLedger, redisLedger, type WechatLedger } from '../../src/channels/wechat/wechat.ledger';
+import { memoryLedger, redisLedger, type WechatLedger } from '../../src/channels/wechat/wechat-ledger';
 import { testRedis, uniquePrefix } from '../support/test-env';
 
 describe.each([

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../src/app/runtime';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
-import type { CoordinatorAccess } from '../../src/core/outreach.ports';
+import type { CoordinatorAccess } from '../../src/core/outreach-ports';
 import { validIdNumber } from './sample-runtime';
 import type { broadcast, ScopeFixtures } from './scope-fixtures';
 import type { injectClient } from './scope-world';

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { createPgPool } from '../../src/db/pg-pool';
-import { createDeliveryRepository } from '../../src/db/repositories/delivery.repository';
-import { startOutboundWorker } from '../../src/jobs/outbound.worker';
+import { createDeliveryRepository } from '../../src/db/repositories/delivery-repository';
+import { startOutboundWorker } from '../../src/jobs/outbound-worker';
 import { createOutbox } from '../../src/jobs/outbox';
 import { createRedis } from '../../src/jobs/redis-connection';
 import { createLogger } from '../../src/logger';

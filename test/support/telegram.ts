@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type BotMessage,
-  startTelegramEmulator,
-  type TelegramEmulator,
-} from '../../src/bench/telegram-emulator';
-import type { ChannelHarness, SeenMessage } from '../../src/channels/conformance';
-import { TelegramChannel, type TelegramChannelOptions } from '../../src/channels/telegram/telegram.channel';
+import { type BotMessage, startTelegramEmulator, type TelegramEmulator } from '../../bench/telegram-emulator';
+import { TelegramChannel, type TelegramChannelOptions } from '../../src/channels/telegram/telegram-channel';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
+import type { ChannelHarness, SeenMessage } from './channel-conformance';
 
 export { type BotMessage, startTelegramEmulator, type TelegramEmulator };
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../src/app/runtime';
-import { hashWebToken } from '../../src/channels/web/web-sessions.store';
+import { hashWebToken } from '../../src/channels/web/web-sessions-store';
 import { startHttp } from '../../src/http/start-http';
 import { testRuntime } from './converse';
 import { isolatedDb } from './test-env';

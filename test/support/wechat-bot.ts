@@ -1,11 +1,11 @@
 import { inject } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { redisLedger } from '../../src/channels/wechat/wechat.ledger';
+import { redisLedger } from '../../src/channels/wechat/wechat-ledger';
 import { loadConfig } from '../../src/config';
 import {
   type ChatLinkRepository,
   createChatLinkRepository,
-} from '../../src/db/repositories/chat-links.repository';
+} from '../../src/db/repositories/chat-links-repository';
 import { createLogger } from '../../src/logger';
 import { isolatedDb, testRedis, uniquePrefix } from './test-env';
 import { type WechatWorld, wechatSettings, wechatWorld } from './wechat-world';
@@ -22,7 +22,7 @@ export interface WechatBot {
 /**
  * The whole bot (dialog engine, reminders, broadcasts, outbound queue and worker) with WeChat on
  * wechaty-puppet-mock, logged in, on a database schema of its own (course searches and delivery estimates see
- * only this bot's rows), with the chat-link repository and the Redis ledger wired as wechat.factory.ts does.
+ * only this bot's rows), with the chat-link repository and the Redis ledger wired as wechat-factory.ts does.
  */
 export async function wechatBot(
   options: { settings?: Record<string, string>; env?: Record<string, string>; adminName?: string } = {},
@@ -31,7 +31,7 @@ export async function wechatBot(
   const world = wechatWorld(
     {
       linkRoom: (request) => links!.link(request),
-      // As wechat.factory.ts wires it: seen message ids and the daily count in Redis, not in memory.
+      // As wechat-factory.ts wires it: seen message ids and the daily count in Redis, not in memory.
       ledger: redisLedger(testRedis(), uniquePrefix('wxl')),
     },
     wechatSettings(options.settings),

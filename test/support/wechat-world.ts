@@ -1,16 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { Friendship as FriendshipType, type Message as MessageType } from 'wechaty-puppet/types';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
-import type { SeenMessage } from '../../src/channels/conformance';
 import {
   WechatChannel,
   type WechatChannelOptions,
   type WechatSettings,
-} from '../../src/channels/wechat/wechat.channel';
+} from '../../src/channels/wechat/wechat-channel';
 import { loadConfig } from '../../src/config';
 import type { InboundMessage } from '../../src/core/message';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
+import type { SeenMessage } from './channel-conformance';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
 type RoomMock = ReturnType<mock.Mocker['createRoom']>;

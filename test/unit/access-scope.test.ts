@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
-import type { CoordinatorAccess } from '../../src/core/outreach.ports';
+import type { CoordinatorAccess } from '../../src/core/outreach-ports';
 
 const admin: CoordinatorAccess = { role: 'admin', courseCodes: [], counties: [] };
 const county: CoordinatorAccess = { role: 'coordinator', courseCodes: [], counties: ['zhenxiong'] };

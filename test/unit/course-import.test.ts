@@ -8,7 +8,7 @@ import {
   fieldErrors,
   importRowSchema,
   scheduleOf,
-} from '../../src/services/course-input.schema';
+} from '../../src/services/course-input-schema';
 
 const t = (key: string) => key.split('.').at(-1) ?? key;
 

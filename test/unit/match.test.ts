@@ -7,11 +7,11 @@ import type {
   MatchProfile,
   MatchResult,
   Translate,
-} from '../../src/core/courses/course.types';
+} from '../../src/core/courses/course-types';
 import { describeStart } from '../../src/core/courses/describe-start';
 import { courseLine, courseList, translateReason } from '../../src/core/courses/format-course';
 import { checkEligibility, matchCourses } from '../../src/core/courses/match';
-import { parseSampleData } from '../../src/core/courses/sample-data.schema';
+import { parseSampleData } from '../../src/core/courses/sample-data-schema';
 import { sampleCourseForMatching, sampleSessionTimes } from '../../src/core/courses/sample-schedule';
 import { COUNTIES, type Locale } from '../../src/core/domain';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import type { ChannelCapabilities } from '../../src/core/channel';
-import { outboundLimits } from '../../src/jobs/outbound.limits';
+import { outboundLimits } from '../../src/jobs/outbound-limits';
 import { jobIdFor } from '../../src/jobs/queue-names';
 
 const caps = (sendRatePerSecond: number): ChannelCapabilities => ({

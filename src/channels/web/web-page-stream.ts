@@ -1,5 +1,5 @@
-import type { InboxItem } from './web-inbox.store';
-import type { PushTarget } from './web-push.hub';
+import type { InboxItem } from './web-inbox-store';
+import type { PushTarget } from './web-push-hub';
 
 const REMEMBER = 500;
 const byId = (a: InboxItem, b: InboxItem) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { MatchReason } from './course.types';
+import type { MatchReason } from './course-types';
 
 const ZONE = 'Asia/Shanghai';
 

@@ -1,5 +1,5 @@
 import type { Locale } from '../domain';
-import type { MatchReason, MatchResult, Translate } from './course.types';
+import type { MatchReason, MatchResult, Translate } from './course-types';
 
 /** Params holding domain ids, and the `domain` namespace section that names them. */
 const DOMAIN_PARAMS: Record<string, string> = {

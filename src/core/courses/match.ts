@@ -1,6 +1,6 @@
 import type { Group } from '../domain';
 import { countyDistance } from './counties';
-import type { CourseForMatching, MatchProfile, MatchReason, MatchResult } from './course.types';
+import type { CourseForMatching, MatchProfile, MatchReason, MatchResult } from './course-types';
 import { daysUntil, describeStart, yearsSince } from './describe-start';
 import { groupAffinity, relatedTrades, type TradeSynonyms } from './related-trades';
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { CourseForMatching } from './course.types';
-import type { SampleCourse } from './sample-data.schema';
+import type { CourseForMatching } from './course-types';
+import type { SampleCourse } from './sample-data-schema';
 
 const ZONE = 'Asia/Shanghai';
 

@@ -1,4 +1,4 @@
-import type { SpreadDelivery } from '../outreach.ports';
+import type { SpreadDelivery } from '../outreach-ports';
 import { formatSessionTime } from './format-time';
 import type { Turn } from './turn';
 

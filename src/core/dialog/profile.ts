@@ -1,4 +1,4 @@
-import type { MatchProfile } from '../courses/course.types';
+import type { MatchProfile } from '../courses/course-types';
 import type { Group } from '../domain';
 import type { PersonRecord, ProfilePatch } from '../ports';
 import type { Slots } from './handler';

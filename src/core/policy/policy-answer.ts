@@ -1,8 +1,8 @@
 import type { Locale } from '../domain';
 import type { Translate } from '../i18n';
-import type { PolicyClause, PolicyDocument } from './policy.schema';
 import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
+import type { PolicyClause, PolicyDocument } from './policy-schema';
 
 export interface PolicyAnswerInput {
   results: readonly Pick<PolicySearchResult, 'clauseId'>[];

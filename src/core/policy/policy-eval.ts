@@ -1,5 +1,5 @@
-import type { PolicyQuestion } from './policy.schema';
 import type { PolicyIndex } from './policy-index';
+import type { PolicyQuestion } from './policy-schema';
 
 export interface PolicyEvalMiss {
   q: string;

@@ -1,7 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
-import type { PolicyClause, PolicyDocument } from './policy.schema';
 import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
@@ -9,6 +8,7 @@ import {
   type SynonymTable,
   synonymTableSchema,
 } from './policy-query';
+import type { PolicyClause, PolicyDocument } from './policy-schema';
 
 export interface PolicySearchResult {
   clauseId: string;

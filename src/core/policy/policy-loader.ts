@@ -4,7 +4,7 @@ import {
   type PolicyQuestion,
   policyDocumentSchema,
   policyQuestionSchema,
-} from './policy.schema';
+} from './policy-schema';
 
 export class PolicyDataError extends Error {
   override name = 'PolicyDataError';

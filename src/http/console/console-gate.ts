@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { SignInGate } from '../../services/console-accounts.service';
+import type { SignInGate } from '../../services/console-accounts-service';
 import { CONSOLE_COOKIE } from './console-session';
 
 /** The page that finishes each sign-in step. */

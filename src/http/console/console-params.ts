@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COURSE_CODE } from '../../services/course-input.schema';
+import { COURSE_CODE } from '../../services/course-input-schema';
 import { HttpError } from '../http-errors';
 
 const codeParams = z.object({ code: z.string().toUpperCase().regex(COURSE_CODE) });

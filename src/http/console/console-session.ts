@@ -2,8 +2,8 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../../core/domain';
-import type { CoordinatorAccess } from '../../core/outreach.ports';
-import type { ClientInfo, ConsoleAccounts, ConsoleUser } from '../../services/console-accounts.service';
+import type { CoordinatorAccess } from '../../core/outreach-ports';
+import type { ClientInfo, ConsoleAccounts, ConsoleUser } from '../../services/console-accounts-service';
 
 export const CONSOLE_COOKIE = 'jineng_console';
 export const LANG_COOKIE = 'jineng_lang';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Translate } from '../../core/i18n';
-import type { RosterRow } from '../../services/roster.service';
+import type { RosterRow } from '../../services/roster-service';
 
 const COLUMNS = [
   'name',

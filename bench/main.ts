@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { createRuntime } from '../src/app/runtime';
+import { benchBroadcast } from './broadcast-bench';
+import { benchEnrol } from './enrol-bench';
+import { benchReminders } from './reminders-bench';
+import { benchTelegram } from './telegram-bench';
+import { benchTurn } from './turn-bench';
+import { benchWechat } from './wechat-bench';
+import { boot, runCli } from '../src/cli/run-cli';
+
+const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'all'] as const;
+
+/**
+ * `npm run bench -- <suite> [--json]`: prints figures, never passes or fails (targets live in BENCHMARKS.md).
+ * Lives outside src/: the benchmarks are a tool of the team, not part of the bot.
+ */
+const program = new Command()
+    .name('bench')
+    .description(`run a benchmark suite: ${SUITES.join(', ')}`)
+    .argument('<suite>', SUITES.join(' | '))
+    .option('--json', 'print one JSON line per suite')
+    .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
+    .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
+    .action(async (suite: string, options: { json?: boolean; count?: string; capacity: string }) => {
+      if (!(SUITES as readonly string[]).includes(suite)) {
+        throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
+      }
+      const { config, logger } = boot();
+      const runtime = await createRuntime(config, logger);
+      const print = (result: object) =>
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
+        );
+      try {
+        if (suite === 'turn' || suite === 'all') {
+          print(await benchTurn(runtime.engine, options.count ? Number(options.count) : 1000));
+        }
+        if (suite === 'enrol' || suite === 'all') {
+          print(
+            await benchEnrol(
+              runtime.db,
+              options.count ? Number(options.count) : 500,
+              Number(options.capacity),
+            ),
+          );
+        }
+        if (suite === 'telegram' || suite === 'all') {
+          print(await benchTelegram(runtime, options.count ? Number(options.count) : 200));
+        }
+        if (suite === 'wechat' || suite === 'all') {
+          print(await benchWechat(runtime, options.count ? Number(options.count) : 200));
+        }
+        if (suite === 'broadcast' || suite === 'all') {
+          print(await benchBroadcast(runtime, options.count ? Number(options.count) : 10_000, 1_000));
+        }
+        if (suite === 'reminders' || suite === 'all') {
+          print(await benchReminders(runtime, options.count ? Number(options.count) : 1_000));
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+await runCli(program);

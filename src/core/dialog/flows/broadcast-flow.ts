@@ -1,0 +1,189 @@
+import { type BroadcastTarget, matchTargets, parseBroadcastRequest } from '../../broadcast/broadcast-request';
+import type { BroadcastPreview, CoordinatorAccess } from '../../outreach-ports';
+import { findCourseCode } from '../course-code';
+import { describeSpread } from '../describe-spread';
+import type { FlowHandler, IntentHandler } from '../handler';
+import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach-services';
+import type { ChoiceOption } from '../session';
+import type { Turn } from '../turn';
+
+const FLOW = 'broadcast';
+const MAX_CHOICES = 9;
+const YES = /^(发送|发|确定|确认|是|好|可以|send|yes|y|ok)$/i;
+const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
+
+/**
+ * A coordinator's notice to one class: find the class (asking when several fit), get the text, show a preview
+ * with the recipient count, and send only after "send". Everyone else gets the same refusal whatever they ask.
+ */
+export function broadcastFlow(outreach: OutreachDialogServices): {
+  intent: IntentHandler;
+  flow: FlowHandler;
+} {
+  const choice = (label: string, value: string): ChoiceOption => ({
+    label,
+    action: { type: 'flow', flow: FLOW, value },
+  });
+
+  function askClass(turn: Turn, classes: BroadcastTarget[], body: string, intro?: string): void {
+    turn.startFlow(FLOW, 'pick', { body });
+    const text = intro
+      ? `${intro}\n${turn.t('coordinator:broadcast.askClass')}`
+      : turn.t('coordinator:broadcast.askClass');
+    turn.say(
+      text,
+      classes
+        .slice(0, MAX_CHOICES)
+        .map((c) => choice(`${c.code} ${c.title[turn.locale]}`, `class:${c.code}`)),
+    );
+  }
+
+  async function proceed(turn: Turn, access: CoordinatorAccess, code: string, body: string): Promise<void> {
+    if (!body.trim()) {
+      const target = (await outreach.coordination.targets(access, turn.now)).find((c) => c.code === code);
+      turn.startFlow(FLOW, 'text', { code });
+      turn.say(turn.t('coordinator:broadcast.askText', { code, title: target?.title[turn.locale] ?? '' }));
+      return;
+    }
+    const outcome = await outreach.coordination.draft(turn.person.id, access, code, body, turn.now);
+    switch (outcome.status) {
+      case 'empty':
+        turn.startFlow(FLOW, 'text', { code });
+        turn.say(turn.t('coordinator:broadcast.empty'));
+        return;
+      case 'too_long':
+        turn.startFlow(FLOW, 'text', { code });
+        turn.say(turn.t('coordinator:broadcast.tooLong', { length: outcome.length, limit: outcome.limit }));
+        return;
+      case 'not_found':
+        turn.endFlow();
+        turn.say(turn.t('coordinator:broadcast.noClass', { target: code }));
+        return;
+      case 'ok':
+        return preview(turn, outcome.preview);
+    }
+  }
+
+  async function preview(turn: Turn, p: BroadcastPreview): Promise<void> {
+    const title = p.course.title[turn.locale];
+    if (p.confirmed + p.waitlisted + p.groups === 0) {
+      await outreach.coordination.discard(turn.person.id, p.broadcastId);
+      turn.endFlow();
+      turn.say(turn.t('coordinator:broadcast.nobody', { code: p.course.code, title }));
+      return;
+    }
+    const lines = [
+      turn.t('coordinator:broadcast.preview', {
+        code: p.course.code,
+        title,
+        text: p.text,
+        count: p.confirmed,
+      }),
+    ];
+    if (p.waitlisted) lines.push(turn.t('coordinator:broadcast.previewWaitlisted', { count: p.waitlisted }));
+    if (p.unreachable)
+      lines.push(turn.t('coordinator:broadcast.previewUnreachable', { count: p.unreachable }));
+    if (p.groups) lines.push(turn.t('coordinator:broadcast.previewGroups', { count: p.groups }));
+    const options = [choice(turn.t('coordinator:broadcast.send'), 'send')];
+    if (p.waitlisted)
+      options.push(choice(turn.t('coordinator:broadcast.sendAll', { count: p.waitlisted }), 'send_all'));
+    options.push(choice(turn.t('coordinator:broadcast.edit'), 'edit'));
+    options.push(choice(turn.t('coordinator:broadcast.cancel'), 'no'));
+    turn.startFlow(FLOW, 'confirm', { broadcastId: p.broadcastId, code: p.course.code, title });
+    turn.say(lines.join('\n'), options);
+  }
+
+  async function confirm(turn: Turn, includeWaitlisted: boolean): Promise<void> {
+    const broadcastId = String(turn.flow?.data['broadcastId'] ?? '');
+    turn.endFlow();
+    const outcome = await outreach.coordination.confirm(turn.person.id, broadcastId, includeWaitlisted);
+    if (outcome.status === 'gone') {
+      turn.say(turn.t('coordinator:broadcast.gone'));
+      return;
+    }
+    if (outcome.deferred) {
+      // Saved in the database, not queued yet: say so, never "sending".
+      turn.say(turn.t('coordinator:broadcast.saved', { count: outcome.recipients + outcome.groups }));
+      return;
+    }
+    turn.emit({
+      type: 'broadcast_sent',
+      course: outcome.course,
+      recipients: outcome.recipients,
+      groups: outcome.groups,
+    });
+    const lines = [
+      outcome.groups
+        ? turn.t('coordinator:broadcast.sendingGroups', { count: outcome.recipients, groups: outcome.groups })
+        : turn.t('coordinator:broadcast.sending', { count: outcome.recipients }),
+    ];
+    lines.push(...describeSpread(turn, outcome.spread, outreach.timezone, 'coordinator:broadcast.spread'));
+    turn.say(lines.join('\n'));
+  }
+
+  return {
+    async intent(turn) {
+      const access = await coordinatorAccess(turn, outreach);
+      if (!access) return refuse(turn, outreach, 'broadcast.send');
+      const request = parseBroadcastRequest(turn.text);
+      const scope = await outreach.coordination.targets(access, turn.now);
+      if (!scope.length) {
+        turn.say(turn.t('coordinator:broadcast.noClasses'));
+        return;
+      }
+      const slots = outreach.slotsOf(request.target);
+      const matches = matchTargets(scope, {
+        ...request,
+        trades: slots.trades ?? [],
+        county: slots.county,
+      });
+      if (matches.length === 1) return proceed(turn, access, matches[0]!.code, request.body);
+      if (!matches.length) {
+        await outreach.coordination.audit(turn.person.id, 'broadcast.no_class', request.target);
+        return askClass(
+          turn,
+          scope,
+          request.body,
+          turn.t('coordinator:broadcast.noClass', { target: request.target }),
+        );
+      }
+      askClass(turn, matches, request.body);
+    },
+
+    flow: {
+      name: FLOW,
+      async handle(turn, input) {
+        const access = await coordinatorAccess(turn, outreach);
+        if (!access) return refuse(turn, outreach, 'broadcast.flow');
+        const step = turn.flow?.step;
+        const data = turn.flow?.data ?? {};
+        if (step === 'pick') {
+          const code = input.value?.startsWith('class:') ? input.value.slice(6) : findCourseCode(input.text);
+          if (!code) return 'pass';
+          return proceed(turn, access, code, String(data['body'] ?? ''));
+        }
+        if (step === 'text') return proceed(turn, access, String(data['code'] ?? ''), input.text);
+        if (step !== 'confirm') return 'pass';
+        const text = input.text.trim();
+        if (input.value === 'send' || (!input.value && YES.test(text))) return confirm(turn, false);
+        if (input.value === 'send_all') return confirm(turn, true);
+        if (input.value === 'edit') {
+          await outreach.coordination.discard(turn.person.id, String(data['broadcastId'] ?? ''));
+          turn.startFlow(FLOW, 'text', { code: data['code'] });
+          turn.say(turn.t('coordinator:broadcast.askText', { code: data['code'], title: data['title'] }));
+          return;
+        }
+        if (input.value === 'no' || NO.test(text)) {
+          await outreach.coordination.discard(turn.person.id, String(data['broadcastId'] ?? ''));
+          turn.endFlow();
+          turn.say(turn.t('coordinator:broadcast.discarded'));
+          return;
+        }
+        return 'pass';
+      },
+      onCancel(turn) {
+        turn.say(turn.t('coordinator:broadcast.discarded'));
+      },
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import { z } from 'zod';
+import { type Channel, ChannelSendError } from '../core/channel';
+import { choiceOptionSchema } from '../core/dialog/session';
+import type { ClaimedDelivery, DeliveryRepository } from '../db/repositories/delivery-repository';
+import type { Logger } from '../logger';
+import { PROACTIVE_CHANNELS } from './queue-names';
+
+/** One proactive message to one chat. The job only names its delivery row; the row holds the message. */
+export const OUTBOUND_JOB = 'deliver';
+
+export const outboundPayloadSchema = z.object({
+  key: z.string().min(1).max(300),
+  channel: z.enum(PROACTIVE_CHANNELS),
+  chatId: z.string().min(1).max(200),
+});
+export type OutboundPayload = z.infer<typeof outboundPayloadSchema>;
+
+/** What a delivery row's `message` holds. */
+export const storedMessageSchema = z.object({
+  text: z.string().min(1),
+  choices: z.array(choiceOptionSchema).optional(),
+  /** The dialog session (channel:externalId) whose current choices become this message's choices. */
+  sessionKey: z.string().optional(),
+});
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
+/** How long a job waits for its delivery row to appear before it gives up (the row's transaction failed). */
+const MISSING_GRACE_MS = 60_000;
+
+export type OutboundResult =
+  | 'sent'
+  | 'noop:done'
+  | 'noop:missing'
+  | 'failed:outside_window'
+  | 'failed:expired';
+
+export interface OutboundHandlerDeps {
+  channel: Channel;
+  deliveries: DeliveryRepository;
+  /** The channel's queue, for a queue-wide pause when the platform answers 429. */
+  queue: Queue;
+  /** Per-chat pacing: resolves 0 when this chat may be written to now, else the ms to wait. */
+  takeChatSlot?: (chatId: string) => Promise<number>;
+  /** Just before a send: make the message's choices the person's current ones, so an answer that comes
+   * back at once already means what this message offered. */
+  beforeSend?: (message: StoredMessage) => Promise<(() => Promise<void>) | undefined>;
+  /** After a row reached sent or failed: e.g. complete its broadcast. */
+  afterFinal?: (row: Pick<ClaimedDelivery, 'key' | 'broadcastId'>) => Promise<void>;
+  logger: Logger;
+}
+
+/** Validated on dequeue as well as on enqueue: a malformed job is a permanent failure, never retried. */
+function parsePayload(data: unknown): OutboundPayload {
+  const parsed = outboundPayloadSchema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid outbound payload: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+async function delay(job: Job, token: string | undefined, until: number): Promise<never> {
+  await job.moveToDelayed(until, token);
+  throw new DelayedError();
+}
+
+export function outboundProcessor(deps: OutboundHandlerDeps) {
+  const { deliveries } = deps;
+
+  /** Follow-ups never fail a delivery that already happened; the sweep redoes what they missed. */
+  const afterFinal = async (row: ClaimedDelivery) => {
+    await deps
+      .afterFinal?.(row)
+      .catch((error) =>
+        deps.logger.warn({ err: error, key: row.key }, 'follow-up of a finished delivery failed'),
+      );
+  };
+  const final = async (row: ClaimedDelivery, reason: string) => {
+    await deliveries.markFailed(row.key, reason);
+    await afterFinal(row);
+  };
+
+  return async (job: Job, token?: string): Promise<OutboundResult> => {
+    const payload = parsePayload(job.data);
+    const wait = deps.takeChatSlot ? await deps.takeChatSlot(payload.chatId) : 0;
+    if (wait > 0) return delay(job, token, Date.now() + wait);
+
+    const claimToken = token ?? `${job.id}:${job.attemptsStarted}`;
+    const claim = await deliveries.claim(payload.key, claimToken);
+    if (claim.state === 'done') return 'noop:done';
+    if (claim.state === 'missing') {
+      // A broadcast's jobs are queued while its rows are still being written: wait for the row a while.
+      if (Date.now() - job.timestamp < MISSING_GRACE_MS) return delay(job, token, Date.now() + 250);
+      return 'noop:missing';
+    }
+    if (claim.state === 'busy') return delay(job, token, claim.retryAt.getTime());
+    const row = claim.row;
+    if (row.inDoubt) deps.logger.warn({ key: row.key }, 'resending a message whose earlier attempt crashed');
+
+    const message = storedMessageSchema.safeParse(row.message);
+    if (!message.success) {
+      await final(row, 'invalid: stored message');
+      throw new UnrecoverableError(`delivery ${row.key} has no valid message`);
+    }
+    const expired = await deliveries.reminderExpired(row);
+    if (expired) {
+      await final(row, expired);
+      return 'failed:expired';
+    }
+    const windowHours = deps.channel.capabilities.replyWindowHours;
+    if (windowHours) {
+      const last = await deliveries.lastInboundAt(row.channel, row.chatId);
+      if (!last || Date.now() - last.getTime() > windowHours * 3_600_000) {
+        await final(row, 'outside_window');
+        return 'failed:outside_window';
+      }
+    }
+
+    const undoChoices = await deps.beforeSend?.(message.data).catch((error) => {
+      deps.logger.warn({ err: error, key: row.key }, 'could not record the choices of a message');
+      return undefined;
+    });
+    try {
+      await deps.channel.send(
+        { channel: deps.channel.name, chatId: row.chatId },
+        {
+          text: message.data.text,
+          choices: message.data.choices?.map((c) => c.label),
+          deliveryKey: row.key,
+        },
+      );
+    } catch (error) {
+      // A clear refusal: the person never got it. A network error may have delivered it: keep its choices.
+      if (error instanceof ChannelSendError && error.kind !== 'network')
+        await undoChoices?.().catch((e) =>
+          deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
+        );
+      return onSendError(job, token, row, claimToken, error);
+    }
+    if (!(await deliveries.markSent(row.id, claimToken))) {
+      deps.logger.warn({ key: row.key }, 'sent, but the claim had been taken over: a duplicate is possible');
+    }
+    await afterFinal(row);
+    return 'sent';
+  };
+
+  /** The platform said no (permanent), slow down (429) or the network failed (retry with backoff). */
+  async function onSendError(
+    job: Job,
+    token: string | undefined,
+    row: ClaimedDelivery,
+    claimToken: string,
+    error: unknown,
+  ): Promise<OutboundResult> {
+    const kind = error instanceof ChannelSendError ? error.kind : 'network';
+    const detail = error instanceof Error ? error.message : String(error);
+    switch (kind) {
+      case 'blocked':
+        await deliveries.markUnreachable(row.channel, row.chatId);
+        await final(row, 'blocked');
+        throw new UnrecoverableError(`blocked: ${detail}`);
+      case 'invalid':
+        await final(row, `invalid: ${detail}`);
+        throw new UnrecoverableError(`invalid: ${detail}`);
+      case 'outside_window':
+        await final(row, 'outside_window');
+        return 'failed:outside_window';
+      case 'unavailable': {
+        // This process cannot send (not logged in): the message waits and keeps its attempts; another
+        // process that is logged in may take it meanwhile, so the queue itself is not paused.
+        await deliveries.release(row.id, claimToken);
+        const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 5_000));
+        deps.logger.warn({ channel: row.channel, retryAfterMs, reason: detail }, 'channel cannot send now');
+        return delay(job, token, Date.now() + retryAfterMs);
+      }
+      case 'rate_limited': {
+        // Not this message's fault: it keeps its attempts, and the channel's whole queue waits.
+        await deliveries.release(row.id, claimToken);
+        // Whole milliseconds: Redis refuses a fractional PX, and the pause would silently not happen.
+        const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 1000));
+        deps.logger.warn(
+          { channel: row.channel, retryAfterMs, reason: detail },
+          'platform rate limit: pausing the queue',
+        );
+        await deps.queue.rateLimit(retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      default: {
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (lastAttempt) {
+          await final(row, `network: ${detail}`);
+          throw new UnrecoverableError(`network, gave up: ${detail}`);
+        }
+        await deliveries.release(row.id, claimToken);
+        throw error instanceof Error ? error : new Error(detail);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { reminderChoices } from '../core/dialog/flows/reminder-reply-flow';
+import { formatSessionTime } from '../core/dialog/format-time';
+import { asLocale, inLocale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { ChannelName } from '../core/message';
+import { isQuiet, planReminders, type QuietHours, reminderKey } from '../core/reminders/reminder-plan';
+import type { ReminderRepository } from '../db/repositories/reminder-repository';
+import { sessionKeyOf } from '../services/recipients';
+import type { Outbox } from './outbox';
+
+/** Fires at a reminder's due time: checks the sign-up and class still stand, then queues the message. */
+export const REMINDER_JOB = 'remind';
+
+export const reminderPayloadSchema = z.object({
+  enrolmentId: z.uuid(),
+  sessionId: z.uuid(),
+  offsetMinutes: z.number().int().positive(),
+});
+export type ReminderPayload = z.infer<typeof reminderPayloadSchema>;
+
+export interface ReminderJobDeps {
+  reminders: ReminderRepository;
+  outbox: Outbox;
+  translator: Translator;
+  timezone: string;
+  quiet: QuietHours | undefined;
+}
+
+export type ReminderResult =
+  | 'queued'
+  | 'failed:no_reachable_channel'
+  | 'skipped:not_confirmed'
+  | 'skipped:no_session'
+  | 'skipped:session_started'
+  | 'skipped:quiet_now';
+
+export function reminderProcessor(deps: ReminderJobDeps) {
+  return async (job: Job, token?: string): Promise<ReminderResult> => {
+    const parsed = reminderPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid reminder payload: ${parsed.error.message}`);
+    const { enrolmentId, sessionId, offsetMinutes } = parsed.data;
+    const f = await deps.reminders.facts(enrolmentId, sessionId);
+    if (f?.enrolmentStatus !== 'confirmed' || f.personDeleted) return 'skipped:not_confirmed';
+    if (!f.startsAt || f.cancelled || f.sessionCourseId !== f.courseId) return 'skipped:no_session';
+    const now = new Date();
+    if (f.startsAt <= now) return 'skipped:session_started';
+    // The class moved later and nobody rescheduled this job: wait for the new due time instead.
+    const [plan] = planReminders(f.startsAt, [offsetMinutes], deps.timezone, deps.quiet);
+    if (plan && plan.dueAt.getTime() - now.getTime() > 1_000) {
+      await job.moveToDelayed(plan.dueAt.getTime(), token);
+      throw new DelayedError();
+    }
+    // Fired late, into quiet hours (workers were down): no message at night.
+    if (isQuiet(now, deps.timezone, deps.quiet)) return 'skipped:quiet_now';
+
+    const identity =
+      f.channel && f.chatId && f.externalId
+        ? { channel: f.channel as ChannelName, chatId: f.chatId, externalId: f.externalId }
+        : undefined;
+    const locale = asLocale(f.locale);
+    const t = deps.translator.forLocale(locale);
+    const text = t('reminders:message', {
+      code: f.code,
+      title: inLocale(locale, f.title, f.titleEn),
+      when: formatSessionTime(f.startsAt, locale, deps.timezone),
+      venue: locale === 'en' ? (f.venueEn ?? f.venue) : f.venue,
+    });
+    await deps.outbox.enqueue([
+      {
+        key: reminderKey(enrolmentId, sessionId, offsetMinutes),
+        kind: 'reminder',
+        personId: f.personId,
+        address: identity,
+        message: {
+          text,
+          choices: reminderChoices(t, { enrolmentId, sessionId }),
+          sessionKey: identity ? sessionKeyOf(identity) : undefined,
+        },
+      },
+    ]);
+    return identity ? 'queued' : 'failed:no_reachable_channel';
+  };
+}

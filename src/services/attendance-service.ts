@@ -1,0 +1,84 @@
+import { formatSessionTime } from '../core/dialog/format-time';
+import { asLocale, inLocale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { AttendanceService, SessionRef } from '../core/outreach-ports';
+import type { Db } from '../db/prisma-client';
+import type { Outbox } from '../jobs/outbox';
+import type { CoordinatorService } from './coordinator-service';
+import { reachableIdentities } from './recipients';
+
+/** "Can't come to this class": the course's coordinators are told through the outbound queue. */
+export function createAttendanceService(deps: {
+  db: Db;
+  outbox: Outbox;
+  coordinators: CoordinatorService;
+  translator: Translator;
+  timezone: string;
+}): AttendanceService {
+  const { db } = deps;
+
+  async function load(personId: string, ref: SessionRef) {
+    const enrolment = await db.enrolment.findUnique({
+      where: { id: ref.enrolmentId },
+      include: { course: true, person: true },
+    });
+    if (!enrolment || enrolment.personId !== personId) return undefined;
+    const session = await db.classSession.findUnique({ where: { id: ref.sessionId } });
+    if (!session || session.courseId !== enrolment.courseId) return undefined;
+    return { enrolment, session };
+  }
+
+  return {
+    async describe(personId, ref) {
+      const found = await load(personId, ref);
+      if (!found) return undefined;
+      const { course } = found.enrolment;
+      return {
+        course: { code: course.code, title: { 'zh-CN': course.title, en: course.titleEn ?? course.title } },
+        startsAt: found.session.startsAt,
+        enrolmentStatus: found.enrolment.status,
+      };
+    },
+
+    async reportAbsence(personId, ref) {
+      const found = await load(personId, ref);
+      if (found?.enrolment.status !== 'confirmed') return { status: 'not_found' };
+      const { course, person } = found.enrolment;
+      const coordinatorIds = await deps.coordinators.responsibleFor(course);
+      const addresses = await reachableIdentities(db, coordinatorIds);
+      const people = await db.person.findMany({
+        where: { id: { in: coordinatorIds } },
+        select: { id: true, locale: true },
+      });
+      await deps.outbox.enqueue(
+        people.map((c) => {
+          const locale = asLocale(c.locale);
+          const t = deps.translator.forLocale(locale);
+          return {
+            key: `absence:${ref.enrolmentId}:${ref.sessionId}:${c.id}`,
+            kind: 'absence',
+            personId: c.id,
+            address: addresses.get(c.id),
+            message: {
+              text: t('coordinator:absence', {
+                name: person.realName ?? t('coordinator:someone'),
+                code: course.code,
+                title: inLocale(locale, course.title, course.titleEn),
+                when: formatSessionTime(found.session.startsAt, locale, deps.timezone),
+              }),
+            },
+          };
+        }),
+      );
+      await deps.coordinators.audit(personId, 'absence.reported', course.code, {
+        sessionId: ref.sessionId,
+        coordinators: people.length,
+      });
+      return {
+        status: 'notified',
+        coordinators: people.filter((c) => addresses.has(c.id)).length,
+        course: course.code,
+      };
+    },
+  };
+}

@@ -1,0 +1,304 @@
+import type { DeliveryPlan } from '../core/channel';
+import { withDeadline } from '../core/deadline';
+import { asLocale, inLocale, LOCALES, type Locale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { ChannelName } from '../core/message';
+import type {
+  BroadcastReport,
+  ConfirmOutcome,
+  CoordinatorAccess,
+  DraftOutcome,
+  SpreadDelivery,
+} from '../core/outreach-ports';
+import type { Db } from '../db/prisma-client';
+import type { BroadcastRepository } from '../db/repositories/broadcast-repository';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository';
+import { tallyDeliveries } from '../db/repositories/delivery-tally';
+import type { Outbox } from '../jobs/outbox';
+import type { Logger } from '../logger';
+import type { CoordinatorService } from './coordinator-service';
+import { reachableIdentities } from './recipients';
+
+/** How long a confirmation waits for its jobs to be queued before answering "saved, will be sent". */
+export const QUEUE_ANSWER_MS = 2_000;
+
+export interface BroadcastServiceDeps {
+  db: Db;
+  deliveries: DeliveryRepository;
+  broadcasts: BroadcastRepository;
+  outbox: Outbox;
+  coordinators: CoordinatorService;
+  translator: Translator;
+  /** Longest text a channel takes in one message (its capabilities), for the length check. */
+  maxTextLength: (channel: ChannelName) => number;
+  /** When `count` proactive messages through a channel will be out (channels with a daily cap); else undefined. */
+  planDelivery?: (channel: ChannelName, count: number, now: Date) => Promise<DeliveryPlan | undefined>;
+  logger: Logger;
+}
+
+/**
+ * Coordinator notices: a draft with a recipient count, then on confirmation one delivery row per recipient
+ * (key broadcast:<id>:<person>) written in one transaction with the status change, then jobs in bulk.
+ * A second confirmation finds the broadcast no longer a draft and sends nothing.
+ */
+export function createBroadcastService(deps: BroadcastServiceDeps) {
+  const { db, translator } = deps;
+
+  const render = (
+    locale: Locale,
+    course: { code: string; title: string; titleEn: string | null },
+    text: string,
+  ) =>
+    translator.forLocale(locale)('coordinator:broadcast.message', {
+      code: course.code,
+      title: inLocale(locale, course.title, course.titleEn),
+      text,
+    });
+
+  async function finishIfDone(broadcastId: string): Promise<boolean> {
+    if (!(await deps.deliveries.completeBroadcastIfDone(broadcastId))) return false;
+    await sendSummary(broadcastId);
+    return true;
+  }
+
+  /** The author's "sent: n of m" message, through the queue under a key of its own (once per broadcast). */
+  async function sendSummary(broadcastId: string): Promise<void> {
+    const b = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { course: true } });
+    const tally = await tallyDeliveries(db, broadcastId);
+    const failed = tally.failed.reduce((n, f) => n + f.count, 0);
+    const groupsFailed = tally.groups.total - tally.groups.sent;
+    const author = await db.person.findUnique({ where: { id: b.authorId }, select: { locale: true } });
+    const locale = asLocale(author?.locale ?? 'zh-CN');
+    const t = translator.forLocale(locale);
+    const title = inLocale(locale, b.course.title, b.course.titleEn);
+    const lines = [
+      t('coordinator:done', {
+        code: b.course.code,
+        title,
+        sent: tally.sent - tally.groups.sent,
+        failed: failed - groupsFailed,
+        recipients: b.recipients - tally.groups.total,
+      }),
+    ];
+    if (tally.groups.total)
+      lines.push(t('coordinator:doneGroups', { groups: tally.groups.total, posted: tally.groups.sent }));
+    const address = (await reachableIdentities(db, [b.authorId])).get(b.authorId);
+    await deps.outbox.enqueue([
+      {
+        key: `broadcast-summary:${broadcastId}`,
+        kind: 'broadcast_summary',
+        personId: b.authorId,
+        address,
+        message: { text: lines.join('\n') },
+      },
+    ]);
+  }
+
+  /**
+   * Channels whose daily cap will carry what is left of this notice past today, with when it should be fully
+   * out. Messages that were already waiting on the channel when it was confirmed (an earlier notice, reminders
+   * held back by the cap) go first, so they count.
+   */
+  async function spreadOf(broadcastId: string, counts?: Map<string, number>): Promise<SpreadDelivery[]> {
+    if (!deps.planDelivery) return [];
+    const b = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { confirmedAt: true } });
+    const open = ['pending', 'sending'];
+    const own =
+      counts ??
+      new Map(
+        (
+          await db.delivery.groupBy({
+            by: ['channel'],
+            where: { broadcastId, status: { in: open } },
+            _count: true,
+          })
+        ).map((g) => [g.channel, g._count]),
+      );
+    const spread: SpreadDelivery[] = [];
+    for (const [channel, count] of own) {
+      try {
+        const ahead = await db.delivery.count({
+          where: {
+            channel,
+            status: { in: open },
+            createdAt: { lt: b?.confirmedAt ?? new Date() },
+            OR: [{ broadcastId: null }, { broadcastId: { not: broadcastId } }],
+          },
+        });
+        const plan = await deps.planDelivery(channel as ChannelName, ahead + count, new Date());
+        if (plan?.spread)
+          spread.push({
+            channel: channel as ChannelName,
+            count,
+            perDay: plan.perDay,
+            days: plan.days,
+            finishAt: plan.finishAt,
+          });
+      } catch (error) {
+        deps.logger.warn({ err: error, channel }, 'could not estimate when the notice will be delivered');
+      }
+    }
+    return spread;
+  }
+
+  return {
+    finishIfDone,
+    /** For the console's delivery page: where a daily cap spreads what is left of a notice over days. */
+    spread: spreadOf,
+
+    /** The sweep: broadcasts whose last delivery finished while their completion was missed. */
+    async finishStale(): Promise<number> {
+      const open = await db.broadcast.findMany({ where: { status: 'sending' }, select: { id: true } });
+      let finished = 0;
+      for (const b of open) if (await finishIfDone(b.id)) finished += 1;
+      // Completed, but the process stopped before the author's summary was queued: queue it now.
+      const unreported = await db.$queryRaw<{ id: string }[]>`
+        SELECT b.id FROM broadcasts b
+        WHERE b.status = 'completed' AND b.completed_at > now() - interval '7 days'
+          AND b.completed_at < now() - interval '1 minute'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.key = 'broadcast-summary:' || b.id::text)`;
+      for (const b of unreported) await sendSummary(b.id);
+      return finished + unreported.length;
+    },
+
+    async draft(
+      personId: string,
+      access: CoordinatorAccess,
+      courseCode: string,
+      text: string,
+      now: Date,
+    ): Promise<DraftOutcome> {
+      const body = text.trim();
+      if (!body) return { status: 'empty' };
+      const target = (await deps.coordinators.targets(access, now)).find((c) => c.code === courseCode);
+      const course = target && (await db.course.findUnique({ where: { code: courseCode } }));
+      if (!target || !course) return { status: 'not_found' };
+      const audience = await deps.broadcasts.audience(course.id);
+      const limit = Math.min(4_096, ...audience.channels.map((c) => deps.maxTextLength(c as ChannelName)));
+      const header = Math.max(...LOCALES.map((l) => render(l, course, '').length));
+      if (body.length + header > limit)
+        return { status: 'too_long', length: body.length, limit: limit - header };
+      const broadcast = await db.broadcast.create({
+        data: { courseId: course.id, authorId: personId, text: body, recipients: audience.confirmed },
+      });
+      await deps.coordinators.audit(personId, 'broadcast.drafted', course.code, {
+        broadcastId: broadcast.id,
+        length: body.length,
+      });
+      return {
+        status: 'ok',
+        preview: {
+          broadcastId: broadcast.id,
+          course: target,
+          text: body,
+          confirmed: audience.confirmed,
+          waitlisted: audience.waitlisted,
+          unreachable: audience.unreachable,
+          groups: audience.groups,
+        },
+      };
+    },
+
+    async confirm(
+      personId: string,
+      broadcastId: string,
+      includeWaitlisted: boolean,
+    ): Promise<ConfirmOutcome> {
+      let spread: SpreadDelivery[] = [];
+      let queuedNow = false;
+      const done = await deps.broadcasts.confirm(
+        broadcastId,
+        personId,
+        includeWaitlisted,
+        (course, text) => ({ zh: render('zh-CN', course, text), en: render('en', course, text) }),
+        async (rows) => {
+          // Planned before the jobs go out: once the first messages are sent they would count twice.
+          const counts = new Map<string, number>();
+          for (const r of rows) counts.set(r.channel, (counts.get(r.channel) ?? 0) + 1);
+          spread = await spreadOf(broadcastId, counts).catch((error: unknown) => {
+            deps.logger.warn({ err: error }, 'could not estimate when the notice will be delivered');
+            return [];
+          });
+          // Redis away: the rows are committed, so the coordinator hears back now and the sweep queues the
+          // jobs once Redis answers (a late addBulk meanwhile adds the same job ids: nothing twice).
+          await withDeadline(
+            deps.outbox.dispatch(rows),
+            QUEUE_ANSWER_MS,
+            () => new Error(`the queue did not answer within ${QUEUE_ANSWER_MS} ms`),
+          );
+          queuedNow = true;
+        },
+      );
+      if (!done) return { status: 'gone' };
+      const unreachable = done.recipients - done.queued.length;
+      await deps.coordinators.audit(personId, 'broadcast.confirmed', done.courseCode, {
+        broadcastId,
+        recipients: done.recipients,
+        unreachable,
+        includeWaitlisted,
+      });
+      // Nobody reachable: the author's summary right away (queued by the sweep if Redis is away just now).
+      if (!done.queued.length)
+        await finishIfDone(broadcastId).catch((error: unknown) =>
+          deps.logger.warn({ err: error, broadcastId }, 'broadcast summary not queued; the sweep will'),
+        );
+      return {
+        status: 'sending',
+        deferred: !queuedNow,
+        course: done.courseCode,
+        recipients: done.recipients - done.groups,
+        unreachable,
+        groups: done.groups,
+        spread,
+      };
+    },
+
+    async discard(personId: string, broadcastId: string): Promise<void> {
+      const n = await db.broadcast.updateMany({
+        where: { id: broadcastId, authorId: personId, status: 'draft' },
+        data: { status: 'discarded' },
+      });
+      if (n.count) await deps.coordinators.audit(personId, 'broadcast.discarded', undefined, { broadcastId });
+    },
+
+    async report(
+      personId: string,
+      access: CoordinatorAccess,
+      courseCode?: string,
+    ): Promise<BroadcastReport | undefined> {
+      // The author's own notices, of courses still in their scope (a narrowed scope hides the rest).
+      const course = deps.coordinators.inScope(access);
+      const b = await db.broadcast.findFirst({
+        where: {
+          authorId: personId,
+          status: { in: ['sending', 'completed'] },
+          course: courseCode ? { AND: [course, { code: courseCode }] } : course,
+        },
+        orderBy: { confirmedAt: 'desc' },
+        include: { course: true },
+      });
+      await deps.coordinators.audit(personId, 'broadcast.report', courseCode, { broadcastId: b?.id });
+      if (!b) return undefined;
+      const tally = await tallyDeliveries(db, b.id);
+      return {
+        broadcastId: b.id,
+        course: {
+          code: b.course.code,
+          title: { 'zh-CN': b.course.title, en: b.course.titleEn ?? b.course.title },
+          trade: b.course.trade as BroadcastReport['course']['trade'],
+          county: b.course.county as BroadcastReport['course']['county'],
+        },
+        text: b.text,
+        status: b.status,
+        createdAt: b.confirmedAt ?? b.createdAt,
+        recipients: b.recipients,
+        sent: tally.sent,
+        pending: tally.pending,
+        failed: tally.failed,
+        spread: tally.pending ? await spreadOf(b.id) : [],
+      };
+    },
+  };
+}
+
+export type BroadcastService = ReturnType<typeof createBroadcastService>;

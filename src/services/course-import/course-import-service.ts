@@ -1,0 +1,163 @@
+import type { CoordinatorAccess } from '../../core/outreach-ports';
+import type { Db } from '../../db/prisma-client';
+import { readLocaleResources } from '../../i18n/i18n';
+import type { CoordinatorService } from '../coordinator-service';
+import type { CourseAdmin } from '../course-admin-service';
+import { fieldErrors, type ImportRow, importRowSchema, scheduleOf } from '../course-input-schema';
+import { readTable, type TableLimits } from './read-table';
+
+/** Columns of the import file, in the order of the template. */
+export const IMPORT_COLUMNS = [
+  'code',
+  'title',
+  'titleEn',
+  'trade',
+  'trainingType',
+  'county',
+  'venue',
+  'venueEn',
+  'capacity',
+  'feeYuan',
+  'realNameRequired',
+  'status',
+  'startsAt',
+  'endsAt',
+  'sessions',
+  'everyDays',
+  'description',
+  'subsidyText',
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+const REQUIRED: ImportColumn[] = ['code', 'title', 'trade', 'county', 'venue', 'capacity'];
+
+/** One problem, by line of the file: a column's value (field + error key) or the whole row (field ''). */
+export interface ImportProblem {
+  line: number;
+  code?: string;
+  field: string;
+  key: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  created: string[];
+  updated: string[];
+  problems: ImportProblem[];
+  /** Required columns the header lacks; nothing was imported then. */
+  missingColumns: ImportColumn[];
+  encoding?: string;
+}
+
+const squash = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-()（）*]/g, '');
+
+/** Header cell → column: the column id, snake_case, or its Chinese or English label from locales/console.json. */
+function headerAliases(): Map<string, ImportColumn> {
+  const map = new Map<string, ImportColumn>();
+  const labels = Object.values(readLocaleResources()).map(
+    (lng) => (lng['console'] as { import: { column: Record<string, string> } }).import.column,
+  );
+  for (const column of IMPORT_COLUMNS) {
+    map.set(squash(column), column);
+    for (const names of labels) if (names[column]) map.set(squash(names[column]), column);
+  }
+  return map;
+}
+
+/**
+ * Courses from a CSV or Excel file: every row is checked on its own and the good ones are created (with their
+ * sessions) or, for a code the coordinator already manages, updated; a bad row never stops the others and
+ * is reported with its line, column and what is wrong.
+ */
+export function createCourseImport(deps: {
+  db: Db;
+  courses: CourseAdmin;
+  coordinators: CoordinatorService;
+  timezone: string;
+}) {
+  const aliases = headerAliases();
+  const rowSchema = importRowSchema(deps.timezone);
+
+  return {
+    async run(
+      access: CoordinatorAccess,
+      actorId: string,
+      file: { name: string; data: Buffer },
+      limits?: TableLimits,
+    ): Promise<ImportReport> {
+      const table = await readTable(file.data, limits);
+      const columns = table.header.map((h) => aliases.get(squash(h)));
+      const missingColumns = REQUIRED.filter((c) => !columns.includes(c));
+      const report: ImportReport = {
+        rows: table.rows.length + table.broken.length,
+        created: [],
+        updated: [],
+        problems: table.broken.map((b) => ({ line: b.line, field: '', key: b.reason })),
+        missingColumns,
+        encoding: table.encoding,
+      };
+      if (missingColumns.length) return report;
+      const seen = new Set<string>();
+      for (const { line, cells } of table.rows) {
+        const raw: Record<string, string> = {};
+        columns.forEach((column, i) => {
+          const value = cells[i]?.trim();
+          if (column && value) raw[column] = value;
+        });
+        const parsed = rowSchema.safeParse(raw);
+        const code = raw['code']?.toUpperCase();
+        if (!parsed.success) {
+          for (const e of fieldErrors(parsed.error)) report.problems.push({ line, code, ...e });
+          continue;
+        }
+        const row = parsed.data;
+        if (seen.has(row.code)) {
+          report.problems.push({ line, code: row.code, field: 'code', key: 'duplicate' });
+          continue;
+        }
+        seen.add(row.code);
+        await this.apply(access, actorId, row, line, report);
+      }
+      report.problems.sort((a, b) => a.line - b.line);
+      await deps.coordinators.audit(actorId, 'course.imported', file.name.slice(0, 120), {
+        rows: report.rows,
+        created: report.created.length,
+        updated: report.updated.length,
+        problems: report.problems.length,
+      });
+      return report;
+    },
+
+    async apply(
+      access: CoordinatorAccess,
+      actorId: string,
+      row: ImportRow,
+      line: number,
+      report: ImportReport,
+    ) {
+      const mine = await deps.courses.find(access, row.code);
+      const exists =
+        mine ?? (await deps.db.course.findUnique({ where: { code: row.code }, select: { id: true } }));
+      if (exists && !mine) {
+        report.problems.push({ line, code: row.code, field: 'code', key: 'not_in_scope' });
+        return;
+      }
+      const change = mine
+        ? await deps.courses.update(access, actorId, row.code, row)
+        : await deps.courses.create(access, actorId, row, scheduleOf(row, deps.timezone));
+      if (change.status === 'ok') (mine ? report.updated : report.created).push(row.code);
+      else
+        report.problems.push({
+          line,
+          code: row.code,
+          field: change.status === 'not_in_scope' ? 'county' : 'capacity',
+          key: change.status,
+        });
+    },
+  };
+}
+
+export type CourseImport = ReturnType<typeof createCourseImport>;

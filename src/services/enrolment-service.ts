@@ -1,0 +1,143 @@
+import { formatSessionTime } from '../core/dialog/format-time';
+import { asLocale, inLocale } from '../core/domain';
+import type { Translator } from '../core/i18n';
+import type { EnrolmentRepository, Promotion } from '../core/ports';
+import type { Db } from '../db/prisma-client';
+import type { Outbox } from '../jobs/outbox';
+import type { ReminderScheduler } from '../jobs/reminder-scheduler';
+import type { Logger } from '../logger';
+import { reachableIdentities } from './recipients';
+
+export interface EnrolmentOutreachDeps {
+  db: Db;
+  reminders: ReminderScheduler;
+  outbox: Outbox;
+  translator: Translator;
+  timezone: string;
+  logger: Logger;
+}
+
+/**
+ * "You got a seat" for someone promoted from the waitlist, keyed on the promotion (enrolment id and
+ * promoted_at), so queueing it twice sends it once; `missed` is the sweep's part: promotions committed while
+ * the process stopped before their message was queued.
+ */
+export function promotionNotices(deps: EnrolmentOutreachDeps) {
+  const { db } = deps;
+
+  async function notify(e: {
+    id: string;
+    personId: string;
+    courseId: string;
+    promotedAt: Date | null;
+    updatedAt: Date;
+    course: { code: string; title: string; titleEn: string | null };
+  }): Promise<void> {
+    await deps.reminders.scheduleEnrolment(e.id);
+    const person = await db.person.findUniqueOrThrow({ where: { id: e.personId }, select: { locale: true } });
+    const locale = asLocale(person.locale);
+    const t = deps.translator.forLocale(locale);
+    const next = await db.classSession.findFirst({
+      where: { courseId: e.courseId, cancelled: false, startsAt: { gt: new Date() } },
+      orderBy: { startsAt: 'asc' },
+    });
+    const lines = [
+      t('reminders:promoted', {
+        code: e.course.code,
+        title: inLocale(locale, e.course.title, e.course.titleEn),
+      }),
+    ];
+    if (next) {
+      lines.push(
+        t('reminders:promotedNext', {
+          when: formatSessionTime(next.startsAt, locale, deps.timezone),
+          venue: inLocale(locale, next.venue, next.venueEn),
+        }),
+      );
+    }
+    await deps.outbox.enqueue([
+      {
+        key: `promotion:${e.id}:${(e.promotedAt ?? e.updatedAt).getTime()}`,
+        kind: 'promotion',
+        personId: e.personId,
+        address: (await reachableIdentities(db, [e.personId])).get(e.personId),
+        message: { text: lines.join('\n') },
+      },
+    ]);
+  }
+
+  return {
+    async send(personId: string, code: string): Promise<void> {
+      const e = await db.enrolment.findFirst({
+        where: { personId, course: { code } },
+        include: { course: true },
+      });
+      if (e?.status === 'confirmed') await notify(e);
+    },
+
+    /** Promotions of the last week, older than a minute, still confirmed, whose message was never queued. */
+    async missed(): Promise<number> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT e.id FROM enrolments e
+        WHERE e.promoted_at > now() - interval '7 days' AND e.promoted_at < now() - interval '1 minute'
+          AND e.status = 'confirmed'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d
+            WHERE d.key = 'promotion:' || e.id::text || ':' || (extract(epoch FROM e.promoted_at) * 1000)::bigint::text)`;
+      const missed = await db.enrolment.findMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        include: { course: true },
+      });
+      for (const e of missed) await notify(e);
+      return rows.length;
+    },
+  };
+}
+
+/**
+ * The enrolment repository with its consequences: reminders scheduled for a confirmed seat and removed on
+ * cancellation, and the promoted person told "you got a seat" through the outbound queue. The sign-up itself
+ * is already committed when these run, so a failure here is logged and left to the sweep, never undone.
+ */
+export function withOutreach(repo: EnrolmentRepository, deps: EnrolmentOutreachDeps): EnrolmentRepository {
+  const { db } = deps;
+  const find = (personId: string, code: string) =>
+    db.enrolment.findFirst({ where: { personId, course: { code } }, include: { course: true } });
+
+  async function afterwards(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      deps.logger.error({ err: error, what }, 'enrolment follow-up failed; the sweep will catch up');
+    }
+  }
+
+  const notices = promotionNotices(deps);
+  const promoted = (promotion: Promotion) => notices.send(promotion.personId, promotion.course);
+
+  return {
+    async enrol(personId, courseCode, source) {
+      const outcome = await repo.enrol(personId, courseCode, source);
+      if (outcome.status === 'confirmed') {
+        await afterwards('schedule reminders', async () => {
+          const e = await find(personId, outcome.course);
+          if (e) await deps.reminders.scheduleEnrolment(e.id);
+        });
+      }
+      return outcome;
+    },
+
+    async cancel(personId, courseCode) {
+      const outcome = await repo.cancel(personId, courseCode);
+      if (outcome.status !== 'cancelled') return outcome;
+      await afterwards('remove reminders', async () => {
+        const e = await find(personId, outcome.course);
+        if (e) await deps.reminders.removeEnrolment(e.id);
+      });
+      const promotion = outcome.promoted;
+      if (promotion) await afterwards('promotion', () => promoted(promotion));
+      return outcome;
+    },
+
+    listActive: (personId, now) => repo.listActive(personId, now),
+  };
+}
