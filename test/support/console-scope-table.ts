@@ -139,9 +139,9 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   'POST /console/account/sessions/:id/revoke': {
     kind: 'account',
     probes: async (_o, actor) => {
-      // Another account's session through one's own account page: refused to admins too (they use /accounts).
+      // Another account's login through one's own account page: refused to admins too (they use /accounts).
       if (actor === 'admin') return [];
-      const others = await state.world.runtime.db.consoleSession.findMany({
+      const others = await state.world.runtime.db.consoleLogin.findMany({
         where: state.actors[actor].personId
           ? { account: { personId: { not: state.actors[actor].personId } } }
           : {},
