@@ -34,7 +34,10 @@ export type ActionOutcome =
   | { status: 'not_found' }
   | { status: 'self' };
 
-/** The audit action each admin action writes. */
+/**
+ * The audit action each admin action writes. Audit actions and their details (`{ sessions: n }`: the logins
+ * ended) are stored history, so they keep the wording they were written with.
+ */
 const AUDIT: Record<AccountAction, string> = {
   disable: 'console.account_disabled',
   enable: 'console.account_enabled',

@@ -66,10 +66,10 @@ export const attemptOf = (username: string, client: ClientInfo): Attempt => ({
 const PENDING_MINUTES = 10;
 
 /**
- * Console accounts and their logins (kept server side). An account is made by redeeming a coordinator invite code in the
- * console (the same codes `jineng coordinators invite` prints); its person gets the invite's role and scope.
- * The browser holds a random login token; the table keeps its hash. Failed sign-ins lock an account for a
- * while (console-lockout.ts); unknown names, wrong passwords, disabled and locked accounts answer alike.
+ * Console accounts and their logins (kept server side). An account is made by redeeming a coordinator invite
+ * code in the console (the same codes `jineng coordinators invite` prints); its person gets the invite's role
+ * and scope. The browser holds a random login token; the table keeps its hash. Failed sign-ins lock an account
+ * for a while (console-lockout.ts); unknown names, wrong passwords, disabled and locked accounts answer alike.
  */
 export function createConsoleAccounts(
   db: Db,
@@ -231,8 +231,8 @@ export function createConsoleAccounts(
     /**
      * The lockout around a second-factor code or a current password typed by a signed-in user: `admit` before
      * the check (this address may be locked out, or have to wait its turn); `failed` after a wrong one, which
-     * counts like a wrong password at sign-in (nothing when `admit` refused). When that locks, the logins whoever is
-     * guessing may hold end, and it returns true.
+     * counts like a wrong password at sign-in (nothing when `admit` refused). When that locks, the logins
+     * whoever is guessing may hold end, and it returns true.
      */
     guard(user: ConsoleUser, client: ClientInfo, kind: 'second_factor' | 'current_password'): CheckGuard {
       const attempt = attemptOf(user.username, client);

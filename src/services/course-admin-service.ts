@@ -96,7 +96,7 @@ export function createCourseAdmin({ db, coordinators, classSessionChanged }: Cou
       access: CoordinatorAccess,
       actorId: string,
       fields: CourseFields,
-      sessions: ClassSessionFields[] = [],
+      classSessions: ClassSessionFields[] = [],
     ): Promise<CourseChange> {
       if (!mayUse(access, fields.county)) return { status: 'not_in_scope' };
       if (await db.course.findUnique({ where: { code: fields.code }, select: { id: true } })) {
@@ -107,7 +107,7 @@ export function createCourseAdmin({ db, coordinators, classSessionChanged }: Cou
           code: fields.code,
           ...courseData(fields),
           sessions: {
-            create: sessions.map((s) => ({
+            create: classSessions.map((s) => ({
               startsAt: s.startsAt,
               endsAt: s.endsAt,
               venue: s.venue ?? fields.venue,
@@ -118,7 +118,7 @@ export function createCourseAdmin({ db, coordinators, classSessionChanged }: Cou
       });
       await coordinators.audit(actorId, 'course.created', fields.code, {
         county: fields.county,
-        sessions: sessions.length,
+        sessions: classSessions.length,
       });
       return { status: 'ok', code: fields.code };
     },

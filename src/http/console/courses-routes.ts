@@ -154,9 +154,9 @@ ${rows.map(
   });
 }
 
-type CourseWithSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
+type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 
-function overview(ctx: PageContext, course: CourseWithSessions) {
+function overview(ctx: PageContext, course: CourseWithClassSessions) {
   const { t } = ctx;
   const base = `/console/courses/${course.code}`;
   const upcoming = course.sessions.filter((s) => !s.cancelled);
