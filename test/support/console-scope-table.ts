@@ -244,13 +244,13 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     // Both the course's own URL and an in-scope course's URL with the other course's class.
     probes: (o, actor) =>
       o.courses.flatMap((c) => [
-        { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.sessionId}/cancel` },
+        { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.classSessionId}/cancel` },
         ...(actor === 'admin'
           ? []
           : [
               {
                 method: 'POST' as const,
-                url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.sessionId}/cancel`,
+                url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.classSessionId}/cancel`,
               },
             ]),
       ]),
