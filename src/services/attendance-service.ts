@@ -23,9 +23,9 @@ export function createAttendanceService(deps: {
       include: { course: true, person: true },
     });
     if (!enrolment || enrolment.personId !== personId) return undefined;
-    const session = await db.classSession.findUnique({ where: { id: ref.sessionId } });
-    if (!session || session.courseId !== enrolment.courseId) return undefined;
-    return { enrolment, session };
+    const classSession = await db.classSession.findUnique({ where: { id: ref.sessionId } });
+    if (!classSession || classSession.courseId !== enrolment.courseId) return undefined;
+    return { enrolment, classSession };
   }
 
   return {
@@ -35,7 +35,7 @@ export function createAttendanceService(deps: {
       const { course } = found.enrolment;
       return {
         course: { code: course.code, title: { 'zh-CN': course.title, en: course.titleEn ?? course.title } },
-        startsAt: found.session.startsAt,
+        startsAt: found.classSession.startsAt,
         enrolmentStatus: found.enrolment.status,
       };
     },
@@ -64,7 +64,7 @@ export function createAttendanceService(deps: {
                 name: person.realName ?? t('coordinator:someone'),
                 code: course.code,
                 title: inLocale(locale, course.title, course.titleEn),
-                when: formatSessionTime(found.session.startsAt, locale, deps.timezone),
+                when: formatSessionTime(found.classSession.startsAt, locale, deps.timezone),
               }),
             },
           };

@@ -16,7 +16,7 @@ export interface AccountRow {
   lockedUntil: Date | null;
   totpEnabled: boolean;
   mustChangePassword: boolean;
-  activeSessions: number;
+  activeLogins: number;
 }
 
 export const ACCOUNT_ACTIONS = [
@@ -34,7 +34,10 @@ export type ActionOutcome =
   | { status: 'not_found' }
   | { status: 'self' };
 
-/** The audit action each admin action writes. */
+/**
+ * The audit action each admin action writes. Audit actions and their details (`{ sessions: n }`: the logins
+ * ended) are stored history, so they keep the wording they were written with.
+ */
 const AUDIT: Record<AccountAction, string> = {
   disable: 'console.account_disabled',
   enable: 'console.account_enabled',
@@ -51,15 +54,15 @@ const AUDIT: Record<AccountAction, string> = {
 export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
   // Only its clear() is used here, which does not depend on the policy.
   const lockout = createLockout(db, DEFAULT_LOCKOUT);
-  const endSessions = async (accountId: string) =>
-    (await db.consoleSession.deleteMany({ where: { accountId } })).count;
+  const endLogins = async (accountId: string) =>
+    (await db.consoleLogin.deleteMany({ where: { accountId } })).count;
 
   return {
     async list(now = new Date()): Promise<AccountRow[]> {
       const rows = await db.consoleAccount.findMany({
         include: {
           person: { include: { coordinator: true } },
-          _count: { select: { sessions: { where: { expiresAt: { gt: now }, secondFactorPending: false } } } },
+          _count: { select: { logins: { where: { expiresAt: { gt: now }, secondFactorPending: false } } } },
         },
         orderBy: { username: 'asc' },
       });
@@ -77,7 +80,7 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
           lockedUntil: a.lockedUntil && a.lockedUntil > now ? a.lockedUntil : null,
           totpEnabled: a.totpEnabledAt !== null,
           mustChangePassword: a.mustChangePassword,
-          activeSessions: a._count.sessions,
+          activeLogins: a._count.logins,
         };
       });
     },
@@ -98,7 +101,7 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
       switch (action) {
         case 'disable':
           await db.consoleAccount.update({ where, data: { disabledAt: now } });
-          detail = { sessions: await endSessions(account.id) };
+          detail = { sessions: await endLogins(account.id) };
           break;
         case 'enable':
           await db.consoleAccount.update({ where, data: { disabledAt: null } });
@@ -117,17 +120,17 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
             },
           });
           await lockout.clear(account.username);
-          detail = { sessions: await endSessions(account.id) };
+          detail = { sessions: await endLogins(account.id) };
           break;
         case 'reset-totp':
           await db.consoleAccount.update({
             where,
             data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
           });
-          detail = { sessions: await endSessions(account.id) };
+          detail = { sessions: await endLogins(account.id) };
           break;
         case 'revoke-sessions':
-          detail = { sessions: await endSessions(account.id) };
+          detail = { sessions: await endLogins(account.id) };
           break;
       }
       await coordinators.audit(admin.personId, AUDIT[action], account.username, detail);

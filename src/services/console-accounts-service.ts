@@ -23,14 +23,14 @@ export const usernameSchema = z
 export const passwordSchema = z.string().min(10, 'password').max(200, 'password');
 
 /**
- * What a session must do before it may use the console: type the second-factor code, replace a temporary
+ * What a login must do before it may use the console: type the second-factor code, replace a temporary
  * password, or (an admin) set up the second factor.
  */
 export type SignInGate = 'second_factor' | 'change_password' | 'enrol_totp';
 
 /** Who is signed in to the console, and what they may see (undefined access: no role, no access). */
 export interface ConsoleUser {
-  sessionId: string;
+  loginId: string;
   accountId: string;
   personId: string;
   username: string;
@@ -39,7 +39,7 @@ export interface ConsoleUser {
   gate?: SignInGate;
 }
 
-/** Where the browser, where the console, a session came from: what the sessions list shows. */
+/** The browser and address a console login came from: what the list of signed-in browsers shows. */
 export interface ClientInfo {
   userAgent?: string;
   ip?: string;
@@ -62,32 +62,32 @@ export const attemptOf = (username: string, client: ClientInfo): Attempt => ({
   address: clientAddressBucket(client.ip),
 });
 
-/** A session waiting for its second-factor code lasts this long. */
+/** A login waiting for its second-factor code lasts this long. */
 const PENDING_MINUTES = 10;
 
 /**
- * Console accounts and server-side sessions. An account is made by redeeming a coordinator invite code in the
- * console (the same codes `jineng coordinators invite` prints); its person gets the invite's role and scope.
- * The browser holds a random session token; the table keeps its hash. Failed sign-ins lock an account for a
- * while (console-lockout.ts); unknown names, wrong passwords, disabled and locked accounts answer alike.
+ * Console accounts and their logins (kept server side). An account is made by redeeming a coordinator invite
+ * code in the console (the same codes `jineng coordinators invite` prints); its person gets the invite's role
+ * and scope. The browser holds a random login token; the table keeps its hash. Failed sign-ins lock an account
+ * for a while (console-lockout.ts); unknown names, wrong passwords, disabled and locked accounts answer alike.
  */
 export function createConsoleAccounts(
   db: Db,
   coordinators: CoordinatorService,
-  sessionHours: number,
+  loginHours: number,
   options: { lockout?: LockoutPolicy; sleep?: (ms: number) => Promise<void> } = {},
 ) {
   const lockout = createLockout(db, options.lockout ?? DEFAULT_LOCKOUT, { sleep: options.sleep });
 
-  async function openSession(
+  async function openLogin(
     accountId: string,
     now: Date,
     client: ClientInfo,
     pending = false,
   ): Promise<string> {
     const token = newToken();
-    const minutes = pending ? PENDING_MINUTES : sessionHours * 60;
-    await db.consoleSession.create({
+    const minutes = pending ? PENDING_MINUTES : loginHours * 60;
+    await db.consoleLogin.create({
       data: {
         tokenHash: hashToken(token),
         accountId,
@@ -144,7 +144,7 @@ export function createConsoleAccounts(
         return { status: 'invalid' };
       }
       await coordinators.audit(personId, 'console.account_created', input.username);
-      const token = await openSession(accountId, now, client);
+      const token = await openLogin(accountId, now, client);
       return { status: 'ok', token, gate: redeemed.access.role === 'admin' ? 'enrol_totp' : undefined };
     },
 
@@ -202,24 +202,24 @@ export function createConsoleAccounts(
         pending ? 'console.password_accepted' : 'console.signed_in',
         username,
       );
-      const token = await openSession(account.id, now, client, pending);
+      const token = await openLogin(account.id, now, client, pending);
       const gate = pending ? 'second_factor' : account.mustChangePassword ? 'change_password' : undefined;
       return { status: 'ok', token, gate };
     },
 
-    /** The second factor was right: the pending session becomes a full one, under a new token. */
+    /** The second factor was right: the pending login becomes a full one, under a new token. */
     async completeSecondFactor(
       user: ConsoleUser,
       now = new Date(),
       client: ClientInfo = {},
     ): Promise<string> {
       const token = newToken();
-      await db.consoleSession.update({
-        where: { id: user.sessionId },
+      await db.consoleLogin.update({
+        where: { id: user.loginId },
         data: {
           tokenHash: hashToken(token),
           secondFactorPending: false,
-          expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
+          expiresAt: new Date(now.getTime() + loginHours * 3_600_000),
         },
       });
       await db.consoleAccount.update({ where: { id: user.accountId }, data: { lastSignInAt: now } });
@@ -231,8 +231,8 @@ export function createConsoleAccounts(
     /**
      * The lockout around a second-factor code or a current password typed by a signed-in user: `admit` before
      * the check (this address may be locked out, or have to wait its turn); `failed` after a wrong one, which
-     * counts like a wrong password at sign-in (nothing when `admit` refused). When that locks, the sessions whoever is guessing may hold end,
-     * and it returns true.
+     * counts like a wrong password at sign-in (nothing when `admit` refused). When that locks, the logins
+     * whoever is guessing may hold end, and it returns true.
      */
     guard(user: ConsoleUser, client: ClientInfo, kind: 'second_factor' | 'current_password'): CheckGuard {
       const attempt = attemptOf(user.username, client);
@@ -249,9 +249,9 @@ export function createConsoleAccounts(
           const locked = await lockout.failed(attempt, now);
           await coordinators.audit(user.personId, `console.${kind}_failed`, user.username);
           if (!locked) return false;
-          // A wrong code comes from a half-signed-in session: those end. A wrong current password comes from a
-          // full session, maybe a stolen cookie: every session ends, and the owner signs in again from home.
-          const { count } = await db.consoleSession.deleteMany({
+          // A wrong code comes from a half-signed-in login: those end. A wrong current password comes from a
+          // full login, maybe a stolen cookie: every login ends, and the owner signs in again from home.
+          const { count } = await db.consoleLogin.deleteMany({
             where: {
               accountId: user.accountId,
               ...(kind === 'second_factor' ? { secondFactorPending: true } : {}),
@@ -271,25 +271,25 @@ export function createConsoleAccounts(
 
     async resolve(token: string, now = new Date()): Promise<ConsoleUser | undefined> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-      const session = await db.consoleSession.findUnique({
+      const login = await db.consoleLogin.findUnique({
         where: { tokenHash: hashToken(token) },
         include: { account: { include: { person: { include: { coordinator: true } } } } },
       });
-      if (!session || session.expiresAt <= now || session.account.disabledAt) return undefined;
-      if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
-        await db.consoleSession.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } });
+      if (!login || login.expiresAt <= now || login.account.disabledAt) return undefined;
+      if (now.getTime() - login.lastSeenAt.getTime() > 60_000) {
+        await db.consoleLogin.updateMany({ where: { id: login.id }, data: { lastSeenAt: now } });
       }
-      const { account } = session;
+      const { account } = login;
       const coordinator = account.person.coordinator;
       const role = coordinator?.role === 'admin' ? 'admin' : 'coordinator';
       const totpEnabled = account.totpEnabledAt !== null;
       return {
-        sessionId: session.id,
-        accountId: session.accountId,
+        loginId: login.id,
+        accountId: login.accountId,
         personId: account.personId,
         username: account.username,
         totpEnabled,
-        gate: session.secondFactorPending
+        gate: login.secondFactorPending
           ? 'second_factor'
           : account.mustChangePassword
             ? 'change_password'
@@ -303,7 +303,7 @@ export function createConsoleAccounts(
     },
 
     async signOut(user: ConsoleUser): Promise<void> {
-      await db.consoleSession.deleteMany({ where: { id: user.sessionId } });
+      await db.consoleLogin.deleteMany({ where: { id: user.loginId } });
       await coordinators.audit(user.personId, 'console.signed_out', user.username);
     },
   };

@@ -3,7 +3,8 @@ import type { CheckGuard, ConsoleUser } from './console-accounts-service';
 import type { CoordinatorService } from './coordinator-service';
 import { hashPassword, verifyPassword } from './password';
 
-export interface SessionRow {
+/** One signed-in browser of the user, as their account page lists it. */
+export interface LoginRow {
   id: string;
   createdAt: Date;
   lastSeenAt: Date;
@@ -13,14 +14,14 @@ export interface SessionRow {
   current: boolean;
 }
 
-/** 'locked': too many wrong current passwords from this address; every session of the account has ended. */
+/** 'locked': too many wrong current passwords from this address; every login of the account has ended. */
 export type PasswordChange = 'ok' | 'wrong_password' | 'same_password' | 'locked';
 
-/** What every console user may do to their own account: see and end their sessions, change their password. */
+/** What every console user may do to their own account: see and end their logins, change their password. */
 export function createOwnAccount(db: Db, coordinators: CoordinatorService) {
   return {
-    async sessions(user: ConsoleUser, now = new Date()): Promise<SessionRow[]> {
-      const rows = await db.consoleSession.findMany({
+    async logins(user: ConsoleUser, now = new Date()): Promise<LoginRow[]> {
+      const rows = await db.consoleLogin.findMany({
         where: { accountId: user.accountId, expiresAt: { gt: now }, secondFactorPending: false },
         orderBy: { lastSeenAt: 'desc' },
       });
@@ -31,30 +32,30 @@ export function createOwnAccount(db: Db, coordinators: CoordinatorService) {
         expiresAt: r.expiresAt,
         userAgent: r.userAgent,
         ipAddress: r.ipAddress,
-        current: r.id === user.sessionId,
+        current: r.id === user.loginId,
       }));
     },
 
-    /** Ends one of the user's own sessions (never someone else's: the account is part of the condition). */
-    async revokeSession(user: ConsoleUser, sessionId: string): Promise<boolean> {
-      const { count } = await db.consoleSession.deleteMany({
-        where: { id: sessionId, accountId: user.accountId },
+    /** Ends one of the user's own logins (never someone else's: the account is part of the condition). */
+    async revokeLogin(user: ConsoleUser, loginId: string): Promise<boolean> {
+      const { count } = await db.consoleLogin.deleteMany({
+        where: { id: loginId, accountId: user.accountId },
       });
       if (count) await coordinators.audit(user.personId, 'console.session_revoked', user.username);
       return count === 1;
     },
 
-    async revokeOtherSessions(user: ConsoleUser): Promise<number> {
-      const { count } = await db.consoleSession.deleteMany({
-        where: { accountId: user.accountId, id: { not: user.sessionId } },
+    async revokeOtherLogins(user: ConsoleUser): Promise<number> {
+      const { count } = await db.consoleLogin.deleteMany({
+        where: { accountId: user.accountId, id: { not: user.loginId } },
       });
       await coordinators.audit(user.personId, 'console.sessions_revoked', user.username, { sessions: count });
       return count;
     },
 
     /**
-     * A new password ends every other session (someone who knew the old one is signed out). The current password
-     * is guessed under the sign-in lockout (`guard`): a stolen session cookie buys no free guesses.
+     * A new password ends every other login (someone who knew the old one is signed out). The current password
+     * is guessed under the sign-in lockout (`guard`): a stolen login cookie buys no free guesses.
      */
     async changePassword(
       user: ConsoleUser,
@@ -73,7 +74,7 @@ export function createOwnAccount(db: Db, coordinators: CoordinatorService) {
         where: { id: account.id },
         data: { passwordHash: await hashPassword(next), mustChangePassword: false },
       });
-      await db.consoleSession.deleteMany({ where: { accountId: account.id, id: { not: user.sessionId } } });
+      await db.consoleLogin.deleteMany({ where: { accountId: account.id, id: { not: user.loginId } } });
       await coordinators.audit(user.personId, 'console.password_changed', user.username);
       return 'ok';
     },

@@ -87,7 +87,7 @@ export function createConsoleTotp(db: Db, cipher: PiiCipher, coordinators: Coord
 
     /**
      * Someone who is not an admin may turn the second factor off again, with their password, guessed under the
-     * sign-in lockout (`guard`). 'locked': that many wrong passwords ended every session of the account.
+     * sign-in lockout (`guard`). 'locked': that many wrong passwords ended every login of the account.
      */
     async disable(
       accountId: string,

@@ -3,7 +3,7 @@ import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 import type { CoordinatorService } from './coordinator-service';
-import type { CourseFields, SessionFields } from './course-input-schema';
+import type { ClassSessionFields, CourseFields } from './course-input-schema';
 
 export type CourseChange =
   | { status: 'ok'; code: string }
@@ -16,10 +16,10 @@ export interface CourseAdminDeps {
   db: Db;
   coordinators: CoordinatorService;
   /** After a class session was added or cancelled: re-plan its reminders. */
-  sessionChanged: (sessionId: string) => Promise<unknown>;
+  classSessionChanged: (classSessionId: string) => Promise<unknown>;
 }
 
-const upcomingSessions = { where: { cancelled: false }, orderBy: { startsAt: 'asc' as const } };
+const upcomingClassSessions = { where: { cancelled: false }, orderBy: { startsAt: 'asc' as const } };
 
 /** Course fields as stored (empty optional texts become NULL). */
 function courseData(f: CourseFields) {
@@ -44,7 +44,7 @@ function courseData(f: CourseFields) {
  * The console's courses: every read and change is limited to the coordinator's scope (courses named in it,
  * or in its counties; admins see all) and every change is written to the audit log.
  */
-export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAdminDeps) {
+export function createCourseAdmin({ db, coordinators, classSessionChanged }: CourseAdminDeps) {
   const scoped = (access: CoordinatorAccess, where: Prisma.CourseWhereInput): Prisma.CourseWhereInput => ({
     AND: [coordinators.inScope(access), where],
   });
@@ -81,7 +81,11 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
             : {}),
         }),
         include: {
-          sessions: { ...upcomingSessions, where: { cancelled: false, endsAt: { gt: new Date() } }, take: 1 },
+          sessions: {
+            ...upcomingClassSessions,
+            where: { cancelled: false, endsAt: { gt: new Date() } },
+            take: 1,
+          },
         },
         orderBy: { code: 'asc' },
         take: 500,
@@ -92,7 +96,7 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
       access: CoordinatorAccess,
       actorId: string,
       fields: CourseFields,
-      sessions: SessionFields[] = [],
+      classSessions: ClassSessionFields[] = [],
     ): Promise<CourseChange> {
       if (!mayUse(access, fields.county)) return { status: 'not_in_scope' };
       if (await db.course.findUnique({ where: { code: fields.code }, select: { id: true } })) {
@@ -103,7 +107,7 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
           code: fields.code,
           ...courseData(fields),
           sessions: {
-            create: sessions.map((s) => ({
+            create: classSessions.map((s) => ({
               startsAt: s.startsAt,
               endsAt: s.endsAt,
               venue: s.venue ?? fields.venue,
@@ -114,7 +118,7 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
       });
       await coordinators.audit(actorId, 'course.created', fields.code, {
         county: fields.county,
-        sessions: sessions.length,
+        sessions: classSessions.length,
       });
       return { status: 'ok', code: fields.code };
     },
@@ -146,15 +150,15 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
       return { status: 'ok', code: course.code };
     },
 
-    async addSession(
+    async addClassSession(
       access: CoordinatorAccess,
       actorId: string,
       code: string,
-      s: SessionFields,
+      s: ClassSessionFields,
     ): Promise<CourseChange> {
       const course = await find(access, code);
       if (!course) return { status: 'not_found' };
-      const session = await db.classSession.create({
+      const classSession = await db.classSession.create({
         data: {
           courseId: course.id,
           startsAt: s.startsAt,
@@ -163,26 +167,26 @@ export function createCourseAdmin({ db, coordinators, sessionChanged }: CourseAd
           venueEn: course.venueEn,
         },
       });
-      await sessionChanged(session.id);
+      await classSessionChanged(classSession.id);
       await coordinators.audit(actorId, 'session.added', course.code, {
-        sessionId: session.id,
+        sessionId: classSession.id,
         startsAt: s.startsAt,
       });
       return { status: 'ok', code: course.code };
     },
 
-    async cancelSession(
+    async cancelClassSession(
       access: CoordinatorAccess,
       actorId: string,
       code: string,
-      sessionId: string,
+      classSessionId: string,
     ): Promise<CourseChange> {
       const course = await find(access, code);
-      const session = course?.sessions.find((s) => s.id === sessionId);
-      if (!course || !session) return { status: 'not_found' };
-      await db.classSession.update({ where: { id: session.id }, data: { cancelled: true } });
-      await sessionChanged(session.id);
-      await coordinators.audit(actorId, 'session.cancelled', course.code, { sessionId });
+      const classSession = course?.sessions.find((s) => s.id === classSessionId);
+      if (!course || !classSession) return { status: 'not_found' };
+      await db.classSession.update({ where: { id: classSession.id }, data: { cancelled: true } });
+      await classSessionChanged(classSession.id);
+      await coordinators.audit(actorId, 'session.cancelled', course.code, { sessionId: classSessionId });
       return { status: 'ok', code: course.code };
     },
   };

@@ -119,14 +119,14 @@ export function localDateTime(timezone: string) {
     });
 }
 
-export function sessionFieldsSchema(timezone: string) {
+export function classSessionFieldsSchema(timezone: string) {
   return z
     .object({ startsAt: localDateTime(timezone), endsAt: localDateTime(timezone), venue: optionalText(200) })
     .refine((s) => s.endsAt > s.startsAt, { message: 'end_before_start', path: ['endsAt'] });
 }
-export type SessionFields = z.infer<ReturnType<typeof sessionFieldsSchema>>;
+export type ClassSessionFields = z.infer<ReturnType<typeof classSessionFieldsSchema>>;
 
-/** A row of a course import: the course, and optionally its first session and how many follow. */
+/** A row of a course import: the course, and optionally its first class session and how many follow. */
 export function importRowSchema(timezone: string) {
   return courseFieldsSchema
     .extend({
@@ -151,8 +151,8 @@ export function fieldErrors(error: z.ZodError): { field: string; key: string }[]
   }));
 }
 
-/** The sessions a row or the new-course form describes: the first one, then every `everyDays` days. */
-export function scheduleOf(row: ImportRow, timezone: string): SessionFields[] {
+/** The class sessions a row or the new-course form describes: the first one, then every `everyDays` days. */
+export function scheduleOf(row: ImportRow, timezone: string): ClassSessionFields[] {
   if (!row.startsAt || !row.endsAt) return [];
   const start = DateTime.fromJSDate(row.startsAt, { zone: timezone });
   const end = DateTime.fromJSDate(row.endsAt, { zone: timezone });

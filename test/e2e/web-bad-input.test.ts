@@ -20,7 +20,7 @@ describe('the web chat API with bad input', () => {
     const client = await webClient(suite.world.url);
     const response = await postJson(
       '/api/webchat/messages',
-      JSON.stringify({ sessionId: client.sessionId, text: '长'.repeat(20_000) }),
+      JSON.stringify({ sessionId: client.token, text: '长'.repeat(20_000) }),
     );
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'too_large' });
@@ -36,11 +36,11 @@ describe('the web chat API with bad input', () => {
   });
 
   it('answers missing fields, wrong types and broken JSON with 400 and a message naming the field', async () => {
-    const { sessionId } = await webClient(suite.world.url);
+    const { token } = await webClient(suite.world.url);
     const cases: [string, RegExp][] = [
-      [JSON.stringify({ sessionId }), /text/],
-      [JSON.stringify({ sessionId, text: 42 }), /text.*string/],
-      [JSON.stringify({ sessionId, text: 'hi', choice: '2' }), /choice/],
+      [JSON.stringify({ sessionId: token }), /text/],
+      [JSON.stringify({ sessionId: token, text: 42 }), /text.*string/],
+      [JSON.stringify({ sessionId: token, text: 'hi', choice: '2' }), /choice/],
       [JSON.stringify({ sessionId: 'short', text: 'hi' }), /sessionId/],
       [JSON.stringify(['hi']), /expected object/],
       ['{"text": "unterminated', /JSON/i],
@@ -67,7 +67,7 @@ describe('the web chat API with bad input', () => {
     expect((await postJson('/api/webchat/messages', JSON.stringify({ text: 'hi' }))).status).toBe(401);
     // The chat id (what the outbound queue knows) is not a session token.
     const victim = await webClient(suite.world.url);
-    const chatId = await webChatId(suite.world.runtime, victim.sessionId);
+    const chatId = await webChatId(suite.world.runtime, victim.token);
     const asChatId = await postJson(
       '/api/webchat/messages',
       JSON.stringify({ sessionId: chatId, text: 'hi' }),
@@ -88,7 +88,7 @@ describe('the web chat API with bad input', () => {
     await aliceEvents.waitFor((e) => e.some((x) => x.event === 'ready'));
     const web = suite.world.runtime.channels.get('web') as WebChannel;
     await web.send(
-      { channel: 'web', chatId: await webChatId(suite.world.runtime, bob.sessionId) },
+      { channel: 'web', chatId: await webChatId(suite.world.runtime, bob.token) },
       { text: '只给 Bob 的通知' },
     );
     await bobEvents.waitFor((e) => e.some((x) => x.event === 'message'));

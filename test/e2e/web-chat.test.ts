@@ -93,10 +93,10 @@ describe('a worker on the web chat', () => {
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
     const web = suite.world.runtime.channels.get('web') as WebChannel;
-    const session = await suite.world.runtime.db.webSession.findFirstOrThrow({
+    const login = await suite.world.runtime.db.webLogin.findFirstOrThrow({
       orderBy: { createdAt: 'desc' },
     });
-    await web.send({ channel: 'web', chatId: session.id }, { text: attack });
+    await web.send({ channel: 'web', chatId: login.id }, { text: attack });
     await page.waitForSelector('.msg.notice');
     expect(await page.locator('.msg.notice .text').last().textContent()).toBe(attack);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();

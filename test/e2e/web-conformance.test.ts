@@ -34,7 +34,7 @@ async function webHarness(): Promise<ChannelHarness> {
   };
   return {
     channel,
-    userAddress: { channel: 'web', chatId: await webChatId(world.runtime, client.sessionId) },
+    userAddress: { channel: 'web', chatId: await webChatId(world.runtime, client.token) },
     userSends: (text) => post({ text }),
     userChooses: (index, message) => post({ text: message.choices[index - 1] ?? '', choice: index }),
     async received(count) {
@@ -62,7 +62,7 @@ describe('web channel', () => {
     await channel.start(async () => []);
     try {
       const client = await webClient(world.url);
-      const chatId = await webChatId(world.runtime, client.sessionId);
+      const chatId = await webChatId(world.runtime, client.token);
       await channel.send({ channel: 'web', chatId }, { text: '周六的课改到周日', choices: ['收到'] });
       const first = await client.events();
       const [shown] = await first.waitFor((e) => e.some((x) => x.event === 'message'));

@@ -75,7 +75,7 @@ async function snapshot() {
     people,
     broadcasts,
     accounts,
-    consoleSessions,
+    consoleLogins,
     coordinators,
     resolvedFollowUps,
   ] = await Promise.all([
@@ -85,7 +85,7 @@ async function snapshot() {
     db.person.findMany({ orderBy: { id: 'asc' } }),
     db.broadcast.findMany({ orderBy: { id: 'asc' } }),
     db.consoleAccount.findMany({ orderBy: { id: 'asc' }, omit: { lastSignInAt: true } }),
-    db.consoleSession.findMany({ orderBy: { id: 'asc' }, select: { id: true, accountId: true } }),
+    db.consoleLogin.findMany({ orderBy: { id: 'asc' }, select: { id: true, accountId: true } }),
     db.coordinator.findMany({ orderBy: { personId: 'asc' } }),
     // Probes raise new referrals; none may resolve one.
     db.followUp.findMany({ where: { resolvedAt: { not: null } }, orderBy: { id: 'asc' } }),
@@ -98,7 +98,7 @@ async function snapshot() {
       people,
       broadcasts,
       accounts,
-      consoleSessions,
+      consoleLogins,
       coordinators,
       resolvedFollowUps,
     }),

@@ -81,7 +81,7 @@ async function personWithEverything(n: number, realName: string) {
     where: { kind: 'absence', personId: coordinatorId },
   });
   expect(JSON.stringify(notice.message)).toContain(realName);
-  await db().webSession.create({
+  await db().webLogin.create({
     data: {
       tokenHash: randomBytes(16).toString('hex'),
       expiresAt: new Date(Date.now() + 86_400_000),

@@ -57,7 +57,7 @@ async function quotedPerson() {
         WHEN i % 100 = 50 THEN '身份证 ' || ${ID}::text ELSE '明天上午九点上课，第' || i || '条' END),
       now(), now()
     FROM generate_series(1, 2000) AS i`;
-  await db().webSession.create({
+  await db().webLogin.create({
     data: {
       tokenHash: `t-${Date.now()}`,
       expiresAt: new Date(Date.now() + 86_400_000),

@@ -16,7 +16,7 @@ afterAll(() => world.close());
 
 async function openPage() {
   const client = await webClient(world.url);
-  const chatId = await webChatId(world.runtime, client.sessionId);
+  const chatId = await webChatId(world.runtime, client.token);
   const events = await client.events();
   await events.waitFor((e) => e.some((x) => x.event === 'ready'));
   const shown = () =>
@@ -24,7 +24,7 @@ async function openPage() {
   return { chatId, events, shown };
 }
 
-const inbox = (sessionId: string) => world.runtime.db.webInboxMessage.findMany({ where: { sessionId } });
+const inbox = (loginId: string) => world.runtime.db.webInboxMessage.findMany({ where: { loginId } });
 
 describe('the web chat and the delivery key', () => {
   it('stores and shows a message sent twice under one delivery key once', async () => {

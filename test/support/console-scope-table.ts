@@ -139,9 +139,9 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
   'POST /console/account/sessions/:id/revoke': {
     kind: 'account',
     probes: async (_o, actor) => {
-      // Another account's session through one's own account page: refused to admins too (they use /accounts).
+      // Another account's login through one's own account page: refused to admins too (they use /accounts).
       if (actor === 'admin') return [];
-      const others = await state.world.runtime.db.consoleSession.findMany({
+      const others = await state.world.runtime.db.consoleLogin.findMany({
         where: state.actors[actor].personId
           ? { account: { personId: { not: state.actors[actor].personId } } }
           : {},
@@ -244,13 +244,13 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     // Both the course's own URL and an in-scope course's URL with the other course's class.
     probes: (o, actor) =>
       o.courses.flatMap((c) => [
-        { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.sessionId}/cancel` },
+        { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.classSessionId}/cancel` },
         ...(actor === 'admin'
           ? []
           : [
               {
                 method: 'POST' as const,
-                url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.sessionId}/cancel`,
+                url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.classSessionId}/cancel`,
               },
             ]),
       ]),

@@ -13,10 +13,10 @@ async function course(runtime: Runtime, county: string) {
   const t = tag();
   const title = `课程T${t}`;
   await runtime.db.course.update({ where: { id: c.id }, data: { title, titleEn: `Course T${t}` } });
-  const sessions = await runtime.db.classSession.findMany({ where: { courseId: c.id } });
+  const classSessions = await runtime.db.classSession.findMany({ where: { courseId: c.id } });
   const venue = `教室V${t}`;
-  await runtime.db.classSession.update({ where: { id: sessions[0]!.id }, data: { venue } });
-  return { id: c.id, code: c.code, county, title, venue, sessionId: sessions[0]!.id };
+  await runtime.db.classSession.update({ where: { id: classSessions[0]!.id }, data: { venue } });
+  return { id: c.id, code: c.code, county, title, venue, classSessionId: classSessions[0]!.id };
 }
 export type ScopeCourse = Awaited<ReturnType<typeof course>>;
 

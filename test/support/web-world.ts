@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../src/app/runtime';
-import { hashWebToken } from '../../src/channels/web/web-sessions-store';
+import { hashWebToken } from '../../src/channels/web/web-logins-store';
 import { startHttp } from '../../src/http/start-http';
 import { testRuntime } from './converse';
 import { isolatedDb } from './test-env';
@@ -45,9 +45,9 @@ export async function webWorld(
   };
 }
 
-/** The chat id (channel identity) of a web session token, as the outbound queue addresses it. */
+/** The chat id (channel identity) of a web login token, as the outbound queue addresses it. */
 export async function webChatId(runtime: Runtime, token: string): Promise<string> {
-  const row = await runtime.db.webSession.findUniqueOrThrow({ where: { tokenHash: hashWebToken(token) } });
+  const row = await runtime.db.webLogin.findUniqueOrThrow({ where: { tokenHash: hashWebToken(token) } });
   return row.id;
 }
 
@@ -118,23 +118,23 @@ export async function openEvents(url: string, headers: Record<string, string>) {
   };
 }
 
-/** A tool talking to the web chat API: a session token in the body and the X-Webchat-Session header. */
+/** A tool talking to the web chat API: its login token in the body and the X-Webchat-Session header. */
 export async function webClient(base: string) {
   const created = await fetch(`${base}/api/webchat/session`, { method: 'POST' });
-  const { sessionId } = (await created.json()) as { sessionId: string };
+  const { sessionId: token } = (await created.json()) as { sessionId: string };
   return {
-    sessionId,
+    token,
     async say(body: { text: string; choice?: number; messageId?: string }) {
       const response = await fetch(`${base}/api/webchat/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sessionId, ...body }),
+        body: JSON.stringify({ sessionId: token, ...body }),
       });
       return {
         status: response.status,
         body: (await response.json()) as { intent: string; replies: { text: string; choices: string[] }[] },
       };
     },
-    events: () => openEvents(`${base}/api/webchat/events`, { 'x-webchat-session': sessionId }),
+    events: () => openEvents(`${base}/api/webchat/events`, { 'x-webchat-session': token }),
   };
 }

@@ -14,9 +14,9 @@ describe('web mapper', () => {
     expect(parts[1]!.choices).toEqual(['好的', '不用了']);
   });
 
-  it('passes a tapped button as the choice number, with the session as chat and sender', () => {
+  it('passes a tapped button as the choice number, with the login as chat and sender', () => {
     const m = toInbound(
-      { sessionId: 's-1', text: '报名这个班', choice: 1, messageId: 'abcdefgh' },
+      { loginId: 's-1', text: '报名这个班', choice: 1, messageId: 'abcdefgh' },
       new Date(0),
     );
     expect(m).toMatchObject({

@@ -10,17 +10,17 @@ import type { ChatAddress, OutboundMessage } from '../../core/message';
 import { intentOf } from '../../core/turn-intent';
 import type { Logger } from '../../logger';
 import type { InboxItem, WebInboxStore } from './web-inbox-store';
+import type { WebLoginStore } from './web-logins-store';
 import { toInbound, toWebMessages, toWebReplies, type WebMessage } from './web-mapper';
 import { PageStream } from './web-page-stream';
 import type { PushHub } from './web-push-hub';
-import type { WebSessionStore } from './web-sessions-store';
 
 export const WEB_MAX_TEXT = 4000;
-const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOGIN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOUR_MS = 3_600_000;
 
 export interface WebChannelDeps {
-  sessions: WebSessionStore;
+  logins: WebLoginStore;
   inbox: WebInboxStore;
   hub: PushHub;
   logger: Logger;
@@ -37,7 +37,7 @@ export class WebChannelNotStarted extends Error {
 
 /**
  * The web chat. Replies to what a page posts go back in the HTTP response; proactive messages (reminders,
- * broadcasts), which the outbound worker hands to `send`, are stored per session and pushed to the session's
+ * broadcasts), which the outbound worker hands to `send`, are stored per login and pushed to the login's
  * open pages over SSE, or shown on the next visit. The HTTP routes are in src/http/web-chat/.
  */
 export class WebChannel implements Channel {
@@ -66,7 +66,7 @@ export class WebChannel implements Channel {
 
   /** One message from a page: the dialog's replies, cut to the page's limit, and the intent it recognised. */
   async receive(input: {
-    sessionId: string;
+    loginId: string;
     text: string;
     choice?: number;
     messageId?: string;
@@ -78,10 +78,10 @@ export class WebChannel implements Channel {
   }
 
   async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {
-    // A web chat id is a session's uuid; anything else would fail in the database on every retry.
-    if (!SESSION_ID.test(address.chatId)) throw new ChannelSendError('not a web chat session id', 'invalid');
-    if (!(await this.deps.sessions.isActive(address.chatId))) {
-      throw new ChannelSendError('the web chat session has expired', 'blocked');
+    // A web chat id is a login's uuid; anything else would fail in the database on every retry.
+    if (!LOGIN_ID.test(address.chatId)) throw new ChannelSendError('not a web chat login id', 'invalid');
+    if (!(await this.deps.logins.isActive(address.chatId))) {
+      throw new ChannelSendError('the web chat login has expired', 'blocked');
     }
     const parts = toWebMessages(message, WEB_MAX_TEXT);
     // A proactive message has a delivery key: sent again (in doubt after a crash) it is not stored twice,
@@ -98,11 +98,11 @@ export class WebChannel implements Channel {
     return { ok: true, platformMessageId: items.at(-1)?.id };
   }
 
-  /** An open page of a session: its waiting messages first, then live ones, each written once, in order. */
-  async connect(sessionId: string, write: (item: InboxItem) => void, close: () => void): Promise<() => void> {
+  /** An open page of a login: its waiting messages first, then live ones, each written once, in order. */
+  async connect(loginId: string, write: (item: InboxItem) => void, close: () => void): Promise<() => void> {
     const stream = new PageStream(write, close);
-    const detach = this.deps.hub.attach(sessionId, stream);
-    const backlog = await this.deps.inbox.undelivered(sessionId);
+    const detach = this.deps.hub.attach(loginId, stream);
+    const backlog = await this.deps.inbox.undelivered(loginId);
     stream.open(backlog);
     await this.deps.inbox.markDelivered(backlog.map((i) => i.id));
     return detach;
@@ -116,7 +116,7 @@ export class WebChannel implements Channel {
 
   private async purge(): Promise<void> {
     try {
-      await this.deps.sessions.purgeExpired();
+      await this.deps.logins.purgeExpired();
       await this.deps.inbox.purgeOld();
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'web chat clean-up failed');

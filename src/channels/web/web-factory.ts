@@ -1,19 +1,19 @@
 import type { ChannelFactory } from '../../app/channels';
 import { WebChannel } from './web-channel';
 import { createWebInboxStore } from './web-inbox-store';
+import { createWebLoginStore } from './web-logins-store';
 import { createPushHub } from './web-push-hub';
-import { createWebSessionStore } from './web-sessions-store';
 
 /** The web chat is always on: it is how a newcomer tries the bot (`npm start`, then open the page). */
 export const createWebChannel: ChannelFactory = ({ config, logger, db, redis }) => {
   const inbox = createWebInboxStore(db, config.WEB_INBOX_DAYS);
   return new WebChannel({
-    sessions: createWebSessionStore(db, config.WEB_SESSION_DAYS),
+    logins: createWebLoginStore(db, config.WEB_SESSION_DAYS),
     inbox,
     hub: createPushHub({
       redis,
       topic: `${config.QUEUE_PREFIX}:web:push`,
-      maxPerSession: 3,
+      maxPerLogin: 3,
       onDelivered: (ids) => inbox.markDelivered(ids),
       logger,
     }),

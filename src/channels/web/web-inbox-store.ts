@@ -18,11 +18,9 @@ const toItem = (r: { id: bigint; text: string; choices: string[] }): InboxItem =
 export function createWebInboxStore(db: Db, keepDays: number) {
   return {
     /** Stores the parts of one message, in order. */
-    async add(sessionId: string, parts: { text: string; choices: string[] }[]): Promise<InboxItem[]> {
+    async add(loginId: string, parts: { text: string; choices: string[] }[]): Promise<InboxItem[]> {
       const rows = await db.$transaction(
-        parts.map((p) =>
-          db.webInboxMessage.create({ data: { sessionId, text: p.text, choices: p.choices } }),
-        ),
+        parts.map((p) => db.webInboxMessage.create({ data: { loginId, text: p.text, choices: p.choices } })),
       );
       return rows.map(toItem);
     },
@@ -32,25 +30,25 @@ export function createWebInboxStore(db: Db, keepDays: number) {
      * `stored` are the parts this call wrote, `waiting` those no page has been sent yet, new or not.
      */
     async addOnce(
-      sessionId: string,
+      loginId: string,
       deliveryKey: string,
       parts: { text: string; choices: string[] }[],
     ): Promise<{ stored: number; waiting: InboxItem[] }> {
       const keys = parts.map((_, i) => `${deliveryKey}#${i + 1}`);
       const { count } = await db.webInboxMessage.createMany({
-        data: parts.map((p, i) => ({ sessionId, text: p.text, choices: p.choices, deliveryKey: keys[i] })),
+        data: parts.map((p, i) => ({ loginId, text: p.text, choices: p.choices, deliveryKey: keys[i] })),
         skipDuplicates: true,
       });
       const rows = await db.webInboxMessage.findMany({
-        where: { sessionId, deliveryKey: { in: keys }, deliveredAt: null },
+        where: { loginId, deliveryKey: { in: keys }, deliveredAt: null },
         orderBy: { id: 'asc' },
       });
       return { stored: count, waiting: rows.map(toItem) };
     },
 
-    async undelivered(sessionId: string): Promise<InboxItem[]> {
+    async undelivered(loginId: string): Promise<InboxItem[]> {
       const rows = await db.webInboxMessage.findMany({
-        where: { sessionId, deliveredAt: null },
+        where: { loginId, deliveredAt: null },
         orderBy: { id: 'asc' },
         take: 200,
       });

@@ -1,9 +1,9 @@
 import type { InboundMessage, OutboundMessage } from '../../core/message';
 import { splitText } from '../split-text';
 
-/** What the page (or a tool) posted, once the session is known. */
+/** What the page (or a tool) posted, once the login is known. */
 export interface WebInput {
-  sessionId: string;
+  loginId: string;
   text: string;
   /** 1-based index of a tapped choice of the last reply. */
   choice?: number;
@@ -20,8 +20,8 @@ export interface WebMessage {
 export function toInbound(input: WebInput, now: Date): InboundMessage {
   return {
     id: `web:${input.messageId}`,
-    address: { channel: 'web', chatId: input.sessionId },
-    senderId: input.sessionId,
+    address: { channel: 'web', chatId: input.loginId },
+    senderId: input.loginId,
     text: input.text,
     choiceIndex: input.choice,
     kind: 'text',

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import type { Logger } from '../../logger';
 import type { InboxItem } from './web-inbox-store';
 
-/** An open page (an SSE stream) of one session. */
+/** An open page (an SSE stream) of one web login. */
 export interface PushTarget {
   push(items: readonly InboxItem[]): void;
   close(): void;
 }
 
 const pushSchema = z.object({
-  sessionId: z.string(),
+  loginId: z.string(),
   items: z.array(z.object({ id: z.string(), text: z.string(), choices: z.array(z.string()) })),
 });
 
@@ -18,23 +18,23 @@ export interface PushHubOptions {
   /** Publishes; the hub subscribes on a duplicate of it. */
   redis: Redis;
   topic: string;
-  /** Pages of one session open at once (tabs); the oldest is closed beyond it. */
-  maxPerSession: number;
+  /** Pages of one login open at once (tabs); the oldest is closed beyond it. */
+  maxPerLogin: number;
   onDelivered: (ids: string[]) => Promise<void>;
   logger: Logger;
 }
 
 /**
  * Fan-out of proactive messages to open pages across processes: a message is published on a Redis channel,
- * and every process writes it to the pages of that session it holds. So any process may send, and a page
+ * and every process writes it to the pages of that login it holds. So any process may send, and a page
  * may be connected to any process: no sticky sessions are needed.
  */
 export function createPushHub(options: PushHubOptions) {
   const targets = new Map<string, Set<PushTarget>>();
   let subscriber: Redis | undefined;
 
-  function deliverLocal(sessionId: string, items: InboxItem[]): void {
-    const open = targets.get(sessionId);
+  function deliverLocal(loginId: string, items: InboxItem[]): void {
+    const open = targets.get(loginId);
     if (!open?.size) return;
     for (const target of open) target.push(items);
     options.onDelivered(items.map((i) => i.id)).catch((error) => {
@@ -53,21 +53,21 @@ export function createPushHub(options: PushHubOptions) {
       });
       subscriber.on('message', (_topic: string, raw: string) => {
         const parsed = pushSchema.safeParse(safeJson(raw));
-        if (parsed.success) deliverLocal(parsed.data.sessionId, parsed.data.items);
+        if (parsed.success) deliverLocal(parsed.data.loginId, parsed.data.items);
       });
       subscriber.on('error', (error) => options.logger.warn({ err: error }, 'web push subscriber error'));
       await subscriber.subscribe(options.topic);
     },
 
-    async publish(sessionId: string, items: InboxItem[]): Promise<void> {
-      await options.redis.publish(options.topic, JSON.stringify({ sessionId, items }));
+    async publish(loginId: string, items: InboxItem[]): Promise<void> {
+      await options.redis.publish(options.topic, JSON.stringify({ loginId, items }));
     },
 
     /** Registers an open page; returns the function that unregisters it. */
-    attach(sessionId: string, target: PushTarget): () => void {
-      const open = targets.get(sessionId) ?? new Set<PushTarget>();
-      targets.set(sessionId, open);
-      while (open.size >= options.maxPerSession) {
+    attach(loginId: string, target: PushTarget): () => void {
+      const open = targets.get(loginId) ?? new Set<PushTarget>();
+      targets.set(loginId, open);
+      while (open.size >= options.maxPerLogin) {
         const oldest = open.values().next().value;
         if (!oldest) break;
         open.delete(oldest);
@@ -76,7 +76,7 @@ export function createPushHub(options: PushHubOptions) {
       open.add(target);
       return () => {
         open.delete(target);
-        if (!open.size && targets.get(sessionId) === open) targets.delete(sessionId);
+        if (!open.size && targets.get(loginId) === open) targets.delete(loginId);
       };
     },
 

@@ -15,7 +15,7 @@ export function toSessionView(s: ClassSession): SessionView {
   };
 }
 
-/** Maps a course row (with its sessions, earliest first) to the view the dialog uses. */
+/** Maps a course row (with its class sessions, earliest first) to the view the dialog uses. */
 export function toCourseView(row: CourseRow, now: Date): CourseView {
   const first = row.sessions[0];
   const next = row.sessions.find((s) => s.endsAt > now);
@@ -46,19 +46,19 @@ export function toCourseView(row: CourseRow, now: Date): CourseView {
   };
 }
 
-const activeSessions = { where: { cancelled: false }, orderBy: { startsAt: 'asc' as const } } as const;
+const activeClassSessions = { where: { cancelled: false }, orderBy: { startsAt: 'asc' as const } } as const;
 
-export const courseWithSessions = { sessions: activeSessions } as const;
+export const courseWithSessions = { sessions: activeClassSessions } as const;
 
 export function createCourseCatalog(db: Db): CourseCatalog {
   return {
     async listOpen(now) {
       const rows = await db.course.findMany({
         where: { status: 'open' },
-        include: { sessions: activeSessions },
+        include: { sessions: activeClassSessions },
         orderBy: { code: 'asc' },
       });
-      // A course is only offered while its first session is still ahead.
+      // A course is only offered while its first class session is still ahead.
       return rows
         .filter((r) => r.sessions[0] && r.sessions[0].startsAt > now)
         .map((r) => toCourseView(r, now));
@@ -66,7 +66,7 @@ export function createCourseCatalog(db: Db): CourseCatalog {
     async findByCode(code, now) {
       const row = await db.course.findUnique({
         where: { code: code.toUpperCase() },
-        include: { sessions: activeSessions },
+        include: { sessions: activeClassSessions },
       });
       return row ? toCourseView(row, now) : undefined;
     },

@@ -37,8 +37,8 @@ export async function deletePersonData(
     }),
     username: person.consoleAccount?.username,
   };
-  const webSessions = person.identities.filter((i) => i.channel === 'web').map((i) => i.chatId);
-  // Notices to coordinators that this person will miss a class: keyed absence:<enrolment>:<session>:<to>.
+  const webLogins = person.identities.filter((i) => i.channel === 'web').map((i) => i.chatId);
+  // Notices to coordinators that this person will miss a class: keyed absence:<enrolment>:<class session>:<to>.
   const aboutThem = person.enrolments.map((e) => ({ key: { startsWith: `absence:${e.id}:` } }));
 
   await db.$transaction(async (tx) => {
@@ -82,8 +82,8 @@ export async function deletePersonData(
         data: { personId, tracesEnc: cipher.encrypt(JSON.stringify(scrub)) },
         skipDuplicates: true,
       });
-    // The web chat's session and its inbox (proactive messages kept for the next visit).
-    await tx.webSession.deleteMany({ where: { id: { in: webSessions } } });
+    // The web chat's login and its inbox (proactive messages kept for the next visit).
+    await tx.webLogin.deleteMany({ where: { id: { in: webLogins } } });
     // A coordinator who deletes their data stops being one, in chat and in the console.
     await tx.consoleAccount.deleteMany({ where: { personId } });
     await tx.coordinator.deleteMany({ where: { personId } });

@@ -5,13 +5,13 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createTranslator } from '../../i18n/i18n';
 import type { ConsoleAccounts } from '../../services/console-accounts-service';
-import { consoleLocale, consoleUserOf, isPageRequest } from '../console/console-session';
+import { consoleLocale, consoleUserOf, isPageRequest } from '../console/console-login';
 import { addSecurityHeaders } from '../security-headers';
 
 export const QUEUES_PATH = '/admin/queues';
 
 /**
- * Bull Board at /admin/queues, for signed-in console admins only. Its pages use the console session cookie
+ * Bull Board at /admin/queues, for signed-in console admins only. Its pages use the console login cookie
  * (SameSite=Strict); its actions (retry, clean) must also come from this origin.
  */
 export async function bullBoardPlugin(

@@ -5,8 +5,8 @@ import { html } from '../html';
 import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
 import { landingPage } from './console-gate';
+import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-login';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
-import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-session';
 
 const signInSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('password'), username: usernameSchema, password: z.string().min(1).max(200) }),

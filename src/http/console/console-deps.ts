@@ -50,7 +50,7 @@ export function consoleDeps(runtime: Pick<Runtime, 'config' | 'logger' | 'db' | 
   const courses = createCourseAdmin({
     db,
     coordinators,
-    sessionChanged: (id) => outreach.reminders.rescheduleSession(id),
+    classSessionChanged: (id) => outreach.reminders.rescheduleSession(id),
   });
   return {
     config,

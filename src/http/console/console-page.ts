@@ -4,7 +4,7 @@ import type { Locale } from '../../core/domain';
 import type { Translate } from '../../core/i18n';
 import { html, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
-import { consoleLocale, type SignedIn } from './console-session';
+import { consoleLocale, type SignedIn } from './console-login';
 
 /** What every console page needs: its language, the user, and the token its forms must post back. */
 export interface PageContext {
@@ -29,7 +29,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, deps: 
     t: deps.translator.forLocale(locale),
     locale,
     user: request.consoleUser,
-    csrf: reply.generateCsrf({ userInfo: request.consoleUser?.sessionId ?? 'anonymous' }),
+    csrf: reply.generateCsrf({ userInfo: request.consoleUser?.loginId ?? 'anonymous' }),
     path: request.url.split('?')[0] ?? '/console',
     dateTime: (d) => (d ? format.format(d) : ''),
     openFollowUps: request.openFollowUps,

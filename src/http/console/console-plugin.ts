@@ -9,10 +9,11 @@ import { accountAdminRoutes } from './account-admin-routes';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { broadcastRoutes } from './broadcasts-routes';
+import { classSessionRoutes } from './class-sessions-routes';
 import type { ConsoleDeps } from './console-deps';
 import { allowedUnderGate, GATE_PAGES } from './console-gate';
+import { consoleLoginOf, isPageRequest } from './console-login';
 import { pageContext, sendPage } from './console-page';
-import { consoleSessionOf, isPageRequest } from './console-session';
 import { courseRoutes } from './courses-routes';
 import { enrolRoutes } from './enrol-routes';
 import { followUpRoutes } from './follow-ups-routes';
@@ -21,7 +22,6 @@ import { ownAccountRoutes } from './own-account-routes';
 import { personDeleteRoutes } from './person-delete-routes';
 import { rosterRoutes } from './roster-routes';
 import { secondFactorRoutes } from './second-factor-routes';
-import { sessionRoutes } from './sessions-routes';
 
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
@@ -34,7 +34,7 @@ const ERROR_KEYS: Record<number, string> = {
 };
 
 /**
- * The coordinator console under /console: server-rendered pages (every value escaped), server-side sessions,
+ * The coordinator console under /console: server-rendered pages (every value escaped), server-side logins,
  * a CSRF token on every form, and nothing without a signed-in coordinator or admin. Scope limits what each
  * coordinator sees; every action goes to the audit log (in the services it calls).
  */
@@ -49,7 +49,7 @@ export async function consolePlugin(
   await scope.register(fastifyCsrf, {
     cookieKey: 'jineng_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/console' },
-    getUserInfo: (request) => request.consoleUser?.sessionId ?? 'anonymous',
+    getUserInfo: (request) => request.consoleUser?.loginId ?? 'anonymous',
     getToken: (request) => {
       const body = request.body as { _csrf?: unknown } | undefined;
       const query = request.query as { _csrf?: unknown } | undefined;
@@ -62,7 +62,7 @@ export async function consolePlugin(
   scope.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(path)) return;
-    const user = await consoleSessionOf(request, deps.accounts);
+    const user = await consoleLoginOf(request, deps.accounts);
     if (!user) return refuse(request, reply, 401);
     if (!user.access) return refuse(request, reply, 403);
     request.consoleUser = { ...user, access: user.access };
@@ -109,7 +109,7 @@ export async function consolePlugin(
   for (const routes of [
     authRoutes,
     courseRoutes,
-    sessionRoutes,
+    classSessionRoutes,
     importRoutes,
     rosterRoutes,
     enrolRoutes,

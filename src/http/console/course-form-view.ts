@@ -62,8 +62,8 @@ ${select(ctx, values, errors, 'status', COURSE_STATUSES, (id) => t(`console:stat
 ${
   isNew
     ? html`<fieldset><legend>${t('console:course.firstSession')}</legend>
-${textField(ctx, values, errors, 'startsAt', { type: 'datetime-local', label: t('console:session.startsAt') })}
-${textField(ctx, values, errors, 'endsAt', { type: 'datetime-local', label: t('console:session.endsAt') })}
+${textField(ctx, values, errors, 'startsAt', { type: 'datetime-local', label: t('console:classSession.startsAt') })}
+${textField(ctx, values, errors, 'endsAt', { type: 'datetime-local', label: t('console:classSession.endsAt') })}
 ${textField(ctx, values, errors, 'sessions', { type: 'number', label: t('console:import.column.sessions') })}
 ${textField(ctx, values, errors, 'everyDays', { type: 'number', label: t('console:import.column.everyDays') })}
 </fieldset>`

@@ -154,9 +154,9 @@ ${rows.map(
   });
 }
 
-type CourseWithSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
+type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 
-function overview(ctx: PageContext, course: CourseWithSessions) {
+function overview(ctx: PageContext, course: CourseWithClassSessions) {
   const { t } = ctx;
   const base = `/console/courses/${course.code}`;
   const upcoming = course.sessions.filter((s) => !s.cancelled);
@@ -171,7 +171,7 @@ function overview(ctx: PageContext, course: CourseWithSessions) {
 </dl>
 <p class="actions">
 <a class="button" href="${base}/edit">${t('console:course.edit')}</a>
-<a class="button" href="${base}/sessions">${t('console:session.title')}</a>
+<a class="button" href="${base}/sessions">${t('console:classSession.title')}</a>
 <a class="button" href="${base}/roster">${t('console:roster.title')}</a>
 <a class="button" href="${base}/enrol">${t('console:enrol.title')}</a>
 <a class="button" href="/console/broadcasts/new?course=${course.code}">${t('console:broadcast.new')}</a>

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordSchema } from '../../services/console-accounts-service';
-import type { SessionRow } from '../../services/console-own-account-service';
+import type { LoginRow } from '../../services/console-own-account-service';
 import { html, type SafeHtml } from '../html';
 import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
 import { lockedOut } from './console-gate';
+import { clientOf } from './console-login';
 import { csrfField, type PageContext, pageContext, postButton, sendPage } from './console-page';
 import { notFound } from './console-params';
-import { clientOf } from './console-session';
 
 const DONE = ['totpOn', 'totpOff', 'password', 'revoked'] as const;
 const doneQuery = z.object({ done: z.enum(DONE).optional() }).catch({});
@@ -29,9 +29,9 @@ function passwordForm(ctx: PageContext, problem?: string): SafeHtml {
 </form>`;
 }
 
-function sessionsTable(ctx: PageContext, sessions: SessionRow[]): SafeHtml {
+function loginsTable(ctx: PageContext, logins: LoginRow[]): SafeHtml {
   const { t } = ctx;
-  return html`<table class="sessions"><thead><tr><th>${t('accounts:sessions.browser')}</th><th>${t('accounts:sessions.address')}</th><th>${t('accounts:sessions.since')}</th><th>${t('accounts:sessions.lastSeen')}</th><th></th></tr></thead><tbody>${sessions.map(
+  return html`<table class="sessions"><thead><tr><th>${t('accounts:sessions.browser')}</th><th>${t('accounts:sessions.address')}</th><th>${t('accounts:sessions.since')}</th><th>${t('accounts:sessions.lastSeen')}</th><th></th></tr></thead><tbody>${logins.map(
     (s) =>
       html`<tr data-session="${s.id}"><td class="small">${s.userAgent ?? '—'}</td><td class="mono small">${s.ipAddress ?? '—'}</td><td>${ctx.dateTime(s.createdAt)}</td><td>${ctx.dateTime(s.lastSeenAt)}</td><td>${
         s.current
@@ -41,15 +41,15 @@ function sessionsTable(ctx: PageContext, sessions: SessionRow[]): SafeHtml {
   )}</tbody></table>`;
 }
 
-/** Every console user's own page: their sessions (and ending them), their password, their second factor. */
+/** Every console user's own page: their logins (and ending them), their password, their second factor. */
 export async function ownAccountRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   async function accountPage(ctx: PageContext, done?: string, problem?: string) {
     const { t, user } = ctx;
-    const sessions = await deps.ownAccount.sessions(user!);
+    const logins = await deps.ownAccount.logins(user!);
     return html`${done ? html`<p class="notice" role="status">${t(`accounts:done.${done}`)}</p>` : ''}
 <h2>${t('accounts:sessions.title')}</h2><p class="hint">${t('accounts:sessions.hint')}</p>
-${sessionsTable(ctx, sessions)}
-${sessions.length > 1 ? html`<p>${postButton(ctx, '/console/account/sessions/revoke-others', t('accounts:sessions.revokeOthers'))}</p>` : ''}
+${loginsTable(ctx, logins)}
+${logins.length > 1 ? html`<p>${postButton(ctx, '/console/account/sessions/revoke-others', t('accounts:sessions.revokeOthers'))}</p>` : ''}
 <h2>${t('accounts:totp.title')}</h2>
 <p>${t(user!.totpEnabled ? 'accounts:totp.isOn' : 'accounts:totp.isOff')} <a class="button" href="/console/account/totp">${t(user!.totpEnabled ? 'accounts:totp.manage' : 'accounts:totp.setUp')}</a></p>
 ${passwordForm(ctx, problem)}`;
@@ -105,14 +105,14 @@ ${passwordForm(ctx, problem)}`;
 
   scope.post('/console/account/sessions/:id/revoke', async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
-    if (!parsed.success || !(await deps.ownAccount.revokeSession(request.consoleUser!, parsed.data.id))) {
+    if (!parsed.success || !(await deps.ownAccount.revokeLogin(request.consoleUser!, parsed.data.id))) {
       throw notFound();
     }
     return reply.redirect('/console/account?done=revoked', 303);
   });
 
   scope.post('/console/account/sessions/revoke-others', async (request, reply) => {
-    await deps.ownAccount.revokeOtherSessions(request.consoleUser!);
+    await deps.ownAccount.revokeOtherLogins(request.consoleUser!);
     return reply.redirect('/console/account?done=revoked', 303);
   });
 }

@@ -6,8 +6,8 @@ import { html, SafeHtml } from '../html';
 import type {} from '../ip-rate-limit';
 import type { ConsoleDeps } from './console-deps';
 import { landingPage, lockedOut } from './console-gate';
+import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-login';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
-import { CONSOLE_COOKIE, clientOf, consoleCookieOptions } from './console-session';
 
 const codeBody = z.object({ code: totpCodeSchema });
 const passwordBody = z.object({ password: z.string().min(1).max(200) });

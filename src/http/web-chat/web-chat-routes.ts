@@ -2,17 +2,12 @@ import type {} from '@fastify/cookie';
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebChannel } from '../../channels/web/web-channel';
+import type { WebLogin } from '../../channels/web/web-logins-store';
 import { sseEvent } from '../../channels/web/web-mapper';
-import type { WebSession } from '../../channels/web/web-sessions-store';
 import type { Config } from '../../config';
 import { HttpError, parseRequest } from '../http-errors';
 import { requestBucket } from '../ip-rate-limit';
-import {
-  MESSAGE_BODY_LIMIT,
-  messageBodySchema,
-  SESSION_HEADER,
-  sessionHeaderSchema,
-} from './web-chat-schemas';
+import { LOGIN_HEADER, loginHeaderSchema, MESSAGE_BODY_LIMIT, messageBodySchema } from './web-chat-schemas';
 
 export const CHAT_COOKIE = 'jineng_chat';
 const HEARTBEAT_MS = 25_000;
@@ -22,18 +17,19 @@ export interface WebChatRoutesOptions {
   config: Config;
 }
 
-const noSession = () =>
+const noLogin = () =>
   new HttpError(401, 'no_session', 'No chat session: create one with POST /api/webchat/session.');
-const badSession = () =>
+const badLogin = () =>
   new HttpError(401, 'invalid_session', 'The chat session is unknown, forged or expired: create a new one.');
 
 /**
- * The web chat API. A session is a random token the server issues (POST /api/webchat/session): in a signed
- * HTTP-only cookie for the page, in the body (messages) or the X-Webchat-Session header (events) for tools.
- * Every request names its session by that token only, so no one can read another session's messages.
+ * The web chat API. A web login is a random token the server issues (POST /api/webchat/session, which the API
+ * calls a session): in a signed HTTP-only cookie for the page, in the body (messages) or the X-Webchat-Session
+ * header (events) for tools. Every request names its login by that token only, so no one can read another
+ * login's messages.
  */
 export async function webChatRoutes(scope: FastifyInstance, { channel, config }: WebChatRoutesOptions) {
-  const sessions = channel.deps.sessions;
+  const logins = channel.deps.logins;
   const cookieOptions = {
     signed: true,
     httpOnly: true,
@@ -42,9 +38,9 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
     path: '/',
     maxAge: config.WEB_SESSION_DAYS * 86_400,
   } as const;
-  const sessionKeys = new WeakMap<FastifyRequest, string>();
-  const perSession = scope.createRateLimit({
-    keyGenerator: (request) => `session:${sessionKeys.get(request) ?? requestBucket(request)}`,
+  const loginKeys = new WeakMap<FastifyRequest, string>();
+  const perLogin = scope.createRateLimit({
+    keyGenerator: (request) => `login:${loginKeys.get(request) ?? requestBucket(request)}`,
     max: config.WEB_RATE_PER_MINUTE,
     timeWindow: 60_000,
   });
@@ -53,23 +49,23 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
     for (const close of [...streams]) close();
   });
 
-  /** The session named by the body or header token, else by the cookie; a bad one is refused, not replaced. */
-  async function sessionOf(request: FastifyRequest, token?: string): Promise<WebSession> {
+  /** The login named by the body or header token, else by the cookie; a bad one is refused, not replaced. */
+  async function loginOf(request: FastifyRequest, token?: string): Promise<WebLogin> {
     let given = token;
     if (!given) {
       const cookie = request.cookies[CHAT_COOKIE];
-      if (!cookie) throw noSession();
+      if (!cookie) throw noLogin();
       const unsigned = request.unsignCookie(cookie);
-      if (!unsigned.valid || !unsigned.value) throw badSession();
+      if (!unsigned.valid || !unsigned.value) throw badLogin();
       given = unsigned.value;
     }
-    const session = await sessions.resolve(given);
-    if (!session) throw badSession();
-    return session;
+    const login = await logins.resolve(given);
+    if (!login) throw badLogin();
+    return login;
   }
 
   scope.get('/api/webchat/session', async (request) => {
-    const active = await sessionOf(request).then(
+    const active = await loginOf(request).then(
       () => true,
       () => false,
     );
@@ -77,45 +73,45 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
   });
 
   scope.post('/api/webchat/session', async (request, reply) => {
-    const current = await sessionOf(request).catch(() => undefined);
+    const current = await loginOf(request).catch(() => undefined);
     if (current) return { resumed: true };
-    const created = await sessions.create();
+    const created = await logins.create();
     reply.setCookie(CHAT_COOKIE, created.token, cookieOptions);
     return reply.code(201).send({ sessionId: created.token });
   });
 
   scope.post('/api/webchat/messages', { bodyLimit: MESSAGE_BODY_LIMIT }, async (request, reply) => {
     const body = parseRequest(messageBodySchema, request.body);
-    const session = await sessionOf(request, body.sessionId);
-    sessionKeys.set(request, session.id);
-    const limit = await perSession(request);
+    const login = await loginOf(request, body.sessionId);
+    loginKeys.set(request, login.id);
+    const limit = await perLogin(request);
     if (!limit.isAllowed && limit.isExceeded) {
       reply.header('retry-after', String(limit.ttlInSeconds));
       throw new HttpError(429, 'rate_limited', `Too many messages: wait ${limit.ttlInSeconds} s.`);
     }
     if (!channel.started) throw new HttpError(503, 'starting', 'The chat is starting; try again shortly.');
     const turn = await channel.receive({
-      sessionId: session.id,
+      loginId: login.id,
       text: body.text,
       choice: body.choice,
       messageId: body.messageId,
     });
-    // "Delete my data" removes the session with the person: the page forgets its transcript and the next
-    // message starts a new session.
-    if (await sessions.isActive(session.id)) return turn;
+    // "Delete my data" removes the login with the person: the page forgets its transcript and the next
+    // message starts a new login.
+    if (await logins.isActive(login.id)) return turn;
     reply.clearCookie(CHAT_COOKIE, { path: cookieOptions.path });
     return { ...turn, ended: true };
   });
 
   scope.get('/api/webchat/events', async (request, reply) => {
-    const header = request.headers[SESSION_HEADER];
-    const token = header === undefined ? undefined : parseRequest(sessionHeaderSchema, header, 'header');
-    const session = await sessionOf(request, token);
+    const header = request.headers[LOGIN_HEADER];
+    const token = header === undefined ? undefined : parseRequest(loginHeaderSchema, header, 'header');
+    const login = await loginOf(request, token);
     if (!channel.started) throw new HttpError(503, 'starting', 'The chat is starting; try again shortly.');
-    openStream(request, reply, session);
+    openStream(request, reply, login);
   });
 
-  function openStream(request: FastifyRequest, reply: FastifyReply, session: WebSession): void {
+  function openStream(request: FastifyRequest, reply: FastifyReply, login: WebLogin): void {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -143,7 +139,7 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
     raw.on('error', close);
     write('retry: 3000\n\n');
     channel
-      .connect(session.id, (item) => write(sseEvent('message', item.id, item)), close)
+      .connect(login.id, (item) => write(sseEvent('message', item.id, item)), close)
       .then((undo) => {
         detach = undo;
         if (!open) undo();

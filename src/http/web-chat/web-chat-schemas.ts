@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { WEB_TOKEN_PATTERN } from '../../channels/web/web-sessions-store';
+import { WEB_TOKEN_PATTERN } from '../../channels/web/web-logins-store';
 
-const sessionId = z.string().regex(WEB_TOKEN_PATTERN, 'a session id issued by POST /api/webchat/session');
+/** A web login's token; the API calls it the session id (`sessionId`, X-Webchat-Session), as tools know it. */
+const loginToken = z.string().regex(WEB_TOKEN_PATTERN, 'a session id issued by POST /api/webchat/session');
 
 /**
  * Largest message body, in bytes. A long paste up to this size is taken and answered by the dialog (which
@@ -11,8 +12,8 @@ export const MESSAGE_BODY_LIMIT = 16 * 1024;
 
 /** POST /api/webchat/messages */
 export const messageBodySchema = z.object({
-  /** Tools send the session here; the page relies on its cookie. */
-  sessionId: sessionId.optional(),
+  /** Tools send their login's token here; the page relies on its cookie. */
+  sessionId: loginToken.optional(),
   /** No tighter limit than the body's: a character takes at least one byte of it. */
   text: z.string().max(MESSAGE_BODY_LIMIT),
   /** 1-based index of the tapped choice of the last reply. */
@@ -25,5 +26,5 @@ export const messageBodySchema = z.object({
 });
 
 /** The header tools use for GET /api/webchat/events (an EventSource sends the cookie instead). */
-export const SESSION_HEADER = 'x-webchat-session';
-export const sessionHeaderSchema = sessionId;
+export const LOGIN_HEADER = 'x-webchat-session';
+export const loginHeaderSchema = loginToken;

@@ -29,10 +29,10 @@ export function consoleCookieOptions(hours: number) {
 }
 
 /**
- * The session named by the signed console cookie; a forged, unknown or expired one is no session. It may still
+ * The login named by the signed console cookie; a forged, unknown or expired one is no login. It may still
  * have a step to finish (user.gate: the second-factor code, a new password, setting up the second factor).
  */
-export async function consoleSessionOf(
+export async function consoleLoginOf(
   request: FastifyRequest,
   accounts: ConsoleAccounts,
 ): Promise<ConsoleUser | undefined> {
@@ -43,16 +43,16 @@ export async function consoleSessionOf(
   return accounts.resolve(unsigned.value);
 }
 
-/** A signed-in user with every sign-in step done; a session still at a step counts as none. */
+/** A signed-in user with every sign-in step done; a login still at a step counts as none. */
 export async function consoleUserOf(
   request: FastifyRequest,
   accounts: ConsoleAccounts,
 ): Promise<ConsoleUser | undefined> {
-  const user = await consoleSessionOf(request, accounts);
+  const user = await consoleLoginOf(request, accounts);
   return user?.gate ? undefined : user;
 }
 
-/** The browser and address a new session is opened from, shown in the sessions lists. */
+/** The browser and address a new login comes from, shown in the lists of signed-in browsers. */
 export const clientOf = (request: FastifyRequest): ClientInfo => ({
   userAgent: request.headers['user-agent'],
   ip: request.ip,

@@ -1,44 +1,44 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { fieldErrors, sessionFieldsSchema, withoutBlanks } from '../../services/course-input-schema';
+import { classSessionFieldsSchema, fieldErrors, withoutBlanks } from '../../services/course-input-schema';
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { csrfField, type PageContext, pageContext, postButton, sendPage } from './console-page';
 import { courseCodeOf, notFound } from './console-params';
 import { type FormErrors, type FormValues, textField } from './course-form-view';
 
-const sessionParams = z.object({ id: z.uuid() });
+const classSessionParams = z.object({ id: z.uuid() });
 
 type Course = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 
-function sessionsPage(ctx: PageContext, course: Course, values: FormValues, errors: FormErrors) {
+function classSessionsPage(ctx: PageContext, course: Course, values: FormValues, errors: FormErrors) {
   const { t } = ctx;
   const base = `/console/courses/${course.code}/sessions`;
   return html`<p><a href="/console/courses/${course.code}">← ${course.code}</a></p>
 ${
   course.sessions.length
-    ? html`<table><thead><tr><th>${t('console:session.startsAt')}</th><th>${t('console:session.endsAt')}</th><th>${t('console:course.field.venue')}</th><th></th></tr></thead><tbody>
+    ? html`<table><thead><tr><th>${t('console:classSession.startsAt')}</th><th>${t('console:classSession.endsAt')}</th><th>${t('console:course.field.venue')}</th><th></th></tr></thead><tbody>
 ${course.sessions.map(
   (s) =>
     html`<tr${s.cancelled ? html` class="muted"` : ''}><td>${ctx.dateTime(s.startsAt)}</td><td>${ctx.dateTime(s.endsAt)}</td><td>${s.venue}</td><td>${
       s.cancelled
-        ? t('console:session.cancelled')
-        : postButton(ctx, `${base}/${s.id}/cancel`, t('console:session.cancel'))
+        ? t('console:classSession.cancelled')
+        : postButton(ctx, `${base}/${s.id}/cancel`, t('console:classSession.cancel'))
     }</td></tr>`,
 )}</tbody></table>`
-    : html`<p>${t('console:session.none')}</p>`
+    : html`<p>${t('console:classSession.none')}</p>`
 }
-<h2>${t('console:session.add')}</h2>
+<h2>${t('console:classSession.add')}</h2>
 <form method="post" action="${base}" class="form">${csrfField(ctx)}
-${textField(ctx, values, errors, 'startsAt', { type: 'datetime-local', required: true, label: t('console:session.startsAt') })}
-${textField(ctx, values, errors, 'endsAt', { type: 'datetime-local', required: true, label: t('console:session.endsAt') })}
+${textField(ctx, values, errors, 'startsAt', { type: 'datetime-local', required: true, label: t('console:classSession.startsAt') })}
+${textField(ctx, values, errors, 'endsAt', { type: 'datetime-local', required: true, label: t('console:classSession.endsAt') })}
 ${textField(ctx, values, errors, 'venue', { label: t('console:course.field.venue') })}
-<button type="submit">${t('console:session.add')}</button>
+<button type="submit">${t('console:classSession.add')}</button>
 </form>`;
 }
 
 /** Class sessions of a course: list, add, cancel (reminders follow through the reminder scheduler). */
-export async function sessionRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
+export async function classSessionRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   const { courses } = deps;
 
   scope.get('/console/courses/:code/sessions', async (request, reply) => {
@@ -48,8 +48,8 @@ export async function sessionRoutes(scope: FastifyInstance, { deps }: { deps: Co
     return sendPage(
       reply,
       ctx,
-      `${ctx.t('console:session.title')} · ${course.code}`,
-      sessionsPage(ctx, course, {}, []),
+      `${ctx.t('console:classSession.title')} · ${course.code}`,
+      classSessionsPage(ctx, course, {}, []),
     );
   });
 
@@ -57,9 +57,9 @@ export async function sessionRoutes(scope: FastifyInstance, { deps }: { deps: Co
     const code = courseCodeOf(request.params);
     const user = request.consoleUser!;
     const values = withoutBlanks(request.body as Record<string, unknown>);
-    const parsed = sessionFieldsSchema(deps.config.TIMEZONE).safeParse(values);
+    const parsed = classSessionFieldsSchema(deps.config.TIMEZONE).safeParse(values);
     if (parsed.success) {
-      const change = await courses.addSession(user.access, user.personId, code, parsed.data);
+      const change = await courses.addClassSession(user.access, user.personId, code, parsed.data);
       if (change.status !== 'ok') throw notFound();
       return reply.redirect(`/console/courses/${code}/sessions`, 303);
     }
@@ -69,8 +69,8 @@ export async function sessionRoutes(scope: FastifyInstance, { deps }: { deps: Co
     return sendPage(
       reply,
       ctx,
-      `${ctx.t('console:session.title')} · ${course.code}`,
-      sessionsPage(ctx, course, values, fieldErrors(parsed.error)),
+      `${ctx.t('console:classSession.title')} · ${course.code}`,
+      classSessionsPage(ctx, course, values, fieldErrors(parsed.error)),
       {
         status: 400,
       },
@@ -79,10 +79,10 @@ export async function sessionRoutes(scope: FastifyInstance, { deps }: { deps: Co
 
   scope.post('/console/courses/:code/sessions/:id/cancel', async (request, reply) => {
     const code = courseCodeOf(request.params);
-    const params = sessionParams.safeParse(request.params);
+    const params = classSessionParams.safeParse(request.params);
     if (!params.success) throw notFound();
     const user = request.consoleUser!;
-    const change = await courses.cancelSession(user.access, user.personId, code, params.data.id);
+    const change = await courses.cancelClassSession(user.access, user.personId, code, params.data.id);
     if (change.status !== 'ok') throw notFound();
     return reply.redirect(`/console/courses/${code}/sessions`, 303);
   });
