@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
 import { type Channel, ChannelSendError } from '../core/channel';
-import { choiceOptionSchema } from '../core/dialog/session';
+import { choiceOptionSchema } from '../core/dialog/chat-session';
 import type { ClaimedDelivery, DeliveryRepository } from '../db/repositories/delivery-repository';
 import type { Logger } from '../logger';
 import { PROACTIVE_CHANNELS } from './queue-names';
