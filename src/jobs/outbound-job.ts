@@ -20,7 +20,7 @@ export type OutboundPayload = z.infer<typeof outboundPayloadSchema>;
 export const storedMessageSchema = z.object({
   text: z.string().min(1),
   choices: z.array(choiceOptionSchema).optional(),
-  /** The dialog session (channel:externalId) whose current choices become this message's choices. */
+  /** The chat session (channel:externalId) whose current choices become this message's choices. */
   sessionKey: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;

@@ -42,5 +42,5 @@ export async function reachableIdentities(
   return found;
 }
 
-/** The dialog session key of an identity, as the engine builds it. */
+/** The chat session key of an identity, as the engine builds it. */
 export const sessionKeyOf = (r: Reachable) => chatSessionKey(r.channel, r.externalId);
