@@ -3,7 +3,6 @@ import { Queue } from 'bullmq';
 import { createOutreach, type Outreach } from '../src/app/outreach';
 import type { Runtime } from '../src/app/runtime';
 import type { Channel } from '../src/core/channel';
-import type { DialogSession } from '../src/core/dialog/session';
 import type { ChannelName } from '../src/core/message';
 import { createTranslator } from '../src/i18n/i18n';
 import { allQueueNames } from '../src/jobs/queue-names';
@@ -43,7 +42,7 @@ export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency:
     db: runtime.db,
     pool: runtime.database.pool,
     translator: createTranslator(),
-    sessions: createMemorySessionStore<DialogSession>(),
+    sessions: createMemorySessionStore(),
     channels: new Map<ChannelName, Channel>([['test', channel]]),
   });
   const { db } = runtime;

@@ -30,9 +30,9 @@ export const BENCH_QUESTIONS = [
 export function timedDialog(engine: Pick<DialogEngine, 'handle'>, dialogMs: number[]): InboundHandler {
   return async (message) => {
     const started = performance.now();
-    const { replies } = await engine.handle(message);
+    const result = await engine.handle(message);
     dialogMs.push(performance.now() - started);
-    return replies;
+    return result;
   };
 }
 

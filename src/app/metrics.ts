@@ -1,6 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { DialogEngine } from '../core/dialog/engine';
-import { tagIntent } from '../core/turn-intent';
 
 /**
  * The process's Prometheus metrics. Counters and the latency histogram are fed by `observeEngine` (every
@@ -36,10 +35,7 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/**
- * The engine, measured: messages in, replies out and turn latency per channel. The replies are tagged with
- * the turn's intent, for channels whose API reports it (the web chat's `{"intent","replies"}`).
- */
+/** The engine, measured: messages in, replies out and turn latency per channel. */
 export function observeEngine(engine: DialogEngine, metrics: Metrics): DialogEngine {
   return {
     async handle(message) {
@@ -49,7 +45,6 @@ export function observeEngine(engine: DialogEngine, metrics: Metrics): DialogEng
       const result = await engine.handle(message);
       stop({ outcome: result.intent === 'error' ? 'error' : 'ok' });
       metrics.messagesOut.inc({ channel }, result.replies.length);
-      tagIntent(result.replies, result.intent);
       return result;
     },
   };

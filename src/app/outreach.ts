@@ -2,14 +2,14 @@ import { Queue, Worker, type WorkerOptions } from 'bullmq';
 import type pg from 'pg';
 import type { Config } from '../config';
 import type { Channel } from '../core/channel';
+import type { ChatSessionStore } from '../core/dialog/chat-session-store';
 import type { Nlu } from '../core/dialog/handler';
 import type { OutreachDialogServices } from '../core/dialog/outreach-services';
-import type { DialogSession } from '../core/dialog/session';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import type { CoordinationService } from '../core/outreach-ports';
 import type { PiiCipher } from '../core/people/pii-crypto';
-import type { EnrolmentRepository, SessionStore } from '../core/ports';
+import type { EnrolmentRepository } from '../core/ports';
 import { parseQuietHours } from '../core/reminders/reminder-plan';
 import type { Db } from '../db/prisma-client';
 import { createBroadcastRepository } from '../db/repositories/broadcast-repository';
@@ -42,7 +42,7 @@ export interface OutreachOptions {
   /** The same database for the delivery hot path, through a plain `pg` pool (the caller owns and ends it). */
   pool: pg.Pool;
   translator: Translator;
-  sessions: SessionStore<DialogSession>;
+  sessions: ChatSessionStore;
   /** The runtime's channels (filled in later); read when a worker starts or a text length is checked. */
   channels: Map<ChannelName, Channel>;
   /** Tests shorten lock/stall timings and the claim lease to recover from a killed worker quickly. */

@@ -6,7 +6,6 @@ import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import { createDialogEngine, type DialogEngine } from '../core/dialog/engine';
 import { withCommandRoutes } from '../core/dialog/intents/command-routes';
-import type { DialogSession } from '../core/dialog/session';
 import type { ChannelName } from '../core/message';
 import { type Database, openDatabase } from '../db/database';
 import type { Db } from '../db/prisma-client';
@@ -121,7 +120,7 @@ export async function createRuntime(
 
     const translator = createTranslator();
     const knowledge = loadKnowledge();
-    const sessions = createRedisSessionStore<DialogSession>(redis, {
+    const sessions = createRedisSessionStore(redis, {
       prefix: config.QUEUE_PREFIX,
       ttlSeconds: config.SESSION_TTL_SECONDS,
     });
@@ -160,6 +159,11 @@ export async function createRuntime(
             { err: error, channel: message.address.channel, messageId: message.id },
             'turn failed',
           ),
+        onSessionProblem: (problem, message) =>
+          logger.warn(
+            { ...problem, channel: message.address.channel, messageId: message.id },
+            'chat session repaired',
+          ),
       }),
       metrics,
     );
@@ -170,7 +174,7 @@ export async function createRuntime(
     }
     const startChannels = async () => {
       for (const channel of channels.values()) {
-        await channel.start(async (message) => (await engine.handle(message)).replies);
+        await channel.start((message) => engine.handle(message));
         closers.push(() => channel.stop());
         logger.info({ channel: channel.name }, 'channel started');
       }

@@ -32,7 +32,7 @@ export function registerChatCommands(program: Command): void {
         user: options.user,
         greeting: createTranslator().forLocale(config.DEFAULT_LOCALE)('common:terminalGreeting'),
       });
-      await terminal.start((message) => runtime.engine.handle(message).then((r) => r.replies));
+      await terminal.start((message) => runtime.engine.handle(message));
       await terminal.whenClosed();
       await runtime.close();
     });

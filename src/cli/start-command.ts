@@ -36,7 +36,7 @@ export async function runStart(role: ProcessRole): Promise<void> {
     });
     exitGracefullyOnSignals(stop, { logger, graceMs: config.SHUTDOWN_GRACE_MS });
     if (terminal) {
-      await terminal.start((message) => started.engine.handle(message).then((r) => r.replies));
+      await terminal.start((message) => started.engine.handle(message));
     }
   } catch (error) {
     if (runtime) await closeWithin(runtime, CLOSE_ON_FAILURE_MS);

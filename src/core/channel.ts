@@ -1,3 +1,5 @@
+import type { IntentName } from './dialog/intent-name';
+import type { DomainEvent } from './events';
 import type { ChatAddress, InboundMessage, OutboundMessage } from './message';
 
 /** What a platform can do; the dialog and delivery layers adapt to it instead of branching on the name. */
@@ -53,7 +55,17 @@ export interface DeliveryPlan {
   spread: boolean;
 }
 
-export type InboundHandler = (message: InboundMessage) => Promise<OutboundMessage[]>;
+/** What the dialog made of one inbound message: channels send the replies; APIs may report the rest. */
+export interface InboundResult {
+  replies: OutboundMessage[];
+  /** What the turn was recognised as (measured, and reported by the web chat API). */
+  intent: IntentName;
+  /** Ids of the policy clauses the replies rely on. */
+  citations: string[];
+  events: DomainEvent[];
+}
+
+export type InboundHandler = (message: InboundMessage) => Promise<InboundResult>;
 
 export interface Channel {
   readonly name: ChatAddress['channel'];

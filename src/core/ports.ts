@@ -59,14 +59,6 @@ export interface PeopleRepository {
   deleteData(personId: string): Promise<void>;
 }
 
-/** Dialog state kept between turns (Redis with a TTL in production). */
-export interface SessionStore<S> {
-  load(key: string): Promise<S | undefined>;
-  save(key: string, session: S): Promise<void>;
-  /** Runs fn while holding a per-key lock so two messages from one person are handled one after the other. */
-  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
-}
-
 /** A course as the dialog shows it: matching fields plus what a sign-up needs. */
 export interface CourseView extends CourseForMatching {
   realNameRequired: boolean;

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
 import { type Channel, ChannelSendError } from '../core/channel';
-import { choiceOptionSchema } from '../core/dialog/session';
+import { choiceOptionSchema } from '../core/dialog/chat-session';
 import type { ClaimedDelivery, DeliveryRepository } from '../db/repositories/delivery-repository';
 import type { Logger } from '../logger';
 import { PROACTIVE_CHANNELS } from './queue-names';
@@ -20,7 +20,7 @@ export type OutboundPayload = z.infer<typeof outboundPayloadSchema>;
 export const storedMessageSchema = z.object({
   text: z.string().min(1),
   choices: z.array(choiceOptionSchema).optional(),
-  /** The dialog session (channel:externalId) whose current choices become this message's choices. */
+  /** The chat session (channel:externalId) whose current choices become this message's choices. */
   sessionKey: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;

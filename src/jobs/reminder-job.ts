@@ -1,6 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { reminderChoices } from '../core/dialog/flows/reminder-reply-flow';
+import { reminderChoices } from '../core/dialog/flows/reminder/reminder-flow';
 import { formatSessionTime } from '../core/dialog/format-time';
 import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';

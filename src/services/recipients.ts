@@ -1,4 +1,4 @@
-import { sessionKeyFor } from '../core/dialog/session';
+import { chatSessionKey } from '../core/dialog/chat-session';
 import type { ChannelName } from '../core/message';
 import type { Db } from '../db/prisma-client';
 import { PROACTIVE_CHANNELS } from '../jobs/queue-names';
@@ -42,5 +42,5 @@ export async function reachableIdentities(
   return found;
 }
 
-/** The dialog session key of an identity, as the engine builds it. */
-export const sessionKeyOf = (r: Reachable) => sessionKeyFor(r.channel, r.externalId);
+/** The chat session key of an identity, as the engine builds it. */
+export const sessionKeyOf = (r: Reachable) => chatSessionKey(r.channel, r.externalId);

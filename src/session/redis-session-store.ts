@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SessionStore } from '../core/ports';
+import { type ChatSessionStore, createChatSessionStore } from '../core/dialog/chat-session-store';
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
@@ -14,25 +14,20 @@ export interface RedisSessionStoreOptions {
 }
 
 /**
- * Dialog sessions as JSON strings with a TTL. A per-person lock (SET NX PX, released only by its owner)
- * makes two messages from one person run one after the other, across processes.
+ * Chat sessions in Redis as JSON strings with a TTL (reading, migrating and repairing them is core's, see
+ * src/core/dialog/chat-session-store.ts). A per-person lock (SET NX PX, released only by its owner) makes two
+ * messages from one person run one after the other, across processes.
  */
-export function createRedisSessionStore<S>(redis: Redis, options: RedisSessionStoreOptions): SessionStore<S> {
+export function createRedisSessionStore(redis: Redis, options: RedisSessionStoreOptions): ChatSessionStore {
   const lockMs = options.lockMs ?? 15_000;
   const waitMs = options.waitMs ?? 10_000;
   const key = (k: string) => `${options.prefix}:session:${k}`;
-  return {
-    async load(k) {
-      const raw = await redis.get(key(k));
-      if (!raw) return undefined;
-      try {
-        return JSON.parse(raw) as S;
-      } catch {
-        return undefined;
-      }
+  return createChatSessionStore({
+    async get(k) {
+      return (await redis.get(key(k))) ?? undefined;
     },
-    async save(k, session) {
-      await redis.set(key(k), JSON.stringify(session), 'EX', options.ttlSeconds);
+    async set(k, value) {
+      await redis.set(key(k), value, 'EX', options.ttlSeconds);
     },
     async withLock(k, fn) {
       const lockKey = `${options.prefix}:lock:${k}`;
@@ -50,20 +45,19 @@ export function createRedisSessionStore<S>(redis: Redis, options: RedisSessionSt
         await redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
       }
     },
-  };
+  });
 }
 
 /** A process-local store for `ask`, benchmarks of pure NLU, and tools that must run without Redis. */
-export function createMemorySessionStore<S>(): SessionStore<S> {
+export function createMemorySessionStore(): ChatSessionStore {
   const data = new Map<string, string>();
   const chains = new Map<string, Promise<unknown>>();
-  return {
-    async load(k) {
-      const raw = data.get(k);
-      return raw ? (JSON.parse(raw) as S) : undefined;
+  return createChatSessionStore({
+    async get(k) {
+      return data.get(k);
     },
-    async save(k, session) {
-      data.set(k, JSON.stringify(session));
+    async set(k, value) {
+      data.set(k, value);
     },
     async withLock(k, fn) {
       const previous = chains.get(k) ?? Promise.resolve();
@@ -74,5 +68,5 @@ export function createMemorySessionStore<S>(): SessionStore<S> {
       );
       return run;
     },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../../src/core/channel';
 import type { InboundMessage } from '../../src/core/message';
+import { repliesOnly } from '../support/echo-result';
 import { startTelegramEmulator, type TelegramEmulator, telegramChannel } from '../support/telegram';
 
 const tooMany = (seconds: number) => ({
@@ -37,7 +38,7 @@ describe('telegram limits and errors', () => {
     inbound = [];
     await bot.channel.start(async (m) => {
       inbound.push(m);
-      return [{ text: `echo: ${m.text}` }];
+      return repliesOnly([{ text: `echo: ${m.text}` }]);
     });
   });
   afterEach(async () => {

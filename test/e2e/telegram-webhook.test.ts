@@ -7,6 +7,7 @@ import { httpRoutes } from '../../src/http/http-routes';
 import { createHttpServer } from '../../src/http/server';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
+import { repliesOnly } from '../support/echo-result';
 import { startTelegramEmulator, type TelegramEmulator, telegramChannel } from '../support/telegram';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -53,7 +54,7 @@ describe('telegram webhook', () => {
   const start = () =>
     bot.channel.start(async (m) => {
       inbound.push(m);
-      return [{ text: `echo: ${m.text}` }];
+      return repliesOnly([{ text: `echo: ${m.text}` }]);
     });
 
   it('is mounted only for a webhook channel, next to the health check', async () => {

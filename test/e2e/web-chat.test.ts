@@ -1,9 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/app/knowledge';
 import type { WebChannel } from '../../src/channels/web/web-channel';
 import { collectPageErrors, screenshot } from '../support/browser';
 import { createCourse } from '../support/fixtures';
 import { webSuite } from '../support/web-suite';
+import { webClient } from '../support/web-world';
 
 const suite = webSuite({}, { browser: true });
 
@@ -117,5 +119,23 @@ describe('a worker on the web chat', () => {
     expect(await lastBot(page).textContent()).toMatch(/[a-z]{4,}/);
     await screenshot(page, 'web-chat-en');
     await page.close();
+  });
+});
+
+describe('a tool on the web chat API', () => {
+  it('is told what each message was understood as, and which policy clause an answer relies on', async () => {
+    const client = await webClient(suite.world.url);
+    const hello = await client.say({ text: '你好' });
+    expect(hello.status).toBe(200);
+    expect(hello.body).toMatchObject({ intent: 'greeting', citations: [] });
+
+    const asked = await client.say({ text: '学徒制企业补贴多少' });
+    expect(asked.body.intent).toBe('policy.ask');
+    expect(asked.body.citations).toHaveLength(1);
+    const clause = loadKnowledge().policy.doc.clauses.find((c) => c.id === asked.body.citations[0]);
+    expect(asked.body.replies[0]?.text).toContain(clause?.summary['zh-CN']);
+
+    const menu = await client.say({ text: '1' });
+    expect(menu.body.intent).not.toBe('policy.ask');
   });
 });

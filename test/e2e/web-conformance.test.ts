@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebChannel } from '../../src/channels/web/web-channel';
 import { type ChannelHarness, channelConformance, type SeenMessage } from '../support/channel-conformance';
+import { repliesOnly } from '../support/echo-result';
 import { type openEvents, type WebWorld, webChatId, webClient, webWorld } from '../support/web-world';
 
 let world: WebWorld;
@@ -59,7 +60,7 @@ channelConformance('web', webHarness);
 describe('web channel', () => {
   it('keeps a proactive message for a page that is not open, and shows it once on the next visit', async () => {
     const channel = world.runtime.channels.get('web') as WebChannel;
-    await channel.start(async () => []);
+    await channel.start(async () => repliesOnly());
     try {
       const client = await webClient(world.url);
       const chatId = await webChatId(world.runtime, client.token);

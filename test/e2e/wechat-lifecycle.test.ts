@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelSendError } from '../../src/core/channel';
+import { repliesOnly } from '../support/echo-result';
 import { startEcho, type WechatWorld, wechatSettings, wechatWorld } from '../support/wechat-world';
 
 let current: WechatWorld | undefined;
@@ -38,7 +39,7 @@ describe('wechat channel: login and lifecycle', () => {
     world.qrOutput.on('data', (chunk: Buffer) => {
       drawn += chunk.toString('utf8');
     });
-    await world.channel.start(async () => []);
+    await world.channel.start(async () => repliesOnly());
     world.mocker.scan('https://login.weixin.qq.com/l/jineng-test');
     await new Promise((r) => setTimeout(r, 50));
     expect(drawn.split('\n').length).toBeGreaterThan(10);

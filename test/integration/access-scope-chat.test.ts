@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime';
-import { broadcastFlow } from '../../src/core/dialog/flows/broadcast-flow';
+import { broadcastModule } from '../../src/core/dialog/flows/broadcast/broadcast-flow';
 import { coordinatorIntents } from '../../src/core/dialog/intents/coordinator-intents';
 import type { OutreachDialogServices } from '../../src/core/dialog/outreach-services';
 import type { DialogServices } from '../../src/core/dialog/services';
@@ -90,8 +90,9 @@ const COMMANDS: Record<string, (out: ScopeCourse) => string[][]> = {
 describe('the table of coordinator chat commands', () => {
   it('covers every coordinator intent the dialog handles', () => {
     const intents = Object.keys(coordinatorIntents({} as DialogServices, {} as OutreachDialogServices));
-    const handled = [...intents, 'broadcast.send', 'group.link'];
-    expect(broadcastFlow({} as OutreachDialogServices).flow.name).toBe('broadcast');
+    const broadcast = broadcastModule({} as OutreachDialogServices);
+    const handled = [...intents, ...Object.keys(broadcast.intents ?? {}), 'group.link'];
+    expect(broadcast.flows?.map((f) => f.name)).toEqual(['broadcast']);
     expect(handled.sort()).toEqual(Object.keys(COMMANDS).sort());
   });
 });

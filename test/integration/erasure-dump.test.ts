@@ -170,7 +170,7 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
     expect((await traces(who)).map((t) => t.split(' in ')[0])).toEqual(
       expect.arrayContaining(['name', 'phone', 'idHash']),
     );
-    // Nor is the Redis dump blind: it holds the person's dialog session and their queued jobs.
+    // Nor is the Redis dump blind: it holds the person's chat session and their queued jobs.
     const redis = await redisDump(testRedis(), runtime.config.QUEUE_PREFIX);
     expect(redis).toContain(`:session:test:${who.p.id}`);
     expect(redis).toContain(who.signUpId);

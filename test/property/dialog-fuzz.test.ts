@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime';
+import { chatSessionSchema } from '../../src/core/dialog/chat-session';
 import type { TurnResult } from '../../src/core/dialog/engine';
-import { dialogSessionSchema } from '../../src/core/dialog/session';
 import { LOCALES } from '../../src/core/domain';
 import type { InboundMessage } from '../../src/core/message';
 import { createCourse } from '../support/fixtures';
@@ -223,7 +223,7 @@ async function expectWellFormedSessions(ids: string[]): Promise<void> {
   for (const id of ids) {
     const raw = await runtime.redis.get(`${runtime.config.QUEUE_PREFIX}:session:converse:${id}`);
     if (raw === null) continue;
-    const session = dialogSessionSchema.safeParse(JSON.parse(raw));
+    const session = chatSessionSchema.safeParse(JSON.parse(raw));
     expect(session.success, raw).toBe(true);
     if (!session.success) return;
     if (session.data.locale) expect(LOCALES).toContain(session.data.locale);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/core/channel';
 import type { ChatAddress, InboundMessage, OutboundMessage } from '../../src/core/message';
+import { repliesOnly } from './echo-result';
 
 /** What a person sees of one bot message on the platform. */
 export interface SeenMessage {
@@ -39,7 +40,7 @@ export function channelConformance(name: string, makeHarness: () => Promise<Chan
       reply = (m) => [{ text: `echo: ${m.text}` }];
       await h.channel.start(async (m) => {
         inbound.push(m);
-        return reply(m);
+        return repliesOnly(reply(m));
       });
     });
     afterEach(async () => {

@@ -132,7 +132,11 @@ export async function webClient(base: string) {
       });
       return {
         status: response.status,
-        body: (await response.json()) as { intent: string; replies: { text: string; choices: string[] }[] },
+        body: (await response.json()) as {
+          intent: string;
+          replies: { text: string; choices: string[] }[];
+          citations: string[];
+        },
       };
     },
     events: () => openEvents(`${base}/api/webchat/events`, { 'x-webchat-session': token }),

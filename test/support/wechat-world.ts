@@ -11,6 +11,7 @@ import type { InboundMessage } from '../../src/core/message';
 import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
 import type { SeenMessage } from './channel-conformance';
+import { repliesOnly } from './echo-result';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
 type RoomMock = ReturnType<mock.Mocker['createRoom']>;
@@ -185,7 +186,7 @@ export async function startEcho(world: WechatWorld = wechatWorld()) {
   const inbound: InboundMessage[] = [];
   await world.channel.start(async (m) => {
     inbound.push(m);
-    return [{ text: `echo ${m.kind}: ${m.text}` }];
+    return repliesOnly([{ text: `echo ${m.kind}: ${m.text}` }]);
   });
   await world.login();
   return { world, inbound };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TerminalChannel } from '../../src/channels/terminal/terminal-channel';
 import { outboundToText } from '../../src/channels/terminal/terminal-mapper';
 import { channelConformance, type SeenMessage } from '../support/channel-conformance';
+import { repliesOnly } from '../support/echo-result';
 
 /** Reads what the terminal printed and splits it back into bot messages. */
 function terminalHarness() {
@@ -68,7 +69,7 @@ describe('the terminal chat as `npm run chat` opens it', () => {
       'common:terminalGreeting',
     );
     const channel = new TerminalChannel({ input, output, greeting });
-    await channel.start(async () => []);
+    await channel.start(async () => repliesOnly());
     expect(printed).toBe(`${greeting}\n> `);
     expect(greeting).toContain('Ctrl-D');
     await channel.stop();

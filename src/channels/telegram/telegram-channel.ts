@@ -211,7 +211,7 @@ export class TelegramChannel implements Channel {
   }
 
   private async converse(handler: InboundHandler, message: InboundMessage, origin: Origin): Promise<void> {
-    await this.deliver(origin, await handler(message), message.senderId);
+    await this.deliver(origin, (await handler(message)).replies, message.senderId);
   }
 
   private reply(origin: Origin, text: string): Promise<void> {

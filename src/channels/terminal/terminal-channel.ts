@@ -42,7 +42,7 @@ export class TerminalChannel implements Channel {
     rl.on('line', (line) => {
       // Lines are handled strictly in order, as a person typing them would expect.
       queue = queue.then(async () => {
-        const replies = await handler(lineToInbound(line, this.user, ++this.seq));
+        const { replies } = await handler(lineToInbound(line, this.user, ++this.seq));
         for (const reply of replies) this.write(reply);
         this.options.output.write(prompt);
       });

@@ -6,8 +6,8 @@ import {
   type InboundHandler,
   type SendResult,
 } from '../../core/channel';
+import type { IntentName } from '../../core/dialog/intent-name';
 import type { ChatAddress, OutboundMessage } from '../../core/message';
-import { intentOf } from '../../core/turn-intent';
 import type { Logger } from '../../logger';
 import type { InboxItem, WebInboxStore } from './web-inbox-store';
 import type { WebLoginStore } from './web-logins-store';
@@ -27,8 +27,10 @@ export interface WebChannelDeps {
 }
 
 export interface WebTurn {
-  intent: string;
+  intent: IntentName;
   replies: WebMessage[];
+  /** Ids of the policy clauses the replies rely on. */
+  citations: string[];
 }
 
 export class WebChannelNotStarted extends Error {
@@ -73,8 +75,8 @@ export class WebChannel implements Channel {
   }): Promise<WebTurn> {
     if (!this.handler) throw new WebChannelNotStarted('the web chat is starting');
     const message = toInbound({ ...input, messageId: input.messageId ?? randomUUID() }, new Date());
-    const replies = await this.handler(message);
-    return { intent: intentOf(replies) ?? 'unknown', replies: toWebReplies(replies, WEB_MAX_TEXT) };
+    const { intent, replies, citations } = await this.handler(message);
+    return { intent, replies: toWebReplies(replies, WEB_MAX_TEXT), citations };
   }
 
   async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {

@@ -356,7 +356,7 @@ export class WechatChannel implements Channel {
       if (text) message = { ...message, kind: 'text', text };
     }
     const linked = message.isGroup ? await linkReply(message, this.options) : undefined;
-    const replies = linked ? [linked] : await this.handler!(message);
+    const replies = linked ? [linked] : (await this.handler!(message)).replies;
     for (const reply of replies) await this.reply(message.address.chatId, reply);
   }
 

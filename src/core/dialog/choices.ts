@@ -1,4 +1,4 @@
-import type { ChoiceOption } from './session';
+import type { ChoiceOption } from './chat-session';
 
 export type ChoiceResolution =
   | { kind: 'chosen'; option: ChoiceOption }

@@ -1,40 +1,43 @@
+import type { InboundResult } from '../channel';
 import { type Locale, localeFromHint } from '../domain';
-import type { DomainEvent } from '../events';
 import type { Translator } from '../i18n';
-import type { InboundMessage, OutboundMessage } from '../message';
+import type { InboundMessage } from '../message';
 import { MAX_NLU_INPUT } from '../nlu/normalize';
 import { isOutage } from '../outage';
-import type { PeopleRepository, SessionStore } from '../ports';
-import { resolveChoice } from './choices';
-import type { FlowHandler, IntentHandler, Nlu, Understanding } from './handler';
+import type { PeopleRepository } from '../ports';
+import { type ChatSession, type ChoiceAction, chatSessionKey, emptyChatSession } from './chat-session';
+import type { ChatSessionStore } from './chat-session-store';
+import { type ChoiceResolution, resolveChoice } from './choices';
+import type { FlowHandler } from './flow';
+import type { IntentTable, Nlu, Understanding } from './handler';
+import type { HandledIntent } from './intent-name';
 import { mainMenu } from './main-menu';
-import {
-  type ChoiceAction,
-  type DialogSession,
-  dialogSessionSchema,
-  emptySession,
-  sessionKeyFor,
-} from './session';
 import { Turn } from './turn';
 
-export interface TurnResult {
-  intent: string;
-  replies: OutboundMessage[];
-  events: DomainEvent[];
+export type TurnResult = InboundResult;
+
+/** Something wrong with a stored session, found and dealt with on reading it: for the log. */
+export interface SessionProblem {
+  key: string;
+  /** repaired: fields that did not parse were reset (the person is told); flow_*: the flow restarted. */
+  kind: 'repaired' | 'flow_version' | 'flow_data';
+  issues: string[];
 }
 
 export interface DialogEngineDeps {
   nlu: Nlu;
   translator: Translator;
-  sessions: SessionStore<DialogSession>;
+  sessions: ChatSessionStore;
   people: PeopleRepository;
-  intents: Record<string, IntentHandler>;
+  intents: IntentTable;
   flows: FlowHandler[];
   defaultLocale: Locale;
   clock?: () => Date;
   /** A flow left alone longer than this restarts politely instead of resuming mid-question. */
   staleFlowMs?: number;
   onError?: (error: unknown, message: InboundMessage) => void;
+  /** A stored session had to be repaired or its flow restarted (the person has been told). */
+  onSessionProblem?: (problem: SessionProblem, message: InboundMessage) => void;
 }
 
 /** Longer than what understanding reads (MAX_NLU_INPUT): the person is told only the beginning was read. */
@@ -57,18 +60,35 @@ export interface DialogEngine {
   handle(message: InboundMessage): Promise<TurnResult>;
 }
 
+/** What the engine knows about a message before deciding who answers it. */
+interface Inbound {
+  turn: Turn;
+  message: InboundMessage;
+  text: string;
+  choice: ChoiceResolution;
+}
+
+/** One rule of the dispatch table: the first whose `when` holds answers the turn. */
+interface Rule {
+  when(m: Inbound): boolean;
+  run(m: Inbound): Promise<void> | void;
+}
+
 /** One inbound message in, replies and domain events out. Knows no platform, queue or database. */
 export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   const clock = deps.clock ?? (() => new Date());
   const staleFlowMs = deps.staleFlowMs ?? 6 * 3_600_000;
   const flows = new Map(deps.flows.map((f) => [f.name, f]));
+  const currentFlow = (turn: Turn) => turn.session.flow && flows.get(turn.session.flow.name);
 
   async function runTurn(message: InboundMessage): Promise<TurnResult> {
-    const key = sessionKeyFor(message.address.channel, message.senderId);
-    const stored = await deps.sessions.load(key);
-    const parsed = dialogSessionSchema.safeParse(stored ?? {});
-    let session = parsed.success ? parsed.data : emptySession();
-    if (session.seen.includes(message.id)) return { intent: 'duplicate', replies: [], events: [] };
+    const key = chatSessionKey(message.address.channel, message.senderId);
+    const loaded = await deps.sessions.load(key);
+    let session = loaded.session;
+    if (session.seen.includes(message.id))
+      return { intent: 'duplicate', replies: [], events: [], citations: [] };
+    const repair = session.repair;
+    delete session.repair;
 
     const now = clock();
     const hinted =
@@ -86,94 +106,150 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     );
     // A new person behind a chat that had a session (their data was erased, e.g. from the console): they
     // inherit nothing of the earlier conversation, only the ids of messages already handled.
-    if (person.isNew && stored) session = { ...emptySession(), seen: session.seen };
+    if (person.isNew && !loaded.fresh) session = { ...emptyChatSession(), seen: session.seen };
     const locale = session.locale ?? (person.isNew ? (hinted ?? person.locale) : person.locale);
     const turn = new Turn(message, message.text, locale, deps.translator, session, person, now);
+    const problem = (kind: SessionProblem['kind'], issues: string[]) =>
+      deps.onSessionProblem?.({ key, kind, issues }, message);
 
+    if (repair) {
+      problem('repaired', repair.issues);
+      // What could be read (a sign-up half done, the language) is kept; the person is told something was lost.
+      if (!person.isNew) turn.say(turn.t('common:sessionRepaired'));
+    }
     if (session.flow && now.getTime() - Date.parse(session.updatedAt) > staleFlowMs) {
-      session.flow = undefined;
-      session.choices = [];
-      turn.say(turn.t('common:flowRestarted'));
+      restartFlow(turn, 'common:flowRestarted');
+    } else if (session.flow) {
+      const flow = flows.get(session.flow.name);
+      const check = flow
+        ? flow.check(session.flow)
+        : ({ ok: false, reason: 'data', issue: `no flow ${session.flow.name}` } as const);
+      if (!check.ok) {
+        problem(check.reason === 'version' ? 'flow_version' : 'flow_data', [
+          `${session.flow.name}: ${check.issue}`,
+        ]);
+        restartFlow(turn, 'common:flowChanged');
+      }
     }
     await dispatch(turn, message);
 
     // After "delete my data" the conversation state goes too (its flow data may hold what was typed);
     // only the ids of messages already handled stay, so a retried message is still not handled twice.
-    const kept = turn.events.some((e) => e.type === 'data_deleted')
-      ? { ...emptySession(), seen: session.seen }
+    const kept: ChatSession = turn.events.some((e) => e.type === 'data_deleted')
+      ? { ...emptyChatSession(), seen: session.seen }
       : session;
     kept.seen = [...kept.seen, message.id].slice(-SEEN_KEEP);
     kept.updatedAt = now.toISOString();
     await deps.sessions.save(key, kept);
-    return { intent: turn.intent, replies: turn.replies, events: turn.events };
+    return { intent: turn.intent, replies: turn.replies, events: turn.events, citations: turn.citations };
   }
+
+  function restartFlow(turn: Turn, line: 'common:flowRestarted' | 'common:flowChanged'): void {
+    turn.session.flow = undefined;
+    turn.session.choices = [];
+    turn.say(turn.t(line));
+  }
+
+  /** Who answers a message, in order: the first rule that applies. */
+  const rules: Rule[] = [
+    {
+      when: (m) => m.message.kind === 'media' || m.message.kind === 'voice',
+      run: ({ turn }) => {
+        turn.intent = 'media';
+        turn.say(turn.t('common:mediaNotSupported'));
+      },
+    },
+    {
+      when: (m) => !m.text && m.message.choiceIndex === undefined,
+      run: ({ turn }) => {
+        turn.intent = 'empty';
+        turn.say(turn.t('common:empty'));
+      },
+    },
+    {
+      when: (m) => isCancelWord(m.text) && Boolean(m.turn.session.flow),
+      run: ({ turn }) => {
+        const flow = currentFlow(turn);
+        turn.intent = 'flow.cancel';
+        turn.endFlow();
+        turn.session.choices = [];
+        if (flow?.onCancel) flow.onCancel(turn);
+        else turn.say(turn.t('common:flowCancelled'), mainMenu(turn.t));
+      },
+    },
+    {
+      when: (m) => m.choice.kind === 'chosen',
+      run: (m) => {
+        if (m.choice.kind !== 'chosen') return;
+        return runAction(m, m.choice.option.action);
+      },
+    },
+    {
+      when: (m) => m.choice.kind === 'out_of_range' && !m.turn.session.flow,
+      run: ({ turn, choice }) => {
+        turn.intent = 'choice.invalid';
+        const max = choice.kind === 'out_of_range' ? choice.max : 0;
+        turn.say(turn.t('common:choiceOutOfRange', { max }), turn.session.choices);
+      },
+    },
+    {
+      when: (m) => Boolean(currentFlow(m.turn)),
+      run: (m) => runFlow(m, currentFlow(m.turn)!, deps.nlu.understand(m.text)),
+    },
+    { when: () => true, run: (m) => runIntent(m.turn, deps.nlu.understand(m.text)) },
+  ];
 
   async function dispatch(turn: Turn, message: InboundMessage): Promise<void> {
-    if (message.kind === 'media' || message.kind === 'voice') {
-      turn.intent = 'media';
-      turn.say(turn.t('common:mediaNotSupported'));
-      return;
-    }
     const text = message.text.trim();
-    if (!text && message.choiceIndex === undefined) {
-      turn.intent = 'empty';
-      turn.say(turn.t('common:empty'));
-      return;
-    }
-    if (text.length > LONG_MESSAGE) turn.say(turn.t('common:tooLong'));
-
-    if (isCancelWord(text) && turn.session.flow) {
-      const flow = flows.get(turn.session.flow.name);
-      turn.intent = 'flow.cancel';
-      turn.endFlow();
-      turn.session.choices = [];
-      if (flow?.onCancel) flow.onCancel(turn);
-      else turn.say(turn.t('common:flowCancelled'), mainMenu(turn.t));
-      return;
-    }
-
-    const choice = resolveChoice(text, turn.session.choices, message.choiceIndex);
-    if (choice.kind === 'chosen') return runAction(turn, choice.option.action, text);
-    if (choice.kind === 'out_of_range' && !turn.session.flow) {
-      turn.intent = 'choice.invalid';
-      turn.say(turn.t('common:choiceOutOfRange', { max: choice.max }), turn.session.choices);
-      return;
-    }
-
-    const understanding = deps.nlu.understand(text);
-    const flow = turn.session.flow && flows.get(turn.session.flow.name);
-    if (flow) {
-      turn.intent = `flow.${flow.name}`;
-      if ((await flow.handle(turn, { text, understanding })) !== 'pass') return;
-      turn.endFlow();
-    }
-    return runIntent(turn, understanding);
+    const isMessage = message.kind !== 'media' && message.kind !== 'voice';
+    if (isMessage && text.length > LONG_MESSAGE) turn.say(turn.t('common:tooLong'));
+    const inbound: Inbound = {
+      turn,
+      message,
+      text,
+      choice: isMessage ? resolveChoice(text, turn.session.choices, message.choiceIndex) : { kind: 'none' },
+    };
+    await rules.find((rule) => rule.when(inbound))!.run(inbound);
   }
 
-  async function runAction(turn: Turn, action: ChoiceAction, text: string): Promise<void> {
-    const understanding = deps.nlu.understand(text);
-    switch (action.type) {
-      case 'intent':
-        turn.endFlow();
-        return runIntent(turn, { ...understanding, intent: action.intent, confidence: 1 });
-      case 'flow': {
-        const flow = flows.get(action.flow);
-        if (!flow) return runIntent(turn, understanding);
-        turn.intent = `flow.${flow.name}`;
-        if ((await flow.handle(turn, { text, value: action.value, understanding })) !== 'pass') return;
-        turn.endFlow();
-        return runIntent(turn, understanding);
-      }
-      case 'course':
-        return runIntent(turn, { ...understanding, intent: 'choice.course', confidence: 1 }, action.code);
-      case 'clause':
-        return runIntent(turn, { ...understanding, intent: 'choice.clause', confidence: 1 }, action.id);
-    }
+  /** A flow answers; when the message is no answer to its question, the flow ends and an intent answers. */
+  async function runFlow(m: Inbound, flow: FlowHandler, understanding: Understanding, value?: string) {
+    m.turn.intent = `flow.${flow.name}`;
+    if ((await flow.handle(m.turn, { text: m.text, value, understanding })) !== 'pass') return;
+    m.turn.endFlow();
+    return runIntent(m.turn, understanding);
+  }
+
+  /** What each kind of pressed choice does. */
+  const actions: {
+    [K in ChoiceAction['type']]: (m: Inbound, action: Extract<ChoiceAction, { type: K }>) => Promise<void>;
+  } = {
+    intent: (m, action) => {
+      m.turn.endFlow();
+      return runIntent(m.turn, pressed(m, action.intent));
+    },
+    flow: (m, action) => {
+      const flow = flows.get(action.flow);
+      const understanding = deps.nlu.understand(m.text);
+      if (!flow) return runIntent(m.turn, understanding);
+      return runFlow(m, flow, understanding, action.value);
+    },
+    course: (m, action) => runIntent(m.turn, pressed(m, 'choice.course'), action.code),
+    clause: (m, action) => runIntent(m.turn, pressed(m, 'choice.clause'), action.id),
+  };
+
+  function runAction(m: Inbound, action: ChoiceAction): Promise<void> {
+    return (actions[action.type] as (m: Inbound, action: ChoiceAction) => Promise<void>)(m, action);
+  }
+
+  /** What the person's words say, with the intent of the choice they pressed. */
+  function pressed(m: Inbound, intent: HandledIntent): Understanding {
+    return { ...deps.nlu.understand(m.text), intent, confidence: 1 };
   }
 
   async function runIntent(turn: Turn, understanding: Understanding, target?: string): Promise<void> {
     turn.intent = understanding.intent;
-    const handler = deps.intents[understanding.intent] ?? deps.intents['unknown'];
+    const handler = deps.intents[understanding.intent] ?? deps.intents.unknown;
     if (!handler) {
       turn.say(turn.t('common:unknown'), mainMenu(turn.t));
       return;
@@ -185,7 +261,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   return {
     async handle(message) {
       try {
-        return await deps.sessions.withLock(sessionKeyFor(message.address.channel, message.senderId), () =>
+        return await deps.sessions.withLock(chatSessionKey(message.address.channel, message.senderId), () =>
           runTurn(message),
         );
       } catch (error) {
@@ -196,6 +272,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
           intent: 'error',
           replies: [{ text: t(isOutage(error) ? 'common:busy' : 'common:error') }],
           events: [],
+          citations: [],
         };
       }
     },

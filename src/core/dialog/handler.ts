@@ -1,4 +1,6 @@
 import type { County, Group, Locale, Trade } from '../domain';
+import type { FlowHandler } from './flow';
+import type { HandledIntent } from './intent-name';
 import type { Turn } from './turn';
 
 /** Slots the NLU extracts from one message. */
@@ -14,7 +16,7 @@ export interface Slots {
 }
 
 export interface Understanding {
-  intent: string;
+  intent: HandledIntent;
   confidence: number;
   slots: Slots;
   /** What a pressed choice pointed at (a course code or a clause id). */
@@ -28,20 +30,14 @@ export interface Nlu {
 
 export type IntentHandler = (turn: Turn, understanding: Understanding) => Promise<void> | void;
 
-export interface FlowInput {
-  text: string;
-  /** Set when the person chose a flow option (button or typed number). */
-  value?: string;
-  understanding: Understanding;
-}
+/** Which handler answers which intent: typed, so a misspelt intent does not compile. */
+export type IntentTable = Partial<Record<HandledIntent, IntentHandler>>;
 
-/** A multi-step conversation (sign-up, cancellation, deletion…). State lives in turn.session.flow. */
-export interface FlowHandler {
-  name: string;
-  /** Returns 'pass' when the message is not an answer to the flow's question (the engine then leaves the
-   * flow and treats the message as a fresh request). */
-  // biome-ignore lint/suspicious/noConfusingVoidType: a flow that answered simply returns nothing
-  handle(turn: Turn, input: FlowInput): Promise<void | 'pass'>;
-  /** Called when the person gives up the flow ("取消"); may say something flow-specific. */
-  onCancel?(turn: Turn): void;
+/**
+ * One part of the dialog (a flow with the intents that start it, or a set of intents): the registry in
+ * src/app/dialog-wiring.ts lists one per line.
+ */
+export interface DialogModule {
+  intents?: IntentTable;
+  flows?: FlowHandler[];
 }

@@ -1,5 +1,5 @@
 import type { Translate } from '../i18n';
-import type { ChoiceOption } from './session';
+import type { ChoiceOption } from './chat-session';
 
 /** The menu offered after a greeting, a cancelled flow or anything not understood. */
 export function mainMenu(t: Translate): ChoiceOption[] {

@@ -3,13 +3,16 @@ import type { DomainEvent } from '../events';
 import type { Translate, Translator } from '../i18n';
 import type { InboundMessage, OutboundMessage } from '../message';
 import type { PersonRecord } from '../ports';
-import type { ChoiceOption, DialogSession, FlowState } from './session';
+import type { ChatSession, ChoiceOption, FlowState } from './chat-session';
+import type { IntentName } from './intent-name';
 
 /** Everything one handler needs for one turn; handlers add replies and events, and may change the session. */
 export class Turn {
   readonly replies: OutboundMessage[] = [];
   readonly events: DomainEvent[] = [];
-  intent = 'unknown';
+  /** Ids of the policy clauses the turn's answers rely on. */
+  readonly citations: string[] = [];
+  intent: IntentName = 'unknown';
   t: Translate;
 
   constructor(
@@ -17,7 +20,7 @@ export class Turn {
     readonly text: string,
     public locale: Locale,
     private readonly translator: Translator,
-    readonly session: DialogSession,
+    readonly session: ChatSession,
     public person: PersonRecord,
     readonly now: Date,
   ) {
@@ -42,12 +45,17 @@ export class Turn {
     this.events.push(event);
   }
 
+  cite(clauseIds: readonly string[]): void {
+    for (const id of clauseIds) if (!this.citations.includes(id)) this.citations.push(id);
+  }
+
   get flow(): FlowState | undefined {
     return this.session.flow;
   }
 
-  startFlow(name: string, step: string, data: Record<string, unknown> = {}): void {
-    this.session.flow = { name, step, data };
+  /** Enters or moves a flow; flows call it through their definition (see defineFlow), which types the data. */
+  setFlow(state: FlowState): void {
+    this.session.flow = state;
   }
 
   endFlow(): void {

@@ -1,7 +1,8 @@
 import type { Nlu } from '../handler';
+import type { HandledIntent } from '../intent-name';
 
 /** Typed commands and invite codes are recognised exactly, before the statistical classifier is asked. */
-const ROUTES: readonly (readonly [RegExp, string])[] = [
+const ROUTES: readonly (readonly [RegExp, HandledIntent])[] = [
   [/^\/start\s+[A-Za-z0-9]{4,16}$/, 'coordinator.redeem'],
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*[A-Za-z0-9]{4,16}$/i, 'coordinator.redeem'],
   // The command without its code: asked for the code, not "sorry, I did not understand".

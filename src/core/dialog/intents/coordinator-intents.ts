@@ -2,17 +2,14 @@ import type { CoordinatorAccess } from '../../outreach-ports';
 import { findCourseCode } from '../course-code';
 import { describeSpread } from '../describe-spread';
 import { formatSessionTime } from '../format-time';
-import type { IntentHandler } from '../handler';
+import type { IntentTable } from '../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach-services';
 import type { DialogServices } from '../services';
 import type { Turn } from '../turn';
 import { inviteCodeIn } from './command-routes';
 
 /** Redeeming an invite code ("/start ABC123", "邀请码 ABC123") and the delivery report of a notice. */
-export function coordinatorIntents(
-  services: DialogServices,
-  outreach: OutreachDialogServices,
-): Record<string, IntentHandler> {
+export function coordinatorIntents(services: DialogServices, outreach: OutreachDialogServices): IntentTable {
   return {
     async 'coordinator.redeem'(turn) {
       const code = inviteCodeIn(turn.text);

@@ -1,8 +1,7 @@
 import { composePolicyAnswer, type PolicyChoice } from '../../policy/policy-answer';
 import type { PolicyKnowledge } from '../../policy/policy-index';
-import type { IntentHandler } from '../handler';
-import type { DialogServices } from '../services';
-import type { ChoiceAction, ChoiceOption } from '../session';
+import type { ChoiceAction, ChoiceOption } from '../chat-session';
+import type { DialogModule } from '../handler';
 import type { Turn } from '../turn';
 
 const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {
@@ -14,10 +13,7 @@ const ASK: ChoiceAction = { type: 'intent', intent: 'policy.ask' };
 const EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as const;
 
 /** Policy questions answered from the plan's clauses, with the clause cited; unsure answers offer a person. */
-export function policyIntents(
-  policy: PolicyKnowledge,
-  _services: DialogServices,
-): Record<string, IntentHandler> {
+export function policyModule(policy: PolicyKnowledge): DialogModule {
   const toOptions = (choices: PolicyChoice[]): ChoiceOption[] =>
     choices.map((c) => ({
       label: c.label,
@@ -32,10 +28,11 @@ export function policyIntents(
       locale: turn.locale,
       t: turn.t,
     });
+    turn.cite(reply.citations);
     turn.say(reply.text, toOptions(reply.choices));
   };
 
-  return {
+  const intents: DialogModule['intents'] = {
     /** The menu entry: invite a question and offer common ones (a pressed example is asked as typed). */
     'policy.menu'(turn) {
       turn.say(
@@ -53,4 +50,5 @@ export function policyIntents(
       answer(turn, [{ clauseId: u.target ?? '' }], 1);
     },
   };
+  return { intents };
 }

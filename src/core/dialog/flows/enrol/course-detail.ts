@@ -1,13 +1,12 @@
-import { describeStart } from '../../courses/describe-start';
-import { translateReason } from '../../courses/format-course';
-import type { CourseView } from '../../ports';
-import { findCourseCode } from '../course-code';
-import { formatSessionTime } from '../format-time';
-import type { IntentHandler } from '../handler';
-import type { DialogServices } from '../services';
-import type { Turn } from '../turn';
-
-export const ENROL_FLOW = 'enrol';
+import { describeStart } from '../../../courses/describe-start';
+import { translateReason } from '../../../courses/format-course';
+import type { CourseView } from '../../../ports';
+import { findCourseCode } from '../../course-code';
+import { formatSessionTime } from '../../format-time';
+import type { IntentHandler } from '../../handler';
+import type { DialogServices } from '../../services';
+import type { Turn } from '../../turn';
+import { enrol } from './enrol-steps';
 
 /** A course's details with "sign up" / "other courses" choices; starts the sign-up flow at its first step. */
 export async function showCourse(turn: Turn, services: DialogServices, code: string): Promise<void> {
@@ -18,9 +17,9 @@ export async function showCourse(turn: Turn, services: DialogServices, code: str
     ]);
     return;
   }
-  turn.startFlow(ENROL_FLOW, 'confirm', { code: course.code });
+  enrol.start(turn, 'confirm', { code: course.code });
   turn.say(describeCourse(turn, services, course), [
-    { label: turn.t('enrol:course.signUp'), action: { type: 'flow', flow: ENROL_FLOW, value: 'yes' } },
+    enrol.choice(turn.t('enrol:course.signUp'), 'yes'),
     { label: turn.t('enrol:course.others'), action: { type: 'intent', intent: 'course.search' } },
   ]);
 }

@@ -1,21 +1,30 @@
-import type { SessionRef } from '../../outreach-ports';
-import { formatSessionTime } from '../format-time';
-import type { FlowHandler } from '../handler';
-import { mainMenu } from '../main-menu';
-import type { OutreachDialogServices } from '../outreach-services';
-import type { DialogServices } from '../services';
-import type { ChoiceOption } from '../session';
-import type { Turn } from '../turn';
+import { z } from 'zod';
+import type { SessionRef } from '../../../outreach-ports';
+import type { ChoiceOption } from '../../chat-session';
+import { defineFlow } from '../../flow';
+import { formatSessionTime } from '../../format-time';
+import type { DialogModule } from '../../handler';
+import { mainMenu } from '../../main-menu';
+import type { OutreachDialogServices } from '../../outreach-services';
+import type { DialogServices } from '../../services';
+import type { Turn } from '../../turn';
 
 /** The flow a reminder's choices point at; the outbound worker stores them as the person's current choices. */
-export const REMINDER_FLOW = 'reminder';
+const reminder = defineFlow({
+  name: 'reminder',
+  version: 1,
+  steps: {
+    /** "Cancel the sign-up, miss just this class, or never mind?" about one class of one sign-up. */
+    choose: z.object({ enrolmentId: z.string(), sessionId: z.string(), code: z.string(), when: z.string() }),
+  },
+});
 
 /** Choice values a reminder carries: "cant:<enrolmentId>:<sessionId>" and "ok:<enrolmentId>:<sessionId>". */
 export function reminderChoices(t: Turn['t'], ref: SessionRef): ChoiceOption[] {
   const value = (what: string) => `${what}:${ref.enrolmentId}:${ref.sessionId}`;
   return [
-    { label: t('reminders:cantCome'), action: { type: 'flow', flow: REMINDER_FLOW, value: value('cant') } },
-    { label: t('reminders:coming'), action: { type: 'flow', flow: REMINDER_FLOW, value: value('ok') } },
+    reminder.choice(t('reminders:cantCome'), value('cant')),
+    reminder.choice(t('reminders:coming'), value('ok')),
   ];
 }
 
@@ -28,10 +37,9 @@ function parseValue(value: string | undefined): { what: string; ref?: SessionRef
  * "I can't come" from a reminder: cancel the whole sign-up (the seat goes to the next person waiting), or
  * miss just this class and tell the coordinator. Only ever entered through a reminder's choices.
  */
-export function reminderReplyFlow(services: DialogServices, outreach: OutreachDialogServices): FlowHandler {
-  return {
-    name: REMINDER_FLOW,
-    async handle(turn, input) {
+export function reminderModule(services: DialogServices, outreach: OutreachDialogServices): DialogModule {
+  const flow = reminder.handler({
+    async handle(turn, state, input) {
       const { what, ref } = parseValue(input.value);
       if (what === 'ok') {
         turn.endFlow();
@@ -39,10 +47,9 @@ export function reminderReplyFlow(services: DialogServices, outreach: OutreachDi
         return;
       }
       if (what === 'cant' && ref) return ask(turn, ref);
-      const data = turn.flow?.step === 'choose' ? turn.flow.data : undefined;
-      if (!data || !input.value) return 'pass';
-      const saved = { enrolmentId: String(data['enrolmentId']), sessionId: String(data['sessionId']) };
-      const when = String(data['when'] ?? '');
+      if (!state || !input.value) return 'pass';
+      const { enrolmentId, sessionId, code, when } = state.data;
+      const saved = { enrolmentId, sessionId };
       turn.endFlow();
       if (what === 'keep') {
         turn.say(turn.t('reminders:reply.kept'));
@@ -60,7 +67,6 @@ export function reminderReplyFlow(services: DialogServices, outreach: OutreachDi
         return;
       }
       if (what === 'cancel') {
-        const code = String(data['code']);
         const outcome = await services.enrolments.cancel(turn.person.id, code);
         if (outcome.status === 'not_enrolled') {
           turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
@@ -74,7 +80,8 @@ export function reminderReplyFlow(services: DialogServices, outreach: OutreachDi
       }
       return 'pass';
     },
-  };
+  });
+  return { flows: [flow] };
 
   async function ask(turn: Turn, ref: SessionRef): Promise<void> {
     const context = await outreach.attendance.describe(turn.person.id, ref);
@@ -84,11 +91,8 @@ export function reminderReplyFlow(services: DialogServices, outreach: OutreachDi
       return;
     }
     const when = formatSessionTime(context.startsAt, turn.locale, services.timezone);
-    turn.startFlow(REMINDER_FLOW, 'choose', { ...ref, code: context.course.code, when });
-    const option = (label: string, what: string): ChoiceOption => ({
-      label: turn.t(label),
-      action: { type: 'flow', flow: REMINDER_FLOW, value: what },
-    });
+    reminder.start(turn, 'choose', { ...ref, code: context.course.code, when });
+    const option = (label: string, what: string): ChoiceOption => reminder.choice(turn.t(label), what);
     turn.say(
       turn.t('reminders:reply.ask', {
         code: context.course.code,

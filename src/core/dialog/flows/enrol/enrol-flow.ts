@@ -1,16 +1,19 @@
-import { idNumberFailureKey, validateIdNumber } from '../../people/id-number';
-import { maskIdNumber } from '../../people/mask';
-import { mobileFailureKey, normalizeMobile } from '../../people/phone';
-import type { CourseView, EnrolOutcome } from '../../ports';
-import { formatSessionTime } from '../format-time';
-import type { FlowHandler, FlowInput } from '../handler';
-import { ENROL_FLOW } from '../intents/course-detail';
-import { mainMenu } from '../main-menu';
-import type { DialogServices } from '../services';
-import type { ChoiceOption } from '../session';
-import type { Turn } from '../turn';
+import { idNumberFailureKey, validateIdNumber } from '../../../people/id-number';
+import { maskIdNumber } from '../../../people/mask';
+import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
+import type { CourseView, EnrolOutcome } from '../../../ports';
+import type { ChoiceOption } from '../../chat-session';
+import type { FlowInput, FlowStep } from '../../flow';
+import { formatSessionTime } from '../../format-time';
+import type { DialogModule, IntentHandler } from '../../handler';
+import { mainMenu } from '../../main-menu';
+import type { DialogServices } from '../../services';
+import type { Turn } from '../../turn';
+import { courseChosen, enrolStart } from './course-detail';
+import { enrol } from './enrol-steps';
 
-type Step = 'confirm' | 'name' | 'phone' | 'id_consent' | 'id_number';
+type State = FlowStep<(typeof enrol)['steps']>;
+type Step = State['step'];
 const ASK: Record<'name' | 'phone' | 'id_number', string> = {
   name: 'enrol:ask.name',
   phone: 'people:phone.ask',
@@ -31,30 +34,29 @@ const DECLINE =
 /**
  * Sign-up: confirm → real name → mobile → consent to collect the ID number → ID number → seat or waitlist.
  * Only what the course needs and we do not already have is asked; the ID number only for real-name
- * (subsidised) courses and only after separate consent (PIPL).
+ * (subsidised) courses and only after separate consent (PIPL). `search` finds a course first when "I want to
+ * sign up" names none.
  */
-export function enrolFlow(services: DialogServices): FlowHandler {
+export function enrolModule(services: DialogServices, search: IntentHandler): DialogModule {
   const consentChoices = (turn: Turn): ChoiceOption[] => [
-    {
-      label: turn.t('people:consent.idNumber.yes'),
-      action: { type: 'flow', flow: ENROL_FLOW, value: 'yes' },
-    },
-    { label: turn.t('people:consent.idNumber.no'), action: { type: 'flow', flow: ENROL_FLOW, value: 'no' } },
+    enrol.choice(turn.t('people:consent.idNumber.yes'), 'yes'),
+    enrol.choice(turn.t('people:consent.idNumber.no'), 'no'),
   ];
 
-  function nextStep(turn: Turn, course: CourseView): Exclude<Step, 'confirm'> | 'done' {
+  function nextStep(turn: Turn, course: CourseView, consentAt?: string): Exclude<Step, 'confirm'> | 'done' {
     const p = turn.person;
     if (course.realNameRequired && !p.realName) return 'name';
     if (!p.phone) return 'phone';
-    if (course.realNameRequired && !p.hasIdNumber)
-      return turn.flow?.data['consentAt'] ? 'id_number' : 'id_consent';
+    if (course.realNameRequired && !p.hasIdNumber) return consentAt ? 'id_number' : 'id_consent';
     return 'done';
   }
 
-  async function advance(turn: Turn, course: CourseView): Promise<void> {
-    const step = nextStep(turn, course);
+  async function advance(turn: Turn, course: CourseView, consentAt?: string): Promise<void> {
+    const step = nextStep(turn, course, consentAt);
     if (step === 'done') return finish(turn, course);
-    turn.flow!.step = step;
+    const code = course.code;
+    if (step === 'id_number' && consentAt) enrol.start(turn, step, { code, consentAt });
+    else if (step !== 'id_number') enrol.start(turn, step, { code });
     if (step === 'id_consent') {
       turn.say(turn.t('people:consent.idNumber.request'), consentChoices(turn));
     } else {
@@ -68,90 +70,96 @@ export function enrolFlow(services: DialogServices): FlowHandler {
     sayOutcome(turn, services, course, outcome);
   }
 
-  async function answer(turn: Turn, step: Step, input: FlowInput, code: string): Promise<boolean | 'pass'> {
+  /** The answer to the current question: true to go on, false when the turn has said what it needed. */
+  async function answer(
+    turn: Turn,
+    state: State,
+    input: FlowInput,
+    code: string,
+  ): Promise<{ next: boolean; consentAt?: string } | 'pass'> {
     const { t } = turn;
-    switch (step) {
+    const stop = { next: false };
+    switch (state.step) {
       case 'confirm':
         // Names, phones and ID numbers are never collected in a group chat where everyone can read them.
         if (turn.msg.isGroup) {
           turn.endFlow();
           turn.say(t('enrol:privateOnly'));
-          return false;
+          return stop;
         }
         if (
           input.value === 'yes' ||
           /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(input.text.trim())
         )
-          return true;
+          return { next: true };
         if (input.value === 'no') {
           turn.endFlow();
           turn.say(t('common:flowCancelled'), mainMenu(t));
-          return false;
+          return stop;
         }
         return 'pass';
       case 'name': {
         const name = input.text.trim().replace(/^(我叫|我是|名字是|姓名[:：]?|my name is|i am|i'm)\s*/i, '');
         if (!NAME.test(name) || NOT_A_NAME.test(name)) {
           turn.say(t('enrol:invalid.name'));
-          return false;
+          return stop;
         }
         turn.person = await services.people.updateProfile(turn.person.id, {
           realName: name,
           profileConsentAt: turn.now,
         });
-        return true;
+        return { next: true };
       }
       case 'phone': {
         const phone = normalizeMobile(input.understanding.slots.phone ?? input.text);
         if (!phone.ok) {
           turn.say(t(mobileFailureKey(phone.reason)));
-          return false;
+          return stop;
         }
         turn.person = await services.people.updateProfile(turn.person.id, {
           phone: phone.value,
           profileConsentAt: turn.now,
         });
-        return true;
+        return { next: true };
       }
       case 'id_consent':
         if (input.value === 'yes' || /^(同意|好|可以|yes|agree|ok)$/i.test(input.text.trim())) {
-          turn.flow!.data['consentAt'] = turn.now.toISOString();
-          return true;
+          return { next: true, consentAt: turn.now.toISOString() };
         }
         if (input.value === 'no' || /^不$/.test(input.text.trim()) || DECLINE.test(input.text.trim())) {
           turn.endFlow();
           turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
-          return false;
+          return stop;
         }
         turn.say(t('people:consent.idNumber.request'), consentChoices(turn));
-        return false;
+        return stop;
       case 'id_number': {
         // Changed their mind after agreeing: no "wrong number of digits" for a "no".
         if (!input.understanding.slots.idNumber && DECLINE.test(input.text.trim())) {
           turn.endFlow();
           turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
-          return false;
+          return stop;
         }
         const checked = validateIdNumber(input.understanding.slots.idNumber ?? input.text, turn.now);
         if (!checked.ok) {
           turn.say(t(idNumberFailureKey(checked.reason)));
-          return false;
+          return stop;
         }
-        const consentAt = new Date(String(turn.flow!.data['consentAt']));
+        const consentAt = new Date(state.data.consentAt);
         // The same answer whether or not the number is registered to someone else: telling would let anyone
         // test whose number is on file. A clash is recorded for staff, and this sign-up goes on as any other.
         await services.people.claimIdNumber(turn.person.id, checked.value, consentAt, code);
         turn.person = { ...turn.person, hasIdNumber: true, maskedIdNumber: maskIdNumber(checked.value) };
         turn.say(t('people:idNumber.saved', { masked: maskIdNumber(checked.value) }));
-        return true;
+        return { next: true };
       }
     }
   }
 
-  return {
-    name: ENROL_FLOW,
-    async handle(turn, input) {
-      const code = String(turn.flow?.data['code'] ?? '');
+  const flow = enrol.handler({
+    async handle(turn, state, input) {
+      if (!state) return 'pass';
+      const { code } = state.data;
       const course = await services.catalog.findByCode(code, turn.now);
       if (!course) {
         turn.endFlow();
@@ -159,17 +167,23 @@ export function enrolFlow(services: DialogServices): FlowHandler {
         return;
       }
       // A sign-up started in private stays there: what a group reads never fills it in.
-      if (turn.msg.isGroup && turn.flow!.step !== 'confirm') {
+      if (turn.msg.isGroup && state.step !== 'confirm') {
         turn.say(turn.t('enrol:privateOnly'));
         return;
       }
-      const result = await answer(turn, turn.flow!.step as Step, input, course.code);
+      const result = await answer(turn, state, input, course.code);
       if (result === 'pass') return 'pass';
-      if (result && turn.flow) await advance(turn, course);
+      const consentAt = result.consentAt ?? (state.step === 'id_number' ? state.data.consentAt : undefined);
+      if (result.next && turn.flow) await advance(turn, course, consentAt);
     },
     onCancel(turn) {
       turn.say(turn.t('enrol:cancelledFlow'), mainMenu(turn.t));
     },
+  });
+
+  return {
+    flows: [flow],
+    intents: { 'choice.course': courseChosen(services), 'enrol.start': enrolStart(services, search) },
   };
 }
 

@@ -1,13 +1,29 @@
-import { type BroadcastTarget, matchTargets, parseBroadcastRequest } from '../../broadcast/broadcast-request';
-import type { BroadcastPreview, CoordinatorAccess } from '../../outreach-ports';
-import { findCourseCode } from '../course-code';
-import { describeSpread } from '../describe-spread';
-import type { FlowHandler, IntentHandler } from '../handler';
-import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach-services';
-import type { ChoiceOption } from '../session';
-import type { Turn } from '../turn';
+import { z } from 'zod';
+import {
+  type BroadcastTarget,
+  matchTargets,
+  parseBroadcastRequest,
+} from '../../../broadcast/broadcast-request';
+import type { BroadcastPreview, CoordinatorAccess } from '../../../outreach-ports';
+import { findCourseCode } from '../../course-code';
+import { describeSpread } from '../../describe-spread';
+import { defineFlow } from '../../flow';
+import type { DialogModule } from '../../handler';
+import { coordinatorAccess, type OutreachDialogServices, refuse } from '../../outreach-services';
+import type { Turn } from '../../turn';
 
-const FLOW = 'broadcast';
+const broadcast = defineFlow({
+  name: 'broadcast',
+  version: 1,
+  steps: {
+    /** Which class: the notice's text, if it came with the request, waits here. */
+    pick: z.object({ body: z.string() }),
+    /** The class is known; the text is asked for. */
+    text: z.object({ code: z.string() }),
+    /** A draft is shown with its recipients; "send" sends it. */
+    confirm: z.object({ broadcastId: z.string(), code: z.string(), title: z.string() }),
+  },
+});
 const MAX_CHOICES = 9;
 const YES = /^(发送|发|确定|确认|是|好|可以|send|yes|y|ok)$/i;
 const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
@@ -16,17 +32,11 @@ const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
  * A coordinator's notice to one class: find the class (asking when several fit), get the text, show a preview
  * with the recipient count, and send only after "send". Everyone else gets the same refusal whatever they ask.
  */
-export function broadcastFlow(outreach: OutreachDialogServices): {
-  intent: IntentHandler;
-  flow: FlowHandler;
-} {
-  const choice = (label: string, value: string): ChoiceOption => ({
-    label,
-    action: { type: 'flow', flow: FLOW, value },
-  });
+export function broadcastModule(outreach: OutreachDialogServices): DialogModule {
+  const choice = broadcast.choice;
 
   function askClass(turn: Turn, classes: BroadcastTarget[], body: string, intro?: string): void {
-    turn.startFlow(FLOW, 'pick', { body });
+    broadcast.start(turn, 'pick', { body });
     const text = intro
       ? `${intro}\n${turn.t('coordinator:broadcast.askClass')}`
       : turn.t('coordinator:broadcast.askClass');
@@ -41,18 +51,18 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
   async function proceed(turn: Turn, access: CoordinatorAccess, code: string, body: string): Promise<void> {
     if (!body.trim()) {
       const target = (await outreach.coordination.targets(access, turn.now)).find((c) => c.code === code);
-      turn.startFlow(FLOW, 'text', { code });
+      broadcast.start(turn, 'text', { code });
       turn.say(turn.t('coordinator:broadcast.askText', { code, title: target?.title[turn.locale] ?? '' }));
       return;
     }
     const outcome = await outreach.coordination.draft(turn.person.id, access, code, body, turn.now);
     switch (outcome.status) {
       case 'empty':
-        turn.startFlow(FLOW, 'text', { code });
+        broadcast.start(turn, 'text', { code });
         turn.say(turn.t('coordinator:broadcast.empty'));
         return;
       case 'too_long':
-        turn.startFlow(FLOW, 'text', { code });
+        broadcast.start(turn, 'text', { code });
         turn.say(turn.t('coordinator:broadcast.tooLong', { length: outcome.length, limit: outcome.limit }));
         return;
       case 'not_found':
@@ -89,12 +99,11 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
       options.push(choice(turn.t('coordinator:broadcast.sendAll', { count: p.waitlisted }), 'send_all'));
     options.push(choice(turn.t('coordinator:broadcast.edit'), 'edit'));
     options.push(choice(turn.t('coordinator:broadcast.cancel'), 'no'));
-    turn.startFlow(FLOW, 'confirm', { broadcastId: p.broadcastId, code: p.course.code, title });
+    broadcast.start(turn, 'confirm', { broadcastId: p.broadcastId, code: p.course.code, title });
     turn.say(lines.join('\n'), options);
   }
 
-  async function confirm(turn: Turn, includeWaitlisted: boolean): Promise<void> {
-    const broadcastId = String(turn.flow?.data['broadcastId'] ?? '');
+  async function confirm(turn: Turn, broadcastId: string, includeWaitlisted: boolean): Promise<void> {
     turn.endFlow();
     const outcome = await outreach.coordination.confirm(turn.person.id, broadcastId, includeWaitlisted);
     if (outcome.status === 'gone') {
@@ -121,69 +130,68 @@ export function broadcastFlow(outreach: OutreachDialogServices): {
     turn.say(lines.join('\n'));
   }
 
-  return {
-    async intent(turn) {
+  const intent = async (turn: Turn): Promise<void> => {
+    const access = await coordinatorAccess(turn, outreach);
+    if (!access) return refuse(turn, outreach, 'broadcast.send');
+    const request = parseBroadcastRequest(turn.text);
+    const scope = await outreach.coordination.targets(access, turn.now);
+    if (!scope.length) {
+      turn.say(turn.t('coordinator:broadcast.noClasses'));
+      return;
+    }
+    const slots = outreach.slotsOf(request.target);
+    const matches = matchTargets(scope, {
+      ...request,
+      trades: slots.trades ?? [],
+      county: slots.county,
+    });
+    if (matches.length === 1) return proceed(turn, access, matches[0]!.code, request.body);
+    if (!matches.length) {
+      await outreach.coordination.audit(turn.person.id, 'broadcast.no_class', request.target);
+      return askClass(
+        turn,
+        scope,
+        request.body,
+        turn.t('coordinator:broadcast.noClass', { target: request.target }),
+      );
+    }
+    askClass(turn, matches, request.body);
+  };
+
+  const flow = broadcast.handler({
+    async handle(turn, state, input) {
       const access = await coordinatorAccess(turn, outreach);
-      if (!access) return refuse(turn, outreach, 'broadcast.send');
-      const request = parseBroadcastRequest(turn.text);
-      const scope = await outreach.coordination.targets(access, turn.now);
-      if (!scope.length) {
-        turn.say(turn.t('coordinator:broadcast.noClasses'));
+      if (!access) return refuse(turn, outreach, 'broadcast.flow');
+      if (state?.step === 'pick') {
+        const code = input.value?.startsWith('class:') ? input.value.slice(6) : findCourseCode(input.text);
+        if (!code) return 'pass';
+        return proceed(turn, access, code, state.data.body);
+      }
+      if (state?.step === 'text') return proceed(turn, access, state.data.code, input.text);
+      if (state?.step !== 'confirm') return 'pass';
+      const { broadcastId, code, title } = state.data;
+      const text = input.text.trim();
+      if (input.value === 'send' || (!input.value && YES.test(text)))
+        return confirm(turn, broadcastId, false);
+      if (input.value === 'send_all') return confirm(turn, broadcastId, true);
+      if (input.value === 'edit') {
+        await outreach.coordination.discard(turn.person.id, broadcastId);
+        broadcast.start(turn, 'text', { code });
+        turn.say(turn.t('coordinator:broadcast.askText', { code, title }));
         return;
       }
-      const slots = outreach.slotsOf(request.target);
-      const matches = matchTargets(scope, {
-        ...request,
-        trades: slots.trades ?? [],
-        county: slots.county,
-      });
-      if (matches.length === 1) return proceed(turn, access, matches[0]!.code, request.body);
-      if (!matches.length) {
-        await outreach.coordination.audit(turn.person.id, 'broadcast.no_class', request.target);
-        return askClass(
-          turn,
-          scope,
-          request.body,
-          turn.t('coordinator:broadcast.noClass', { target: request.target }),
-        );
-      }
-      askClass(turn, matches, request.body);
-    },
-
-    flow: {
-      name: FLOW,
-      async handle(turn, input) {
-        const access = await coordinatorAccess(turn, outreach);
-        if (!access) return refuse(turn, outreach, 'broadcast.flow');
-        const step = turn.flow?.step;
-        const data = turn.flow?.data ?? {};
-        if (step === 'pick') {
-          const code = input.value?.startsWith('class:') ? input.value.slice(6) : findCourseCode(input.text);
-          if (!code) return 'pass';
-          return proceed(turn, access, code, String(data['body'] ?? ''));
-        }
-        if (step === 'text') return proceed(turn, access, String(data['code'] ?? ''), input.text);
-        if (step !== 'confirm') return 'pass';
-        const text = input.text.trim();
-        if (input.value === 'send' || (!input.value && YES.test(text))) return confirm(turn, false);
-        if (input.value === 'send_all') return confirm(turn, true);
-        if (input.value === 'edit') {
-          await outreach.coordination.discard(turn.person.id, String(data['broadcastId'] ?? ''));
-          turn.startFlow(FLOW, 'text', { code: data['code'] });
-          turn.say(turn.t('coordinator:broadcast.askText', { code: data['code'], title: data['title'] }));
-          return;
-        }
-        if (input.value === 'no' || NO.test(text)) {
-          await outreach.coordination.discard(turn.person.id, String(data['broadcastId'] ?? ''));
-          turn.endFlow();
-          turn.say(turn.t('coordinator:broadcast.discarded'));
-          return;
-        }
-        return 'pass';
-      },
-      onCancel(turn) {
+      if (input.value === 'no' || NO.test(text)) {
+        await outreach.coordination.discard(turn.person.id, broadcastId);
+        turn.endFlow();
         turn.say(turn.t('coordinator:broadcast.discarded'));
-      },
+        return;
+      }
+      return 'pass';
     },
-  };
+    onCancel(turn) {
+      turn.say(turn.t('coordinator:broadcast.discarded'));
+    },
+  });
+
+  return { flows: [flow], intents: { 'broadcast.send': intent } };
 }

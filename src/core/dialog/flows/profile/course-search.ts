@@ -1,13 +1,18 @@
-import { courseList } from '../../courses/format-course';
-import { matchCourses } from '../../courses/match';
-import type { FlowHandler, IntentHandler, Understanding } from '../handler';
-import { profilePatchFromSlots, toMatchProfile } from '../profile';
-import type { DialogServices } from '../services';
-import type { ChoiceOption } from '../session';
-import type { Turn } from '../turn';
+import { z } from 'zod';
+import { courseList } from '../../../courses/format-course';
+import { matchCourses } from '../../../courses/match';
+import type { ChoiceOption } from '../../chat-session';
+import { defineFlow } from '../../flow';
+import type { DialogModule, IntentHandler, Understanding } from '../../handler';
+import type { HandledIntent } from '../../intent-name';
+import { profilePatchFromSlots, toMatchProfile } from '../../profile';
+import type { DialogServices } from '../../services';
+import type { Turn } from '../../turn';
 
-const FLOW = 'profile';
-const ANSWER_LIKE = new Set(['course.search', 'enrol.start', 'unknown', 'greeting']);
+/** How many of the two profile questions have been asked. */
+const asked = z.object({ asked: z.int().min(0).max(2) });
+const profile = defineFlow({ name: 'profile', version: 1, steps: { basics: asked, details: asked } });
+const ANSWER_LIKE = new Set<HandledIntent>(['course.search', 'enrol.start', 'unknown', 'greeting']);
 const NONE = /^(没有|无|都不是|不是|没|none|no|nope)$/i;
 /** Words that make a message a question rather than an answer about oneself. */
 const QUESTION =
@@ -37,16 +42,16 @@ export async function applyProfileSlots(
  * Finds courses for the person, asking at most two short questions first (where and what; then age and
  * group) and only for what is still unknown. Answers given out of order or all at once are all taken.
  */
-export function courseSearch(services: DialogServices): { intent: IntentHandler; flow: FlowHandler } {
+export function profileModule(services: DialogServices): DialogModule & { search: IntentHandler } {
   async function proceed(turn: Turn, asked: number, skipped: boolean): Promise<void> {
     const p = turn.person;
     if (!skipped && asked < 1 && (!p.county || !p.interests.length)) {
-      turn.startFlow(FLOW, 'basics', { asked: 1 });
+      profile.start(turn, 'basics', { asked: 1 });
       turn.say(turn.t('enrol:profile.askBasics'), [skipChoice(turn)]);
       return;
     }
     if (!skipped && asked < 2 && !p.birthYear && !p.groups.length) {
-      turn.startFlow(FLOW, 'details', { asked: 2 });
+      profile.start(turn, 'details', { asked: 2 });
       turn.say(turn.t('enrol:profile.askDetails'), [skipChoice(turn)]);
       return;
     }
@@ -88,38 +93,39 @@ export function courseSearch(services: DialogServices): { intent: IntentHandler;
     );
   }
 
+  const search: IntentHandler = async (turn, u) => {
+    await applyProfileSlots(turn, services, u);
+    await proceed(turn, 0, false);
+  };
+  const flow = profile.handler({
+    async handle(turn, state, input) {
+      const skipped = input.value === 'skip';
+      const { intent, confidence } = input.understanding;
+      // A clear question or request instead of an answer ("学徒制补贴多少钱?") leaves the flow and is
+      // answered as such; answers like "镇雄 电商" read as course searches or as nothing in particular.
+      // "35岁 建档立卡户" is an answer even though it reads like a topic of the plan.
+      const answer = describesPerson(input.text, input.understanding);
+      if (!skipped && !answer && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
+      const before = turn.events.length;
+      await applyProfileSlots(turn, services, input.understanding);
+      const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
+      if (!understood && confidence >= 0.6 && intent !== 'course.search') return 'pass';
+      await proceed(turn, state?.data.asked ?? 0, skipped);
+    },
+  });
   return {
-    async intent(turn, u) {
-      await applyProfileSlots(turn, services, u);
-      await proceed(turn, 0, false);
-    },
-    flow: {
-      name: FLOW,
-      async handle(turn, input) {
-        const asked = Number(turn.flow?.data['asked'] ?? 0);
-        const skipped = input.value === 'skip';
-        const { intent, confidence } = input.understanding;
-        // A clear question or request instead of an answer ("学徒制补贴多少钱?") leaves the flow and is
-        // answered as such; answers like "镇雄 电商" read as course searches or as nothing in particular.
-        // "35岁 建档立卡户" is an answer even though it reads like a topic of the plan.
-        const answer = describesPerson(input.text, input.understanding);
-        if (!skipped && !answer && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
-        const before = turn.events.length;
-        await applyProfileSlots(turn, services, input.understanding);
-        const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
-        if (!understood && confidence >= 0.6 && intent !== 'course.search') return 'pass';
-        await proceed(turn, asked, skipped);
-      },
-    },
+    search,
+    flows: [flow],
+    intents: { 'course.search': search, 'profile.reset': profileReset(services) },
   };
 }
 
 function skipChoice(turn: Turn): ChoiceOption {
-  return { label: turn.t('enrol:profile.skip'), action: { type: 'flow', flow: FLOW, value: 'skip' } };
+  return profile.choice(turn.t('enrol:profile.skip'), 'skip');
 }
 
 /** "Change my details": forgets county, age, groups and interests, then asks again. */
-export function profileReset(services: DialogServices): IntentHandler {
+function profileReset(services: DialogServices): IntentHandler {
   return async (turn) => {
     turn.person = await services.people.updateProfile(turn.person.id, {
       county: null,
@@ -128,7 +134,7 @@ export function profileReset(services: DialogServices): IntentHandler {
       interests: [],
     });
     turn.emit({ type: 'profile_updated', fields: ['county', 'birthYear', 'groups', 'interests'] });
-    turn.startFlow(FLOW, 'basics', { asked: 1 });
+    profile.start(turn, 'basics', { asked: 1 });
     turn.say(turn.t('enrol:profile.askBasics'), [skipChoice(turn)]);
   };
 }
