@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message as MessageType } from 'wechaty-puppet/types';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { createChatLinkRepository } from '../../src/db/repositories/chat-links-repository';
 import { createCourse } from '../support/fixtures';
 import { wechatBot } from '../support/wechat-bot';

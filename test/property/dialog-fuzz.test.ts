@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { dialogSessionSchema } from '../../src/core/dialog/session';
 import { LOCALES } from '../../src/core/domain';

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { redisLedger } from '../../src/channels/wechat/wechat-ledger';
 import { loadConfig } from '../../src/config';
 import {
