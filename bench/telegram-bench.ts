@@ -30,7 +30,7 @@ export async function benchTelegram(runtime: Runtime, count: number): Promise<Te
     logger: runtime.logger,
     redis: runtime.redis,
     translator: createTranslator(),
-    links: createChatLinkRepository(runtime.db, runtime.config.ADMIN_IDENTITIES),
+    links: createChatLinkRepository(runtime.db, runtime.coordinators.access),
     config: { ...runtime.config, TELEGRAM_BOT_TOKEN: oursToken, TELEGRAM_API_ROOT: emulator.apiRoot },
   });
   if (!ours) throw new Error('the Telegram channel did not build');

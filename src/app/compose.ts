@@ -179,7 +179,6 @@ export async function createRuntime(
     });
     const people = createPeopleRepository(db, cipher);
     const catalog = createCourseCatalog(db);
-    const links = createChatLinkRepository(db, config.ADMIN_IDENTITIES);
     const activity = createChannelActivity(db);
 
     // --- Delivery: who can be reached where, the ledger, queueing, pacing ---
@@ -214,6 +213,7 @@ export async function createRuntime(
       logger,
     });
     const coordinators = createCoordinatorService(db, config.ADMIN_IDENTITIES);
+    const links = createChatLinkRepository(db, coordinators.access);
     const broadcasts = createBroadcastService({
       db,
       deliveries,

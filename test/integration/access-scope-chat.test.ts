@@ -115,7 +115,7 @@ describe.each(['county', 'course', 'none'] as const)('as %s in chat', (name) => 
   });
 
   it('cannot link a group chat to a course outside the scope', async () => {
-    const links = createChatLinkRepository(runtime.db);
+    const links = createChatLinkRepository(runtime.db, runtime.coordinators.access);
     for (const course of actors[name].out) {
       const outcome = await links.link({
         channel: 'converse',

@@ -49,7 +49,7 @@ export async function wechatBot(
     ...options.env,
   });
   const runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
-  links = createChatLinkRepository(runtime.db, config.ADMIN_IDENTITIES);
+  links = createChatLinkRepository(runtime.db, runtime.coordinators.access);
   await runtime.startChannels();
   await world.login();
   await runtime.startWorkers();
