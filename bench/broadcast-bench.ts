@@ -1,5 +1,5 @@
-import type { Runtime } from '../src/app/runtime';
-import { benchWorld } from './outreach-bench';
+import type { Runtime } from '../src/app/compose';
+import { benchWorld } from './bench-world';
 import { round } from './stats';
 
 export interface BroadcastBenchResult {
@@ -24,7 +24,7 @@ export async function benchBroadcast(
   recipients = 10_000,
   rate = 1_000,
 ): Promise<BroadcastBenchResult> {
-  const world = benchWorld(runtime, rate, 200);
+  const world = await benchWorld(runtime, rate, 200);
   try {
     const { db } = runtime;
     const [author] = await world.people(1);
@@ -35,7 +35,7 @@ export async function benchBroadcast(
       await db.enrolment.createMany({
         data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
       });
-      const draft = await world.outreach.broadcasts.draft(
+      const draft = await world.runtime.broadcasts.draft(
         author!,
         admin,
         course.code,
@@ -47,15 +47,15 @@ export async function benchBroadcast(
     };
     // A small notice first, as a running bot would have sent: connections open, scripts loaded, code warm.
     const warmUp = await notice(200);
-    await world.outreach.broadcasts.confirm(author!, warmUp.id, false);
+    await world.runtime.broadcasts.confirm(author!, warmUp.id, false);
     const measured = await notice(recipients);
 
     const t0 = performance.now();
-    await world.outreach.broadcasts.confirm(author!, measured.id, false);
+    await world.runtime.broadcasts.confirm(author!, measured.id, false);
     const enqueueMs = performance.now() - t0;
 
     const started = Date.now();
-    const worker = world.outreach.startOutbound(world.channel);
+    const worker = world.runtime.startOutbound(world.channel);
     await worker.waitUntilReady();
     await world.channel.settle(recipients + warmUp.people.size, 10_000);
     const all = world.channel.sends.filter((s) => s.chatId !== author);

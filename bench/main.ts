@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createRuntime } from '../src/app/runtime';
+import { createRuntime } from '../src/app/compose';
 import { benchBroadcast } from './broadcast-bench';
 import { benchEnrol } from './enrol-bench';
 import { benchReminders } from './reminders-bench';

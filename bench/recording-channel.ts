@@ -8,7 +8,7 @@ export class BenchChannel implements Channel {
   readonly sends: { chatId: string; at: number }[] = [];
 
   constructor(sendRatePerSecond: number) {
-    this.capabilities = { buttons: true, maxTextLength: 4096, sendRatePerSecond, groups: false };
+    this.capabilities = { buttons: true, maxTextLength: 4096, sendRatePerSecond, groups: false, proactive: true };
   }
 
   async start(): Promise<void> {}

@@ -1,5 +1,5 @@
-import type { Runtime } from '../src/app/runtime';
-import { benchWorld } from './outreach-bench';
+import type { Runtime } from '../src/app/compose';
+import { benchWorld } from './bench-world';
 import { latencySummary } from './stats';
 
 export interface RemindersBenchResult {
@@ -25,7 +25,7 @@ export async function benchReminders(
   jobs = 1_000,
   windowMs = 3_000,
 ): Promise<RemindersBenchResult> {
-  const world = benchWorld(runtime, 10_000, 100);
+  const world = await benchWorld(runtime, 10_000, 100);
   try {
     const { db } = runtime;
     const courses: { id: string; personIds: string[] }[] = [];
@@ -40,8 +40,8 @@ export async function benchReminders(
       courses.push({ id: course.id, personIds: people });
       enrolmentIds.push(...rows.map((r) => r.id));
     }
-    world.outreach.startReminders();
-    await world.outreach.startOutbound(world.channel).waitUntilReady();
+    world.runtime.startReminders();
+    await world.runtime.startOutbound(world.channel).waitUntilReady();
     // Class times are set only now, after the set-up, so every reminder falls due within the window that opens LEAD_MS from here.
     const base = Date.now() + 3_600_000 + LEAD_MS;
     const due = new Map<string, number>();
@@ -50,7 +50,7 @@ export async function benchReminders(
       await db.classSession.updateMany({ where: { courseId: course.id }, data: { startsAt } });
       for (const id of course.personIds) due.set(id, startsAt.getTime() - 3_600_000);
     }
-    await world.outreach.reminders.scheduleEnrolments(enrolmentIds);
+    await world.runtime.reminders.scheduleEnrolments(enrolmentIds);
     await world.channel.settle(due.size, 5_000 + windowMs);
     const late = world.channel.sends.map((s) => s.at - (due.get(s.chatId) ?? s.at));
     const got = new Set(world.channel.sends.map((s) => s.chatId));

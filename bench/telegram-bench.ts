@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Bot } from 'grammy';
-import type { Runtime } from '../src/app/runtime';
+import type { Runtime } from '../src/app/compose';
+import { createChatLinkRepository } from '../src/db/repositories/chat-links-repository';
+import { createTranslator } from '../src/i18n/i18n';
 import { createTelegramChannel } from '../src/channels/telegram/telegram-factory';
 import { startTelegramEmulator, type TelegramEmulator } from './telegram-emulator';
 import { BENCH_QUESTIONS, BENCH_USERS, timedDialog, type VersusEchoResult, versusEcho } from './versus-echo';
@@ -25,7 +27,10 @@ export async function benchTelegram(runtime: Runtime, count: number): Promise<Te
   const oursToken = '100002:BENCH-our-bot-token-0000000000000';
   // Built by the production factory: Redis menu store, group links, pacing at TELEGRAM_RATE_PER_SECOND.
   const ours = createTelegramChannel({
-    ...runtime,
+    logger: runtime.logger,
+    redis: runtime.redis,
+    translator: createTranslator(),
+    links: createChatLinkRepository(runtime.db, runtime.coordinators.access),
     config: { ...runtime.config, TELEGRAM_BOT_TOKEN: oursToken, TELEGRAM_API_ROOT: emulator.apiRoot },
   });
   if (!ours) throw new Error('the Telegram channel did not build');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import type { mock } from 'wechaty-puppet-mock';
-import type { Runtime } from '../src/app/runtime';
+import type { Runtime } from '../src/app/compose';
 import { WechatChannel } from '../src/channels/wechat/wechat-channel';
 import { createTranslator } from '../src/i18n/i18n';
 import { latencySummary } from './stats';

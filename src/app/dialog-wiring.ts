@@ -1,3 +1,4 @@
+import type { DialogModule } from '../core/dialog/dialog-module';
 import type { FlowHandler } from '../core/dialog/flow';
 import { broadcastModule } from '../core/dialog/flows/broadcast/broadcast-flow';
 import { cancelModule } from '../core/dialog/flows/cancel/cancel-flow';
@@ -5,7 +6,7 @@ import { deleteModule } from '../core/dialog/flows/delete/delete-flow';
 import { enrolModule } from '../core/dialog/flows/enrol/enrol-flow';
 import { profileModule } from '../core/dialog/flows/profile/course-search';
 import { reminderModule } from '../core/dialog/flows/reminder/reminder-flow';
-import type { DialogModule, IntentTable } from '../core/dialog/handler';
+import type { IntentTable } from '../core/dialog/handler';
 import { basicIntents } from '../core/dialog/intents/basic-intents';
 import { coordinatorIntents } from '../core/dialog/intents/coordinator-intents';
 import { enrolList } from '../core/dialog/intents/enrol-list';

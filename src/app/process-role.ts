@@ -1,6 +1,6 @@
 import type { Channel } from '../core/channel';
 import type { Logger } from '../logger';
-import type { Runtime } from './runtime';
+import type { Runtime } from './compose';
 
 /**
  * What one process runs. `channels`: the HTTP server and the platform channels (inbound messages, direct

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { createRuntime } from '../app/compose';
 import { PROCESS_ROLES, parseRole } from '../app/process-role';
-import { createRuntime } from '../app/runtime';
 import { TerminalChannel } from '../channels/terminal/terminal-channel';
 import type { InboundMessage } from '../core/message';
 import { createTranslator } from '../i18n/i18n';

@@ -1,6 +1,6 @@
 import { type AdminTaskName, type AdminTaskResult, runAdminTask } from '../admin/admin-tasks';
 import { callControlServer } from '../admin/control-server';
-import { openConfiguredDatabase } from '../app/runtime';
+import { openConfiguredDatabase } from '../app/compose';
 import { DataDirBusyError } from '../db/data-dir-lock';
 import { boot } from './run-cli';
 

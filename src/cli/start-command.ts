@@ -1,5 +1,5 @@
+import { createRuntime, type Runtime } from '../app/compose';
 import { exitGracefullyOnSignals, type ProcessRole, startRole } from '../app/process-role';
-import { createRuntime, type Runtime } from '../app/runtime';
 import { oneLine, StartupError } from '../app/startup-error';
 import { TerminalChannel } from '../channels/terminal/terminal-channel';
 import { ConfigError } from '../config';

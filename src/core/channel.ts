@@ -14,6 +14,11 @@ export interface ChannelCapabilities {
   replyWindowHours?: number;
   groups: boolean;
   /**
+   * Can write to a person later, unprompted (reminders, notices). The platforms are listed in
+   * src/delivery/recipients.ts; any other channel (a test's recording channel) declares it here.
+   */
+  proactive?: boolean;
+  /**
    * Sends only from the process that runs it (a WeChat account logged in through its puppet): its outbound
    * queue is worked in that process, whatever the process role, and never by a workers-only process.
    */

@@ -1,4 +1,4 @@
-import type { Runtime } from '../app/runtime';
+import type { Runtime } from '../app/compose';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { registerTelegramWebhook } from '../channels/telegram/telegram-webhook';
 import type { RouteRegistrar } from './server';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../app/runtime';
+import type { Runtime } from '../app/compose';
 import { listenError } from '../app/startup-error';
 import { httpRoutes } from './http-routes';
 import { createHttpServer, registerRoutes } from './server';

@@ -2,13 +2,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../app/runtime';
+import type { Runtime } from '../app/compose';
 import { loadWebSecret } from '../app/web-secret';
 import { WebChannel } from '../channels/web/web-channel';
-import { closeQueues } from '../jobs/close-queues';
+import { closeQueues } from '../delivery/close-queues';
 import { allQueueNames } from '../jobs/queue-names';
 import { bullBoardPlugin } from './admin/bull-board-plugin';
-import { consoleDeps } from './console/console-deps';
 import { consolePlugin } from './console/console-plugin';
 import { httpErrorHandler } from './http-errors';
 import { registerIpRateLimit } from './ip-rate-limit';
@@ -17,9 +16,10 @@ import { addSecurityHeaders } from './security-headers';
 import { webChatPage } from './web-chat/web-chat-page';
 import { webChatRoutes } from './web-chat/web-chat-routes';
 
+/** What the web app is served from: the runtime's config, clients, channels, metrics and console services. */
 export type WebAppRuntime = Pick<
   Runtime,
-  'config' | 'logger' | 'db' | 'redis' | 'metrics' | 'channels' | 'outreach'
+  'config' | 'logger' | 'db' | 'redis' | 'producer' | 'metrics' | 'channels' | 'delivery' | 'console'
 >;
 
 /**
@@ -30,15 +30,15 @@ export type WebAppRuntime = Pick<
 export async function registerWebApp(app: FastifyInstance, runtime: WebAppRuntime): Promise<void> {
   const { config } = runtime;
   const secret = loadWebSecret(config, runtime.logger);
-  const queues = allQueueNames().map(
-    (name) => new Queue(name, { connection: runtime.outreach.producer, prefix: config.QUEUE_PREFIX }),
+  const queues = allQueueNames(runtime.delivery.channels).map(
+    (name) => new Queue(name, { connection: runtime.producer, prefix: config.QUEUE_PREFIX }),
   );
   app.addHook('onClose', async () => {
     await closeQueues(queues);
   });
   await app.register(opsRoutes, { runtime, queues });
 
-  const deps = consoleDeps(runtime);
+  const deps = runtime.console;
   const web = runtime.channels.get('web');
   await app.register(async (scope) => {
     await scope.register(fastifyCookie, { secret });

@@ -7,8 +7,8 @@ import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import { isQuiet, planReminders, type QuietHours, reminderKey } from '../core/reminders/reminder-plan';
 import type { ReminderRepository } from '../db/repositories/reminder-repository';
-import { sessionKeyOf } from '../services/recipients';
-import type { Outbox } from './outbox';
+import type { Outbox } from '../delivery/outbox';
+import { sessionKeyOf } from '../delivery/recipients';
 
 /** Fires at a reminder's due time: checks the sign-up and class still stand, then queues the message. */
 export const REMINDER_JOB = 'remind';

@@ -7,9 +7,9 @@ import {
   reminderKey,
 } from '../core/reminders/reminder-plan';
 import type { Db } from '../db/prisma-client';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository';
+import type { DeliveryRepository } from '../delivery/delivery-repository';
+import { jobIdFor } from '../delivery/outbound-queues';
 import type { Logger } from '../logger';
-import { jobIdFor } from './queue-names';
 import { REMINDER_JOB, type ReminderPayload, reminderPayloadSchema } from './reminder-job';
 
 export interface ReminderSchedulerDeps {

@@ -1,8 +1,8 @@
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository';
+import type { DeliveryRepository } from '../delivery/delivery-repository';
+import type { Outbox } from '../delivery/outbox';
 import type { Logger } from '../logger';
-import type { Outbox } from './outbox';
 import type { ReminderScheduler, ScheduleResult } from './reminder-scheduler';
 
 /** The periodic repair job: rebuilds from PostgreSQL whatever Redis should hold but does not. */

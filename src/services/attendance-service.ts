@@ -3,14 +3,15 @@ import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { AttendanceService, SessionRef } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
-import type { Outbox } from '../jobs/outbox';
+import type { Outbox } from '../delivery/outbox';
+import type { Recipients } from '../delivery/recipients';
 import type { CoordinatorService } from './coordinator-service';
-import { reachableIdentities } from './recipients';
 
 /** "Can't come to this class": the course's coordinators are told through the outbound queue. */
 export function createAttendanceService(deps: {
   db: Db;
   outbox: Outbox;
+  recipients: Recipients;
   coordinators: CoordinatorService;
   translator: Translator;
   timezone: string;
@@ -45,7 +46,7 @@ export function createAttendanceService(deps: {
       if (found?.enrolment.status !== 'confirmed') return { status: 'not_found' };
       const { course, person } = found.enrolment;
       const coordinatorIds = await deps.coordinators.responsibleFor(course);
-      const addresses = await reachableIdentities(db, coordinatorIds);
+      const addresses = await deps.recipients.reachable(coordinatorIds);
       const people = await db.person.findMany({
         where: { id: { in: coordinatorIds } },
         select: { id: true, locale: true },

@@ -1,6 +1,6 @@
 import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
-import { tallyDeliveries } from '../db/repositories/delivery-tally';
+import { tallyDeliveries } from '../delivery/delivery-tally';
 import type { CoordinatorService } from './coordinator-service';
 
 export interface DeliveryReport {

@@ -12,12 +12,12 @@ import type {
 } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import type { BroadcastRepository } from '../db/repositories/broadcast-repository';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository';
-import { tallyDeliveries } from '../db/repositories/delivery-tally';
-import type { Outbox } from '../jobs/outbox';
+import type { DeliveryRepository } from '../delivery/delivery-repository';
+import { tallyDeliveries } from '../delivery/delivery-tally';
+import type { Outbox } from '../delivery/outbox';
+import type { Recipients } from '../delivery/recipients';
 import type { Logger } from '../logger';
 import type { CoordinatorService } from './coordinator-service';
-import { reachableIdentities } from './recipients';
 
 /** How long a confirmation waits for its jobs to be queued before answering "saved, will be sent". */
 export const QUEUE_ANSWER_MS = 2_000;
@@ -27,6 +27,7 @@ export interface BroadcastServiceDeps {
   deliveries: DeliveryRepository;
   broadcasts: BroadcastRepository;
   outbox: Outbox;
+  recipients: Recipients;
   coordinators: CoordinatorService;
   translator: Translator;
   /** Longest text a channel takes in one message (its capabilities), for the length check. */
@@ -82,7 +83,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     ];
     if (tally.groups.total)
       lines.push(t('coordinator:doneGroups', { groups: tally.groups.total, posted: tally.groups.sent }));
-    const address = (await reachableIdentities(db, [b.authorId])).get(b.authorId);
+    const address = (await deps.recipients.reachable([b.authorId])).get(b.authorId);
     await deps.outbox.enqueue([
       {
         key: `broadcast-summary:${broadcastId}`,

@@ -52,10 +52,14 @@ export function createCoordinatorService(db: Db, adminIdentities: readonly strin
     audit,
     inScope,
 
-    async access(personId: string, identity: IdentityKey): Promise<CoordinatorAccess | undefined> {
+    async access(
+      personId: string | undefined,
+      identity: IdentityKey,
+    ): Promise<CoordinatorAccess | undefined> {
       if (admins.has(`${identity.channel}:${identity.externalId}`)) {
         return { role: 'admin', courseCodes: [], counties: [] };
       }
+      if (personId === undefined) return undefined;
       const row = await db.coordinator.findUnique({ where: { personId } });
       if (!row) return undefined;
       return {

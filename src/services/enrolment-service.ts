@@ -3,15 +3,17 @@ import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { EnrolmentRepository, Promotion } from '../core/ports';
 import type { Db } from '../db/prisma-client';
-import type { Outbox } from '../jobs/outbox';
+import type { Outbox } from '../delivery/outbox';
+import type { Recipients } from '../delivery/recipients';
 import type { ReminderScheduler } from '../jobs/reminder-scheduler';
 import type { Logger } from '../logger';
-import { reachableIdentities } from './recipients';
 
 export interface EnrolmentOutreachDeps {
   db: Db;
   reminders: ReminderScheduler;
   outbox: Outbox;
+  /** Who can be written to, and on which chat (the one reachability rule). */
+  recipients: Recipients;
   translator: Translator;
   timezone: string;
   logger: Logger;
@@ -60,7 +62,7 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
         key: `promotion:${e.id}:${(e.promotedAt ?? e.updatedAt).getTime()}`,
         kind: 'promotion',
         personId: e.personId,
-        address: (await reachableIdentities(db, [e.personId])).get(e.personId),
+        address: (await deps.recipients.reachable([e.personId])).get(e.personId),
         message: { text: lines.join('\n') },
       },
     ]);

@@ -115,7 +115,10 @@ describe('telegram: class groups', () => {
     expect((await g.observer.received(1))[0]!.text).toBe(zh('telegram:link.usage'));
 
     // What the broadcast service reads to post a course's notices in its groups:
-    const chats = await createChatLinkRepository(suite.runtime.db).chatsForCourse(course.id);
+    const chats = await createChatLinkRepository(
+      suite.runtime.db,
+      suite.runtime.coordinators.access,
+    ).chatsForCourse(course.id);
     expect(chats).toEqual([{ channel: 'telegram', chatId: String(g.chatId) }]);
     await suite.runtime.channels.get('telegram')!.send(chats[0]!, { text: '明天上午9点改到201教室' });
     expect((await g.observer.received(1))[0]!.text).toBe('明天上午9点改到201教室');

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { createHttpServer } from '../../src/http/server';
 import { registerWebApp } from '../../src/http/web-app';
 import { testRuntime } from '../support/converse';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { createCourse } from '../support/fixtures';
 import { type WechatPerson, wechatBot } from '../support/wechat-bot';
 import type { WechatWorld } from '../support/wechat-world';
@@ -156,15 +156,9 @@ describe('wechat: a notice confirmed while the account is logged out', () => {
       where: { channel_externalId: { channel: 'wechat', externalId: coordinator.contact.id } },
     });
     const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
-    const draft = await runtime.outreach.broadcasts.draft(
-      author,
-      admin,
-      course.code,
-      '周日照常上课',
-      new Date(),
-    );
+    const draft = await runtime.broadcasts.draft(author, admin, course.code, '周日照常上课', new Date());
     if (draft.status !== 'ok') throw new Error(draft.status);
-    await runtime.outreach.broadcasts.confirm(author, draft.preview.broadcastId, false);
+    await runtime.broadcasts.confirm(author, draft.preview.broadcastId, false);
 
     await new Promise((r) => setTimeout(r, 1_500));
     const rows = () => runtime.db.delivery.findMany({ where: { broadcastId: draft.preview.broadcastId } });

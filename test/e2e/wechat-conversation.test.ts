@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message as MessageType } from 'wechaty-puppet/types';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { createChatLinkRepository } from '../../src/db/repositories/chat-links-repository';
 import { createCourse } from '../support/fixtures';
 import { wechatBot } from '../support/wechat-bot';
@@ -132,7 +132,9 @@ describe('a class room on WeChat', () => {
     coordinator.sayInRoom(group.room, `@技能助手 绑定课程 ${course.code}`, [world.botUser]);
     expect((await group.turn())[0]!.text).toContain('已经绑定过');
 
-    const links = await createChatLinkRepository(runtime.db).chatsForCourse(course.id);
+    const links = await createChatLinkRepository(runtime.db, runtime.coordinators.access).chatsForCourse(
+      course.id,
+    );
     expect(links).toEqual([{ channel: 'wechat', chatId: group.room.id }]);
   });
 });

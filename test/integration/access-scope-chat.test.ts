@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { broadcastModule } from '../../src/core/dialog/flows/broadcast/broadcast-flow';
 import { coordinatorIntents } from '../../src/core/dialog/intents/coordinator-intents';
 import type { OutreachDialogServices } from '../../src/core/dialog/outreach-services';
@@ -22,14 +22,11 @@ type Chat = ReturnType<typeof person>;
 const actors = {} as Record<ActorName, { chat: Chat; personId: string; out: ScopeCourse[] }>;
 const secrets = new Map<ActorName, string[]>();
 
-async function coordinator(
-  name: ActorName,
-  invite?: Parameters<Runtime['outreach']['coordinators']['createInvite']>[0],
-) {
+async function coordinator(name: ActorName, invite?: Parameters<Runtime['coordinators']['createInvite']>[0]) {
   const chat = person(runtime, name);
   await chat.say('你好');
   if (invite) {
-    const { code } = await runtime.outreach.coordinators.createInvite(invite);
+    const { code } = await runtime.coordinators.createInvite(invite);
     expect((await chat.say(`/start ${code}`)).intent).toBe('coordinator.redeem');
   }
   const identity = await runtime.db.channelIdentity.findUniqueOrThrow({
@@ -119,7 +116,7 @@ describe.each(['county', 'course', 'none'] as const)('as %s in chat', (name) => 
   });
 
   it('cannot link a group chat to a course outside the scope', async () => {
-    const links = createChatLinkRepository(runtime.db);
+    const links = createChatLinkRepository(runtime.db, runtime.coordinators.access);
     for (const course of actors[name].out) {
       const outcome = await links.link({
         channel: 'converse',

@@ -68,12 +68,12 @@ async function killed(child: ChildProcess): Promise<void> {
 
 /** A course with RECIPIENTS people and a confirmed broadcast to them: 1,000 delivery rows and jobs. */
 async function queuedBroadcast(): Promise<string> {
-  const { db, outreach } = world.runtime;
+  const { db } = world.runtime;
   const course = await createCourse(db, { capacity: RECIPIENTS });
   await enrolledPeople(db, course.id, RECIPIENTS);
   const author = await db.person.create({ data: {} });
   const access = { role: 'admin' as const, courseCodes: [], counties: [] };
-  const draft = await outreach.broadcasts.draft(
+  const draft = await world.runtime.broadcasts.draft(
     author.id,
     access,
     course.code,
@@ -81,7 +81,7 @@ async function queuedBroadcast(): Promise<string> {
     new Date(),
   );
   if (draft.status !== 'ok') throw new Error(`draft failed: ${draft.status}`);
-  const confirmed = await outreach.broadcasts.confirm(author.id, draft.preview.broadcastId, false);
+  const confirmed = await world.runtime.broadcasts.confirm(author.id, draft.preview.broadcastId, false);
   expect(confirmed).toMatchObject({ status: 'sending', recipients: RECIPIENTS, unreachable: 0 });
   return draft.preview.broadcastId;
 }

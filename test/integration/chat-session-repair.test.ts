@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import { SAMPLE_COURSES_FILE, seedDatabase } from '../../src/db/seed';
 import { createLogger } from '../../src/logger';

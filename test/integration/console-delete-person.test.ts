@@ -16,7 +16,7 @@ const deleteLinkOf = (roster: string, name: string) =>
 
 const db = () => suite.world.runtime.db;
 const reminderJobsOf = async (enrolmentId: string) =>
-  (await suite.world.runtime.outreach.reminderQueue.getJobs(['delayed', 'waiting'])).filter((j) =>
+  (await suite.world.runtime.reminderQueue.getJobs(['delayed', 'waiting'])).filter((j) =>
     j.id?.includes(enrolmentId),
   ).length;
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const invite = (courseCodes: string[], counties: string[] = [], expiresDays = 1) =>
-  world.runtime.outreach.coordinators.createInvite({
+  world.runtime.coordinators.createInvite({
     role: 'coordinator',
     courseCodes,
     counties: counties as never[],
@@ -108,12 +108,12 @@ describe('coordinator broadcasts', () => {
         completedAt: new Date(Date.now() - 120_000),
       },
     });
-    await world.runtime.outreach.sweep();
+    await world.runtime.sweep();
     const [summary] = await received(coordinator.id);
     expect(summary!.text).toContain(`您发给【${course.code}】`);
     expect(summary!.text).toContain('已发送完毕');
     // Once: the next sweep finds the summary's row.
-    await world.runtime.outreach.sweep();
+    await world.runtime.sweep();
     expect(await world.runtime.db.delivery.count({ where: { key: `broadcast-summary:${b.id}` } })).toBe(1);
   });
 
@@ -270,9 +270,7 @@ describe('coordinator broadcasts', () => {
     const broadcast = await world.runtime.db.broadcast.findFirstOrThrow({
       where: { authorId: await admin.personId() },
     });
-    expect(
-      await world.runtime.outreach.broadcasts.confirm(await admin.personId(), broadcast.id, false),
-    ).toEqual({
+    expect(await world.runtime.broadcasts.confirm(await admin.personId(), broadcast.id, false)).toEqual({
       status: 'gone',
     });
     await new Promise((r) => setTimeout(r, 300));

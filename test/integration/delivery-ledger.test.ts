@@ -5,7 +5,7 @@ import {
   createDeliveryRepository,
   type DeliveryRepository,
   NotAUuidError,
-} from '../../src/db/repositories/delivery-repository';
+} from '../../src/delivery/delivery-repository';
 import { isolatedDb } from '../support/test-env';
 
 let pool: ReturnType<typeof createPgPool>;

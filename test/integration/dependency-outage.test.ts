@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { opsRoutes } from '../../src/http/ops/ops-routes';
 import { createHttpServer } from '../../src/http/server';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { LOCALES } from '../../src/core/domain';
 import { allText, person, testRuntime } from '../support/converse';
 

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { callControlServer } from '../../src/admin/control-server';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { DataDirBusyError, lockDataDir, readOwner } from '../../src/db/data-dir-lock';
 import { type Database, openDatabase } from '../../src/db/database';
 import { readMigrations } from '../../src/db/migrate';

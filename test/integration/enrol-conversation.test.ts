@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { allText, person } from '../support/converse';
 import { sampleRuntime, validIdNumber, wrongCheckDigit } from '../support/sample-runtime';
 

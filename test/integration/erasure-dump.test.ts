@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/compose';
 import { loadPiiCipher } from '../../src/app/pii-keys';
-import type { Runtime } from '../../src/app/runtime';
 import type { PiiCipher } from '../../src/core/people/pii-crypto';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { createPeopleRepository } from '../../src/db/repositories/people-repository';
 import { createPersonDeletion } from '../../src/services/person-deletion-service';
 import { allText } from '../support/converse';
@@ -72,7 +71,7 @@ async function personWithEverything(n: number, realName: string) {
 
   const signUp = await db().enrolment.findFirstOrThrow({ where: { personId, courseId: course.id } });
   const session = await db().classSession.findFirstOrThrow({ where: { courseId: course.id } });
-  const absence = await runtime.outreach.attendance.reportAbsence(personId, {
+  const absence = await runtime.attendance.reportAbsence(personId, {
     enrolmentId: signUp.id,
     sessionId: session.id,
   });
@@ -94,7 +93,7 @@ async function personWithEverything(n: number, realName: string) {
     data: { courseId: course.id, authorId: coordinatorId, text, status: 'completed' },
   });
   const classmateId = await classmate.personId();
-  await runtime.outreach.outbox.enqueue(
+  await runtime.delivery.outbox.enqueue(
     [
       { id: personId, chatId: p.id },
       { id: classmateId, chatId: classmate.id },
@@ -114,13 +113,13 @@ async function personWithEverything(n: number, realName: string) {
     return open === 0;
   });
   expect(world.channel.sentTo(p.id).map((m) => m.text)).toContain(text);
-  await runtime.outreach.coordinators.audit(coordinatorId, 'enrolment.on_behalf', course.code, {
+  await runtime.coordinators.audit(coordinatorId, 'enrolment.on_behalf', course.code, {
     personId,
     consent: { givenBy: 'relative', relation: `${realName}的母亲，电话${phone}，身份证${idNumber}` },
   });
 
   // Reminders are queued for the seat, and the next sign-up is left half-way.
-  const reminders = await runtime.outreach.reminderQueue.getJobs(['delayed', 'waiting']);
+  const reminders = await runtime.reminderQueue.getJobs(['delayed', 'waiting']);
   expect(reminders.some((j) => j.id?.includes(signUp.id))).toBe(true);
   expect(allText(await p.say(`报名 ${later.code}`))).toContain(later.code);
 
@@ -159,7 +158,7 @@ async function expectTombstone(who: Someone) {
   });
   expect(notice).toMatchObject({ message: null });
   expect(notice.status).not.toBe('pending');
-  const reminders = await runtime.outreach.reminderQueue.getJobs(['delayed', 'waiting']);
+  const reminders = await runtime.reminderQueue.getJobs(['delayed', 'waiting']);
   expect(reminders.filter((j) => j.id?.includes(who.signUpId))).toEqual([]);
 }
 
@@ -201,8 +200,8 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
       db: db(),
       cipher,
       people: createPeopleRepository(db(), cipher),
-      enrolments: runtime.outreach.wrapEnrolments(createEnrolmentRepository(db())),
-      coordinators: runtime.outreach.coordinators,
+      enrolments: runtime.enrolments,
+      coordinators: runtime.coordinators,
     });
     const access = { role: 'admin' as const, courseCodes: [], counties: [] };
     const outcome = await deletion.delete(access, who.coordinatorId, who.course.code, who.signUpId, {
@@ -234,7 +233,7 @@ describe('after erasure, a dump of PostgreSQL and of Redis holds nothing that na
         consoleAccount: { create: { username, passwordHash: 'scrypt$x' } },
       },
     });
-    await runtime.outreach.coordinators.audit(person.id, 'console.signed_in', username);
+    await runtime.coordinators.audit(person.id, 'console.signed_in', username);
     await me.say('删除我的信息');
     expect(allText(await me.say('确定删除'))).toContain('您的个人信息已删除');
     const dump = await pgDump(runtime.databaseUrl);

@@ -120,10 +120,10 @@ describe('the text scrub after an erasure', () => {
     expect(await db().broadcast.count({ where: { text: { contains: PHONE } } })).toBe(0);
 
     // The sweep leaves a scrub touched within the last minute to the process running it…
-    expect((await world.runtime.outreach.sweep()).erasureScrubsFinished).toBe(0);
+    expect((await world.runtime.sweep()).erasureScrubsFinished).toBe(0);
     // …and finishes one that nobody has touched for longer.
     await db().$executeRaw`UPDATE erasure_scrubs SET updated_at = now() - interval '2 minutes'`;
-    expect((await world.runtime.outreach.sweep()).erasureScrubsFinished).toBe(1);
+    expect((await world.runtime.sweep()).erasureScrubsFinished).toBe(1);
     expect(await db().erasureScrub.count()).toBe(0);
     expect(await traces()).toEqual([]);
     // The texts stay, with a mark where the person was; the audit entries stay too.

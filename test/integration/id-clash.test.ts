@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/compose';
 import { loadPiiCipher } from '../../src/app/pii-keys';
-import type { Runtime } from '../../src/app/runtime';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { maskIdNumber } from '../../src/core/people/mask';
 import type { PiiCipher } from '../../src/core/people/pii-crypto';
@@ -108,7 +108,7 @@ describe('an ID number typed in chat that is already registered to someone else'
       expect(JSON.stringify(stored.detail)).not.toContain(leaked);
     // The course's roster marks the newcomer's ID number for checking in person, and only theirs.
     const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
-    const roster = createRoster(runtime.db, cipher, runtime.outreach.coordinators);
+    const roster = createRoster(runtime.db, cipher, runtime.coordinators);
     const rows = (await roster.forCourse(admin, course.code, owner.personId, 'viewed'))!.rows;
     expect(rows.map((r) => [r.name, r.idToCheck])).toEqual([['吴小河', true]]);
     const ownRows = (await roster.forCourse(admin, first.code, owner.personId, 'viewed'))!.rows;

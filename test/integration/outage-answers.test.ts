@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { sign } from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import { startHttp } from '../../src/http/start-http';
 import { createLogger } from '../../src/logger';
@@ -83,7 +83,7 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 /** A course with `n` reachable people and an admin's draft notice to them (made while all is up). */
 async function draftNotice(n: number) {
-  const { db, outreach } = runtime;
+  const { db } = runtime;
   const course = await createCourse(db, { capacity: n });
   const people = await enrolledPeople(db, course.id, n);
   const author = await db.person.create({ data: { locale: 'en' } });
@@ -91,7 +91,7 @@ async function draftNotice(n: number) {
     data: { channel: 'test', externalId: author.id, chatId: author.id, personId: author.id },
   });
   const access = { role: 'admin' as const, courseCodes: [], counties: [] };
-  const draft = await outreach.broadcasts.draft(
+  const draft = await runtime.broadcasts.draft(
     author.id,
     access,
     course.code,
@@ -141,7 +141,7 @@ describe('while Redis is down', () => {
 
     await redis.cut();
     const outcome = await timed('redis: broadcast confirmation', () =>
-      runtime.outreach.broadcasts.confirm(author.id, broadcastId, false),
+      runtime.broadcasts.confirm(author.id, broadcastId, false),
     );
     expect(outcome).toMatchObject({ status: 'sending', deferred: true, recipients: 3 });
     const rows = await runtime.db.delivery.findMany({ where: { broadcastId } });
@@ -151,20 +151,20 @@ describe('while Redis is down', () => {
     await redis.restore();
     await ageDeliveries(broadcastId);
     await until('the sweep to queue the saved notice', async () => {
-      const swept = await runtime.outreach.sweep().catch(() => undefined);
+      const swept = await runtime.sweep().catch(() => undefined);
       return swept !== undefined && swept.requeued >= 0;
     });
     await until('every recipient to get the notice', async () => people.every((p) => sentTo(p) > 0));
     await until('the author to get the summary', async () => sentTo(author.id) > 0);
     // A second sweep (the scheduled one) finds nothing open: nobody gets it twice.
-    await runtime.outreach.sweep();
+    await runtime.sweep();
     await new Promise((r) => setTimeout(r, 500));
     expect(people.map(sentTo)).toEqual([1, 1, 1]);
     expect(sentTo(author.id)).toBe(1);
   });
 
   it('a coordinator sending from the console is told it is saved and will go out; it goes out once', async () => {
-    const { db, outreach } = runtime;
+    const { db } = runtime;
     const course = await createCourse(db, { capacity: 2 });
     const people = await enrolledPeople(db, course.id, 2);
     const coordinator = await consoleHttp(base, await invite(runtime, { courses: [course.code] }));
@@ -172,7 +172,7 @@ describe('while Redis is down', () => {
       where: { username: coordinator.username },
     });
     const access = { role: 'coordinator' as const, courseCodes: [course.code], counties: [] };
-    const draft = await outreach.broadcasts.draft(personId, access, course.code, '明天停课', new Date());
+    const draft = await runtime.broadcasts.draft(personId, access, course.code, '明天停课', new Date());
     if (draft.status !== 'ok') throw new Error(draft.status);
     const csrf = coordinator.tokenOf((await coordinator.get('/console/courses')).text);
 
@@ -194,12 +194,9 @@ describe('while Redis is down', () => {
 
     await redis.restore();
     await ageDeliveries(draft.preview.broadcastId);
-    await until(
-      'the sweep to run',
-      async () => (await outreach.sweep().catch(() => undefined)) !== undefined,
-    );
+    await until('the sweep to run', async () => (await runtime.sweep().catch(() => undefined)) !== undefined);
     await until('both recipients to get it', async () => people.every((p) => sentTo(p) > 0));
-    await outreach.sweep();
+    await runtime.sweep();
     await new Promise((r) => setTimeout(r, 500));
     expect(people.map(sentTo)).toEqual([1, 1]);
   });
@@ -248,18 +245,18 @@ describe('while Redis hangs (accepts, never answers: packets dropped)', () => {
     );
     expect(webDown.body.replies.map((r) => r.text)).toEqual([BUSY_EN]);
     const outcome = await timed('hung redis: broadcast confirmation', () =>
-      runtime.outreach.broadcasts.confirm(author.id, broadcastId, false),
+      runtime.broadcasts.confirm(author.id, broadcastId, false),
     );
     expect(outcome).toMatchObject({ status: 'sending', deferred: true, recipients: 2 });
 
     redis.unstall();
     await ageDeliveries(broadcastId);
     await until('the sweep to run once Redis answers', async () => {
-      const swept = await runtime.outreach.sweep().catch(() => undefined);
+      const swept = await runtime.sweep().catch(() => undefined);
       return swept !== undefined;
     });
     await until('both recipients to get the notice', async () => people.every((p) => sentTo(p) > 0));
-    await runtime.outreach.sweep();
+    await runtime.sweep();
     await new Promise((r) => setTimeout(r, 500));
     expect(people.map(sentTo)).toEqual([1, 1]);
     await until('the bot to answer normally', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOUND_JOB } from '../../src/delivery/outbound-job';
 import { announceChannels } from '../../src/jobs/channel-heartbeat';
-import { OUTBOUND_JOB } from '../../src/jobs/outbound-job';
 import { createCourse } from '../support/fixtures';
 import {
   chatter,
@@ -28,7 +28,7 @@ async function onePerson(): Promise<string> {
 
 async function send(personId: string, text: string) {
   const key = `test:${randomUUID()}`;
-  await world.runtime.outreach.outbox.enqueue([
+  await world.runtime.delivery.outbox.enqueue([
     { key, kind: 'test', personId, address: { channel: 'test', chatId: personId }, message: { text } },
   ]);
   return key;
@@ -56,7 +56,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     const key = await send(personId, 'once');
     await settled(key);
     // The same message queued again, and a job added behind BullMQ's back with a different job id.
-    await world.runtime.outreach.outbox.enqueue([
+    await world.runtime.delivery.outbox.enqueue([
       {
         key,
         kind: 'test',
@@ -65,7 +65,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
         message: { text: 'once' },
       },
     ]);
-    const queue = world.runtime.outreach.outbox.queueFor('test');
+    const queue = world.runtime.delivery.outbox.queueFor('test');
     const rogue = await queue.add(OUTBOUND_JOB, { key, channel: 'test', chatId: personId });
     await until('the rogue job to finish', async () => (await queue.getJobState(rogue.id!)) === 'completed');
     expect((await queue.getJob(rogue.id!))?.returnvalue).toBe('noop:done');
@@ -91,7 +91,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     const d = await settled(key);
     expect(d.status).toBe('sent');
     expect(channel.sentTo(personId)).toHaveLength(1);
-    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
+    const job = await world.runtime.delivery.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
     // A rate limit is not a failed attempt (a failed pause would have counted one).
     expect(job?.attemptsMade).toBe(1);
   });
@@ -102,7 +102,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     const key = await send(personId, 'left open');
     await settled(key);
     expect(channel.sentTo(personId)).toHaveLength(1);
-    const queue = world.runtime.outreach.outbox.queueFor('test');
+    const queue = world.runtime.delivery.outbox.queueFor('test');
     await until(
       'the job to finish',
       async () => (await queue.getJobState(key.replaceAll(':', '.'))) === 'completed',
@@ -111,7 +111,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
       where: { key },
       data: { status: 'pending', sentAt: null, createdAt: new Date(Date.now() - 120_000) },
     });
-    const { requeued } = await world.runtime.outreach.sweep();
+    const { requeued } = await world.runtime.sweep();
     expect(requeued).toBeGreaterThanOrEqual(1);
     expect((await settled(key)).status).toBe('sent');
     expect(channel.sentTo(personId)).toHaveLength(2);
@@ -129,13 +129,12 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 600)); // several backoff periods: a retry would have happened
     expect(channel.attempts - before).toBe(1);
     expect(channel.sentTo(personId)).toHaveLength(0);
-    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
+    const job = await world.runtime.delivery.outbox.queueFor('test').getJob(key.replaceAll(':', '.'));
     expect(job?.attemptsMade).toBe(1);
     // Later messages to that person are recorded as undeliverable instead of being tried.
     const next = `test:${randomUUID()}`;
-    const { reachableIdentities } = await import('../../src/services/recipients');
-    const address = (await reachableIdentities(world.runtime.db, [personId])).get(personId);
-    await world.runtime.outreach.outbox.enqueue([
+    const address = (await world.runtime.delivery.recipients.reachable([personId])).get(personId);
+    await world.runtime.delivery.outbox.enqueue([
       { key: next, kind: 'test', personId, address, message: { text: 'x' } },
     ]);
     expect(await delivery(next)).toMatchObject({ status: 'failed', error: 'no_reachable_channel' });
@@ -174,9 +173,9 @@ describe('outbound queue against Redis and PostgreSQL', () => {
     const personId = await onePerson();
     const key = `test:${randomUUID()}`;
     // The job first, the row 700 ms later: how a broadcast's jobs race its still-open transaction.
-    await world.runtime.outreach.outbox.dispatch([{ key, channel: 'test', chatId: personId }]);
+    await world.runtime.delivery.outbox.dispatch([{ key, channel: 'test', chatId: personId }]);
     await new Promise((r) => setTimeout(r, 700));
-    await world.runtime.outreach.deliveries.createMany([
+    await world.runtime.delivery.ledger.createMany([
       { key, kind: 'test', personId, channel: 'test', chatId: personId, message: { text: 'late row' } },
     ]);
     expect(await settled(key)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -185,7 +184,7 @@ describe('outbound queue against Redis and PostgreSQL', () => {
 
   it('records a message with no reachable chat as failed, and queues nothing for it', async () => {
     const key = `test:${randomUUID()}`;
-    const result = await world.runtime.outreach.outbox.enqueue([
+    const result = await world.runtime.delivery.outbox.enqueue([
       { key, kind: 'test', message: { text: 'x' } },
     ]);
     expect(result).toEqual({ queued: 0, failed: 1 });
@@ -207,7 +206,7 @@ describe('a channel this deployment does not run', () => {
     });
     const [old, recent] = [`test:${randomUUID()}`, `test:${randomUUID()}`];
     await world.runtime.db.delivery.createMany({ data: [row(old, 25 * 3_600_000), row(recent, 120_000)] });
-    await world.runtime.outreach.sweep();
+    await world.runtime.sweep();
     expect(await delivery(old)).toMatchObject({ status: 'failed', error: 'channel_off' });
     // Younger than a day: perhaps the process that runs it is restarting, or Redis lost its word for a while.
     expect(await delivery(recent)).toMatchObject({ status: 'pending' });
@@ -230,9 +229,9 @@ describe('a channel this deployment does not run', () => {
     const { announced, stop } = announceChannels(world.runtime.redis, world.prefix, ['wechat']);
     await announced;
     try {
-      await world.runtime.outreach.sweep();
+      await world.runtime.sweep();
       expect(await delivery(key)).toMatchObject({ status: 'pending' });
-      const queue = world.runtime.outreach.outbox.queueFor('wechat');
+      const queue = world.runtime.delivery.outbox.queueFor('wechat');
       expect(await queue.getJobState(key.replaceAll(':', '.'))).toBe('waiting');
     } finally {
       stop();
@@ -249,7 +248,7 @@ describe('a reminder the platform refuses', () => {
     const personId = await who.personId();
     const key = `test:${randomUUID()}`;
     channel.failNext('outside_window', { chatId: who.id });
-    await world.runtime.outreach.outbox.enqueue([
+    await world.runtime.delivery.outbox.enqueue([
       {
         key,
         kind: 'test',
@@ -281,7 +280,7 @@ describe('a process that cannot send on a channel right now', () => {
     expect((await settled(keyA)).status).toBe('sent');
     // The other message was not held behind it: a queue-wide pause would have sent both after the 4 s.
     expect(channel.sentTo(a)[0]!.at - channel.sentTo(b)[0]!.at).toBeGreaterThan(2_000);
-    const job = await world.runtime.outreach.outbox.queueFor('test').getJob(keyA.replaceAll(':', '.'));
+    const job = await world.runtime.delivery.outbox.queueFor('test').getJob(keyA.replaceAll(':', '.'));
     expect(job?.attemptsMade).toBe(1);
   });
 });

@@ -23,7 +23,7 @@ describe('a session-bound channel under split process roles', () => {
 
     // A workers-only process: reminders and the sweep run, but this channel's queue is not its to work.
     await startRole(world.runtime, 'workers');
-    await world.runtime.outreach.outbox.enqueue([
+    await world.runtime.delivery.outbox.enqueue([
       {
         key,
         kind: 'test',

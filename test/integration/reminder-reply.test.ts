@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrolmentRepository } from '../../src/core/ports';
-import { createEnrolmentRepository } from '../../src/db/repositories/enrolment-repository';
 import { createCourse } from '../support/fixtures';
 import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
 
@@ -10,7 +9,7 @@ let enrolments: EnrolmentRepository;
 beforeAll(async () => {
   // Reminders 60 minutes before class and no quiet hours, so a class 1 h + 4 s away is reminded in 4 s.
   world = await outreachWorld({ env: { REMINDER_OFFSETS_MINUTES: '60', REMINDER_QUIET_HOURS: '' } });
-  enrolments = world.runtime.outreach.wrapEnrolments(createEnrolmentRepository(world.runtime.db));
+  enrolments = world.runtime.enrolments;
 });
 afterAll(() => world.close());
 

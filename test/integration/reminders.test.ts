@@ -10,19 +10,18 @@ let enrolments: EnrolmentRepository;
 
 beforeAll(async () => {
   world = await outreachWorld();
-  enrolments = world.runtime.outreach.wrapEnrolments(createEnrolmentRepository(world.runtime.db));
+  enrolments = world.runtime.enrolments;
 });
 afterAll(() => world.close());
 
-const queue = () => world.runtime.outreach.reminderQueue;
+const queue = () => world.runtime.reminderQueue;
 
 /** A person who has talked to the bot on the test channel (so they have a chat to be reminded in). */
 async function signedUp(code: string, greeting = '你好', w: OutreachWorld = world) {
   const who = chatter(w.runtime);
   await who.say(greeting);
   const personId = await who.personId();
-  const repo =
-    w === world ? enrolments : w.runtime.outreach.wrapEnrolments(createEnrolmentRepository(w.runtime.db));
+  const repo = w === world ? enrolments : w.runtime.enrolments;
   expect(await repo.enrol(personId, code)).toMatchObject({ status: 'confirmed' });
   const e = await w.runtime.db.enrolment.findFirstOrThrow({ where: { personId, course: { code } } });
   return { who, personId, enrolmentId: e.id };
@@ -44,7 +43,7 @@ async function sessionsOf(courseId: string) {
 }
 
 async function delayedIds(enrolmentId: string, w: OutreachWorld = world): Promise<Map<string, number>> {
-  const jobs = await w.runtime.outreach.reminderQueue.getDelayed(0, -1);
+  const jobs = await w.runtime.reminderQueue.getDelayed(0, -1);
   return new Map(
     jobs.filter((j) => j.id!.includes(enrolmentId)).map((j) => [j.id!, j.timestamp + (j.opts.delay ?? 0)]),
   );
@@ -83,7 +82,7 @@ describe('class reminders', () => {
     expect(await flushPrefix(world.prefix)).toBeGreaterThan(0);
     expect(await queue().getDelayedCount()).toBe(0);
 
-    const result = await world.runtime.outreach.sweep();
+    const result = await world.runtime.sweep();
     expect(result.reminders.scheduled).toBeGreaterThanOrEqual(12);
     const after = new Map<string, number>();
     for (const p of people) for (const [id, due] of await delayedIds(p.enrolmentId)) after.set(id, due);
@@ -91,7 +90,7 @@ describe('class reminders', () => {
     for (const [id, due] of after) expect(Math.abs(due - before.get(id)!)).toBeLessThan(2_000);
 
     // A second sweep adds nothing new: the job ids are the domain keys.
-    await world.runtime.outreach.sweep();
+    await world.runtime.sweep();
     expect(
       (await queue().getDelayed(0, -1)).filter((j) => j.id!.includes(people[0]!.enrolmentId)),
     ).toHaveLength(4);
@@ -103,7 +102,7 @@ describe('class reminders', () => {
     const [first] = await sessionsOf(course.id);
     const moved = new Date(first!.startsAt.getTime() + 2 * 86_400_000);
     await world.runtime.db.classSession.update({ where: { id: first!.id }, data: { startsAt: moved } });
-    await world.runtime.outreach.reminders.rescheduleSession(first!.id, {
+    await world.runtime.reminders.rescheduleSession(first!.id, {
       previousStartsAt: first!.startsAt,
     });
     const jobs = await delayedIds(enrolmentId);
@@ -140,10 +139,10 @@ describe('a promotion whose message was never queued', () => {
     });
     expect(world.channel.sentTo(waiting.id)).toEqual([]);
 
-    expect((await world.runtime.outreach.sweep()).promotionsNotified).toBe(1);
+    expect((await world.runtime.sweep()).promotionsNotified).toBe(1);
     const [message] = await until(() => world.channel.sentTo(waiting.id));
     expect(message!.text).toMatch(/place has opened up/);
-    expect((await world.runtime.outreach.sweep()).promotionsNotified).toBe(0);
+    expect((await world.runtime.sweep()).promotionsNotified).toBe(0);
     const promoted = await world.runtime.db.enrolment.findFirstOrThrow({ where: { personId: waitingId } });
     expect((await delayedIds(promoted.id)).size).toBe(4);
   });
@@ -167,7 +166,7 @@ describe('reminders that waited too long', () => {
       address,
       message: { text: `上课提醒 ${key}` },
     });
-    await world.runtime.outreach.outbox.enqueue([
+    await world.runtime.delivery.outbox.enqueue([
       reminder(`reminder:${enrolmentId}:${first!.id}:120`),
       // Renamed when its class moved: it names the old time.
       reminder(`reminder:${enrolmentId}:${second!.id}:1440@1700000000000`),
@@ -183,7 +182,7 @@ describe('reminders that waited too long', () => {
     );
 
     await enrolments.cancel(personId, course.code);
-    await world.runtime.outreach.outbox.enqueue([reminder(`reminder:${enrolmentId}:${second!.id}:120`)]);
+    await world.runtime.delivery.outbox.enqueue([reminder(`reminder:${enrolmentId}:${second!.id}:120`)]);
     expect((await outcome(`reminder:${enrolmentId}:${second!.id}:120`))[0]!.error).toBe(
       'enrolment_cancelled',
     );
@@ -203,7 +202,7 @@ describe('a class that moves after its reminder went out', () => {
     const course = await createCourse(moving.runtime.db, { startsInHours: 70 / 3600 });
     const who = chatter(moving.runtime);
     await who.say('你好');
-    const repo = moving.runtime.outreach.wrapEnrolments(createEnrolmentRepository(moving.runtime.db));
+    const repo = moving.runtime.enrolments;
     expect(await repo.enrol(await who.personId(), course.code)).toMatchObject({ status: 'confirmed' });
     const reminders = () => moving.channel.sentTo(who.id).filter((m) => m.text.includes(course.code));
     await until(reminders, 60_000);
@@ -215,7 +214,7 @@ describe('a class that moves after its reminder went out', () => {
     });
     const movedTo = new Date(first!.startsAt.getTime() + 40_000);
     await moving.runtime.db.classSession.update({ where: { id: first!.id }, data: { startsAt: movedTo } });
-    await moving.runtime.outreach.reminders.rescheduleSession(first!.id, {
+    await moving.runtime.reminders.rescheduleSession(first!.id, {
       previousStartsAt: first!.startsAt,
     });
     await until(() => (reminders().length >= 2 ? reminders() : []), 90_000);
@@ -245,7 +244,7 @@ describe('reminders already due at sign-up', () => {
 
     const soon = await createCourse(plain.runtime.db, { startsInHours: 1 });
     const { enrolmentId } = await signedUp(soon.code, '你好', plain);
-    const result = await plain.runtime.outreach.reminders.scheduleEnrolment(enrolmentId);
+    const result = await plain.runtime.reminders.scheduleEnrolment(enrolmentId);
     // First class in 1 h: its 24 h reminder is superseded and its 2 h one fell due before the sign-up;
     // the second class (in 25 h) gets both.
     expect(result.skipped).toEqual({ superseded: 1, before_enrolment: 1 });

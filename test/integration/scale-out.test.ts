@@ -52,14 +52,20 @@ async function workerProcess(recordTo: string, sendDelayMs: number, graceMs = 20
 }
 
 async function queuedBroadcast(recipients: number): Promise<string> {
-  const { db, outreach } = world.runtime;
+  const { db } = world.runtime;
   const course = await createCourse(db, { capacity: recipients });
   await enrolledPeople(db, course.id, recipients);
   const author = await db.person.create({ data: {} });
   const access = { role: 'admin' as const, courseCodes: [], counties: [] };
-  const draft = await outreach.broadcasts.draft(author.id, access, course.code, '周六上午补课', new Date());
+  const draft = await world.runtime.broadcasts.draft(
+    author.id,
+    access,
+    course.code,
+    '周六上午补课',
+    new Date(),
+  );
   if (draft.status !== 'ok') throw new Error(`draft failed: ${draft.status}`);
-  const confirmed = await outreach.broadcasts.confirm(author.id, draft.preview.broadcastId, false);
+  const confirmed = await world.runtime.broadcasts.confirm(author.id, draft.preview.broadcastId, false);
   expect(confirmed).toMatchObject({ status: 'sending', recipients });
   return draft.preview.broadcastId;
 }

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { sign } from '@fastify/cookie';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import { createHttpServer } from '../../src/http/server';
 import { registerWebApp } from '../../src/http/web-app';
@@ -86,7 +86,7 @@ describe('who may broadcast and see rosters', () => {
       },
       include: { consoleAccount: true },
     });
-    const accounts = createConsoleAccounts(world.runtime.db, world.runtime.outreach.coordinators, 12);
+    const accounts = createConsoleAccounts(world.runtime.db, world.runtime.coordinators, 12);
     const outcome = await accounts.signIn(person.consoleAccount!.username, 'a-long-password');
     if (outcome.status !== 'ok') throw new Error('sign-in failed');
     return sign(outcome.token, SECRET);
@@ -136,14 +136,14 @@ describe('who may broadcast and see rosters', () => {
 
   it('shows a coordinator only the rosters of their own courses', async () => {
     const mine = await createCourse(world.runtime.db);
-    const { code } = await world.runtime.outreach.coordinators.createInvite({
+    const { code } = await world.runtime.coordinators.createInvite({
       role: 'coordinator',
       courseCodes: [mine.code],
       counties: [],
       expiresDays: 1,
       createdBy: 'test',
     });
-    const accounts = createConsoleAccounts(world.runtime.db, world.runtime.outreach.coordinators, 12);
+    const accounts = createConsoleAccounts(world.runtime.db, world.runtime.coordinators, 12);
     const outcome = await accounts.signUpWithInvite({
       code,
       username: `scoped${Date.now()}`,

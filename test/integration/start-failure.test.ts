@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createRuntime } from '../../src/app/runtime';
+import { createRuntime } from '../../src/app/compose';
 import { StartupError } from '../../src/app/startup-error';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { allText, type person } from '../support/converse';
 import { sampleRuntime, signUpByTyping } from '../support/sample-runtime';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebChannel } from '../../src/channels/web/web-channel';
-import type { DeliveryRepository } from '../../src/db/repositories/delivery-repository';
+import type { DeliveryRepository } from '../../src/delivery/delivery-repository';
 import { until } from '../support/outreach-runtime';
 import { type WebWorld, webChatId, webClient, webWorld } from '../support/web-world';
 
@@ -53,7 +53,7 @@ describe('the web chat and the delivery key', () => {
 
   it('shows a notice once when the first attempt sent it but could not record it (an in-doubt resend)', async () => {
     const page = await openPage();
-    const deliveries = world.runtime.outreach.deliveries as DeliveryRepository;
+    const deliveries = world.runtime.delivery.ledger as DeliveryRepository;
     const key = `test:${randomUUID()}`;
     // The first attempt reaches the page, then its "sent" mark fails, as the uuid error once made it fail.
     const markSent = deliveries.markSent;
@@ -67,7 +67,7 @@ describe('the web chat and the delivery key', () => {
       throw new Error('lost the database after the send');
     };
     try {
-      await world.runtime.outreach.outbox.enqueue([
+      await world.runtime.delivery.outbox.enqueue([
         {
           key,
           kind: 'test',

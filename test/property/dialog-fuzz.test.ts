@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { chatSessionSchema } from '../../src/core/dialog/chat-session';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { LOCALES } from '../../src/core/domain';

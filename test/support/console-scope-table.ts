@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
 import type { CoordinatorAccess } from '../../src/core/outreach-ports';
 import { validIdNumber } from './sample-runtime';

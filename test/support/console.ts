@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import type { County } from '../../src/core/domain';
 import { screenshot } from './browser';
 
@@ -10,7 +10,7 @@ export async function invite(
   runtime: Runtime,
   options: { role?: 'admin' | 'coordinator'; counties?: County[]; courses?: string[] } = {},
 ): Promise<string> {
-  const { code } = await runtime.outreach.coordinators.createInvite({
+  const { code } = await runtime.coordinators.createInvite({
     role: options.role ?? 'coordinator',
     courseCodes: options.courses ?? [],
     counties: options.counties ?? [],

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import { createLogger } from '../../src/logger';

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { createPgPool } from '../../src/db/pg-pool';
-import { createDeliveryRepository } from '../../src/db/repositories/delivery-repository';
-import { startOutboundWorker } from '../../src/jobs/outbound-worker';
-import { createOutbox } from '../../src/jobs/outbox';
+import { createDeliveryRepository } from '../../src/delivery/delivery-repository';
+import { startOutboundWorker } from '../../src/delivery/outbound-worker';
+import { createOutbox } from '../../src/delivery/outbox';
 import { createRedis } from '../../src/jobs/redis-connection';
 import { createLogger } from '../../src/logger';
 import { RecordingChannel } from './recording-channel';
@@ -29,7 +29,14 @@ const args = z
 
 const connection = createRedis(args.redisUrl, { forBullMQ: true });
 const deliveries = createDeliveryRepository(createPgPool(args.databaseUrl), args.leaseMs);
-const outbox = createOutbox({ connection, prefix: args.prefix, deliveries, attempts: 5, backoffMs: 100 });
+const outbox = createOutbox({
+  connection,
+  prefix: args.prefix,
+  deliveries,
+  attempts: 5,
+  backoffMs: 100,
+  channels: ['test'],
+});
 const channel = new RecordingChannel({ recordTo: args.recordTo });
 if (args.hangAfter !== undefined) {
   const limit = args.hangAfter;

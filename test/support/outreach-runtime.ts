@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import type { TurnResult } from '../../src/core/dialog/engine';
 import type { Db } from '../../src/db/prisma-client';
@@ -41,7 +41,7 @@ export async function outreachWorld(
   });
   const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL), {
     channels: [channel],
-    outreach: { workerOptions: { lockDuration: 2_000, stalledInterval: 1_000 }, leaseMs: 1_500 },
+    workers: { workerOptions: { lockDuration: 2_000, stalledInterval: 1_000 }, leaseMs: 1_500 },
   });
   if (options.workers !== false) await runtime.startWorkers();
   return { runtime, channel, prefix, close: () => runtime.close() };

@@ -51,6 +51,8 @@ export class RecordingChannel implements Channel {
       maxTextLength: 4096,
       sendRatePerSecond: 1000,
       groups: false,
+      // It plays a platform that can write to people later (reminders, notices, broadcasts).
+      proactive: true,
       ...options.capabilities,
     };
     const cap = options.dailyCap;

@@ -4,8 +4,8 @@
  * Argument: JSON {databaseUrl, redisUrl, prefix, recordTo, sendDelayMs, graceMs}. Prints "ready" once working.
  */
 import { z } from 'zod';
+import { createRuntime } from '../../src/app/compose';
 import { exitGracefullyOnSignals, startRole } from '../../src/app/process-role';
-import { createRuntime } from '../../src/app/runtime';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { RecordingChannel } from './recording-channel';
@@ -40,7 +40,7 @@ const channel = new RecordingChannel({ recordTo: args.recordTo }).rule(
 );
 const runtime = await createRuntime(config, logger, {
   channels: [channel],
-  outreach: { workerOptions: { lockDuration: 2_000, stalledInterval: 1_000 }, leaseMs: 1_500 },
+  workers: { workerOptions: { lockDuration: 2_000, stalledInterval: 1_000 }, leaseMs: 1_500 },
 });
 const stop = await startRole(runtime, 'workers');
 exitGracefullyOnSignals(stop, { logger, graceMs: config.SHUTDOWN_GRACE_MS });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { idCheckChar } from '../../src/core/people/id-number';
 import { SAMPLE_COURSES_FILE, seedDatabase } from '../../src/db/seed';
 import { allText, person, testRuntime } from './converse';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Runtime } from '../../src/app/compose';
 import { loadPiiCipher } from '../../src/app/pii-keys';
-import type { Runtime } from '../../src/app/runtime';
 import { createPeopleRepository } from '../../src/db/repositories/people-repository';
 import { createCourse } from './fixtures';
 import { validIdNumber } from './sample-runtime';

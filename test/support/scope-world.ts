@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { httpRoutes } from '../../src/http/http-routes';
 import { createHttpServer, registerRoutes } from '../../src/http/server';
 import { registerWebApp } from '../../src/http/web-app';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { testRuntime } from './converse';
 import { startTelegramEmulator, type TelegramEmulator, testToken } from './telegram';
 import { isolatedDb } from './test-env';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/compose';
 import { hashWebToken } from '../../src/channels/web/web-logins-store';
 import { startHttp } from '../../src/http/start-http';
 import { testRuntime } from './converse';

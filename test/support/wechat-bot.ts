@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { createRuntime, type Runtime } from '../../src/app/compose';
 import { redisLedger } from '../../src/channels/wechat/wechat-ledger';
 import { loadConfig } from '../../src/config';
 import {
@@ -49,7 +49,7 @@ export async function wechatBot(
     ...options.env,
   });
   const runtime = await createRuntime(config, createLogger('silent'), { channels: [world.channel] });
-  links = createChatLinkRepository(runtime.db, config.ADMIN_IDENTITIES);
+  links = createChatLinkRepository(runtime.db, runtime.coordinators.access);
   await runtime.startChannels();
   await world.login();
   await runtime.startWorkers();

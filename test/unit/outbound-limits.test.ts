@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import type { ChannelCapabilities } from '../../src/core/channel';
-import { outboundLimits } from '../../src/jobs/outbound-limits';
-import { jobIdFor } from '../../src/jobs/queue-names';
+import { outboundLimits } from '../../src/delivery/outbound-limits';
+import { jobIdFor } from '../../src/delivery/outbound-queues';
 
 const caps = (sendRatePerSecond: number): ChannelCapabilities => ({
   buttons: true,

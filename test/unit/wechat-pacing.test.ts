@@ -17,6 +17,8 @@ import { ReplyWindow } from '../../src/channels/wechat/wechat-window';
 import { loadConfig } from '../../src/config';
 import { ChannelSendError } from '../../src/core/channel';
 import type { Db } from '../../src/db/prisma-client';
+import { createChannelActivity } from '../../src/db/repositories/channel-activity-repository';
+import { createTranslator } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
 
 const config: PacingConfig = {
@@ -202,8 +204,10 @@ describe('WeChat channel factory', () => {
   const context = (env: Record<string, string>) => ({
     config: loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: join(tmpdir(), 'jineng-wechat-factory'), ...env }),
     logger: createLogger('silent'),
-    db: {} as Db,
+    translator: createTranslator(),
     redis: {} as never,
+    activity: createChannelActivity({} as Db),
+    links: { link: async () => ({ status: 'not_coordinator' as const }) },
   });
 
   it('leaves WeChat off until WECHATY_PUPPET names a puppet', () => {

@@ -1,13 +1,41 @@
-import type { ChannelFactory } from '../../app/channels';
-import { createChatLinkRepository } from '../../db/repositories/chat-links-repository';
-import { createTranslator } from '../../i18n/i18n';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config';
+import type { Translator } from '../../core/i18n';
+import type { ChatLinkRepository } from '../../db/repositories/chat-links-repository';
+import type { Logger } from '../../logger';
 import { TelegramChannel } from './telegram-channel';
 import { redisMenuStore } from './telegram-menus-store';
 
+/** What the Telegram channel is built from; the composition root hands these over. */
+export interface TelegramChannelDeps {
+  config: Pick<
+    Config,
+    | 'TELEGRAM_BOT_TOKEN'
+    | 'TELEGRAM_API_ROOT'
+    | 'TELEGRAM_WEBHOOK_URL'
+    | 'TELEGRAM_WEBHOOK_SECRET'
+    | 'TELEGRAM_RATE_PER_SECOND'
+    | 'DEFAULT_LOCALE'
+    | 'QUEUE_PREFIX'
+    | 'SESSION_TTL_SECONDS'
+  >;
+  logger: Logger;
+  translator: Translator;
+  /** Shared by every process on this Redis, so a press handled by another webhook process is checked too. */
+  redis: Redis;
+  /** Links a group to a course when a coordinator asks. */
+  links: Pick<ChatLinkRepository, 'link'>;
+}
+
 /** The Telegram channel when TELEGRAM_BOT_TOKEN is set: a webhook with TELEGRAM_WEBHOOK_URL, else polling. */
-export const createTelegramChannel: ChannelFactory = ({ config, logger, db, redis }) => {
+export function createTelegramChannel({
+  config,
+  logger,
+  translator,
+  redis,
+  links,
+}: TelegramChannelDeps): TelegramChannel | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
-  const links = createChatLinkRepository(db, config.ADMIN_IDENTITIES);
   return new TelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -17,10 +45,9 @@ export const createTelegramChannel: ChannelFactory = ({ config, logger, db, redi
         : undefined,
     sendRatePerSecond: config.TELEGRAM_RATE_PER_SECOND,
     defaultLocale: config.DEFAULT_LOCALE,
-    translator: createTranslator(),
+    translator,
     logger,
-    // Shared by every process on this Redis, so a press handled by another webhook process is checked too.
     menus: redisMenuStore(redis, `${config.QUEUE_PREFIX}:telegram:menu`, config.SESSION_TTL_SECONDS),
     links: { link: (request) => links.link(request) },
   });
-};
+}

@@ -1,11 +1,23 @@
-import type { ChannelFactory } from '../../app/channels';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config';
+import type { Db } from '../../db/prisma-client';
+import type { Logger } from '../../logger';
 import { WebChannel } from './web-channel';
 import { createWebInboxStore } from './web-inbox-store';
 import { createWebLoginStore } from './web-logins-store';
 import { createPushHub } from './web-push-hub';
 
+/** What the web chat is built from: its own stores live in this folder and keep their rows in `db`. */
+export interface WebChannelDeps {
+  config: Pick<Config, 'WEB_INBOX_DAYS' | 'WEB_SESSION_DAYS' | 'QUEUE_PREFIX'>;
+  logger: Logger;
+  db: Db;
+  /** Carries proactive messages to the process whose page is open. */
+  redis: Redis;
+}
+
 /** The web chat is always on: it is how a newcomer tries the bot (`npm start`, then open the page). */
-export const createWebChannel: ChannelFactory = ({ config, logger, db, redis }) => {
+export function createWebChannel({ config, logger, db, redis }: WebChannelDeps): WebChannel {
   const inbox = createWebInboxStore(db, config.WEB_INBOX_DAYS);
   return new WebChannel({
     logins: createWebLoginStore(db, config.WEB_SESSION_DAYS),
@@ -19,4 +31,4 @@ export const createWebChannel: ChannelFactory = ({ config, logger, db, redis }) 
     }),
     logger,
   });
-};
+}

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Friendship, Message, OfficialPuppetNpmName, Wechaty } from 'wechaty';
 import type { PuppetInterface } from 'wechaty-puppet/impls';
 import { Friendship as FriendshipType } from 'wechaty-puppet/types';
-import type { Config } from '../../config';
 import {
   type Channel,
   type ChannelAvailability,
@@ -26,22 +25,10 @@ import { type LoginState, watchLifecycle } from './wechat-lifecycle';
 import { outboundParts, replyLocale, toInbound, wantsFriendship } from './wechat-mapper';
 import { dayKey, estimateWechatFinish, isRiskControlled, Pacer, wechatSendRate } from './wechat-pacing';
 import { linkReply, RepeatFilter } from './wechat-room';
+import type { WechatSettings } from './wechat-settings';
 import { OA_WINDOW_HOURS, ReplyWindow } from './wechat-window';
 
-export type WechatSettings = Pick<
-  Config,
-  | 'WECHAT_ACCOUNT_KIND'
-  | 'WECHAT_FRIEND_KEYWORD'
-  | 'WECHAT_MIN_INTERVAL_MS'
-  | 'WECHAT_JITTER_MS'
-  | 'WECHAT_DAILY_CAP'
-  | 'WECHAT_MAX_TEXT'
-  | 'WECHAT_BACKLOG_MINUTES'
-  | 'WECHAT_REPEAT_WINDOW_MS'
-  | 'TIMEZONE'
-  | 'REMINDER_QUIET_HOURS'
-  | 'DEFAULT_LOCALE'
->;
+export type { WechatSettings } from './wechat-settings';
 
 export interface WechatChannelOptions {
   /** A puppet package name (loaded by Wechaty) or a puppet instance (tests: wechaty-puppet-mock). */

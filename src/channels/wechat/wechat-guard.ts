@@ -1,7 +1,7 @@
 import { ChannelSendError } from '../../core/channel';
-import type { WechatSettings } from './wechat-channel';
 import type { WechatLedger } from './wechat-ledger';
 import { dayKey, isRiskControlled, nextSendingDay, RESUME_SPREAD_MS } from './wechat-pacing';
+import type { WechatSettings } from './wechat-settings';
 import type { ReplyWindow } from './wechat-window';
 
 export interface ProactiveGuardDeps {

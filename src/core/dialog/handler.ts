@@ -1,5 +1,4 @@
 import type { County, Group, Locale, Trade } from '../domain';
-import type { FlowHandler } from './flow';
 import type { HandledIntent } from './intent-name';
 import type { Turn } from './turn';
 
@@ -32,12 +31,3 @@ export type IntentHandler = (turn: Turn, understanding: Understanding) => Promis
 
 /** Which handler answers which intent: typed, so a misspelt intent does not compile. */
 export type IntentTable = Partial<Record<HandledIntent, IntentHandler>>;
-
-/**
- * One part of the dialog (a flow with the intents that start it, or a set of intents): the registry in
- * src/app/dialog-wiring.ts lists one per line.
- */
-export interface DialogModule {
-  intents?: IntentTable;
-  flows?: FlowHandler[];
-}

@@ -1,16 +1,9 @@
 import type pg from 'pg';
-import type { DeliveryRow } from './delivery-repository';
+import type { DeliveryRow } from '../../delivery/delivery-repository';
+import { reachableIdentityJoin } from '../../delivery/recipients';
 
-/**
- * Each recipient's chat: the most recently used identity on a channel the bot can write to, if any. The channel
- * test is wrapped in IS TRUE so the planner cannot use the (channel, external_id) index for it: with stale
- * statistics it did, scanning every identity of the channel once per recipient (30 s for 10,000).
- */
-const REACHABLE = `
-  LEFT JOIN LATERAL (
-    SELECT c.channel, c.chat_id FROM channel_identities c
-    WHERE c.person_id = e.person_id AND c.unreachable_at IS NULL AND (c.channel = ANY($2::text[])) IS TRUE
-    ORDER BY c.last_inbound_at DESC NULLS LAST, c.created_at DESC LIMIT 1) ci ON true`;
+/** Each recipient's chat, by the one reachability rule (src/delivery/recipients.ts). */
+const REACHABLE = reachableIdentityJoin('e.person_id', '$2', 'ci');
 
 export interface Audience {
   confirmed: number;

@@ -1,4 +1,6 @@
+import { courseInScope } from '../../core/access-scope';
 import type { ChannelName, ChatAddress } from '../../core/message';
+import type { CoordinatorAccess, IdentityKey } from '../../core/outreach-ports';
 import type { LocalizedText } from '../../core/ports';
 import type { Db } from '../prisma-client';
 
@@ -22,31 +24,32 @@ export interface ChatLinkRepository {
   chatsForCourse(courseId: string): Promise<ChatAddress[]>;
 }
 
+/** A person's coordinator rights (the coordinator service's `access`: ADMIN_IDENTITIES or a redeemed invite). */
+export type AccessOf = (
+  personId: string | undefined,
+  identity: IdentityKey,
+) => Promise<CoordinatorAccess | undefined>;
+
 /**
- * Links between group chats and courses. Only an admin (ADMIN_IDENTITIES or Coordinator.role 'admin') or a
- * coordinator whose course or county scope covers the course may link.
+ * Links between group chats and courses. Only someone whose coordinator scope covers the course may link
+ * (an admin covers every course): the one scope rule, core/access-scope.ts.
  */
-export function createChatLinkRepository(db: Db, adminIdentities: string[] = []): ChatLinkRepository {
+export function createChatLinkRepository(db: Db, accessOf: AccessOf): ChatLinkRepository {
   return {
     async link({ channel, chatId, externalId, code }) {
       const identity = await db.channelIdentity.findUnique({
         where: { channel_externalId: { channel, externalId } },
-        select: { personId: true, person: { select: { coordinator: true } } },
+        select: { personId: true },
       });
-      const coordinator = identity?.person.coordinator;
-      const admin = adminIdentities.includes(`${channel}:${externalId}`) || coordinator?.role === 'admin';
-      if (!admin && !coordinator) return { status: 'not_coordinator' };
+      const access = await accessOf(identity?.personId, { channel, externalId });
+      if (!access) return { status: 'not_coordinator' };
 
       const course = await db.course.findUnique({
         where: { code },
         select: { id: true, code: true, title: true, titleEn: true, county: true },
       });
       if (!course) return { status: 'unknown_course', code };
-      const inScope =
-        admin ||
-        coordinator?.courseScope.includes(course.code) ||
-        coordinator?.countyScope.includes(course.county);
-      if (!inScope) return { status: 'not_coordinator' };
+      if (!courseInScope(access, course)) return { status: 'not_coordinator' };
 
       const summary = {
         code: course.code,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { reachableIdentityJoin } from '../../delivery/recipients';
 import { createBatcher } from './batcher';
 
 export interface ReminderFacts {
@@ -39,10 +40,7 @@ export function createReminderRepository(pool: pg.Pool, channels: readonly strin
        JOIN people p ON p.id = e.person_id
        JOIN courses c ON c.id = e.course_id
        LEFT JOIN class_sessions s ON s.id = r.session_id
-       LEFT JOIN LATERAL (
-         SELECT i.channel, i.chat_id, i.external_id FROM channel_identities i
-         WHERE i.person_id = e.person_id AND i.unreachable_at IS NULL AND (i.channel = ANY($3::text[])) IS TRUE
-         ORDER BY i.last_inbound_at DESC NULLS LAST, i.created_at DESC LIMIT 1) ci ON true`,
+       ${reachableIdentityJoin('e.person_id', '$3', 'ci')}`,
         [refs.map((r) => r.enrolmentId), refs.map((r) => r.sessionId), channels],
       );
       const byRef = new Map(rows.map(({ ref, ...f }) => [Number(ref), f]));

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
-import type { Runtime } from '../../app/runtime';
+import type { Runtime } from '../../app/compose';
 import { JOB_STATES } from '../../jobs/queue-status';
 
 type Sample<L extends string> = { labels: Record<L, string>; value: number };

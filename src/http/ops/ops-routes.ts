@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../../app/runtime';
+import type { Runtime } from '../../app/compose';
 import { metricsAccess } from './metrics-access';
 import { registerOpsGauges, within } from './ops-gauges';
 

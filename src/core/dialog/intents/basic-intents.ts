@@ -1,4 +1,4 @@
-import type { DialogModule } from '../handler';
+import type { DialogModule } from '../dialog-module';
 import { mainMenu } from '../main-menu';
 
 /** Greeting, help, language switch, hand-off to a person, and the fallback for anything not understood. */

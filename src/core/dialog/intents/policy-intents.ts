@@ -1,7 +1,7 @@
 import { composePolicyAnswer, type PolicyChoice } from '../../policy/policy-answer';
 import type { PolicyKnowledge } from '../../policy/policy-index';
 import type { ChoiceAction, ChoiceOption } from '../chat-session';
-import type { DialogModule } from '../handler';
+import type { DialogModule } from '../dialog-module';
 import type { Turn } from '../turn';
 
 const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {

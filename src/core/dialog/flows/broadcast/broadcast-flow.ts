@@ -7,8 +7,8 @@ import {
 import type { BroadcastPreview, CoordinatorAccess } from '../../../outreach-ports';
 import { findCourseCode } from '../../course-code';
 import { describeSpread } from '../../describe-spread';
+import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
-import type { DialogModule } from '../../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../../outreach-services';
 import type { Turn } from '../../turn';
 

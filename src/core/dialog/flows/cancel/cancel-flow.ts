@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { EnrolmentView } from '../../../ports';
 import { findCourseCode } from '../../course-code';
+import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
-import type { DialogModule } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';

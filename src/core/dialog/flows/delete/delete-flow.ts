@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { erasePerson } from '../../../people/erase-person';
+import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
-import type { DialogModule } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { OutreachDialogServices } from '../../outreach-services';
 import type { DialogServices } from '../../services';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { SessionRef } from '../../../outreach-ports';
 import type { ChoiceOption } from '../../chat-session';
+import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
 import { formatSessionTime } from '../../format-time';
-import type { DialogModule } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { OutreachDialogServices } from '../../outreach-services';
 import type { DialogServices } from '../../services';

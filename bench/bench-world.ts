@@ -1,17 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { createOutreach, type Outreach } from '../src/app/outreach';
-import type { Runtime } from '../src/app/runtime';
-import type { Channel } from '../src/core/channel';
-import type { ChannelName } from '../src/core/message';
-import { createTranslator } from '../src/i18n/i18n';
+import { createRuntime, type Runtime } from '../src/app/compose';
 import { allQueueNames } from '../src/jobs/queue-names';
-import { createMemorySessionStore } from '../src/session/redis-session-store';
 import { createBenchCourse } from './bench-course';
 import { BenchChannel } from './recording-channel';
 
 export interface BenchWorld {
-  outreach: Outreach;
+  /** A second runtime on the same database, with its own queue prefix and the bench channel. */
+  runtime: Runtime;
   channel: BenchChannel;
   prefix: string;
   /** People with a 'test' chat (chat id = person id), created for the run. */
@@ -21,10 +17,15 @@ export interface BenchWorld {
 }
 
 /**
- * Outreach on its own queue prefix and its own rows, with only the workers the benchmark starts (never the
- * sweep, which would act on the deployment's real enrolments). Everything is removed afterwards.
+ * A runtime on its own queue prefix and its own rows, sharing the deployment's open database, with only the
+ * workers the benchmark starts (never the sweep, which would act on the deployment's real enrolments).
+ * Everything is removed afterwards.
  */
-export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency: number): BenchWorld {
+export async function benchWorld(
+  runtime: Runtime,
+  ratePerSecond: number,
+  concurrency: number,
+): Promise<BenchWorld> {
   const prefix = `${runtime.config.QUEUE_PREFIX}:bench-${randomBytes(3).toString('hex')}`;
   const channel = new BenchChannel(ratePerSecond);
   const config = {
@@ -36,21 +37,16 @@ export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency:
     REMINDER_QUIET_HOURS: '',
     REMINDER_HORIZON_DAYS: 1,
   };
-  const outreach = createOutreach({
-    config,
-    logger: runtime.logger,
-    db: runtime.db,
-    pool: runtime.database.pool,
-    translator: createTranslator(),
-    sessions: createMemorySessionStore(),
-    channels: new Map<ChannelName, Channel>([['test', channel]]),
+  const world = await createRuntime(config, runtime.logger, {
+    channels: [channel],
+    database: runtime.database,
   });
   const { db } = runtime;
   const personIds: string[] = [];
   const courseIds: string[] = [];
 
   return {
-    outreach,
+    runtime: world,
     channel,
     prefix,
     async people(n) {
@@ -68,12 +64,12 @@ export function benchWorld(runtime: Runtime, ratePerSecond: number, concurrency:
       return course;
     },
     async cleanUp() {
-      await outreach.close();
+      await world.close();
       await db.delivery.deleteMany({ where: { personId: { in: personIds } } });
       await db.auditLog.deleteMany({ where: { actorId: { in: personIds } } });
       await db.course.deleteMany({ where: { id: { in: courseIds } } });
       await db.person.deleteMany({ where: { id: { in: personIds } } });
-      for (const name of allQueueNames()) {
+      for (const name of allQueueNames(world.delivery.channels)) {
         const queue = new Queue(name, { connection: runtime.redis, prefix });
         await queue.obliterate({ force: true });
         await queue.close();

@@ -1,4 +1,4 @@
-import type { Db } from '../prisma-client';
+import type { Db } from '../db/prisma-client';
 
 /** Where a broadcast's messages stand, counted from its delivery rows. */
 export interface DeliveryTally {

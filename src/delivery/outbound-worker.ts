@@ -1,12 +1,12 @@
 import { type ConnectionOptions, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Channel } from '../core/channel';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository';
 import type { Logger } from '../logger';
+import type { DeliveryRepository } from './delivery-repository';
 import { type OutboundHandlerDeps, outboundPayloadSchema, outboundProcessor } from './outbound-job';
 import type { OutboundLimits } from './outbound-limits';
+import { outboundQueueName } from './outbound-queues';
 import type { Outbox } from './outbox';
-import { outboundQueueName } from './queue-names';
 
 export interface OutboundWorkerOptions {
   channel: Channel;

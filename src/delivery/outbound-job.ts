@@ -2,16 +2,15 @@ import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from '
 import { z } from 'zod';
 import { type Channel, ChannelSendError } from '../core/channel';
 import { choiceOptionSchema } from '../core/dialog/chat-session';
-import type { ClaimedDelivery, DeliveryRepository } from '../db/repositories/delivery-repository';
 import type { Logger } from '../logger';
-import { PROACTIVE_CHANNELS } from './queue-names';
+import type { ClaimedDelivery, DeliveryRepository } from './delivery-repository';
 
 /** One proactive message to one chat. The job only names its delivery row; the row holds the message. */
 export const OUTBOUND_JOB = 'deliver';
 
 export const outboundPayloadSchema = z.object({
   key: z.string().min(1).max(300),
-  channel: z.enum(PROACTIVE_CHANNELS),
+  channel: z.string().min(1).max(40),
   chatId: z.string().min(1).max(200),
 });
 export type OutboundPayload = z.infer<typeof outboundPayloadSchema>;

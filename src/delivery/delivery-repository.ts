@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createBatcher } from './batcher';
+import { createBatcher } from '../db/repositories/batcher';
 
 /** One message to one chat, as stored before its job is queued. */
 export interface NewDelivery {

@@ -1,10 +1,10 @@
 import { type ConnectionOptions, Queue } from 'bullmq';
 import type { ChannelName } from '../core/message';
 import { createBatcher } from '../db/repositories/batcher';
-import type { DeliveryRepository, DeliveryRow, NewDelivery } from '../db/repositories/delivery-repository';
 import { closeQueues } from './close-queues';
+import type { DeliveryRepository, DeliveryRow, NewDelivery } from './delivery-repository';
 import { OUTBOUND_JOB, outboundPayloadSchema, type StoredMessage } from './outbound-job';
-import { jobIdFor, outboundQueueName, PROACTIVE_CHANNELS, type ProactiveChannel } from './queue-names';
+import { jobIdFor, outboundQueueName } from './outbound-queues';
 
 /** One proactive message to queue: with no address it is recorded as failed ('no_reachable_channel'). */
 export interface OutboxItem {
@@ -22,20 +22,21 @@ export interface OutboxOptions {
   deliveries: DeliveryRepository;
   attempts: number;
   backoffMs: number;
+  /** The channels messages may be queued for (src/delivery/recipients.ts); others are recorded as unreachable. */
+  channels: readonly ChannelName[];
 }
 
 const CHUNK = 500;
-
-const isProactive = (channel: string): channel is ProactiveChannel =>
-  (PROACTIVE_CHANNELS as readonly string[]).includes(channel);
 
 /**
  * Every proactive message goes through here: a delivery row first (the ledger, unique by key), then a job
  * on its channel's outbound queue whose id is derived from the same key, added in bulk.
  */
 export function createOutbox(options: OutboxOptions) {
-  const queues = new Map<ProactiveChannel, Queue>();
-  const queueFor = (channel: ProactiveChannel): Queue => {
+  const proactive = new Set<string>(options.channels);
+  const isProactive = (channel: string): channel is ChannelName => proactive.has(channel);
+  const queues = new Map<ChannelName, Queue>();
+  const queueFor = (channel: ChannelName): Queue => {
     let queue = queues.get(channel);
     if (!queue) {
       queue = new Queue(outboundQueueName(channel), {
@@ -56,7 +57,7 @@ export function createOutbox(options: OutboxOptions) {
 
   /** Queues jobs for rows that already exist (a confirmed broadcast, or rows the sweep found open). */
   async function dispatch(rows: readonly DeliveryRow[]): Promise<number> {
-    const byChannel = new Map<ProactiveChannel, DeliveryRow[]>();
+    const byChannel = new Map<ChannelName, DeliveryRow[]>();
     for (const row of rows) {
       if (!isProactive(row.channel)) continue;
       const list = byChannel.get(row.channel) ?? [];
@@ -92,11 +93,11 @@ export function createOutbox(options: OutboxOptions) {
    * Waiting and running jobs are left alone: they read their row by key when they run.
    */
   async function release(rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]): Promise<void> {
-    const proactive = rows.filter((r) => isProactive(r.channel));
-    for (let i = 0; i < proactive.length; i += CHUNK) {
+    const open = rows.filter((r) => isProactive(r.channel));
+    for (let i = 0; i < open.length; i += CHUNK) {
       await Promise.all(
-        proactive.slice(i, i + CHUNK).map(async (row) => {
-          const queue = queueFor(row.channel as ProactiveChannel);
+        open.slice(i, i + CHUNK).map(async (row) => {
+          const queue = queueFor(row.channel as ChannelName);
           const id = jobIdFor(row.key);
           const state = await queue.getJobState(id);
           if (state === 'completed' || state === 'failed') await queue.remove(id);

@@ -1,0 +1,433 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Queue, type Worker, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { startControlServer } from '../admin/control-server';
+import type { Config } from '../config';
+import type { Channel } from '../core/channel';
+import { createDialogEngine, type DialogEngine } from '../core/dialog/engine';
+import { withCommandRoutes } from '../core/dialog/intents/command-routes';
+import type { ChannelName } from '../core/message';
+import type { AttendanceService, CoordinationService } from '../core/outreach-ports';
+import type { EnrolmentRepository } from '../core/ports';
+import { parseQuietHours } from '../core/reminders/reminder-plan';
+import { type Database, openDatabase } from '../db/database';
+import type { Db } from '../db/prisma-client';
+import { createBroadcastRepository } from '../db/repositories/broadcast-repository';
+import { createChannelActivity } from '../db/repositories/channel-activity-repository';
+import { createChatLinkRepository } from '../db/repositories/chat-links-repository';
+import { createCourseCatalog } from '../db/repositories/courses-repository';
+import { createEnrolmentRepository } from '../db/repositories/enrolment-repository';
+import { createPeopleRepository } from '../db/repositories/people-repository';
+import { resumeErasureScrubs } from '../db/repositories/person-erasure';
+import { createReminderRepository } from '../db/repositories/reminder-repository';
+import { SAMPLE_COURSES_FILE, seedDatabase } from '../db/seed';
+import { closeQueues } from '../delivery/close-queues';
+import { createDelivery, type Delivery } from '../delivery/delivery';
+import { proactiveChannels } from '../delivery/recipients';
+import type { ConsoleDeps } from '../http/console/console-deps';
+import { createTranslator } from '../i18n/i18n';
+import { createCompletionTicker } from '../jobs/broadcast-completion';
+import { announceChannels } from '../jobs/channel-heartbeat';
+import { MAINTENANCE_QUEUE, REMINDER_QUEUE } from '../jobs/queue-names';
+import { checkRedis, createRedis } from '../jobs/redis-connection';
+import { createReminderScheduler, type ReminderScheduler } from '../jobs/reminder-scheduler';
+import type { SweepResult } from '../jobs/sweep-job';
+import type { Logger } from '../logger';
+import { createAttendanceService } from '../services/attendance-service';
+import { type BroadcastService, createBroadcastService } from '../services/broadcast-service';
+import { type CoordinatorService, createCoordinatorService } from '../services/coordinator-service';
+import { promotionNotices, withOutreach } from '../services/enrolment-service';
+import { createRedisSessionStore } from '../session/redis-session-store';
+import { createPlatformChannels } from './channels';
+import { createConsoleServices } from './console-services';
+import { buildDialog } from './dialog-wiring';
+import { loadKnowledge } from './knowledge';
+import { createMetrics, type Metrics, observeEngine } from './metrics';
+import { loadPiiCipher } from './pii-keys';
+import { probePostgres } from './probe-postgres';
+import { oneLine, StartupError } from './startup-error';
+import { createBackgroundWorkers } from './workers';
+
+/** Everything one process runs, built once by `createRuntime` below. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  databaseUrl: string;
+  /** The database's clients; `database.embedded` is set when PGlite runs in this process. */
+  database: Database;
+  db: Db;
+  /** Redis for requests: chat sessions, locks, rate limits, heartbeats. */
+  redis: Redis;
+  /** Redis for adding jobs (fails at once while Redis is away; the sweep queues what could not be added). */
+  producer: Redis;
+  engine: DialogEngine;
+  /** Configured platform channels (Telegram, WeChat, web…), by name; the outbound workers send through them. */
+  channels: Map<ChannelName, Channel>;
+  /** Starts every configured channel, each passing its messages to the dialog engine. */
+  startChannels(): Promise<void>;
+  /** Proactive messages: recipients, the ledger, the outbox and the outbound workers. */
+  delivery: Delivery;
+  /** Reminders before each class, scheduled from enrolments. */
+  reminders: ReminderScheduler;
+  reminderQueue: Queue;
+  coordinators: CoordinatorService;
+  broadcasts: BroadcastService;
+  attendance: AttendanceService;
+  /** Enrolments with their consequences: reminders follow a seat, a freed seat promotes the waitlist. */
+  enrolments: EnrolmentRepository;
+  /** The coordinator console's services (served by src/http/console). */
+  console: ConsoleDeps;
+  /** Runs the repair sweep once, now (normally the maintenance worker runs it on a schedule). */
+  sweep(): Promise<SweepResult>;
+  /**
+   * Starts the outbound workers (one per channel `which` picks, default all, plus `extra` ones such as the
+   * terminal), reminders and the sweep.
+   */
+  startWorkers(extra?: Channel[], which?: (channel: Channel) => boolean): Promise<void>;
+  /** Only the outbound workers of the channels `which` picks (a channels-only process: WeChat's). */
+  startOutboundWorkers(which: (channel: Channel) => boolean): void;
+  /** One channel's outbound worker on its own (benchmarks). */
+  startOutbound(channel: Channel): Worker;
+  /** Only the reminder worker (benchmarks). */
+  startReminders(): Worker;
+  /** Prometheus metrics of this process (turns per channel, latency); served at GET /metrics. */
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /**
+   * Channels besides the configured platforms (tests and benchmarks pass a recording channel; one declaring
+   * the capability `proactive` gets proactive messages too).
+   */
+  channels?: Channel[];
+  /** An open database to use instead of opening the configured one (a benchmark's second runtime); not closed. */
+  database?: Database;
+  /** Tests shorten lock/stall timings and the claim lease to recover from a killed worker quickly. */
+  workers?: {
+    workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
+    leaseMs?: number;
+  };
+}
+
+/** The database this configuration names: a PostgreSQL server, or the embedded PGlite under DATA_DIR. */
+export function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
+  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, logger);
+}
+
+async function seedSampleDataIfWanted(config: Config, db: Db, embedded: boolean, logger: Logger) {
+  const wanted =
+    config.SEED_SAMPLE_DATA === 'always' ||
+    (config.SEED_SAMPLE_DATA === 'auto' && embedded && (await db.course.count()) === 0);
+  if (!wanted) return;
+  const result = await seedDatabase(db, {
+    now: new Date(),
+    sampleJson: readFileSync(SAMPLE_COURSES_FILE, 'utf8'),
+    timezone: config.TIMEZONE,
+  });
+  logger.info({ courses: result.courses }, 'loaded the sample Zhaotong courses');
+}
+
+const quit = (redis: Redis) => () => redis.quit().catch(() => redis.disconnect());
+
+/**
+ * THE composition root: every long-lived object of a process is built here, once, in this order —
+ * config and logger (given) → Redis connections by role → database → translator → PII cipher → knowledge →
+ * repositories → delivery → services → dialog engine → console services → channels → workers. Each part gets
+ * only what it needs. The HTTP server (src/http/start-http.ts) is started by the caller with this runtime.
+ */
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse())
+      await fn().catch((error) => logger.warn({ err: error }, 'close failed'));
+  };
+  try {
+    // --- Redis, one connection per role (redis-connection.ts says what each role means) ---
+    const redis = createRedis(config.REDIS_URL, { connectionName: 'jineng:requests' });
+    // While Redis is away ioredis reconnects by itself; each failed attempt is logged, never thrown.
+    redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; reconnecting'));
+    closers.push(quit(redis));
+    const redisCheck = await checkRedis(redis, config.REDIS_URL, config.STARTUP_TIMEOUT_MS);
+    if (redisCheck.warning) logger.warn(redisCheck.warning);
+    // Workers block on theirs and wait out an outage; what requests queue goes through `producer`, which fails
+    // at once while Redis is away (PostgreSQL keeps the rows; the sweep queues them later).
+    const workerRedis = createRedis(config.REDIS_URL, { role: 'worker', connectionName: 'jineng:queues' });
+    const producer = createRedis(config.REDIS_URL, { role: 'producer', connectionName: 'jineng:producer' });
+    producer.on('error', (error) => logger.debug({ err: error }, 'Redis (queue producer) connection error'));
+    closers.push(quit(workerRedis), quit(producer));
+
+    // --- The database ---
+    const database = options.database ?? (await openOwnDatabase(config, logger, closers));
+    const db = database.prisma;
+
+    // --- Translator, PII cipher, knowledge: one of each ---
+    const translator = createTranslator();
+    const cipher = loadPiiCipher(config, logger);
+    const knowledge = loadKnowledge();
+
+    // --- Repositories and stores ---
+    const sessions = createRedisSessionStore(redis, {
+      prefix: config.QUEUE_PREFIX,
+      ttlSeconds: config.SESSION_TTL_SECONDS,
+    });
+    const people = createPeopleRepository(db, cipher);
+    const catalog = createCourseCatalog(db);
+    const activity = createChannelActivity(db);
+
+    // --- Delivery: who can be reached where, the ledger, queueing, pacing ---
+    const channels = new Map<ChannelName, Channel>();
+    for (const channel of options.channels ?? []) channels.set(channel.name, channel);
+    const delivery = createDelivery({
+      config,
+      logger,
+      pool: database.pool,
+      redis: { worker: workerRedis, producer },
+      channels: proactiveChannels(channels.values()),
+      sessions,
+      ...options.workers,
+    });
+    const prefix = config.QUEUE_PREFIX;
+    const reminderQueue = new Queue(REMINDER_QUEUE, { connection: producer, prefix });
+    const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: producer, prefix });
+    closers.push(() => Promise.all([delivery.close(), closeQueues([reminderQueue, maintenanceQueue])]));
+
+    // --- Services: reminders, coordinators, broadcasts, attendance, enrolments with their consequences ---
+    const quiet = parseQuietHours(config.REMINDER_QUIET_HOURS);
+    const { outbox, ledger: deliveries, recipients } = delivery;
+    const reminders = createReminderScheduler({
+      db,
+      queue: reminderQueue,
+      deliveries,
+      offsets: config.REMINDER_OFFSETS_MINUTES,
+      timezone: config.TIMEZONE,
+      quiet,
+      horizonDays: config.REMINDER_HORIZON_DAYS,
+      releaseOutbound: (rows) => outbox.release(rows),
+      logger,
+    });
+    const coordinators = createCoordinatorService(db, config.ADMIN_IDENTITIES);
+    const links = createChatLinkRepository(db, coordinators.access);
+    const broadcasts = createBroadcastService({
+      db,
+      deliveries,
+      broadcasts: createBroadcastRepository(database.pool, delivery.channels, (error) =>
+        logger.error({ err: error }, 'broadcast rows written but jobs not queued; the sweep will queue them'),
+      ),
+      outbox,
+      recipients,
+      coordinators,
+      translator,
+      maxTextLength: (channel) => channels.get(channel)?.capabilities.maxTextLength ?? 4_096,
+      planDelivery: async (channel, count, now) => channels.get(channel)?.planDelivery?.(count, now),
+      logger,
+    });
+    const attendance = createAttendanceService({
+      db,
+      outbox,
+      recipients,
+      coordinators,
+      translator,
+      timezone: config.TIMEZONE,
+    });
+    /** What a sign-up's consequences need: reminders, and "you got a seat" for whoever moves up. */
+    const enrolmentConsequences = {
+      db,
+      reminders,
+      outbox,
+      recipients,
+      translator,
+      timezone: config.TIMEZONE,
+      logger,
+    };
+    const enrolments = withOutreach(createEnrolmentRepository(db), enrolmentConsequences);
+    const promotions = promotionNotices(enrolmentConsequences);
+
+    // --- The dialog engine ---
+    const coordination: CoordinationService = {
+      access: coordinators.access,
+      redeemInvite: coordinators.redeemInvite,
+      targets: coordinators.targets,
+      audit: coordinators.audit,
+      draft: broadcasts.draft,
+      confirm: broadcasts.confirm,
+      discard: broadcasts.discard,
+      report: broadcasts.report,
+    };
+    const dialog = buildDialog(
+      knowledge,
+      { people, catalog, enrolments, handoffPhone: config.HANDOFF_PHONE, timezone: config.TIMEZONE },
+      {
+        coordination,
+        attendance,
+        slotsOf: (text) => knowledge.nlu.understand(text).slots,
+        timezone: config.TIMEZONE,
+      },
+    );
+    const metrics = createMetrics();
+    const engine = observeEngine(
+      createDialogEngine({
+        nlu: withCommandRoutes(knowledge.nlu),
+        translator,
+        sessions,
+        people,
+        intents: dialog.intents,
+        flows: dialog.flows,
+        defaultLocale: config.DEFAULT_LOCALE,
+        onError: (error, message) =>
+          logger.error(
+            { err: error, channel: message.address.channel, messageId: message.id },
+            'turn failed',
+          ),
+        onSessionProblem: (problem, message) =>
+          logger.warn(
+            { ...problem, channel: message.address.channel, messageId: message.id },
+            'chat session repaired',
+          ),
+      }),
+      metrics,
+    );
+
+    // --- The coordinator console's services ---
+    const consoleServices = createConsoleServices({
+      config,
+      db,
+      translator,
+      cipher,
+      people,
+      enrolments,
+      coordinators,
+      broadcasts,
+      reminders,
+    });
+
+    // --- Channels ---
+    for (const channel of createPlatformChannels({ config, logger, translator, db, redis, links, activity }))
+      channels.set(channel.name, channel);
+    const startChannels = async () => {
+      for (const channel of channels.values()) {
+        await channel.start((message) => engine.handle(message));
+        closers.push(() => channel.stop());
+        logger.info({ channel: channel.name }, 'channel started');
+      }
+      const heartbeat = announceChannels(redis, config.QUEUE_PREFIX, [...channels.keys()]);
+      closers.push(async () => heartbeat.stop());
+    };
+
+    // --- Workers (started by the process role) ---
+    const workers = createBackgroundWorkers({
+      config,
+      logger,
+      connection: workerRedis,
+      delivery,
+      channels,
+      reminderJob: {
+        reminders: createReminderRepository(database.pool, delivery.channels),
+        outbox,
+        translator,
+        timezone: config.TIMEZONE,
+        quiet,
+      },
+      sweep: {
+        reminders,
+        deliveries,
+        outbox,
+        finishStaleBroadcasts: broadcasts.finishStale,
+        notifyMissedPromotions: () => promotions.missed(),
+        resumeErasureScrubs: () => resumeErasureScrubs(db, () => cipher),
+        logger,
+      },
+      maintenanceQueue,
+      completion: createCompletionTicker(broadcasts.finishIfDone, logger),
+      workerOptions: options.workers?.workerOptions,
+    });
+    // Pushed once, after the channels' closers would be: running jobs finish while their channel still sends.
+    let workersStopped = false;
+    const stopWorkersOnClose = () => {
+      if (workersStopped) return;
+      workersStopped = true;
+      closers.push(() => workers.stop());
+    };
+
+    return {
+      config,
+      logger,
+      databaseUrl: database.url,
+      database,
+      db,
+      redis,
+      producer,
+      engine,
+      channels,
+      startChannels,
+      delivery,
+      reminders,
+      reminderQueue,
+      coordinators,
+      broadcasts,
+      attendance,
+      enrolments,
+      console: consoleServices,
+      sweep: () => workers.sweep(),
+      async startWorkers(extra = [], which) {
+        await workers.startAll(extra, which);
+        stopWorkersOnClose();
+      },
+      startOutboundWorkers(which) {
+        workers.startOutboundFor([], which);
+        stopWorkersOnClose();
+      },
+      startOutbound(channel) {
+        stopWorkersOnClose();
+        return workers.startOutbound(channel);
+      },
+      startReminders() {
+        stopWorkersOnClose();
+        return workers.startReminders();
+      },
+      metrics,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Opens the configured database (after a quick probe of a PostgreSQL server), starts the control socket when
+ * the database is embedded, and loads the sample courses when wanted. The database closes last.
+ */
+async function openOwnDatabase(
+  config: Config,
+  logger: Logger,
+  closers: Array<() => Promise<unknown>>,
+): Promise<Database> {
+  if (config.DATABASE_URL) await probePostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_MS);
+  const database = await openConfiguredDatabase(config, logger).catch((error: unknown) => {
+    if (config.DATABASE_URL) throw error;
+    throw new StartupError(
+      `the embedded database under DATA_DIR=${config.DATA_DIR} could not be opened: ${oneLine(error)}`,
+      { cause: error },
+    );
+  });
+  // Closed last (closers run in reverse): workers and channels stop before their connection does.
+  closers.unshift(() => database.close());
+  if (database.embedded) {
+    // CLI commands (coordinators invite, db seed…) reach this process instead of opening the data directory.
+    const control = await startControlServer(
+      join(dirname(database.embedded.socketPath), 'jineng-control.sock'),
+      { database, config },
+      logger,
+    );
+    database.embedded.lock.announce(control.path);
+    closers.push(() => control.close());
+  }
+  await seedSampleDataIfWanted(config, database.prisma, Boolean(database.embedded), logger);
+  return database;
+}

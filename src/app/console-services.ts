@@ -1,0 +1,68 @@
+import type { Config } from '../config';
+import type { Translator } from '../core/i18n';
+import type { PiiCipher } from '../core/people/pii-crypto';
+import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
+import type { Db } from '../db/prisma-client';
+import type { ConsoleDeps } from '../http/console/console-deps';
+import type { ReminderScheduler } from '../jobs/reminder-scheduler';
+import { createAuditLog } from '../services/audit-log-service';
+import { createBroadcastAdmin } from '../services/broadcast-admin-service';
+import type { BroadcastService } from '../services/broadcast-service';
+import { createAccountAdmin } from '../services/console-account-admin-service';
+import { createConsoleAccounts } from '../services/console-accounts-service';
+import { createOwnAccount } from '../services/console-own-account-service';
+import { createConsoleTotp } from '../services/console-totp-service';
+import type { CoordinatorService } from '../services/coordinator-service';
+import { createCourseAdmin } from '../services/course-admin-service';
+import { createCourseImport } from '../services/course-import/course-import-service';
+import { createFollowUps } from '../services/follow-ups-service';
+import { createOnBehalfEnrolment } from '../services/on-behalf-enrolment-service';
+import { createPersonDeletion } from '../services/person-deletion-service';
+import { createRoster } from '../services/roster-service';
+
+export interface ConsoleServicesDeps {
+  config: Config;
+  db: Db;
+  translator: Translator;
+  cipher: PiiCipher;
+  people: PeopleRepository;
+  /** The runtime's enrolments: reminders follow a seat, a freed seat promotes the waitlist. */
+  enrolments: EnrolmentRepository;
+  coordinators: CoordinatorService;
+  broadcasts: BroadcastService;
+  reminders: Pick<ReminderScheduler, 'rescheduleSession'>;
+}
+
+/** The coordinator console's services, built once by the composition root and handed to the HTTP layer. */
+export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
+  const { config, db, cipher, people, enrolments, coordinators } = deps;
+  const courses = createCourseAdmin({
+    db,
+    coordinators,
+    classSessionChanged: (id) => deps.reminders.rescheduleSession(id),
+  });
+  return {
+    config,
+    translator: deps.translator,
+    accounts: createConsoleAccounts(db, coordinators, config.CONSOLE_SESSION_HOURS, {
+      lockout: {
+        attempts: config.CONSOLE_LOCKOUT_ATTEMPTS,
+        windowMinutes: config.CONSOLE_LOCKOUT_WINDOW_MINUTES,
+        lockMinutes: config.CONSOLE_LOCKOUT_MINUTES,
+      },
+    }),
+    ownAccount: createOwnAccount(db, coordinators),
+    accountAdmin: createAccountAdmin(db, coordinators),
+    totp: createConsoleTotp(db, cipher, coordinators),
+    coordinators,
+    courses,
+    importer: createCourseImport({ db, courses, coordinators, timezone: config.TIMEZONE }),
+    roster: createRoster(db, cipher, coordinators),
+    onBehalf: createOnBehalfEnrolment({ db, cipher, people, enrolments, coordinators }),
+    personDeletion: createPersonDeletion({ db, cipher, people, enrolments, coordinators }),
+    broadcasts: deps.broadcasts,
+    broadcastAdmin: createBroadcastAdmin(db, coordinators),
+    auditLog: createAuditLog(db),
+    followUps: createFollowUps({ db, cipher, enrolments, coordinators }),
+  };
+}

@@ -1,0 +1,11 @@
+import type { FlowHandler } from './flow';
+import type { IntentTable } from './handler';
+
+/**
+ * One part of the dialog (a flow with the intents that start it, or a set of intents): the registry in
+ * src/app/dialog-wiring.ts lists one per line.
+ */
+export interface DialogModule {
+  intents?: IntentTable;
+  flows?: FlowHandler[];
+}

@@ -1,0 +1,123 @@
+import type { Worker, WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Config } from '../config';
+import type { Channel } from '../core/channel';
+import type { ChatSessionStore } from '../core/dialog/chat-session-store';
+import type { ChannelName } from '../core/message';
+import type { Logger } from '../logger';
+import { createDeliveryRepository, type DeliveryRepository } from './delivery-repository';
+import { type LimitsConfig, outboundLimits } from './outbound-limits';
+import { DEFAULT_LEASE_MS, startOutboundWorker } from './outbound-worker';
+import { createOutbox, type Outbox } from './outbox';
+import { createChoiceRecorder } from './proactive-choices';
+import { createRecipients, type Recipients } from './recipients';
+
+export interface DeliveryDeps {
+  config: LimitsConfig & Pick<Config, 'QUEUE_PREFIX' | 'OUTBOUND_ATTEMPTS' | 'OUTBOUND_BACKOFF_MS'>;
+  logger: Logger;
+  /** The delivery hot path's database pool (the ledger and the reachability rule). */
+  pool: pg.Pool;
+  /** Workers block on `worker`; what requests queue goes through `producer`, which fails at once while Redis is away. */
+  redis: { worker: Redis; producer: Redis };
+  /** The channels messages may be written to unprompted (recipients.ts: proactiveChannels). */
+  channels: readonly ChannelName[];
+  /** The chat sessions: a delivered message's choices become the person's current ones. */
+  sessions: ChatSessionStore;
+  /** Tests shorten lock/stall timings and the claim lease to recover from a killed worker quickly. */
+  workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
+  leaseMs?: number;
+}
+
+/**
+ * Proactive messages, in one place: who can be reached and where (`recipients`), the ledger of every message
+ * (`ledger`), queueing (`outbox`), and the per-channel outbound workers with their pacing.
+ */
+export interface Delivery {
+  /** The channels this deployment writes to unprompted. */
+  readonly channels: readonly ChannelName[];
+  /** The one rule "can this channel carry proactive messages": others are recorded as unreachable. */
+  isProactive(channel: Pick<Channel, 'name'>): boolean;
+  recipients: Recipients;
+  ledger: DeliveryRepository;
+  outbox: Outbox;
+  /** The outbound worker of one channel, with that channel's limits (outbound-limits.ts). */
+  startOutbound(
+    channel: Channel,
+    hooks?: { afterFinal?: (row: { broadcastId: string | null }) => void },
+  ): Worker;
+  /** Lets in-flight sends finish (their claims would otherwise wait out the lease after a restart). */
+  stopWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { config, logger } = deps;
+  const prefix = config.QUEUE_PREFIX;
+  const ledger = createDeliveryRepository(deps.pool, deps.leaseMs ?? DEFAULT_LEASE_MS);
+  const outbox = createOutbox({
+    connection: deps.redis.producer,
+    prefix,
+    deliveries: ledger,
+    attempts: config.OUTBOUND_ATTEMPTS,
+    backoffMs: config.OUTBOUND_BACKOFF_MS,
+    channels: deps.channels,
+  });
+  const recordChoices = createChoiceRecorder(deps.sessions);
+  const proactive = new Set<string>(deps.channels);
+  const workers: Worker[] = [];
+
+  function startOutbound(
+    channel: Channel,
+    hooks: { afterFinal?: (row: { broadcastId: string | null }) => void } = {},
+  ): Worker {
+    const limits = outboundLimits(config, channel.name, channel.capabilities);
+    logger.info({ channel: channel.name, limits }, 'outbound worker started');
+    const worker = startOutboundWorker({
+      channel,
+      connection: deps.redis.worker,
+      redis: deps.redis.worker,
+      prefix,
+      limits,
+      deliveries: ledger,
+      outbox,
+      logger,
+      beforeSend: (message) => recordChoices(message),
+      afterFinal: async (row) => hooks.afterFinal?.(row),
+      workerOptions: deps.workerOptions,
+    });
+    workers.push(worker);
+    // A channel this process cannot send on right now (WeChat not logged in here) takes no jobs meanwhile;
+    // its messages wait for this or another process that can.
+    const availability = channel.availability;
+    if (availability) {
+      const follow = (available: boolean) => {
+        if (available) worker.resume();
+        else void worker.pause(true).catch(() => undefined);
+        logger.info({ channel: channel.name, available }, 'outbound worker follows the channel');
+      };
+      if (!availability.current()) void worker.pause(true).catch(() => undefined);
+      const stop = availability.subscribe(follow);
+      worker.on('closing', stop);
+    }
+    return worker;
+  }
+
+  async function stopWorkers(): Promise<void> {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+  }
+
+  return {
+    channels: deps.channels,
+    isProactive: (channel) => proactive.has(channel.name),
+    recipients: createRecipients(deps.pool, deps.channels),
+    ledger,
+    outbox,
+    startOutbound,
+    stopWorkers,
+    async close() {
+      await stopWorkers();
+      await outbox.close();
+    },
+  };
+}
