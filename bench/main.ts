@@ -19,9 +19,10 @@ const program = new Command()
     .description(`run a benchmark suite: ${SUITES.join(', ')}`)
     .argument('<suite>', SUITES.join(' | '))
     .option('--json', 'print one JSON line per suite')
-    .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
-    .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
-    .action(async (suite: string, options: { json?: boolean; count?: string; capacity: string }) => {
+    .option('-n, --count <n>', 'messages (turn) or attempts (enrol, default 5000)')
+    .option('--capacity <n>', 'seats in the enrol benchmark course (default: 90 % of the attempts)')
+    .option('--concurrency <n>', 'sign-ups at once in the enrol benchmark, and pgbench clients', '10')
+    .action(async (suite: string, options: { json?: boolean; count?: string; capacity?: string; concurrency: string }) => {
       if (!(SUITES as readonly string[]).includes(suite)) {
         throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
       }
@@ -36,12 +37,13 @@ const program = new Command()
           print(await benchTurn(runtime.engine, options.count ? Number(options.count) : 1000));
         }
         if (suite === 'enrol' || suite === 'all') {
+          const attempts = options.count ? Number(options.count) : 5000;
           print(
-            await benchEnrol(
-              runtime.db,
-              options.count ? Number(options.count) : 500,
-              Number(options.capacity),
-            ),
+            await benchEnrol(runtime.database, {
+              attempts,
+              capacity: options.capacity ? Number(options.capacity) : Math.floor(attempts * 0.9),
+              concurrency: Number(options.concurrency),
+            }),
           );
         }
         if (suite === 'telegram' || suite === 'all') {

@@ -140,7 +140,7 @@ export async function createRuntime(
     const services = {
       people: createPeopleRepository(db, loadPiiCipher(config, logger)),
       catalog: createCourseCatalog(db),
-      enrolments: outreach.wrapEnrolments(createEnrolmentRepository(db)),
+      enrolments: outreach.wrapEnrolments(createEnrolmentRepository(db, database.pool)),
       handoffPhone: config.HANDOFF_PHONE,
       timezone: config.TIMEZONE,
     };
