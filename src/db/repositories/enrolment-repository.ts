@@ -111,10 +111,7 @@ interface Sql {
   transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
 }
 
-/**
- * Named, so each connection parses and plans a statement once and then only executes it: planning the
- * sign-up statement costs PostgreSQL about as much CPU as running it.
- */
+/** Named, so each connection parses and plans the sign-up statement once instead of on every sign-up. */
 const statement = (text: string, values: unknown[]) => ({ name: statementNames.get(text), text, values });
 const statementNames = new Map([
   [ENROL_SQL, 'jineng_enrol'],
@@ -162,8 +159,8 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * Every change to a course's seats happens while holding that course's row lock, so concurrent sign-ups
- * queue up instead of overbooking: a sign-up's one statement takes it with its conditional UPDATE,
- * cancellation and the waitlist path with SELECT … FOR UPDATE. The database's CHECK
+ * queue up instead of overbooking: a sign-up's one statement takes it with its conditional UPDATE;
+ * cancellation, re-enrolment and a sign-up that lost a race take it with SELECT … FOR UPDATE. The database's CHECK
  * (seats_taken <= capacity) and UNIQUE (person, course) back this up if code ever gets it wrong.
  *
  * `pool` (the runtime's `pg` pool) carries the sign-up statement when given: Prisma's raw queries cost more
@@ -204,7 +201,7 @@ export function createEnrolmentRepository(db: Db, pool?: pg.Pool): EnrolmentRepo
     }
   }
 
-  /** The same statement behind the course's row lock: waitlist places, re-enrolments, lost races. */
+  /** The same statement behind the course's row lock: signing up again after leaving, lost races. */
   async function enrolLocked(personId: string, code: string, source: string): Promise<EnrolOutcome> {
     const row = await sql.transaction(async (query) => {
       await query(LOCK_SQL, [code]);
