@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { createRuntime } from '../src/app/compose';
+import { boot, runCli } from '../src/cli/run-cli';
 import { benchBroadcast } from './broadcast-bench';
 import { benchEnrol } from './enrol-bench';
 import { benchReminders } from './reminders-bench';
 import { benchTelegram } from './telegram-bench';
 import { benchTurn } from './turn-bench';
 import { benchWechat } from './wechat-bench';
-import { boot, runCli } from '../src/cli/run-cli';
 
 const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'all'] as const;
 
@@ -15,13 +15,18 @@ const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders',
  * Lives outside src/: the benchmarks are a tool of the team, not part of the bot.
  */
 const program = new Command()
-    .name('bench')
-    .description(`run a benchmark suite: ${SUITES.join(', ')}`)
-    .argument('<suite>', SUITES.join(' | '))
-    .option('--json', 'print one JSON line per suite')
-    .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
-    .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
-    .action(async (suite: string, options: { json?: boolean; count?: string; capacity: string }) => {
+  .name('bench')
+  .description(`run a benchmark suite: ${SUITES.join(', ')}`)
+  .argument('<suite>', SUITES.join(' | '))
+  .option('--json', 'print one JSON line per suite')
+  .option('-n, --count <n>', 'messages (turn) or attempts (enrol, default 5000)')
+  .option('--capacity <n>', 'seats in the enrol benchmark course (default: 90 % of the attempts)')
+  .option('--concurrency <n>', 'sign-ups at once in the enrol benchmark, and pgbench clients', '10')
+  .action(
+    async (
+      suite: string,
+      options: { json?: boolean; count?: string; capacity?: string; concurrency: string },
+    ) => {
       if (!(SUITES as readonly string[]).includes(suite)) {
         throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
       }
@@ -36,12 +41,13 @@ const program = new Command()
           print(await benchTurn(runtime.engine, options.count ? Number(options.count) : 1000));
         }
         if (suite === 'enrol' || suite === 'all') {
+          const attempts = options.count ? Number(options.count) : 5000;
           print(
-            await benchEnrol(
-              runtime.db,
-              options.count ? Number(options.count) : 500,
-              Number(options.capacity),
-            ),
+            await benchEnrol(runtime.database, {
+              attempts,
+              capacity: options.capacity ? Number(options.capacity) : Math.floor(attempts * 0.9),
+              concurrency: Number(options.concurrency),
+            }),
           );
         }
         if (suite === 'telegram' || suite === 'all') {
@@ -59,5 +65,6 @@ const program = new Command()
       } finally {
         await runtime.close();
       }
-    });
+    },
+  );
 await runCli(program);

@@ -8,7 +8,13 @@ export class BenchChannel implements Channel {
   readonly sends: { chatId: string; at: number }[] = [];
 
   constructor(sendRatePerSecond: number) {
-    this.capabilities = { buttons: true, maxTextLength: 4096, sendRatePerSecond, groups: false, proactive: true };
+    this.capabilities = {
+      buttons: true,
+      maxTextLength: 4096,
+      sendRatePerSecond,
+      groups: false,
+      proactive: true,
+    };
   }
 
   async start(): Promise<void> {}

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Bot } from 'grammy';
 import type { Runtime } from '../src/app/compose';
+import { createTelegramChannel } from '../src/channels/telegram/telegram-factory';
 import { createChatLinkRepository } from '../src/db/repositories/chat-links-repository';
 import { createTranslator } from '../src/i18n/i18n';
-import { createTelegramChannel } from '../src/channels/telegram/telegram-factory';
 import { startTelegramEmulator, type TelegramEmulator } from './telegram-emulator';
 import { BENCH_QUESTIONS, BENCH_USERS, timedDialog, type VersusEchoResult, versusEcho } from './versus-echo';
 

@@ -11,8 +11,7 @@ export interface TurnBenchResult {
   throughput_per_s: number;
 }
 
-export const BENCH_QUESTIONS = new URL('../test/fixtures/policy-questions.jsonl', import.meta.url)
-  .pathname;
+export const BENCH_QUESTIONS = new URL('../test/fixtures/policy-questions.jsonl', import.meta.url).pathname;
 
 /**
  * Policy questions through the whole dialog engine: session load and save in Redis, the person looked up

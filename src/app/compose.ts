@@ -245,7 +245,7 @@ export async function createRuntime(
       timezone: config.TIMEZONE,
       logger,
     };
-    const enrolments = withOutreach(createEnrolmentRepository(db), enrolmentConsequences);
+    const enrolments = withOutreach(createEnrolmentRepository(db, database.pool), enrolmentConsequences);
     const promotions = promotionNotices(enrolmentConsequences);
 
     // --- The dialog engine ---

@@ -38,12 +38,12 @@ async function world(embedded: boolean): Promise<OutreachWorld> {
   return w;
 }
 
-/** 500 people take the 30 seats of one course at once, through the dialog's enrolment code. */
+/** 500 people take the 30 seats of one course at once, through the dialog's enrolment code (on the runtime's pool). */
 async function signUpRace(w: OutreachWorld) {
   const db = w.runtime.db;
   const course = await createCourse(db, { capacity: 30 });
   const people = await db.person.createManyAndReturn({ data: Array.from({ length: 500 }, () => ({})) });
-  const repo = createEnrolmentRepository(db);
+  const repo = createEnrolmentRepository(db, w.runtime.database.pool);
   const outcomes = await Promise.allSettled(people.map((p) => repo.enrol(p.id, course.code)));
   const rows = await db.enrolment.findMany({ where: { courseId: course.id } });
   const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason).slice(0, 300)] : []));
@@ -53,6 +53,9 @@ async function signUpRace(w: OutreachWorld) {
     confirmed: rows.filter((r) => r.status === 'confirmed').length,
     waitlistPositions: rows
       .flatMap((r) => (r.waitlistPosition ? [r.waitlistPosition] : []))
+      .sort((a, b) => a - b),
+    toldPlaces: outcomes
+      .flatMap((o) => (o.status === 'fulfilled' && o.value.status === 'waitlisted' ? [o.value.position] : []))
       .sort((a, b) => a - b),
     seatsTaken: (await db.course.findUniqueOrThrow({ where: { id: course.id } })).seatsTaken,
   };
@@ -160,6 +163,7 @@ describe('the embedded database under concurrency, side by side with PostgreSQL'
       errors: 0,
       confirmed: 30,
       waitlistPositions: positions(470),
+      toldPlaces: positions(470),
       seatsTaken: 30,
     });
     expect(server.web).toEqual({
