@@ -7,7 +7,7 @@ import { extractSlots } from '../core/nlu/slots/extract-slots';
 import { createTokenizer, type Tokenizer } from '../core/nlu/tokenizer';
 import { createPolicyKnowledge, type PolicyKnowledge } from '../core/policy/policy-index';
 
-export const DATA_DIR = new URL('../../data', import.meta.url).pathname;
+export const DATA_DIR = new URL('../../data/', import.meta.url).pathname;
 
 export interface Knowledge {
   tokenizer: Tokenizer;

@@ -9,7 +9,7 @@ import { evaluatePolicy } from '../core/policy/policy-eval';
 import { parsePolicyQuestions } from '../core/policy/policy-loader';
 import { createTranslator } from '../i18n/i18n';
 
-const FIXTURES = new URL('../../test/fixtures', import.meta.url).pathname;
+const FIXTURES = new URL('../../test/fixtures/', import.meta.url).pathname;
 
 /** One question → intent, confidence, the answer text, cited clauses (best first) and slots. No Redis or DB. */
 export function askOne(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { parseDatabaseUrl, quoteIdent } from './database-url';
 
-export const MIGRATIONS_DIR = new URL('../../prisma/migrations', import.meta.url).pathname;
+export const MIGRATIONS_DIR = new URL('../../prisma/migrations/', import.meta.url).pathname;
 
 // The table `prisma migrate deploy` keeps; filling it the same way lets Prisma's own CLI see our
 // migrations as applied on a machine where its native schema engine is available.

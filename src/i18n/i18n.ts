@@ -5,7 +5,7 @@ import type { Locale } from '../core/domain';
 import { LOCALES } from '../core/domain';
 import type { Translator } from '../core/i18n';
 
-export const LOCALES_DIR = new URL('../../locales', import.meta.url).pathname;
+export const LOCALES_DIR = new URL('../../locales/', import.meta.url).pathname;
 
 /** Reads locales/<lng>/<namespace>.json into an i18next resource object. */
 export function readLocaleResources(dir = LOCALES_DIR): Resource {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { isolatedDb, uniquePrefix } from '../support/test-env';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const GRACE_MS = 5_000;
 
 /** The command of the image: the Dockerfile's CMD in exec (JSON) form. */

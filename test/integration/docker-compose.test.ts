@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const works = (command: string, args: string[]) => {
   const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
   return result.error === undefined && result.status === 0;

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger';
 import { testRuntime } from '../support/converse';
 import { uniquePrefix } from '../support/test-env';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const logger = createLogger('silent');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

@@ -10,7 +10,7 @@ import { quoteIdent } from '../../src/db/database-url';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../src/db/migrate';
 import { readCatalog } from '../support/schema-catalog';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
 
 const schemas: string[] = [];

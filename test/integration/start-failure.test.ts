@@ -16,7 +16,7 @@ import { uniquePrefix } from '../support/test-env';
  * The child runs the real CLI (`tsx src/cli/main.ts start`) with a short STARTUP_TIMEOUT_MS.
  */
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const STARTUP_TIMEOUT_MS = 2_000;
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SRC = new URL('../../src', import.meta.url).pathname;
+const SRC = new URL('../../src/', import.meta.url).pathname;
 const FORBIDDEN_IN_CORE =
   /from\s+['"](bullmq|ioredis|@prisma\/[^'"]+|grammy|@grammyjs\/[^'"]+|wechaty[^'"]*|fastify|pg|pino)['"]|generated\/prisma/;
 

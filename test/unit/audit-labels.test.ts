@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLocaleResources } from '../../src/i18n/i18n';
 
-const SRC = new URL('../../src', import.meta.url).pathname;
+const SRC = new URL('../../src/', import.meta.url).pathname;
 
 /** Every `audit(…, 'group.action', …)` written with a literal action anywhere in src/ (generated code aside). */
 function auditedActions(): string[] {

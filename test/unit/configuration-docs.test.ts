@@ -6,7 +6,7 @@ import { configSchema } from '../../src/config';
  * docs/configuration.md, .env.example and the schema in src/config.ts must name the same variables, so the
  * manual cannot drift from what the code reads.
  */
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Variables in the first column of docs/configuration.md's table: rows starting "| `NAME` |". */
 function documented(): string[] {

@@ -7,7 +7,7 @@ import { INTENTS } from '../../src/core/nlu/intents';
 import { loadLexicon } from '../../src/core/nlu/lexicon';
 import { createTokenizer } from '../../src/core/nlu/tokenizer';
 
-const root = new URL('../..', import.meta.url);
+const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 const examplesJson = JSON.parse(read('data/nlu/intents.json'));
 const rows = parseIntentRows(read('test/fixtures/intents.jsonl'));

@@ -4,7 +4,7 @@ import { COUNTIES, GROUPS, TRADES } from '../../src/core/domain';
 import { chineseForms, lexiconFileSchema, loadLexicon, parseLexicon } from '../../src/core/nlu/lexicon';
 import { extractSlots } from '../../src/core/nlu/slots/extract-slots';
 
-const root = new URL('../..', import.meta.url);
+const root = new URL('../../', import.meta.url);
 const lexiconPath = new URL('data/nlu/lexicon.json', root);
 const lexicon = loadLexicon(lexiconPath.pathname);
 const slots = (text: string) => extractSlots(text, lexicon);

@@ -6,7 +6,7 @@ import { readLocaleResources } from '../../i18n/i18n';
 import { html, jsonForScript } from '../html';
 import { MESSAGE_BODY_LIMIT } from './web-chat-schemas';
 
-const PUBLIC = new URL('./public', import.meta.url);
+const PUBLIC = new URL('./public/', import.meta.url);
 const querySchema = z.object({ lang: z.enum(LOCALES).optional() }).catch({});
 
 type Strings = Record<string, string>;
