@@ -2,26 +2,39 @@ import { Command } from 'commander';
 import { createRuntime } from '../src/app/runtime';
 import { benchBroadcast } from './broadcast-bench';
 import { benchEnrol } from './enrol-bench';
+import { benchLoad } from './load-bench';
 import { benchReminders } from './reminders-bench';
 import { benchTelegram } from './telegram-bench';
 import { benchTurn } from './turn-bench';
 import { benchWechat } from './wechat-bench';
 import { boot, runCli } from '../src/cli/run-cli';
 
-const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'all'] as const;
+const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'load', 'all'] as const;
 
 /**
  * `npm run bench -- <suite> [--json]`: prints figures, never passes or fails (targets live in BENCHMARKS.md).
  * Lives outside src/: the benchmarks are a tool of the team, not part of the bot.
  */
 const program = new Command()
-    .name('bench')
-    .description(`run a benchmark suite: ${SUITES.join(', ')}`)
-    .argument('<suite>', SUITES.join(' | '))
-    .option('--json', 'print one JSON line per suite')
-    .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
-    .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
-    .action(async (suite: string, options: { json?: boolean; count?: string; capacity: string }) => {
+  .name('bench')
+  .description(`run a benchmark suite: ${SUITES.join(', ')}`)
+  .argument('<suite>', SUITES.join(' | '))
+  .option('--json', 'print one JSON line per suite')
+  .option('-n, --count <n>', 'messages (turn) or attempts (enrol)')
+  .option('--capacity <n>', 'seats in the enrol benchmark course', '30')
+  .option('--trace', 'load: write phases and event-loop delay to stderr')
+  .option('--cpu-profile <file>', 'load: write a CPU profile of the measured part to <file>')
+  .action(
+    async (
+      suite: string,
+      options: {
+        json?: boolean;
+        count?: string;
+        capacity: string;
+        trace?: boolean;
+        cpuProfile?: string;
+      },
+    ) => {
       if (!(SUITES as readonly string[]).includes(suite)) {
         throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
       }
@@ -56,8 +69,18 @@ const program = new Command()
         if (suite === 'reminders' || suite === 'all') {
           print(await benchReminders(runtime, options.count ? Number(options.count) : 1_000));
         }
+        if (suite === 'load' || suite === 'all') {
+          print(
+            await benchLoad(runtime, {
+              recipients: options.count ? Number(options.count) : 10_000,
+              trace: options.trace ? (line) => process.stderr.write(`[load] ${line}\n`) : undefined,
+              cpuProfile: options.cpuProfile,
+            }),
+          );
+        }
       } finally {
         await runtime.close();
       }
-    });
+    },
+  );
 await runCli(program);
