@@ -25,10 +25,11 @@ export interface OutboxOptions {
 }
 
 /**
- * Jobs per addBulk. Building a chunk's jobs is synchronous work in this process (about 20 µs a job), so a chunk
- * is what a turn or a worker may have to wait behind; dispatch yields to the event loop between chunks.
+ * Jobs per addBulk, and addBulk calls in flight at once. Building a chunk's jobs is synchronous work in this
+ * process (about 20 µs a job): a chunk is what a turn or a worker may wait behind.
  */
 const CHUNK = 250;
+const LANES = 3;
 
 /**
  * A notice's messages go behind every other message on the channel's queue (BullMQ takes unprioritised jobs
@@ -38,8 +39,6 @@ const CHUNK = 250;
 export const BULK_PRIORITY = 10;
 const priorityOf = (key: string): number | undefined =>
   key.startsWith('broadcast:') ? BULK_PRIORITY : undefined;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const isProactive = (channel: string): channel is ProactiveChannel =>
   (PROACTIVE_CHANNELS as readonly string[]).includes(channel);
@@ -81,23 +80,26 @@ export function createOutbox(options: OutboxOptions) {
     let queued = 0;
     for (const [channel, list] of byChannel) {
       const queue = queueFor(channel);
-      // Several addBulk pipelines in flight (BullMQ's per-job work in Node overlaps with Redis running scripts),
-      // but each chunk built in a turn of the event loop of its own: 10,000 jobs built in one go held up every
-      // dialog turn and worker of the process for 0.3–0.5 s.
-      const inFlight: Promise<unknown>[] = [];
-      for (let i = 0; i < list.length; i += CHUNK) {
-        if (i > 0) await nextTurn();
-        const sent = queue.addBulk(
-          list.slice(i, i + CHUNK).map((row) => ({
-            name: OUTBOUND_JOB,
-            data: outboundPayloadSchema.parse({ key: row.key, channel, chatId: row.chatId }),
-            opts: { jobId: jobIdFor(row.key), priority: priorityOf(row.key) },
-          })),
-        );
-        sent.catch(() => undefined); // handled below, by Promise.all; not an unhandled rejection meanwhile
-        inFlight.push(sent);
-      }
-      await Promise.all(inFlight);
+      // A few addBulk pipelines in flight, each chunk built when one before it was answered: BullMQ's per-job
+      // work in Node overlaps with Redis running scripts, yet a notice never has more than LANES × CHUNK jobs
+      // ahead of a reminder's addBulk on the shared producer connection. All 10,000 in flight at once (and
+      // built in one go) kept reminders that fell due meanwhile out of the queue for seconds and held up every
+      // dialog turn of the process for 0.3–0.5 s.
+      let next = 0;
+      const lane = async () => {
+        while (next < list.length) {
+          const chunk = list.slice(next, next + CHUNK);
+          next += CHUNK;
+          await queue.addBulk(
+            chunk.map((row) => ({
+              name: OUTBOUND_JOB,
+              data: outboundPayloadSchema.parse({ key: row.key, channel, chatId: row.chatId }),
+              opts: { jobId: jobIdFor(row.key), priority: priorityOf(row.key) },
+            })),
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(LANES, Math.ceil(list.length / CHUNK)) }, lane));
       queued += list.length;
     }
     return queued;
