@@ -3,12 +3,13 @@ import { createRuntime } from '../src/app/compose';
 import { boot, runCli } from '../src/cli/run-cli';
 import { benchBroadcast } from './broadcast-bench';
 import { benchEnrol } from './enrol-bench';
+import { benchLoad } from './load-bench';
 import { benchReminders } from './reminders-bench';
 import { benchTelegram } from './telegram-bench';
 import { benchTurn } from './turn-bench';
 import { benchWechat } from './wechat-bench';
 
-const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'all'] as const;
+const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'load', 'all'] as const;
 
 /**
  * `npm run bench -- <suite> [--json]`: prints figures, never passes or fails (targets live in BENCHMARKS.md).
@@ -19,13 +20,25 @@ const program = new Command()
   .description(`run a benchmark suite: ${SUITES.join(', ')}`)
   .argument('<suite>', SUITES.join(' | '))
   .option('--json', 'print one JSON line per suite')
-  .option('-n, --count <n>', 'messages (turn) or attempts (enrol, default 5000)')
+  .option(
+    '-n, --count <n>',
+    'messages (turn), attempts (enrol, default 5000) or recipients (broadcast, load)',
+  )
   .option('--capacity <n>', 'seats in the enrol benchmark course (default: 90 % of the attempts)')
   .option('--concurrency <n>', 'sign-ups at once in the enrol benchmark, and pgbench clients', '10')
+  .option('--trace', 'load: write phases and event-loop delay to stderr')
+  .option('--cpu-profile <file>', 'load: write a CPU profile of the measured part to <file>')
   .action(
     async (
       suite: string,
-      options: { json?: boolean; count?: string; capacity?: string; concurrency: string },
+      options: {
+        json?: boolean;
+        count?: string;
+        capacity?: string;
+        concurrency: string;
+        trace?: boolean;
+        cpuProfile?: string;
+      },
     ) => {
       if (!(SUITES as readonly string[]).includes(suite)) {
         throw new Error(`unknown suite "${suite}"; choose one of: ${SUITES.join(', ')}`);
@@ -61,6 +74,15 @@ const program = new Command()
         }
         if (suite === 'reminders' || suite === 'all') {
           print(await benchReminders(runtime, options.count ? Number(options.count) : 1_000));
+        }
+        if (suite === 'load' || suite === 'all') {
+          print(
+            await benchLoad(runtime, {
+              recipients: options.count ? Number(options.count) : 10_000,
+              trace: options.trace ? (line) => process.stderr.write(`[load] ${line}\n`) : undefined,
+              cpuProfile: options.cpuProfile,
+            }),
+          );
         }
       } finally {
         await runtime.close();

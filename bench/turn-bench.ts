@@ -13,15 +13,20 @@ export interface TurnBenchResult {
 
 export const BENCH_QUESTIONS = new URL('../test/fixtures/policy-questions.jsonl', import.meta.url).pathname;
 
+/** The policy questions the turn suites ask, one per line of the fixture. */
+export function benchQuestions(): string[] {
+  return readFileSync(BENCH_QUESTIONS, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { q: string }).q);
+}
+
 /**
  * Policy questions through the whole dialog engine: session load and save in Redis, the person looked up
  * in PostgreSQL, NLU, retrieval and the answer. Sequential, so the latency is one person's wait.
  */
 export async function benchTurn(engine: DialogEngine, messages = 1000, users = 50): Promise<TurnBenchResult> {
-  const questions = readFileSync(BENCH_QUESTIONS, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { q: string }).q);
+  const questions = benchQuestions();
   const run = `bench${Date.now().toString(36)}`;
   const message = (i: number): InboundMessage => {
     const user = `${run}-${i % users}`;

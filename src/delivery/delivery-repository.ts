@@ -111,6 +111,28 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
     return items.map((i) => marked.has(i.id));
   });
 
+  // Reminders fall due together (hundreds before morning classes): their last check is one statement per batch,
+  // not a query each, which held the pool's ten connections while 1,000 reminders went out.
+  const reminderStateBatch = createBatcher<
+    { enrolmentId: string; sessionId: string },
+    { startsAt: Date; cancelled: boolean; status: string | null } | undefined
+  >(async (items) => {
+    const { rows } = await pool.query<{
+      ord: string;
+      startsAt: Date;
+      cancelled: boolean;
+      status: string | null;
+    }>(
+      `SELECT r.ord, s.starts_at AS "startsAt", s.cancelled, e.status
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(enrolment_id, session_id, ord)
+       JOIN class_sessions s ON s.id = r.session_id
+       LEFT JOIN enrolments e ON e.id = r.enrolment_id AND e.course_id = s.course_id`,
+      [items.map((i) => i.enrolmentId), items.map((i) => i.sessionId)],
+    );
+    const byOrd = new Map(rows.map(({ ord, ...state }) => [Number(ord), state]));
+    return items.map((_, i) => byOrd.get(i + 1));
+  });
+
   return {
     /** Inserts rows, skipping keys that exist already (the same message queued twice). */
     async createMany(rows: NewDelivery[]): Promise<void> {
@@ -198,15 +220,9 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
       if (row.key.includes('@')) return 'superseded';
       const [, enrolmentId = '', sessionId = ''] = row.key.split(':');
       if (!isUuid(enrolmentId) || !isUuid(sessionId)) return undefined;
-      const { rows } = await pool.query<{ starts_at: Date; cancelled: boolean; status: string | null }>(
-        `SELECT s.starts_at, s.cancelled, e.status FROM class_sessions s
-         LEFT JOIN enrolments e ON e.id = $1::uuid AND e.course_id = s.course_id
-         WHERE s.id = $2::uuid`,
-        [enrolmentId, sessionId],
-      );
-      const session = rows[0];
+      const session = await reminderStateBatch({ enrolmentId, sessionId });
       if (!session || session.cancelled) return 'session_cancelled';
-      if (session.starts_at.getTime() <= Date.now()) return 'too_late';
+      if (session.startsAt.getTime() <= Date.now()) return 'too_late';
       if (session.status !== 'confirmed') return 'enrolment_cancelled';
       return undefined;
     },

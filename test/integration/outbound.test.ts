@@ -284,3 +284,43 @@ describe('a process that cannot send on a channel right now', () => {
     expect(job?.attemptsMade).toBe(1);
   });
 });
+
+describe('a reminder falling due while a notice is still going out', () => {
+  it('is sent before the notice messages still waiting, not after the last of them', async () => {
+    const own = new RecordingChannel();
+    // One send at a time and no worker yet: the notice's messages are all waiting when the reminder comes.
+    const busy = await outreachWorld({ channel: own, workers: false, env: { OUTBOUND_CONCURRENCY: '1' } });
+    try {
+      const { db, delivery } = busy.runtime;
+      const course = await createCourse(db);
+      const people = await enrolledPeople(db, course.id, 21);
+      const notified = people.slice(0, 20);
+      const reminded = people[20]!;
+      const notice = randomUUID();
+      await delivery.outbox.enqueue(
+        notified.map((personId) => ({
+          key: `broadcast:${notice}:${personId}`,
+          kind: 'broadcast',
+          personId,
+          address: { channel: 'test' as const, chatId: personId },
+          message: { text: '明天上午9点改到201教室' },
+        })),
+      );
+      await delivery.outbox.enqueue([
+        {
+          key: `test:${randomUUID()}`,
+          kind: 'reminder',
+          personId: reminded,
+          address: { channel: 'test', chatId: reminded },
+          message: { text: '提醒:明天上午9点上课' },
+        },
+      ]);
+      busy.runtime.startOutbound(own);
+      await until('everything sent', async () => own.sent.length >= 21 || undefined);
+      expect(own.sent[0]!.chatId).toBe(reminded);
+      expect(new Set(own.sent.map((s) => s.chatId))).toEqual(new Set(people));
+    } finally {
+      await busy.close();
+    }
+  });
+});

@@ -43,7 +43,8 @@ const INSERT_ROWS = `
     jsonb_build_object('text', CASE WHEN p.locale = 'en' THEN $5 ELSE $6 END), now()
   FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
   WHERE e.course_id = $3 AND e.status = ANY($4::text[])
-  ON CONFLICT (key) DO NOTHING`;
+  ON CONFLICT (key) DO NOTHING
+  RETURNING key, channel, chat_id AS "chatId", status = 'pending' AS reachable`;
 
 export interface ConfirmedBroadcast {
   courseCode: string;
@@ -97,9 +98,8 @@ export function createBroadcastRepository(
     },
 
     /**
-     * Turns the draft into 'sending' and writes its delivery rows in one REPEATABLE READ transaction. `dispatch`
-     * (queueing the jobs) runs while the rows are being inserted, both reading the same snapshot of recipients:
-     * a job that starts before the commit finds no row yet and waits for it (see outbound-job.ts).
+     * Turns the draft into 'sending' and writes its delivery rows in one REPEATABLE READ transaction; `dispatch`
+     * (queueing the jobs for the rows written) runs after the commit.
      * undefined when the broadcast is not this author's draft any more (sent, discarded, someone else's).
      */
     async confirm(
@@ -120,25 +120,28 @@ export function createBroadcastRepository(
           return undefined;
         }
         const statuses = includeWaitlisted ? ['confirmed', 'waitlisted'] : ['confirmed'];
-        const recipients = await client.query<DeliveryRow & { reachable: boolean }>(
-          `SELECT 'broadcast:' || $1 || ':' || e.person_id AS key, coalesce(ci.channel, '') AS channel,
-             coalesce(ci.chat_id, '') AS "chatId", ci.channel IS NOT NULL AS reachable
-           FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
-           WHERE e.course_id = $3 AND e.status = ANY($4::text[])`,
-          [broadcastId, channels, b.courseId, statuses],
-        );
         const groups = await client.query<DeliveryRow>(
           `SELECT 'broadcast:' || $1 || ':group:' || channel || ':' || chat_id AS key, channel, chat_id AS "chatId"
            FROM chat_links WHERE course_id = $2 AND channel = ANY($3::text[])`,
           [broadcastId, b.courseId, channels],
         );
+        const texts = render(b, b.text);
+        // The recipients' rows, written and read back in one statement (their keys and chats are what gets
+        // queued): the recipients are looked up once, not once to list them and again to insert them. The
+        // draft was claimed in this transaction, so none of its keys can exist yet and every row comes back.
+        const recipients = await client.query<DeliveryRow & { reachable: boolean }>(INSERT_ROWS, [
+          broadcastId,
+          channels,
+          b.courseId,
+          statuses,
+          texts.en,
+          texts.zh,
+        ]);
         const queued = [
           ...recipients.rows.filter((r) => r.reachable).map(({ reachable: _r, ...row }) => row),
           ...groups.rows,
         ];
-        const texts = render(b, b.text);
         const write = async () => {
-          await client.query(INSERT_ROWS, [broadcastId, channels, b.courseId, statuses, texts.en, texts.zh]);
           // Linked group chats get the notice in the programme's language.
           await client.query(
             `INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
