@@ -53,7 +53,8 @@ export async function benchLoad(runtime: Runtime, options: LoadBenchOptions = {}
   const turnsPerSecond = options.turnsPerSecond ?? 50;
   const rate = options.rate ?? 1_000;
   const trace = options.trace ?? (() => undefined);
-  const world = await benchWorld(runtime, rate, 200);
+  // Outbound concurrency as the deployment runs it (OUTBOUND_CONCURRENCY, 20 by default).
+  const world = await benchWorld(runtime, rate, runtime.config.OUTBOUND_CONCURRENCY);
   const { db } = runtime;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const turns = turnDriver(runtime, turnsPerSecond);

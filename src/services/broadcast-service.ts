@@ -222,10 +222,17 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
           });
           // Redis away: the rows are committed, so the coordinator hears back now and the sweep queues the
           // jobs once Redis answers (a late addBulk meanwhile adds the same job ids: nothing twice).
-          await withDeadline(
-            deps.outbox.dispatch(rows),
+          // The first jobs of each channel now, the rest in the background (see Outbox.dispatchSoon).
+          const { rest } = await withDeadline(
+            deps.outbox.dispatchSoon(rows),
             QUEUE_ANSWER_MS,
             () => new Error(`the queue did not answer within ${QUEUE_ANSWER_MS} ms`),
+          );
+          rest.catch((error: unknown) =>
+            deps.logger.error(
+              { err: error, broadcastId },
+              'notice rows written but not all jobs queued; the sweep will queue them',
+            ),
           );
           queuedNow = true;
         },
