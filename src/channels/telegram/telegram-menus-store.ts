@@ -29,7 +29,7 @@ export function memoryMenuStore(max = 10_000): MenuStore {
   };
 }
 
-/** Menus in Redis under `<prefix>:<key>` as "hash:count", living as long as a dialog session. */
+/** Menus in Redis under `<prefix>:<key>` as "hash:count", living as long as a chat session. */
 export function redisMenuStore(redis: Redis, prefix: string, ttlSeconds: number): MenuStore {
   return {
     async get(key) {
