@@ -216,9 +216,7 @@ export async function createRuntime(
     const broadcasts = createBroadcastService({
       db,
       deliveries,
-      broadcasts: createBroadcastRepository(database.pool, delivery.channels, (error) =>
-        logger.error({ err: error }, 'broadcast rows written but jobs not queued; the sweep will queue them'),
-      ),
+      broadcasts: createBroadcastRepository(database.pool, delivery.channels),
       outbox,
       recipients,
       coordinators,
@@ -391,7 +389,8 @@ export async function createRuntime(
         return workers.startReminders();
       },
       metrics,
-      close,
+      // First of all, a notice whose rows are being written stops after its chunk (the sweep writes the rest).
+      close: () => broadcasts.close().then(close),
     };
   } catch (error) {
     await close();

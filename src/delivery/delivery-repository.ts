@@ -259,7 +259,7 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
       if (!isUuid(broadcastId)) return false;
       const { rowCount } = await pool.query(
         `UPDATE broadcasts SET status = 'completed', completed_at = now()
-         WHERE id = $1 AND status = 'sending' AND NOT EXISTS (
+         WHERE id = $1 AND status = 'sending' AND rows_written_at IS NOT NULL AND NOT EXISTS (
            SELECT 1 FROM deliveries WHERE broadcast_id = $1 AND status IN ('pending', 'sending'))`,
         [broadcastId],
       );

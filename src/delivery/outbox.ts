@@ -32,8 +32,6 @@ export interface OutboxOptions {
  */
 const CHUNK = 250;
 const LANES = 3;
-/** Between a notice's chunks queued in the background: room for reminders and turns. */
-const BACKGROUND_PAUSE_MS = 10;
 
 /**
  * A notice's messages go behind every other message on the channel's queue (BullMQ takes unprioritised jobs
@@ -71,7 +69,7 @@ export function createOutbox(options: OutboxOptions) {
     return queue;
   };
 
-  /** Queues jobs for rows that already exist (a confirmed broadcast, or rows the sweep found open). */
+  /** Queues jobs for rows that already exist (a chunk of a confirmed broadcast's rows, or rows the sweep found open). */
   async function dispatch(rows: readonly DeliveryRow[]): Promise<number> {
     const byChannel = new Map<ChannelName, DeliveryRow[]>();
     for (const row of rows) {
@@ -106,37 +104,6 @@ export function createOutbox(options: OutboxOptions) {
       queued += list.length;
     }
     return queued;
-  }
-
-  const background = new Set<Promise<unknown>>();
-
-  /**
-   * A notice's jobs: the first chunk of each channel now (so a queue that does not answer is known at once),
-   * the rest in the background, one chunk at a time with a pause between chunks, so that reminders falling due
-   * and people chatting meanwhile are not held up behind 10,000 jobs being built and added. The rows are
-   * committed before this is called: if the process stops halfway, the sweep queues what is left.
-   */
-  async function dispatchSoon(rows: readonly DeliveryRow[]): Promise<{ rest: Promise<number> }> {
-    const first: DeliveryRow[] = [];
-    const rest: DeliveryRow[] = [];
-    const seen = new Map<string, number>();
-    for (const row of rows) {
-      const n = seen.get(row.channel) ?? 0;
-      seen.set(row.channel, n + 1);
-      (n < CHUNK ? first : rest).push(row);
-    }
-    await dispatch(first);
-    const later = (async () => {
-      let queued = 0;
-      for (let i = 0; i < rest.length; i += CHUNK) {
-        await new Promise((resolve) => setTimeout(resolve, BACKGROUND_PAUSE_MS));
-        queued += await dispatch(rest.slice(i, i + CHUNK));
-      }
-      return queued;
-    })();
-    background.add(later);
-    void later.finally(() => background.delete(later)).catch(() => undefined);
-    return { rest: later };
   }
 
   /**
@@ -193,13 +160,10 @@ export function createOutbox(options: OutboxOptions) {
   return {
     enqueue,
     dispatch,
-    dispatchSoon,
     requeue,
     release,
     queueFor,
     async close(): Promise<void> {
-      // A notice still being queued finishes first (what cannot be added is left to the sweep).
-      await Promise.allSettled([...background]);
       await closeQueues(queues.values());
     },
   };

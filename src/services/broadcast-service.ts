@@ -11,8 +11,8 @@ import type {
   SpreadDelivery,
 } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
-import type { BroadcastRepository } from '../db/repositories/broadcast-repository';
-import type { DeliveryRepository } from '../delivery/delivery-repository';
+import type { BroadcastRepository, RowsJob } from '../db/repositories/broadcast-repository';
+import type { DeliveryRepository, DeliveryRow } from '../delivery/delivery-repository';
 import { tallyDeliveries } from '../delivery/delivery-tally';
 import type { Outbox } from '../delivery/outbox';
 import type { Recipients } from '../delivery/recipients';
@@ -21,6 +21,12 @@ import type { CoordinatorService } from './coordinator-service';
 
 /** How long a confirmation waits for its jobs to be queued before answering "saved, will be sent". */
 export const QUEUE_ANSWER_MS = 2_000;
+/** Recipients whose rows are written and jobs queued before the coordinator is answered. */
+const FIRST_CHUNK = 250;
+/** Recipients per INSERT after the answer, written in the background. */
+const ROWS_CHUNK = 1_000;
+/** Between a notice's chunks written in the background: room for reminders and turns. */
+const PAUSE_MS = 10;
 
 export interface BroadcastServiceDeps {
   db: Db;
@@ -38,8 +44,11 @@ export interface BroadcastServiceDeps {
 }
 
 /**
- * Coordinator notices: a draft with a recipient count, then on confirmation one delivery row per recipient
- * (key broadcast:<id>:<person>) written in one transaction with the status change, then jobs in bulk.
+ * Coordinator notices: a draft with a recipient count, then on confirmation the draft is claimed ('sending',
+ * recipients counted) and one delivery row per recipient (key broadcast:<id>:<person>) written a chunk at a
+ * time, each chunk's jobs queued as it is written: the first chunk before the coordinator is answered, the
+ * rest in the background. The notice cannot complete before its last row is written (rows_written_at); rows a
+ * stopped process did not write, the sweep writes (a chunk written twice writes nothing twice).
  * A second confirmation finds the broadcast no longer a draft and sends nothing.
  */
 export function createBroadcastService(deps: BroadcastServiceDeps) {
@@ -142,13 +151,85 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     return spread;
   }
 
+  const render2 = (course: { code: string; title: string; titleEn: string | null }, text: string) => ({
+    zh: render('zh-CN', course, text),
+    en: render('en', course, text),
+  });
+
+  /** Notices whose rows this process is writing now (the sweep leaves them alone). */
+  const writing = new Map<string, Promise<void>>();
+  let stopping = false;
+
+  /** Queues a chunk's jobs within QUEUE_ANSWER_MS; false when the queue did not answer (the sweep will). */
+  async function dispatch(broadcastId: string, rows: readonly DeliveryRow[]): Promise<boolean> {
+    if (!rows.length) return true;
+    try {
+      await withDeadline(
+        deps.outbox.dispatch(rows),
+        QUEUE_ANSWER_MS,
+        () => new Error(`the queue did not answer within ${QUEUE_ANSWER_MS} ms`),
+      );
+      return true;
+    } catch (error) {
+      deps.logger.error(
+        { err: error, broadcastId },
+        'notice rows written but their jobs not queued; the sweep will queue them',
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Writes the rows after person `after`, a chunk at a time, queueing each chunk's jobs (until the queue fails
+   * to answer once: then only rows, and the sweep queues them), then marks the notice written and checks
+   * whether it is already done. A stopping process stops between chunks; the sweep goes on from there.
+   */
+  async function writeRest(job: RowsJob, after: string | undefined, queueing: boolean): Promise<void> {
+    let last = after;
+    for (;;) {
+      if (stopping) return;
+      const chunk = await deps.broadcasts.writeChunk(job, last, ROWS_CHUNK);
+      last = chunk.last;
+      const end = chunk.n < ROWS_CHUNK;
+      // Marked before the last jobs go out, so the completion check their sends lead to can see it.
+      if (end) await deps.broadcasts.markWritten(job.broadcastId);
+      if (queueing) queueing = await dispatch(job.broadcastId, chunk.rows);
+      if (end) break;
+      // Room for reminders and turns between chunks.
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    }
+    // Every row may have been sent (or failed: nobody reachable) before the mark.
+    await finishIfDone(job.broadcastId);
+  }
+
+  function inBackground(job: RowsJob, after: string | undefined, queueing: boolean): Promise<void> {
+    const running = writeRest(job, after, queueing)
+      .catch((error: unknown) =>
+        deps.logger.error(
+          { err: error, broadcastId: job.broadcastId },
+          'notice rows not all written; the sweep will write the rest',
+        ),
+      )
+      .finally(() => writing.delete(job.broadcastId));
+    writing.set(job.broadcastId, running);
+    return running;
+  }
+
   return {
     finishIfDone,
+    /** Stops writing notices' rows after the chunk being written (the sweep writes the rest). */
+    async close(): Promise<void> {
+      stopping = true;
+      await Promise.allSettled([...writing.values()]);
+    },
     /** For the console's delivery page: where a daily cap spreads what is left of a notice over days. */
     spread: spreadOf,
 
     /** The sweep: broadcasts whose last delivery finished while their completion was missed. */
     async finishStale(): Promise<number> {
+      // Rows a stopped process did not write: written (and queued) now, before asking what is done.
+      for (const job of await deps.broadcasts.unwritten(render2))
+        if (!writing.has(job.broadcastId)) await inBackground(job, undefined, true);
       const open = await db.broadcast.findMany({ where: { status: 'sending' }, select: { id: true } });
       let finished = 0;
       for (const b of open) if (await finishIfDone(b.id)) finished += 1;
@@ -205,57 +286,40 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       broadcastId: string,
       includeWaitlisted: boolean,
     ): Promise<ConfirmOutcome> {
-      let spread: SpreadDelivery[] = [];
-      let queuedNow = false;
-      const done = await deps.broadcasts.confirm(
-        broadcastId,
-        personId,
-        includeWaitlisted,
-        (course, text) => ({ zh: render('zh-CN', course, text), en: render('en', course, text) }),
-        async (rows) => {
-          // Planned before the jobs go out: once the first messages are sent they would count twice.
-          const counts = new Map<string, number>();
-          for (const r of rows) counts.set(r.channel, (counts.get(r.channel) ?? 0) + 1);
-          spread = await spreadOf(broadcastId, counts).catch((error: unknown) => {
-            deps.logger.warn({ err: error }, 'could not estimate when the notice will be delivered');
-            return [];
-          });
-          // Redis away: the rows are committed, so the coordinator hears back now and the sweep queues the
-          // jobs once Redis answers (a late addBulk meanwhile adds the same job ids: nothing twice).
-          // The first jobs of each channel now, the rest in the background (see Outbox.dispatchSoon).
-          const { rest } = await withDeadline(
-            deps.outbox.dispatchSoon(rows),
-            QUEUE_ANSWER_MS,
-            () => new Error(`the queue did not answer within ${QUEUE_ANSWER_MS} ms`),
-          );
-          rest.catch((error: unknown) =>
-            deps.logger.error(
-              { err: error, broadcastId },
-              'notice rows written but not all jobs queued; the sweep will queue them',
-            ),
-          );
-          queuedNow = true;
-        },
-      );
+      const done = await deps.broadcasts.claim(broadcastId, personId, includeWaitlisted, render2);
       if (!done) return { status: 'gone' };
-      const unreachable = done.recipients - done.queued.length;
+      // Planned before the jobs go out: once the first messages are sent they would count twice.
+      const spread = await spreadOf(broadcastId, done.byChannel).catch((error: unknown) => {
+        deps.logger.warn({ err: error }, 'could not estimate when the notice will be delivered');
+        return [];
+      });
+      // The first chunk's rows and jobs now: a queue that does not answer is known before the coordinator is
+      // told (Redis away: the rows are committed, so the coordinator hears "saved" and the sweep queues the
+      // jobs once Redis answers; a late addBulk meanwhile adds the same job ids: nothing twice).
+      const first = await deps.broadcasts.writeChunk(done.job, undefined, FIRST_CHUNK);
+      const all = first.n < FIRST_CHUNK;
+      // Every row written: marked before the jobs go out (their completion check must see it).
+      if (all) await deps.broadcasts.markWritten(broadcastId);
+      const queuedNow = await dispatch(broadcastId, [...done.groupRows, ...first.rows]);
+      if (all) {
+        // Nobody reachable: the author's summary right away.
+        if (!done.byChannel.size)
+          await finishIfDone(broadcastId).catch((error: unknown) =>
+            deps.logger.warn({ err: error, broadcastId }, 'broadcast summary not queued; the sweep will'),
+          );
+      } else void inBackground(done.job, first.last, queuedNow);
       await deps.coordinators.audit(personId, 'broadcast.confirmed', done.courseCode, {
         broadcastId,
         recipients: done.recipients,
-        unreachable,
+        unreachable: done.unreachable,
         includeWaitlisted,
       });
-      // Nobody reachable: the author's summary right away (queued by the sweep if Redis is away just now).
-      if (!done.queued.length)
-        await finishIfDone(broadcastId).catch((error: unknown) =>
-          deps.logger.warn({ err: error, broadcastId }, 'broadcast summary not queued; the sweep will'),
-        );
       return {
         status: 'sending',
         deferred: !queuedNow,
         course: done.courseCode,
         recipients: done.recipients - done.groups,
-        unreachable,
+        unreachable: done.unreachable,
         groups: done.groups,
         spread,
       };

@@ -34,36 +34,75 @@ const CLAIM_DRAFT = `
   FROM courses c WHERE b.id = $1 AND b.author_id = $2 AND b.status = 'draft' AND c.id = b.course_id
   RETURNING c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId"`;
 
-const INSERT_ROWS = `
-  INSERT INTO deliveries (id, key, kind, person_id, broadcast_id, channel, chat_id, status, error, message, updated_at)
-  SELECT gen_random_uuid(), 'broadcast:' || $1 || ':' || e.person_id, 'broadcast', e.person_id, $1::uuid,
-    coalesce(ci.channel, ''), coalesce(ci.chat_id, ''),
-    CASE WHEN ci.channel IS NULL THEN 'failed' ELSE 'pending' END,
-    CASE WHEN ci.channel IS NULL THEN 'no_reachable_channel' END,
-    jsonb_build_object('text', CASE WHEN p.locale = 'en' THEN $5 ELSE $6 END), now()
-  FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
-  WHERE e.course_id = $3 AND e.status = ANY($4::text[])
-  ON CONFLICT (key) DO NOTHING
-  RETURNING key, channel, chat_id AS "chatId", status = 'pending' AS reachable`;
+/**
+ * One chunk of a notice's recipient rows: the next `limit` recipients after person `after` (keyset over
+ * person_id), written and read back in one statement. ON CONFLICT (key) DO NOTHING makes a chunk written
+ * twice (a resumed notice, two sweeps) a no-op for the rows already there; only new rows come back.
+ */
+const WRITE_CHUNK = `
+  WITH batch AS (
+    SELECT e.person_id, ci.channel, ci.chat_id, p.locale
+    FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
+    WHERE e.course_id = $3 AND e.status = ANY($4::text[]) AND e.person_id > $7::uuid
+    ORDER BY e.person_id LIMIT $8
+  ), written AS (
+    INSERT INTO deliveries (id, key, kind, person_id, broadcast_id, channel, chat_id, status, error, message, updated_at)
+    SELECT gen_random_uuid(), 'broadcast:' || $1 || ':' || b.person_id, 'broadcast', b.person_id, $1::uuid,
+      coalesce(b.channel, ''), coalesce(b.chat_id, ''),
+      CASE WHEN b.channel IS NULL THEN 'failed' ELSE 'pending' END,
+      CASE WHEN b.channel IS NULL THEN 'no_reachable_channel' END,
+      jsonb_build_object('text', CASE WHEN b.locale = 'en' THEN $5 ELSE $6 END), now()
+    FROM batch b
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key, channel, chat_id, status = 'pending' AS reachable
+  )
+  SELECT (SELECT count(*) FROM batch)::int AS n, (SELECT max(person_id::text) FROM batch) AS last,
+    coalesce((SELECT json_agg(json_build_object('key', key, 'channel', channel, 'chatId', chat_id))
+      FROM written WHERE reachable), '[]'::json) AS rows`;
 
-export interface ConfirmedBroadcast {
+/** Before the first person id. */
+const FIRST = '00000000-0000-0000-0000-000000000000';
+
+/** A notice whose rows are being written: what each chunk needs. */
+export interface RowsJob {
+  broadcastId: string;
+  courseId: string;
+  statuses: string[];
+  texts: Texts;
+}
+
+export interface Chunk {
+  /** Recipients looked at (fewer than asked: this was the last chunk). */
+  n: number;
+  /** The last person looked at: the next chunk starts after it. */
+  last: string;
+  /** New rows with a chat, to queue. */
+  rows: DeliveryRow[];
+}
+
+export interface ClaimedBroadcast {
   courseCode: string;
+  /** People (waitlist included when asked) plus linked group chats. */
   recipients: number;
   /** Of the recipients, linked group chats. */
   groups: number;
-  /** Rows with a chat, queued. */
-  queued: DeliveryRow[];
+  /** People without a reachable chat. */
+  unreachable: number;
+  /** Recipients with a chat, by channel (group chats included): what will be queued. */
+  byChannel: Map<string, number>;
+  /** The group chats' rows, written with the claim. */
+  groupRows: DeliveryRow[];
+  job: RowsJob;
 }
 
+type Render = (course: { code: string; title: string; titleEn: string | null }, text: string) => Texts;
+
 /**
- * The set-based parts of a broadcast, in SQL: counting its audience, and on confirmation writing one delivery
- * row per recipient in the same transaction that turns the draft into 'sending' (10,000 rows in one statement).
+ * The set-based parts of a broadcast, in SQL: counting its audience; on confirmation claiming the draft
+ * (status 'sending', recipient count, group chats' rows) in one short transaction; then its people's rows a
+ * chunk at a time, and the mark that they are all written (rows_written_at), without which it cannot complete.
  */
-export function createBroadcastRepository(
-  pool: pg.Pool,
-  channels: readonly string[],
-  logDispatchFailure: (error: unknown) => void = () => {},
-) {
+export function createBroadcastRepository(pool: pg.Pool, channels: readonly string[]) {
   return {
     async audience(courseId: string): Promise<Audience> {
       const { rows } = await pool.query<{
@@ -98,19 +137,17 @@ export function createBroadcastRepository(
     },
 
     /**
-     * Turns the draft into 'sending' and writes its delivery rows in one REPEATABLE READ transaction; `dispatch`
-     * (queueing the jobs for the rows written) runs after the commit.
+     * Turns the draft into 'sending', counts its recipients and writes its group chats' rows, in one
+     * REPEATABLE READ transaction; the people's rows follow with `writeChunk`.
      * undefined when the broadcast is not this author's draft any more (sent, discarded, someone else's).
      */
-    async confirm(
+    async claim(
       broadcastId: string,
       authorId: string,
       includeWaitlisted: boolean,
-      render: (course: { code: string; title: string; titleEn: string | null }, text: string) => Texts,
-      dispatch: (rows: DeliveryRow[]) => Promise<unknown>,
-    ): Promise<ConfirmedBroadcast | undefined> {
+      render: Render,
+    ): Promise<ClaimedBroadcast | undefined> {
       const client = await pool.connect();
-      let released = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         const claimed = await client.query<Claimed>(CLAIM_DRAFT, [broadcastId, authorId, includeWaitlisted]);
@@ -120,69 +157,97 @@ export function createBroadcastRepository(
           return undefined;
         }
         const statuses = includeWaitlisted ? ['confirmed', 'waitlisted'] : ['confirmed'];
-        const groups = await client.query<DeliveryRow>(
-          `SELECT 'broadcast:' || $1 || ':group:' || channel || ':' || chat_id AS key, channel, chat_id AS "chatId"
-           FROM chat_links WHERE course_id = $2 AND channel = ANY($3::text[])`,
-          [broadcastId, b.courseId, channels],
-        );
         const texts = render(b, b.text);
-        // The recipients' rows, written and read back in one statement (their keys and chats are what gets
-        // queued): the recipients are looked up once, not once to list them and again to insert them. The
-        // draft was claimed in this transaction, so none of its keys can exist yet and every row comes back.
-        const recipients = await client.query<DeliveryRow & { reachable: boolean }>(INSERT_ROWS, [
-          broadcastId,
-          channels,
-          b.courseId,
-          statuses,
-          texts.en,
-          texts.zh,
-        ]);
-        const queued = [
-          ...recipients.rows.filter((r) => r.reachable).map(({ reachable: _r, ...row }) => row),
-          ...groups.rows,
-        ];
-        const write = async () => {
-          // Linked group chats get the notice in the programme's language.
-          await client.query(
-            `INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
-             SELECT gen_random_uuid(), r.key, 'broadcast', $1::uuid, r.channel, r.chat_id, jsonb_build_object('text', $2::text), now()
-             FROM unnest($3::text[], $4::text[], $5::text[]) AS r(key, channel, chat_id)
-             ON CONFLICT (key) DO NOTHING`,
-            [
-              broadcastId,
-              texts.zh,
-              groups.rows.map((g) => g.key),
-              groups.rows.map((g) => g.channel),
-              groups.rows.map((g) => g.chatId),
-            ],
-          );
-          await client.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [
-            broadcastId,
-            recipients.rows.length + groups.rows.length,
-          ]);
-          await client.query('COMMIT');
-        };
-        await write();
-        // Jobs only after the commit and with the connection given back: a job never finds its row missing,
-        // and `dispatch` may query the database (the embedded database has one connection, held until here).
-        client.release();
-        released = true;
-        // Rows committed but jobs not queued (Redis trouble): the sweep queues open rows after a minute.
-        await dispatch(queued).catch(logDispatchFailure);
+        const people = await client.query<{ channel: string | null; n: number }>(
+          `SELECT ci.channel, count(*)::int AS n
+           FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
+           WHERE e.course_id = $1 AND e.status = ANY($3::text[]) GROUP BY 1`,
+          [b.courseId, channels, statuses],
+        );
+        // Linked group chats get the notice in the programme's language.
+        const groups = await client.query<DeliveryRow>(
+          `INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
+           SELECT gen_random_uuid(), 'broadcast:' || $1 || ':group:' || channel || ':' || chat_id, 'broadcast',
+             $1::uuid, channel, chat_id, jsonb_build_object('text', $4::text), now()
+           FROM chat_links WHERE course_id = $2 AND channel = ANY($3::text[])
+           ON CONFLICT (key) DO NOTHING
+           RETURNING key, channel, chat_id AS "chatId"`,
+          [broadcastId, b.courseId, channels, texts.zh],
+        );
+        const byChannel = new Map<string, number>();
+        let unreachable = 0;
+        for (const r of people.rows)
+          if (r.channel) byChannel.set(r.channel, (byChannel.get(r.channel) ?? 0) + r.n);
+          else unreachable += r.n;
+        for (const g of groups.rows) byChannel.set(g.channel, (byChannel.get(g.channel) ?? 0) + 1);
+        const recipients = people.rows.reduce((n, r) => n + r.n, 0) + groups.rows.length;
+        await client.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [broadcastId, recipients]);
+        await client.query('COMMIT');
         return {
           courseCode: b.code,
-          recipients: recipients.rows.length + groups.rows.length,
+          recipients,
           groups: groups.rows.length,
-          queued,
+          unreachable,
+          byChannel,
+          groupRows: groups.rows,
+          job: { broadcastId, courseId: b.courseId, statuses, texts },
         };
       } catch (error) {
-        if (!released) await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
         // A second confirmation racing the first: the draft is no longer a draft.
         if ((error as { code?: string }).code === '40001') return undefined;
         throw error;
       } finally {
-        if (!released) client.release();
+        client.release();
       }
+    },
+
+    /** The next `limit` recipients' rows after person `after` (undefined: from the first). */
+    async writeChunk(job: RowsJob, after: string | undefined, limit: number): Promise<Chunk> {
+      const { rows } = await pool.query<{ n: number; last: string | null; rows: DeliveryRow[] }>(
+        WRITE_CHUNK,
+        [
+          job.broadcastId,
+          channels,
+          job.courseId,
+          job.statuses,
+          job.texts.en,
+          job.texts.zh,
+          after ?? FIRST,
+          limit,
+        ],
+      );
+      const r = rows[0]!;
+      return { n: r.n, last: r.last ?? after ?? FIRST, rows: r.rows };
+    },
+
+    /**
+     * Every row written: from now on the notice may complete. Its recipient count becomes the rows it has
+     * (someone who enrolled or left while the rows were written).
+     */
+    async markWritten(broadcastId: string): Promise<void> {
+      await pool.query(
+        `UPDATE broadcasts SET rows_written_at = now(),
+           recipients = (SELECT count(*) FROM deliveries WHERE broadcast_id = $1 AND kind = 'broadcast')
+         WHERE id = $1 AND rows_written_at IS NULL`,
+        [broadcastId],
+      );
+    },
+
+    /** Confirmed notices whose rows a stopped process left half-written (for the sweep), with what they need. */
+    async unwritten(render: Render): Promise<RowsJob[]> {
+      const { rows } = await pool.query<Claimed & { id: string; includeWaitlisted: boolean }>(
+        `SELECT b.id, c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId",
+           b.include_waitlisted AS "includeWaitlisted"
+         FROM broadcasts b JOIN courses c ON c.id = b.course_id
+         WHERE b.status = 'sending' AND b.rows_written_at IS NULL`,
+      );
+      return rows.map((b) => ({
+        broadcastId: b.id,
+        courseId: b.courseId,
+        statuses: b.includeWaitlisted ? ['confirmed', 'waitlisted'] : ['confirmed'],
+        texts: render(b, b.text),
+      }));
     },
   };
 }
