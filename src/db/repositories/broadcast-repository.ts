@@ -40,11 +40,14 @@ const CLAIM_DRAFT = `
  * twice (a resumed notice, two sweeps) a no-op for the rows already there; only new rows come back.
  */
 const WRITE_CHUNK = `
-  WITH batch AS (
-    SELECT e.person_id, ci.channel, ci.chat_id, p.locale
-    FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
+  WITH picked AS (
+    SELECT e.person_id FROM enrolments e
     WHERE e.course_id = $3 AND e.status = ANY($4::text[]) AND e.person_id > $7::uuid
     ORDER BY e.person_id LIMIT $8
+  ), batch AS (
+    -- Each chat looked up for this chunk's people only (not for the whole course before the LIMIT).
+    SELECT e.person_id, ci.channel, ci.chat_id, p.locale
+    FROM picked e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
   ), written AS (
     INSERT INTO deliveries (id, key, kind, person_id, broadcast_id, channel, chat_id, status, error, message, updated_at)
     SELECT gen_random_uuid(), 'broadcast:' || $1 || ':' || b.person_id, 'broadcast', b.person_id, $1::uuid,
@@ -56,7 +59,7 @@ const WRITE_CHUNK = `
     ON CONFLICT (key) DO NOTHING
     RETURNING key, channel, chat_id, status = 'pending' AS reachable
   )
-  SELECT (SELECT count(*) FROM batch)::int AS n, (SELECT max(person_id::text) FROM batch) AS last,
+  SELECT (SELECT count(*) FROM picked)::int AS n, (SELECT max(person_id::text) FROM picked) AS last,
     coalesce((SELECT json_agg(json_build_object('key', key, 'channel', channel, 'chatId', chat_id))
       FROM written WHERE reachable), '[]'::json) AS rows`;
 
