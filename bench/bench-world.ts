@@ -5,6 +5,11 @@ import { allQueueNames } from '../src/jobs/queue-names';
 import { createBenchCourse } from './bench-course';
 import { BenchChannel } from './recording-channel';
 
+export interface ReminderClasses {
+  courses: { id: string; personIds: string[] }[];
+  enrolmentIds: string[];
+}
+
 export interface BenchWorld {
   /** A second runtime on the same database, with its own queue prefix and the bench channel. */
   runtime: Runtime;
@@ -13,6 +18,15 @@ export interface BenchWorld {
   /** People with a 'test' chat (chat id = person id), created for the run. */
   people(n: number): Promise<string[]>;
   course(startsAt: Date, capacity: number): Promise<{ id: string; code: string }>;
+  /** A notice drafted by `authorId` (an admin) to a new class of `n` new confirmed people, not yet confirmed. */
+  notice(authorId: string, n: number): Promise<{ id: string; people: Set<string> }>;
+  /** `jobs` confirmed sign-ups spread over `classes` new classes, for reminders. */
+  reminderClasses(jobs: number, classes: number): Promise<ReminderClasses>;
+  /**
+   * Moves the classes so that their one-hour reminders fall due between `from` and `from + windowMs`; returns when
+   * each person's reminder is due.
+   */
+  dueWithin(classes: ReminderClasses, from: number, windowMs: number): Promise<Map<string, number>>;
   cleanUp(): Promise<void>;
 }
 
@@ -45,7 +59,7 @@ export async function benchWorld(
   const personIds: string[] = [];
   const courseIds: string[] = [];
 
-  return {
+  const self: BenchWorld = {
     runtime: world,
     channel,
     prefix,
@@ -62,6 +76,47 @@ export async function benchWorld(
       const course = await createBenchCourse(db, capacity, startsAt);
       courseIds.push(course.id);
       return course;
+    },
+    async notice(authorId, n) {
+      const course = await self.course(new Date(Date.now() + 7 * 86_400_000), n);
+      const people = await self.people(n);
+      await db.enrolment.createMany({
+        data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
+      });
+      const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
+      const draft = await world.broadcasts.draft(
+        authorId,
+        admin,
+        course.code,
+        '明天上午9点改到201教室',
+        new Date(),
+      );
+      if (draft.status !== 'ok') throw new Error(`broadcast draft failed: ${draft.status}`);
+      return { id: draft.preview.broadcastId, people: new Set(people) };
+    },
+    async reminderClasses(jobs, classes) {
+      const result: ReminderClasses = { courses: [], enrolmentIds: [] };
+      for (let c = 0; c < classes; c++) {
+        const course = await self.course(new Date(Date.now() + 86_400_000), jobs);
+        const people = await self.people(Math.ceil(jobs / classes));
+        const rows = await db.enrolment.createManyAndReturn({
+          data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
+          select: { id: true },
+        });
+        result.courses.push({ id: course.id, personIds: people });
+        result.enrolmentIds.push(...rows.map((r) => r.id));
+      }
+      return result;
+    },
+    async dueWithin({ courses }, from, windowMs) {
+      const due = new Map<string, number>();
+      for (const [c, course] of courses.entries()) {
+        const dueAt = from + Math.round((windowMs * c) / Math.max(1, courses.length - 1));
+        const startsAt = new Date(dueAt + 3_600_000);
+        await db.classSession.updateMany({ where: { courseId: course.id }, data: { startsAt } });
+        for (const id of course.personIds) due.set(id, dueAt);
+      }
+      return due;
     },
     async cleanUp() {
       await world.close();
@@ -82,4 +137,5 @@ export async function benchWorld(
       } while (cursor !== '0');
     },
   };
+  return self;
 }

@@ -26,25 +26,8 @@ export async function benchBroadcast(
 ): Promise<BroadcastBenchResult> {
   const world = await benchWorld(runtime, rate, 200);
   try {
-    const { db } = runtime;
     const [author] = await world.people(1);
-    const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
-    const notice = async (n: number) => {
-      const course = await world.course(new Date(Date.now() + 7 * 86_400_000), n);
-      const people = await world.people(n);
-      await db.enrolment.createMany({
-        data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
-      });
-      const draft = await world.runtime.broadcasts.draft(
-        author!,
-        admin,
-        course.code,
-        '明天上午9点改到201教室',
-        new Date(),
-      );
-      if (draft.status !== 'ok') throw new Error(`broadcast draft failed: ${draft.status}`);
-      return { id: draft.preview.broadcastId, people: new Set(people) };
-    };
+    const notice = (n: number) => world.notice(author!, n);
     // A small notice first, as a running bot would have sent: connections open, scripts loaded, code warm.
     const warmUp = await notice(200);
     await world.runtime.broadcasts.confirm(author!, warmUp.id, false);

@@ -2,10 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Runtime } from '../src/app/compose';
-import type { InboundMessage } from '../src/core/message';
 import { benchWorld } from './bench-world';
 import { latencySummary, round } from './stats';
-import { benchQuestions } from './turn-bench';
+import { benchMessages, benchQuestions } from './turn-bench';
 
 export interface LoadBenchResult {
   suite: 'load';
@@ -55,41 +54,13 @@ export async function benchLoad(runtime: Runtime, options: LoadBenchOptions = {}
   const trace = options.trace ?? (() => undefined);
   // Outbound concurrency as the deployment runs it (OUTBOUND_CONCURRENCY, 20 by default).
   const world = await benchWorld(runtime, rate, runtime.config.OUTBOUND_CONCURRENCY);
-  const { db } = runtime;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const turns = turnDriver(runtime, turnsPerSecond);
   try {
     // --- Set-up (not measured): the people, the notice's draft, the classes whose reminders will fall due.
     const [author] = await world.people(1);
-    const admin = { role: 'admin' as const, courseCodes: [], counties: [] };
-    const notice = async (n: number) => {
-      const course = await world.course(new Date(Date.now() + 7 * 86_400_000), n);
-      const people = await world.people(n);
-      await db.enrolment.createMany({
-        data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
-      });
-      const draft = await world.runtime.broadcasts.draft(
-        author!,
-        admin,
-        course.code,
-        '明天上午9点改到201教室',
-        new Date(),
-      );
-      if (draft.status !== 'ok') throw new Error(`broadcast draft failed: ${draft.status}`);
-      return { id: draft.preview.broadcastId, people: new Set(people) };
-    };
-    const reminderCourses: { id: string; personIds: string[] }[] = [];
-    const enrolmentIds: string[] = [];
-    for (let c = 0; c < REMINDER_COURSES; c++) {
-      const course = await world.course(new Date(Date.now() + 86_400_000), reminderCount);
-      const people = await world.people(Math.ceil(reminderCount / REMINDER_COURSES));
-      const rows = await db.enrolment.createManyAndReturn({
-        data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
-        select: { id: true },
-      });
-      reminderCourses.push({ id: course.id, personIds: people });
-      enrolmentIds.push(...rows.map((r) => r.id));
-    }
+    const notice = (n: number) => world.notice(author!, n);
+    const classes = await world.reminderClasses(reminderCount, REMINDER_COURSES);
     const measured = await notice(recipients);
 
     // The bot as `npm start` runs it: the reminder worker and the outbound worker, warmed up by a small notice.
@@ -106,8 +77,7 @@ export async function benchLoad(runtime: Runtime, options: LoadBenchOptions = {}
     const sendsBefore = world.channel.sends.length;
     const phase = phaseClock(trace);
     turns.start();
-    const base = Date.now() + 3_600_000 + LEAD_MS;
-    const due = new Map<string, number>();
+    const due = await world.dueWithin(classes, Date.now() + LEAD_MS, WINDOW_MS);
     const reminderQueue = world.runtime.reminderQueue;
     const outboundQueue = world.runtime.delivery.outbox.queueFor('test');
     const stopWatch = watch(trace, async () => {
@@ -127,14 +97,9 @@ export async function benchLoad(runtime: Runtime, options: LoadBenchOptions = {}
         `reminder jobs ${await counts(reminderQueue)}; outbound jobs ${await counts(outboundQueue)}`
       );
     });
-    for (const [c, course] of reminderCourses.entries()) {
-      const startsAt = new Date(base + Math.round((WINDOW_MS * c) / (REMINDER_COURSES - 1)));
-      await db.classSession.updateMany({ where: { courseId: course.id }, data: { startsAt } });
-      for (const id of course.personIds) due.set(id, startsAt.getTime() - 3_600_000);
-    }
-    const scheduled = await world.runtime.reminders.scheduleEnrolments(enrolmentIds);
+    const scheduled = await world.runtime.reminders.scheduleEnrolments(classes.enrolmentIds);
     phase(`reminders scheduled (${scheduled.scheduled}, ${scheduled.late} already late)`);
-    await sleepUntil(base - 3_600_000);
+    await sleepUntil(Math.min(...due.values()));
     phase('first reminder due; confirming the notice');
     const t0 = performance.now();
     await world.runtime.broadcasts.confirm(author!, measured.id, false);
@@ -254,16 +219,7 @@ function watch(trace: (line: string) => void, state: () => Promise<string>): () 
 function turnDriver(runtime: Runtime, perSecond: number, users = 500) {
   const questions = benchQuestions();
   const run = `load${Date.now().toString(36)}`;
-  const message = (i: number): InboundMessage => {
-    const user = `${run}-${((i % users) + users) % users}`;
-    return {
-      id: `${run}:${i}`,
-      address: { channel: 'test', chatId: user },
-      senderId: user,
-      text: questions[Math.abs(i) % questions.length]!,
-      receivedAt: new Date(),
-    };
-  };
+  const message = benchMessages(run, users, questions);
   const latencies: number[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;

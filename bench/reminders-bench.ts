@@ -27,30 +27,12 @@ export async function benchReminders(
 ): Promise<RemindersBenchResult> {
   const world = await benchWorld(runtime, 10_000, 100);
   try {
-    const { db } = runtime;
-    const courses: { id: string; personIds: string[] }[] = [];
-    const enrolmentIds: string[] = [];
-    for (let c = 0; c < COURSES; c++) {
-      const course = await world.course(new Date(Date.now() + 86_400_000), jobs);
-      const people = await world.people(Math.ceil(jobs / COURSES));
-      const rows = await db.enrolment.createManyAndReturn({
-        data: people.map((personId) => ({ personId, courseId: course.id, status: 'confirmed' })),
-        select: { id: true },
-      });
-      courses.push({ id: course.id, personIds: people });
-      enrolmentIds.push(...rows.map((r) => r.id));
-    }
+    const classes = await world.reminderClasses(jobs, COURSES);
     world.runtime.startReminders();
     await world.runtime.startOutbound(world.channel).waitUntilReady();
     // Class times are set only now, after the set-up, so every reminder falls due within the window that opens LEAD_MS from here.
-    const base = Date.now() + 3_600_000 + LEAD_MS;
-    const due = new Map<string, number>();
-    for (const [c, course] of courses.entries()) {
-      const startsAt = new Date(base + Math.round((windowMs * c) / (COURSES - 1)));
-      await db.classSession.updateMany({ where: { courseId: course.id }, data: { startsAt } });
-      for (const id of course.personIds) due.set(id, startsAt.getTime() - 3_600_000);
-    }
-    await world.runtime.reminders.scheduleEnrolments(enrolmentIds);
+    const due = await world.dueWithin(classes, Date.now() + LEAD_MS, windowMs);
+    await world.runtime.reminders.scheduleEnrolments(classes.enrolmentIds);
     await world.channel.settle(due.size, 5_000 + windowMs);
     const late = world.channel.sends.map((s) => s.at - (due.get(s.chatId) ?? s.at));
     const got = new Set(world.channel.sends.map((s) => s.chatId));

@@ -28,16 +28,7 @@ export function benchQuestions(): string[] {
 export async function benchTurn(engine: DialogEngine, messages = 1000, users = 50): Promise<TurnBenchResult> {
   const questions = benchQuestions();
   const run = `bench${Date.now().toString(36)}`;
-  const message = (i: number): InboundMessage => {
-    const user = `${run}-${i % users}`;
-    return {
-      id: `${run}:${i}`,
-      address: { channel: 'test', chatId: user },
-      senderId: user,
-      text: questions[Math.abs(i) % questions.length]!,
-      receivedAt: new Date(),
-    };
-  };
+  const message = benchMessages(run, users, questions);
   for (let i = 0; i < users; i++) await engine.handle(message(-1 - i)); // first contact creates each person
   const latencies: number[] = [];
   const started = performance.now();
@@ -52,5 +43,19 @@ export async function benchTurn(engine: DialogEngine, messages = 1000, users = 5
     messages,
     ...latencySummary(latencies),
     throughput_per_s: round((messages / elapsed) * 1000, 1),
+  };
+}
+
+/** Message `i` of a run: one of `users` people (negative `i` too, for warm-ups) asks one of `questions`. */
+export function benchMessages(run: string, users: number, questions: string[]) {
+  return (i: number): InboundMessage => {
+    const user = `${run}-${((i % users) + users) % users}`;
+    return {
+      id: `${run}:${i}`,
+      address: { channel: 'test', chatId: user },
+      senderId: user,
+      text: questions[Math.abs(i) % questions.length]!,
+      receivedAt: new Date(),
+    };
   };
 }

@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/app/compose';
-import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createCourse } from '../support/fixtures';
-import { enrolledPeople, until } from '../support/outreach-runtime';
+import { enrolledPeople, outreachConfig, until } from '../support/outreach-runtime';
 import { RecordingChannel } from '../support/recording-channel';
 import { isolatedDb, uniquePrefix } from '../support/test-env';
 
@@ -24,18 +23,7 @@ async function startProcess(
   channel: RecordingChannel,
   sweeping = true,
 ): Promise<Runtime> {
-  const config = loadConfig({
-    DATABASE_URL: url,
-    REDIS_URL: inject('redisUrl'),
-    QUEUE_PREFIX: prefix,
-    SEED_SAMPLE_DATA: 'never',
-    PII_ENCRYPTION_KEY: 'a'.repeat(64),
-    PII_HASH_KEY: 'b'.repeat(64),
-    LOG_LEVEL: 'silent',
-    OUTBOUND_DEFAULT_RATE_PER_SECOND: '1000',
-    OUTBOUND_BACKOFF_MS: '100',
-    OUTBOUND_ATTEMPTS: '4',
-  });
+  const config = outreachConfig(url, prefix);
   const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL), { channels: [channel] });
   runtimes.push(runtime);
   if (sweeping) await runtime.startWorkers();

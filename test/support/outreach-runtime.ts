@@ -15,6 +15,23 @@ export interface OutreachWorld {
   close(): Promise<void>;
 }
 
+/** A deployment's configuration for these tests: its database and queue prefix, fixed keys, fast retries. */
+export function outreachConfig(url: string, prefix: string, env: Record<string, string> = {}) {
+  return loadConfig({
+    DATABASE_URL: url,
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: prefix,
+    SEED_SAMPLE_DATA: 'never',
+    PII_ENCRYPTION_KEY: 'a'.repeat(64),
+    PII_HASH_KEY: 'b'.repeat(64),
+    LOG_LEVEL: 'silent',
+    OUTBOUND_DEFAULT_RATE_PER_SECOND: '1000',
+    OUTBOUND_BACKOFF_MS: '100',
+    OUTBOUND_ATTEMPTS: '4',
+    ...env,
+  });
+}
+
 /**
  * The real runtime with a recording channel named 'test' as its only platform, its own queue prefix and its
  * own database schema (a sweep rebuilds reminders from every enrolment it sees, so worlds must not share
@@ -26,19 +43,7 @@ export async function outreachWorld(
   const prefix = uniquePrefix('out');
   const channel = options.channel ?? new RecordingChannel();
   const { url } = await isolatedDb('outreach');
-  const config = loadConfig({
-    DATABASE_URL: url,
-    REDIS_URL: inject('redisUrl'),
-    QUEUE_PREFIX: prefix,
-    SEED_SAMPLE_DATA: 'never',
-    PII_ENCRYPTION_KEY: 'a'.repeat(64),
-    PII_HASH_KEY: 'b'.repeat(64),
-    LOG_LEVEL: 'silent',
-    OUTBOUND_DEFAULT_RATE_PER_SECOND: '1000',
-    OUTBOUND_BACKOFF_MS: '100',
-    OUTBOUND_ATTEMPTS: '4',
-    ...options.env,
-  });
+  const config = outreachConfig(url, prefix, options.env);
   const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL), {
     channels: [channel],
     workers: { workerOptions: { lockDuration: 2_000, stalledInterval: 1_000 }, leaseMs: 1_500 },

@@ -17,6 +17,27 @@ const cancel = defineFlow({
   },
 });
 
+/**
+ * Frees the person's seat in `code` (whoever waits first moves up) and says so; `notEnrolledKey` is what they are
+ * told when there was no sign-up to cancel. Used by this flow and by the answer to a reminder.
+ */
+export async function cancelAndTell(
+  turn: Turn,
+  services: Pick<DialogServices, 'enrolments'>,
+  code: string,
+  notEnrolledKey: string,
+): Promise<void> {
+  const outcome = await services.enrolments.cancel(turn.person.id, code);
+  if (outcome.status === 'not_enrolled') {
+    turn.say(turn.t(notEnrolledKey), mainMenu(turn.t));
+    return;
+  }
+  turn.emit({ type: 'cancelled', course: outcome.course });
+  if (outcome.promoted)
+    turn.emit({ type: 'promoted', course: outcome.course, person: outcome.promoted.personId });
+  turn.say(turn.t('enrol:cancel.done', { code: outcome.course }), mainMenu(turn.t));
+}
+
 /** Cancelling a sign-up: pick the course if there are several, confirm, then free the seat. */
 export function cancelModule(services: DialogServices): DialogModule {
   function confirm(turn: Turn, e: EnrolmentView): void {
@@ -45,15 +66,7 @@ export function cancelModule(services: DialogServices): DialogModule {
         turn.say(turn.t('enrol:cancel.kept'), mainMenu(turn.t));
         return;
       }
-      const outcome = await services.enrolments.cancel(turn.person.id, state.data.code);
-      if (outcome.status === 'not_enrolled') {
-        turn.say(turn.t('enrol:cancel.none'), mainMenu(turn.t));
-        return;
-      }
-      turn.emit({ type: 'cancelled', course: outcome.course });
-      if (outcome.promoted)
-        turn.emit({ type: 'promoted', course: outcome.course, person: outcome.promoted.personId });
-      turn.say(turn.t('enrol:cancel.done', { code: outcome.course }), mainMenu(turn.t));
+      await cancelAndTell(turn, services, state.data.code, 'enrol:cancel.none');
     },
   });
 

@@ -8,6 +8,7 @@ import { mainMenu } from '../../main-menu';
 import type { OutreachDialogServices } from '../../outreach-services';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
+import { cancelAndTell } from '../cancel/cancel-flow';
 
 /** The flow a reminder's choices point at; the outbound worker stores them as the person's current choices. */
 const reminder = defineFlow({
@@ -67,15 +68,7 @@ export function reminderModule(services: DialogServices, outreach: OutreachDialo
         return;
       }
       if (what === 'cancel') {
-        const outcome = await services.enrolments.cancel(turn.person.id, code);
-        if (outcome.status === 'not_enrolled') {
-          turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
-          return;
-        }
-        turn.emit({ type: 'cancelled', course: outcome.course });
-        if (outcome.promoted)
-          turn.emit({ type: 'promoted', course: outcome.course, person: outcome.promoted.personId });
-        turn.say(turn.t('enrol:cancel.done', { code: outcome.course }), mainMenu(turn.t));
+        await cancelAndTell(turn, services, code, 'reminders:reply.notFound');
         return;
       }
       return 'pass';
