@@ -176,7 +176,7 @@ export async function createRuntime(
       prefix: config.QUEUE_PREFIX,
       ttlSeconds: config.SESSION_TTL_SECONDS,
     });
-    const people = createPeopleRepository(db, cipher);
+    const people = createPeopleRepository(db, cipher, database.pool);
     const catalog = createCourseCatalog(db);
     const activity = createChannelActivity(db);
 

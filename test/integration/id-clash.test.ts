@@ -120,7 +120,7 @@ describe('an ID number typed in chat that is already registered to someone else'
   });
 
   it('is settled the same way when two people type one new number at the same moment', async () => {
-    const people = createPeopleRepository(runtime.db, cipher);
+    const people = createPeopleRepository(runtime.db, cipher, runtime.database.pool);
     const a = await runtime.db.person.create({ data: {} });
     const b = await runtime.db.person.create({ data: {} });
     const id = validIdNumber(513);

@@ -30,7 +30,11 @@ async function person(runtime: Runtime, county: string | null, courses: ScopeCou
     data: { realName: name, phone, county, consentProfileAt: new Date() },
   });
   const idNumber = validIdNumber(idSeed);
-  const people = createPeopleRepository(runtime.db, loadPiiCipher(runtime.config, runtime.logger));
+  const people = createPeopleRepository(
+    runtime.db,
+    loadPiiCipher(runtime.config, runtime.logger),
+    runtime.database.pool,
+  );
   await people.setIdNumber(row.id, idNumber, new Date());
   const enrolments: Record<string, string> = {};
   for (const c of courses) {

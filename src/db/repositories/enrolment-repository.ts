@@ -3,10 +3,9 @@ import type { CancelOutcome, EnrolmentRepository, EnrolOutcome } from '../../cor
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
 import { courseWithSessions, toCourseView } from './courses-repository';
+import { sqlRunner, TX_OPTIONS } from './sql-runner';
 
 type Tx = Prisma.TransactionClient;
-/** Sign-ups for one popular course queue on its row lock; give them time rather than failing under a burst. */
-const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 interface LockedCourse {
   id: string;
   code: string;
@@ -102,49 +101,11 @@ interface EnrolRow {
   position: number | null;
 }
 
-/** Runs a statement and returns its rows. */
-type Query = <T>(text: string, values: unknown[]) => Promise<T[]>;
-/** Where the sign-up SQL runs: the runtime's `pg` pool, or Prisma's raw queries when there is none. */
-interface Sql {
-  query: Query;
-  /** Runs `work` in a transaction on one connection (never a second query on the pool meanwhile). */
-  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
-}
-
-/** Named, so each connection parses and plans the sign-up statement once instead of on every sign-up. */
-const statement = (text: string, values: unknown[]) => ({ name: statementNames.get(text), text, values });
-const statementNames = new Map([
+/** Named, so each connection parses and plans the sign-up statements once instead of on every sign-up. */
+const STATEMENT_NAMES = new Map([
   [ENROL_SQL, 'jineng_enrol'],
   [LOCK_SQL, 'jineng_enrol_lock'],
 ]);
-
-function poolSql(pool: pg.Pool): Sql {
-  return {
-    query: async (text, values) => (await pool.query(statement(text, values))).rows,
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(async (text, values) => (await client.query(statement(text, values))).rows);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
-function prismaSql(db: Db): Sql {
-  return {
-    query: (text, values) => db.$queryRawUnsafe(text, ...values),
-    transaction: (work) =>
-      db.$transaction((tx) => work((text, values) => tx.$queryRawUnsafe(text, ...values)), TX_OPTIONS),
-  };
-}
 
 /** UNIQUE (person, course) refused the insert: the same person's sign-up won a race with this one. */
 function isUniqueViolation(error: unknown): boolean {
@@ -167,7 +128,7 @@ function isUniqueViolation(error: unknown): boolean {
  * client CPU per statement than the statement costs PostgreSQL.
  */
 export function createEnrolmentRepository(db: Db, pool?: pg.Pool): EnrolmentRepository {
-  const sql = pool ? poolSql(pool) : prismaSql(db);
+  const sql = sqlRunner(db, pool, STATEMENT_NAMES);
 
   const lockCourse = async (tx: Tx, code: string) => {
     const rows = await tx.$queryRaw<LockedCourse[]>`

@@ -1,17 +1,84 @@
+import type pg from 'pg';
 import { asLocale, type County, type Group, type Trade } from '../../core/domain';
 import { maskIdNumber } from '../../core/people/mask';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { PeopleRepository, PersonRecord, ProfilePatch } from '../../core/ports';
-import type { Person } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
 import { deletePersonData } from './person-erasure';
+import { sqlRunner } from './sql-runner';
 
 /** The audit action of an ID number typed in chat that is already registered to another person. */
 export const ID_CLASH_ACTION = 'person.id_clash';
 
-/** People and their channel identities in PostgreSQL; the ID number only ever stored encrypted. */
-export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleRepository {
-  const toRecord = (p: Person, isNew = false): PersonRecord => ({
+/** The columns of a person that a turn needs. */
+const PERSON_COLUMNS = `p.id, p.locale, p.real_name AS "realName", p.phone, p.county, p.birth_year AS "birthYear",
+  p.groups, p.interests, p.id_number_enc AS "idNumberEnc", p.consent_id_at AS "consentIdAt",
+  p.deleted_at AS "deletedAt"`;
+
+interface PersonRow {
+  id: string;
+  locale: string;
+  realName: string | null;
+  phone: string | null;
+  county: string | null;
+  birthYear: number | null;
+  groups: string[];
+  interests: string[];
+  idNumberEnc: string | null;
+  consentIdAt: Date | null;
+  deletedAt: Date | null;
+}
+
+/**
+ * A returning person, by channel identity, in one round trip: the person's row, and the identity brought up
+ * to date in the same statement when its chat moved, it was marked unreachable, or its last inbound time
+ * (which opens reply windows, e.g. WeChat Official Accounts) is more than a minute old; a minute's precision
+ * is plenty and saves a write on most turns. $1 channel, $2 external id, $3 chat id.
+ */
+const RESOLVE_SQL = `
+  WITH found AS (
+    SELECT ci.id AS "identityId", ci.chat_id, ci.unreachable_at, ci.last_inbound_at, ${PERSON_COLUMNS}
+    FROM channel_identities ci JOIN people p ON p.id = ci.person_id
+    WHERE ci.channel = $1 AND ci.external_id = $2
+  ), touched AS (
+    UPDATE channel_identities c SET chat_id = $3, unreachable_at = NULL, last_inbound_at = now()
+    FROM found f
+    WHERE c.id = f."identityId" AND f."deletedAt" IS NULL
+      AND (f.chat_id <> $3 OR f.unreachable_at IS NOT NULL OR f.last_inbound_at IS NULL
+        OR f.last_inbound_at < now() - interval '1 minute')
+  )
+  SELECT * FROM found`;
+
+/**
+ * A profile change in one fixed statement (so it is prepared once): each column is set only when its flag
+ * says the patch has it. The profile consent is recorded the first time and kept after that.
+ */
+const UPDATE_PROFILE_SQL = `
+  UPDATE people p SET
+    county = CASE WHEN $2::bool THEN $3::text ELSE p.county END,
+    birth_year = CASE WHEN $4::bool THEN $5::int ELSE p.birth_year END,
+    groups = CASE WHEN $6::bool THEN $7::text[] ELSE p.groups END,
+    interests = CASE WHEN $8::bool THEN $9::text[] ELSE p.interests END,
+    real_name = CASE WHEN $10::bool THEN $11::text ELSE p.real_name END,
+    phone = CASE WHEN $12::bool THEN $13::text ELSE p.phone END,
+    locale = CASE WHEN $14::bool THEN $15::text ELSE p.locale END,
+    consent_profile_at = COALESCE(p.consent_profile_at, $16::timestamptz),
+    updated_at = now()
+  WHERE p.id = $1::uuid
+  RETURNING ${PERSON_COLUMNS}`;
+
+const STATEMENT_NAMES = new Map([
+  [RESOLVE_SQL, 'jineng_person_resolve'],
+  [UPDATE_PROFILE_SQL, 'jineng_person_update'],
+]);
+
+/**
+ * People and their channel identities in PostgreSQL; the ID number only ever stored encrypted. `pool` (the
+ * runtime's `pg` pool) carries the statements of every turn when given.
+ */
+export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool): PeopleRepository {
+  const sql = sqlRunner(db, pool, STATEMENT_NAMES);
+  const toRecord = (p: PersonRow, isNew = false): PersonRecord => ({
     id: p.id,
     locale: asLocale(p.locale),
     realName: p.realName ?? undefined,
@@ -29,25 +96,15 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
 
   return {
     async resolve(identity, locale) {
-      const found = await db.channelIdentity.findUnique({
-        where: { channel_externalId: { channel: identity.channel, externalId: identity.externalId } },
-        include: { person: true },
-      });
-      if (found && !found.person.deletedAt) {
-        // lastInboundAt opens reply windows (WeChat Official Accounts); a minute's precision is plenty and
-        // saves a write on most turns.
-        const stale = !found.lastInboundAt || Date.now() - found.lastInboundAt.getTime() > 60_000;
-        if (found.chatId !== identity.chatId || found.unreachableAt || stale) {
-          await db.channelIdentity.update({
-            where: { id: found.id },
-            data: { chatId: identity.chatId, unreachableAt: null, lastInboundAt: new Date() },
-          });
-        }
-        return toRecord(found.person);
-      }
+      const [found] = await sql.query<PersonRow & { identityId: string }>(RESOLVE_SQL, [
+        identity.channel,
+        identity.externalId,
+        identity.chatId,
+      ]);
+      if (found && !found.deletedAt) return toRecord(found);
       // First contact, or the person deleted their data earlier: start a fresh person for this identity.
       const person = await db.$transaction(async (tx) => {
-        if (found) await tx.channelIdentity.delete({ where: { id: found.id } });
+        if (found) await tx.channelIdentity.delete({ where: { id: found.identityId } });
         return tx.person.create({
           data: {
             locale,
@@ -67,14 +124,26 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher): PeopleReposit
     },
 
     async updateProfile(personId, patch: ProfilePatch) {
-      const { profileConsentAt, ...data } = patch;
-      const person = await db.person.update({ where: { id: personId }, data });
-      if (profileConsentAt && !person.consentProfileAt) {
-        await db.person.updateMany({
-          where: { id: personId, consentProfileAt: null },
-          data: { consentProfileAt: profileConsentAt },
-        });
-      }
+      const has = (field: keyof ProfilePatch) => patch[field] !== undefined;
+      const [person] = await sql.query<PersonRow>(UPDATE_PROFILE_SQL, [
+        personId,
+        has('county'),
+        patch.county ?? null,
+        has('birthYear'),
+        patch.birthYear ?? null,
+        has('groups'),
+        patch.groups ?? [],
+        has('interests'),
+        patch.interests ?? [],
+        has('realName'),
+        patch.realName ?? null,
+        has('phone'),
+        patch.phone ?? null,
+        has('locale'),
+        patch.locale ?? null,
+        patch.profileConsentAt ?? null,
+      ]);
+      if (!person) throw new Error(`no person ${personId} to update`);
       return toRecord(person);
     },
 
