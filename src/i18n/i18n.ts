@@ -19,6 +19,9 @@ export function readLocaleResources(dir = LOCALES_DIR): Resource {
   return resources;
 }
 
+/** More than every key in locales/: a key built from odd input can never grow the cache without bound. */
+const MAX_CACHED_TEXTS = 5_000;
+
 /** One i18next instance for the process; `forLocale` gives a fixed-language `t` for one turn. */
 export function createTranslator(resources: Resource = readLocaleResources()): Translator {
   const instance = i18next.createInstance();
@@ -34,11 +37,27 @@ export function createTranslator(resources: Resource = readLocaleResources()): T
     returnNull: false,
     showSupportNotice: false,
   } as Parameters<typeof instance.init>[0]);
+  // Resources never change after start-up: a text without parameters is looked up once per language.
+  const translators = new Map<Locale, ReturnType<Translator['forLocale']>>();
   return {
     locales: LOCALES,
     forLocale(locale: Locale) {
-      const t = instance.getFixedT(locale);
-      return (key, params) => String(t(key, params as Record<string, unknown>));
+      let translate = translators.get(locale);
+      if (!translate) {
+        const t = instance.getFixedT(locale);
+        const plain = new Map<string, string>();
+        translate = (key, params) => {
+          if (params) return String(t(key, params as Record<string, unknown>));
+          let text = plain.get(key);
+          if (text === undefined) {
+            text = String(t(key));
+            if (plain.size < MAX_CACHED_TEXTS) plain.set(key, text);
+          }
+          return text;
+        };
+        translators.set(locale, translate);
+      }
+      return translate;
     },
   };
 }
