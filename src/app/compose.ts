@@ -159,8 +159,12 @@ export async function createRuntime(
     // at once while Redis is away (PostgreSQL keeps the rows; the sweep queues them later).
     const workerRedis = createRedis(config.REDIS_URL, { role: 'worker', connectionName: 'jineng:queues' });
     const producer = createRedis(config.REDIS_URL, { role: 'producer', connectionName: 'jineng:producer' });
-    producer.on('error', (error) => logger.debug({ err: error }, 'Redis (queue producer) connection error'));
-    closers.push(quit(workerRedis), quit(producer));
+    // A notice's thousands of jobs go out on their own connection: Redis serves connections in turn, so a
+    // reminder queued meanwhile is not stuck behind them on one socket.
+    const bulkProducer = createRedis(config.REDIS_URL, { role: 'producer', connectionName: 'jineng:bulk' });
+    for (const conn of [producer, bulkProducer])
+      conn.on('error', (error) => logger.debug({ err: error }, 'Redis (queue producer) connection error'));
+    closers.push(quit(workerRedis), quit(producer), quit(bulkProducer));
 
     // --- The database ---
     const database = options.database ?? (await openOwnDatabase(config, logger, closers));
@@ -187,7 +191,7 @@ export async function createRuntime(
       config,
       logger,
       pool: database.pool,
-      redis: { worker: workerRedis, producer },
+      redis: { worker: workerRedis, producer, bulk: bulkProducer },
       channels: proactiveChannels(channels.values()),
       sessions,
       ...options.workers,

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Channel } from '../core/channel';
 import type { ChannelName } from '../core/message';
 import type { Delivery } from '../delivery/delivery';
+import { closeWith, ownConnection } from '../delivery/worker-connection';
 import type { createCompletionTicker } from '../jobs/broadcast-completion';
 import { channelAnnounced } from '../jobs/channel-heartbeat';
 import { MAINTENANCE_QUEUE, REMINDER_QUEUE } from '../jobs/queue-names';
@@ -60,13 +61,17 @@ export function createBackgroundWorkers(deps: BackgroundWorkerDeps) {
   }
 
   function startReminders(): Worker {
-    return watch(
-      new Worker(REMINDER_QUEUE, reminderProcessor(deps.reminderJob), {
-        connection,
-        prefix,
-        concurrency: config.OUTBOUND_CONCURRENCY,
-        ...deps.workerOptions,
-      }),
+    const own = ownConnection(connection, 'jineng:reminders');
+    return closeWith(
+      watch(
+        new Worker(REMINDER_QUEUE, reminderProcessor(deps.reminderJob), {
+          connection: own,
+          prefix,
+          concurrency: config.OUTBOUND_CONCURRENCY,
+          ...deps.workerOptions,
+        }),
+      ),
+      own,
     );
   }
 

@@ -12,14 +12,18 @@ import { DEFAULT_LEASE_MS, startOutboundWorker } from './outbound-worker';
 import { createOutbox, type Outbox } from './outbox';
 import { createChoiceRecorder } from './proactive-choices';
 import { createRecipients, type Recipients } from './recipients';
+import { closeWith, ownConnection } from './worker-connection';
 
 export interface DeliveryDeps {
   config: LimitsConfig & Pick<Config, 'QUEUE_PREFIX' | 'OUTBOUND_ATTEMPTS' | 'OUTBOUND_BACKOFF_MS'>;
   logger: Logger;
   /** The delivery hot path's database pool (the ledger and the reachability rule). */
   pool: pg.Pool;
-  /** Workers block on `worker`; what requests queue goes through `producer`, which fails at once while Redis is away. */
-  redis: { worker: Redis; producer: Redis };
+  /**
+   * Workers block on `worker` (each worker on a copy of its own); what requests queue goes through `producer`,
+   * which fails at once while Redis is away; a notice's jobs go through `bulk` (default: `producer`).
+   */
+  redis: { worker: Redis; producer: Redis; bulk?: Redis };
   /** The channels messages may be written to unprompted (recipients.ts: proactiveChannels). */
   channels: readonly ChannelName[];
   /** The chat sessions: a delivered message's choices become the person's current ones. */
@@ -57,6 +61,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const ledger = createDeliveryRepository(deps.pool, deps.leaseMs ?? DEFAULT_LEASE_MS);
   const outbox = createOutbox({
     connection: deps.redis.producer,
+    bulkConnection: deps.redis.bulk,
     prefix,
     deliveries: ledger,
     attempts: config.OUTBOUND_ATTEMPTS,
@@ -73,10 +78,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   ): Worker {
     const limits = outboundLimits(config, channel.name, channel.capabilities);
     logger.info({ channel: channel.name, limits }, 'outbound worker started');
+    const connection = ownConnection(deps.redis.worker, `jineng:outbound:${channel.name}`);
     const worker = startOutboundWorker({
       channel,
-      connection: deps.redis.worker,
-      redis: deps.redis.worker,
+      connection,
+      redis: connection,
       prefix,
       limits,
       deliveries: ledger,
@@ -86,6 +92,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       afterFinal: async (row) => hooks.afterFinal?.(row),
       workerOptions: deps.workerOptions,
     });
+    closeWith(worker, connection);
     workers.push(worker);
     // A channel this process cannot send on right now (WeChat not logged in here) takes no jobs meanwhile;
     // its messages wait for this or another process that can.

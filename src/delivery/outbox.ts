@@ -18,6 +18,8 @@ export interface OutboxItem {
 
 export interface OutboxOptions {
   connection: ConnectionOptions;
+  /** A notice's jobs (BULK_PRIORITY) go out on this connection, so other messages never queue behind them. */
+  bulkConnection?: ConnectionOptions;
   prefix: string;
   deliveries: DeliveryRepository;
   attempts: number;
@@ -49,12 +51,14 @@ const priorityOf = (key: string): number | undefined =>
 export function createOutbox(options: OutboxOptions) {
   const proactive = new Set<string>(options.channels);
   const isProactive = (channel: string): channel is ChannelName => proactive.has(channel);
-  const queues = new Map<ChannelName, Queue>();
-  const queueFor = (channel: ChannelName): Queue => {
-    let queue = queues.get(channel);
+  const queues = new Map<string, Queue>();
+  /** The channel's outbound queue; `bulk` gives the same queue through the bulk connection. */
+  const queueFor = (channel: ChannelName, bulk = false): Queue => {
+    const lane = bulk && options.bulkConnection ? 'bulk' : 'prompt';
+    let queue = queues.get(`${lane}:${channel}`);
     if (!queue) {
       queue = new Queue(outboundQueueName(channel), {
-        connection: options.connection,
+        connection: lane === 'bulk' ? options.bulkConnection! : options.connection,
         prefix: options.prefix,
         // Retries with backoff for network errors; finished jobs are trimmed so Redis does not grow.
         defaultJobOptions: {
@@ -64,28 +68,29 @@ export function createOutbox(options: OutboxOptions) {
           removeOnFail: { age: 7 * 86_400, count: 20_000 },
         },
       });
-      queues.set(channel, queue);
+      queues.set(`${lane}:${channel}`, queue);
     }
     return queue;
   };
 
   /** Queues jobs for rows that already exist (a chunk of a confirmed broadcast's rows, or rows the sweep found open). */
   async function dispatch(rows: readonly DeliveryRow[]): Promise<number> {
-    const byChannel = new Map<ChannelName, DeliveryRow[]>();
+    const byQueue = new Map<string, { channel: ChannelName; bulk: boolean; rows: DeliveryRow[] }>();
     for (const row of rows) {
       if (!isProactive(row.channel)) continue;
-      const list = byChannel.get(row.channel) ?? [];
-      list.push(row);
-      byChannel.set(row.channel, list);
+      const bulk = priorityOf(row.key) === BULK_PRIORITY;
+      const group = byQueue.get(`${bulk}:${row.channel}`) ?? { channel: row.channel, bulk, rows: [] };
+      group.rows.push(row);
+      byQueue.set(`${bulk}:${row.channel}`, group);
     }
     let queued = 0;
-    for (const [channel, list] of byChannel) {
-      const queue = queueFor(channel);
+    for (const { channel, bulk, rows: list } of byQueue.values()) {
+      const queue = queueFor(channel, bulk);
       // A few addBulk pipelines in flight, each chunk built when one before it was answered: BullMQ's per-job
       // work in Node overlaps with Redis running scripts, yet a notice never has more than LANES × CHUNK jobs
-      // ahead of a reminder's addBulk on the shared producer connection. All 10,000 in flight at once (and
-      // built in one go) kept reminders that fell due meanwhile out of the queue for seconds and held up every
-      // dialog turn of the process for 0.3–0.5 s.
+      // in flight, and on a connection of their own. All 10,000 in flight at once (and built in one go) kept
+      // reminders that fell due meanwhile out of the queue for seconds and held up every dialog turn of the
+      // process for 0.3–0.5 s.
       let next = 0;
       const lane = async () => {
         while (next < list.length) {
