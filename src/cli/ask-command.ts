@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Knowledge, loadKnowledge } from '../app/knowledge';
 import type { Locale } from '../core/domain';
 import { evaluateIntents, parseIntentRows } from '../core/nlu/intent-eval';
@@ -8,8 +8,19 @@ import { composePolicyAnswer } from '../core/policy/policy-answer';
 import { evaluatePolicy } from '../core/policy/policy-eval';
 import { parsePolicyQuestions } from '../core/policy/policy-loader';
 import { createTranslator } from '../i18n/i18n';
+import { LIVE_EVAL_SETS, type LiveEvalSet, runLiveEval } from './live-eval-command';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url).pathname;
+
+interface EvalOptions {
+  live?: boolean;
+  set?: LiveEvalSet;
+  min: string[];
+  max: string[];
+  jsonDetails?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** One question → intent, confidence, the answer text, cited clauses (best first) and slots. No Redis or DB. */
 export function askOne(
@@ -72,8 +83,26 @@ export function registerAskCommands(program: Command): void {
 
   program
     .command('eval')
-    .description('clause top-1/top-3 and intent accuracy on test/fixtures, as JSON')
-    .action(() => {
+    .description(
+      'clause top-1/top-3 and intent accuracy on test/fixtures, as JSON; --live: through the real dialog',
+    )
+    .option('--live', 'ask every question as a new person through the dialog engine (database and Redis)')
+    .addOption(
+      new Option('--set <set>', 'with --live: only this set (default: both)').choices(LIVE_EVAL_SETS),
+    )
+    .option('--min <name=value,...>', 'with --live: fail (exit 1) when a figure is below this', collect, [])
+    .option('--max <name=value,...>', 'with --live: fail (exit 1) when a figure is above this', collect, [])
+    .option('--json-details <file>', 'with --live: write one JSON line per question asked to this file')
+    .action(async (options: EvalOptions) => {
+      if (options.live)
+        return runLiveEval({
+          sets: options.set ? [options.set] : LIVE_EVAL_SETS,
+          min: options.min,
+          max: options.max,
+          jsonDetails: options.jsonDetails,
+        });
+      if (options.set || options.min.length || options.max.length || options.jsonDetails)
+        throw new Error('eval: --set, --min, --max and --json-details need --live');
       const knowledge = loadKnowledge();
       const policy = evaluatePolicy(
         knowledge.policy.index,
