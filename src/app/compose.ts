@@ -226,7 +226,10 @@ export async function createRuntime(
       coordinators,
       translator,
       maxTextLength: (channel) => channels.get(channel)?.capabilities.maxTextLength ?? 4_096,
-      planDelivery: async (channel, count, now) => channels.get(channel)?.planDelivery?.(count, now),
+      planDelivery: async (channel, count, now) => {
+        const target = channels.get(channel);
+        return target?.planDelivery ? target.planDelivery(await count(), now) : undefined;
+      },
       logger,
     });
     const attendance = createAttendanceService({

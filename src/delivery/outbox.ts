@@ -162,9 +162,25 @@ export function createOutbox(options: OutboxOptions) {
   /** Rows first (the ledger), then jobs; queueing the same key again changes nothing. */
   const enqueue = (items: readonly OutboxItem[]) => write(items);
 
+  /**
+   * Resolves once fewer than `backlog` notice messages wait on every channel's queue, after `maxWaitMs`, or
+   * when `stop` says so; a queue that cannot be asked counts as room (the caller goes on as before).
+   */
+  async function waitForBulkRoom(backlog: number, maxWaitMs: number, stop: () => boolean): Promise<void> {
+    const until = Date.now() + maxWaitMs;
+    while (Date.now() < until && !stop()) {
+      const waiting = await Promise.all(
+        options.channels.map((channel) => queueFor(channel, true).getPrioritizedCount()),
+      ).catch(() => [0]);
+      if (Math.max(...waiting) < backlog) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   return {
     enqueue,
     dispatch,
+    waitForBulkRoom,
     requeue,
     release,
     queueFor,

@@ -27,6 +27,14 @@ const FIRST_CHUNK = 250;
 const ROWS_CHUNK = 1_000;
 /** Between a notice's chunks written in the background: room for reminders and turns. */
 const PAUSE_MS = 10;
+/**
+ * The next chunk waits while this many notice messages are still queued, for at most ROOM_WAIT_MS: writing
+ * and queueing far ahead of what the channels send only competes with reminders and turns for the same CPU,
+ * database and Redis, while a wait without bound would let a slow channel hold a notice's recipients open
+ * for hours.
+ */
+const BACKLOG_AHEAD = 2 * ROWS_CHUNK;
+const ROOM_WAIT_MS = 2_000;
 
 export interface BroadcastServiceDeps {
   db: Db;
@@ -38,8 +46,15 @@ export interface BroadcastServiceDeps {
   translator: Translator;
   /** Longest text a channel takes in one message (its capabilities), for the length check. */
   maxTextLength: (channel: ChannelName) => number;
-  /** When `count` proactive messages through a channel will be out (channels with a daily cap); else undefined. */
-  planDelivery?: (channel: ChannelName, count: number, now: Date) => Promise<DeliveryPlan | undefined>;
+  /**
+   * When `count` proactive messages through a channel will be out (channels with a daily cap); else undefined,
+   * without asking `count` (counting the messages ahead of a notice costs a query the other channels do not need).
+   */
+  planDelivery?: (
+    channel: ChannelName,
+    count: () => Promise<number>,
+    now: Date,
+  ) => Promise<DeliveryPlan | undefined>;
   logger: Logger;
 }
 
@@ -111,7 +126,9 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
    */
   async function spreadOf(broadcastId: string, counts?: Map<string, number>): Promise<SpreadDelivery[]> {
     if (!deps.planDelivery) return [];
-    const b = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { confirmedAt: true } });
+    const confirmedAt = async () =>
+      (await db.broadcast.findUnique({ where: { id: broadcastId }, select: { confirmedAt: true } }))
+        ?.confirmedAt ?? new Date();
     const open = ['pending', 'sending'];
     const own =
       counts ??
@@ -127,15 +144,20 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     const spread: SpreadDelivery[] = [];
     for (const [channel, count] of own) {
       try {
-        const ahead = await db.delivery.count({
-          where: {
-            channel,
-            status: { in: open },
-            createdAt: { lt: b?.confirmedAt ?? new Date() },
-            OR: [{ broadcastId: null }, { broadcastId: { not: broadcastId } }],
-          },
-        });
-        const plan = await deps.planDelivery(channel as ChannelName, ahead + count, new Date());
+        const ahead = async () =>
+          db.delivery.count({
+            where: {
+              channel,
+              status: { in: open },
+              createdAt: { lt: await confirmedAt() },
+              OR: [{ broadcastId: null }, { broadcastId: { not: broadcastId } }],
+            },
+          });
+        const plan = await deps.planDelivery(
+          channel as ChannelName,
+          async () => (await ahead()) + count,
+          new Date(),
+        );
         if (plan?.spread)
           spread.push({
             channel: channel as ChannelName,
@@ -197,6 +219,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       if (end) break;
       // Room for reminders and turns between chunks.
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      if (queueing) await deps.outbox.waitForBulkRoom(BACKLOG_AHEAD, ROOM_WAIT_MS, () => stopping);
     }
     // Every row may have been sent (or failed: nobody reachable) before the mark.
     await finishIfDone(job.broadcastId);
