@@ -6,7 +6,7 @@ import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import { isQuiet, planReminders, type QuietHours, reminderKey } from '../core/reminders/reminder-plan';
-import type { ReminderRepository } from '../db/repositories/reminder-repository';
+import type { ReminderFacts, ReminderRepository } from '../db/repositories/reminder-repository';
 import type { Outbox } from '../delivery/outbox';
 import { sessionKeyOf } from '../delivery/recipients';
 
@@ -36,7 +36,29 @@ export type ReminderResult =
   | 'skipped:session_started'
   | 'skipped:quiet_now';
 
+/** A class's reminders fall due together and read the same: each text is written once per class and language. */
+const TEXTS_KEPT = 1_000;
+
 export function reminderProcessor(deps: ReminderJobDeps) {
+  const texts = new Map<string, string>();
+  const reminderText = (locale: ReturnType<typeof asLocale>, f: ReminderFacts, startsAt: Date): string => {
+    const venue = locale === 'en' ? (f.venueEn ?? f.venue) : f.venue;
+    const title = inLocale(locale, f.title, f.titleEn);
+    const key = JSON.stringify([locale, f.code, title, startsAt.getTime(), venue]);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = deps.translator.forLocale(locale)('reminders:message', {
+        code: f.code,
+        title,
+        when: formatSessionTime(startsAt, locale, deps.timezone),
+        venue,
+      });
+      if (texts.size >= TEXTS_KEPT) texts.clear();
+      texts.set(key, text);
+    }
+    return text;
+  };
+
   return async (job: Job, token?: string): Promise<ReminderResult> => {
     const parsed = reminderPayloadSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid reminder payload: ${parsed.error.message}`);
@@ -61,12 +83,7 @@ export function reminderProcessor(deps: ReminderJobDeps) {
         : undefined;
     const locale = asLocale(f.locale);
     const t = deps.translator.forLocale(locale);
-    const text = t('reminders:message', {
-      code: f.code,
-      title: inLocale(locale, f.title, f.titleEn),
-      when: formatSessionTime(f.startsAt, locale, deps.timezone),
-      venue: locale === 'en' ? (f.venueEn ?? f.venue) : f.venue,
-    });
+    const text = reminderText(locale, f, f.startsAt);
     await deps.outbox.enqueue([
       {
         key: reminderKey(enrolmentId, sessionId, offsetMinutes),
