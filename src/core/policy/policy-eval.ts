@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { PolicyIndex } from './policy-index';
 import type { PolicyQuestion } from './policy-schema';
 
@@ -37,5 +38,98 @@ export function evaluatePolicy(
     top1: count === 0 ? 0 : top1 / count,
     top3: count === 0 ? 0 : top3 / count,
     misses,
+  };
+}
+
+/** One line of a calibration file: like a PolicyQuestion, but clauses may be empty (the plan does not answer). */
+export const calibrationQuestionSchema = z.object({
+  q: z.string().min(1),
+  clauses: z.array(z.string().min(1)),
+  lang: z.enum(['zh-CN', 'en']),
+  /** What the bot should do: answer from the plan, say the plan does not cover it, or search courses. */
+  expect: z.enum(['policy', 'abstain', 'course']).default('policy'),
+});
+export type CalibrationQuestion = z.infer<typeof calibrationQuestionSchema>;
+
+/** Parses a calibration file (JSON lines, blank lines ignored); tuning lines without `expect` count as policy. */
+export function parseCalibrationQuestions(jsonl: string, sourceName = 'questions'): CalibrationQuestion[] {
+  return jsonl
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
+    .filter(({ line }) => line.length > 0)
+    .map(({ line, n }) => {
+      const result = calibrationQuestionSchema.safeParse(JSON.parse(line));
+      if (!result.success) throw new Error(`${sourceName} line ${n} is invalid: ${result.error.message}`);
+      return result.data;
+    });
+}
+
+export interface CalibrationReport {
+  questions: number;
+  /** Of questions the plan answers: first result acceptable and confidence at or above the threshold. */
+  rightFirst: number;
+  /** Of all questions: confident (≥ threshold) and the first result is not acceptable (any clause, when none is). */
+  confidentlyWrong: number;
+  /** Of questions the plan does not cover (expect abstain): confidence below the threshold. */
+  outOfPlanAbstained: number;
+  /** Of course wishes for trades the plan does not name: confidence below the basis threshold. */
+  unnamedTradeBelowBasis: number;
+  /** Of course wishes for trades the plan names: right first clause at or above the basis threshold. */
+  namedTradeAboveBasis: number;
+  wrong: { q: string; expected: string[]; got: string | undefined; confidence: number }[];
+}
+
+/** Retrieval-level calibration figures at the given thresholds; pure, shared by a script and a test. */
+export function evaluateCalibration(
+  index: Pick<PolicyIndex, 'search' | 'confidence'>,
+  questions: readonly CalibrationQuestion[],
+  threshold: number,
+  basisThreshold: number,
+): CalibrationReport {
+  const share = (hits: number, of: number): number => (of === 0 ? 1 : hits / of);
+  let answerable = 0;
+  let right = 0;
+  let wrongCount = 0;
+  let outOfPlan = 0;
+  let abstained = 0;
+  let unnamed = 0;
+  let unnamedBelow = 0;
+  let named = 0;
+  let namedAbove = 0;
+  const wrong: CalibrationReport['wrong'] = [];
+  for (const question of questions) {
+    const results = index.search(question.q, 5);
+    const confidence = index.confidence(results);
+    const top = results[0]?.clauseId;
+    const ok = top !== undefined && question.clauses.includes(top);
+    if (question.clauses.length > 0) {
+      answerable++;
+      if (ok && confidence >= threshold) right++;
+    }
+    if (confidence >= threshold && !ok) {
+      wrongCount++;
+      wrong.push({ q: question.q, expected: question.clauses, got: top, confidence });
+    }
+    if (question.expect === 'abstain') {
+      outOfPlan++;
+      if (confidence < threshold) abstained++;
+    }
+    if (question.expect === 'course' && question.clauses.length === 0) {
+      unnamed++;
+      if (confidence < basisThreshold) unnamedBelow++;
+    }
+    if (question.expect === 'course' && question.clauses.length > 0) {
+      named++;
+      if (ok && confidence >= basisThreshold) namedAbove++;
+    }
+  }
+  return {
+    questions: questions.length,
+    rightFirst: share(right, answerable),
+    confidentlyWrong: questions.length === 0 ? 0 : wrongCount / questions.length,
+    outOfPlanAbstained: share(abstained, outOfPlan),
+    unnamedTradeBelowBasis: share(unnamedBelow, unnamed),
+    namedTradeAboveBasis: share(namedAbove, named),
+    wrong,
   };
 }

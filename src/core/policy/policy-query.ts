@@ -25,7 +25,23 @@ export type SynonymTable = z.infer<typeof synonymTableSchema>;
 export interface QueryConcept {
   label: string;
   terms: string[];
+  /**
+   * Terms that are only pieces of what was asked (bigrams of an unknown word): matching one earns
+   * PIECE_CREDIT of its weight, so 养老保险 is not "covered" by a clause that only says 保险.
+   */
+  pieces?: string[];
+  /** The asked word itself, when the index must know it for the concept to count as fully weighed. */
+  word?: string;
+  /** A word made with a function character (想学种, 娃能, 好多): if the plan never uses it, it names no topic. */
+  filler?: boolean;
 }
+
+/**
+ * Characters of asking, not of topics (想 要 能 啥 咋 啷 哦 …). jieba leaves colloquial fragments such as
+ * 想学种, 娃能, 前要 uncut; an unknown word holding one of these is read as filler, never as an unknown topic.
+ */
+const FILLER_CHARS =
+  /[想要能会来去哪啥个有些了吗不没还就都也可前后里出真次回几谁咋啷整得哦嘛呢吧啊呀么怎用只该让给把被我你他她它们这那是的着过从对跟和与等好多每]/u;
 
 export interface AnalyzedQuery {
   /** Search term → boost. */
@@ -163,7 +179,8 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
       put(word, 1);
       for (const p of parts) put(p, 0.7);
       for (const g of grams) put(g, 0.4);
-      concepts.push({ label: word, terms: [word, ...parts, ...grams] });
+      const filler = HAN_ONLY.test(word) && FILLER_CHARS.test(word);
+      concepts.push({ label: word, terms: [word, ...parts, ...grams], pieces: grams, word, filler });
     }
     // Bigrams across the whole message give typo tolerance (见档立卡 still shares 档立, 立卡).
     for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
