@@ -1,8 +1,24 @@
 import type { Locale } from '../domain';
 import type { Translate } from '../i18n';
+import {
+  bestOverlap,
+  ELLIPSIS,
+  figurePhrase,
+  isNegative,
+  kindPhrase,
+  negatesQuestion,
+  pickSentences,
+} from './answer-sentence';
 import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
+import {
+  asksAboutCost,
+  asksWhoIsResponsible,
+  detectQuestionKind,
+  type QuestionKind,
+  yesNoForm,
+} from './question-kind';
 
 export interface PolicyAnswerInput {
   results: readonly Pick<PolicySearchResult, 'clauseId'>[];
@@ -11,6 +27,8 @@ export interface PolicyAnswerInput {
   locale: Locale;
   t: Translate;
   threshold?: number;
+  /** The user's own words: with them, a confident answer leads with what was asked and quotes the clause. */
+  question?: string;
 }
 
 /** What a choice under an answer leads to; the dialog maps it to an action. */
@@ -41,7 +59,20 @@ function choiceLabel(clause: PolicyClause, locale: Locale): string {
   return clause.topic?.[locale] ?? clause.heading;
 }
 
-function confident(clause: PolicyClause, doc: PolicyDocument, locale: Locale, t: Translate): PolicyAnswer {
+function leadDepartments(clause: PolicyClause, t: Translate): string {
+  return clause.departments
+    .slice(0, MAX_DEPARTMENTS)
+    .map((name) => t(`policy:department.${name}`, { defaultValue: name }))
+    .join(t('policy:listSeparator'));
+}
+
+function confident(
+  clause: PolicyClause,
+  doc: PolicyDocument,
+  locale: Locale,
+  t: Translate,
+  question: string | undefined,
+): PolicyAnswer {
   const hotline = t('policy:hotline');
   const citation = t('policy:answer.citation', {
     document: doc.shortTitle[locale],
@@ -49,15 +80,12 @@ function confident(clause: PolicyClause, doc: PolicyDocument, locale: Locale, t:
     heading: clause.heading,
     topic: clause.topic?.[locale] ?? clause.heading,
   });
-  const departments = clause.departments
-    .slice(0, MAX_DEPARTMENTS)
-    .map((name) => t(`policy:department.${name}`, { defaultValue: name }))
-    .join(t('policy:listSeparator'));
+  const departments = leadDepartments(clause, t);
   const contact = departments
     ? t('policy:answer.contactDepartments', { departments, hotline })
     : t('policy:answer.contactHotline', { hotline });
   return {
-    text: [clause.summary[locale], citation, contact].join('\n'),
+    text: [...answerLines(clause, doc, locale, t, question), citation, contact].join('\n'),
     choices: [
       { label: t('policy:choice.courses'), kind: 'courses' },
       { label: t('policy:choice.signUp'), kind: 'signUp' },
@@ -67,9 +95,224 @@ function confident(clause: PolicyClause, doc: PolicyDocument, locale: Locale, t:
   };
 }
 
+/** What a direct answer may take before the citation: a phone screen. */
+const MAX_DIRECT_CHARS = 220;
+/** Words added to a cost question so the sentences on subsidies and funding are the ones quoted. */
+const COST_TERMS = ' 补贴 经费 缴费 资金 subsidy subsidised fees funds';
+/** A yes needs this much of the question's own wording in the quoted sentence. */
+const YES_SUPPORT = 1;
+
+interface DirectInput {
+  clause: PolicyClause;
+  document: string;
+  locale: Locale;
+  t: Translate;
+  question: string;
+}
+
+const length = (s: string) => Array.from(s).length;
+
+function joinQuotes(quotes: string[], t: Translate): string {
+  const end = t('policy:direct.sentenceEnd');
+  return quotes
+    .map((q) => (q.endsWith(ELLIPSIS) ? q : q + end))
+    .join('')
+    .trim();
+}
+
+/** Chinese: one direct sentence by kind, then the clause's own sentences quoted. */
+function directLinesZh({ clause, document, t, question }: DirectInput, kind: QuestionKind): string[] {
+  const cost = asksAboutCost(question);
+  const asked = cost ? question + COST_TERMS : question;
+  const topic = clause.topic?.['zh-CN'] ?? clause.heading;
+  for (const [maxChars, maxSentence] of [
+    [140, 90],
+    [90, 90],
+    [70, 70],
+    [50, 50],
+  ] as const) {
+    const quotes = pickSentences(clause.text, asked, kind, {
+      heading: clause.heading,
+      maxChars,
+      maxSentence,
+    });
+    const quoted = joinQuotes(quotes, t);
+    const lead = leadZh(kind, { quotes, quoted, cost, question, clause, document, topic, t });
+    const quoteLine = t('policy:direct.quote', { quote: quoted });
+    if (length(lead) + length(quoteLine) <= MAX_DIRECT_CHARS || maxSentence === 50) return [lead, quoteLine];
+  }
+  return [];
+}
+
+interface LeadContext {
+  quotes: string[];
+  quoted: string;
+  cost: boolean;
+  question: string;
+  clause: PolicyClause;
+  document: string;
+  topic: string;
+  t: Translate;
+}
+
+function leadZh(kind: QuestionKind, c: LeadContext): string {
+  const { t, document } = c;
+  // who: the best-scoring part of any quoted sentence; how and where/when: only from a sentence that
+  // shares the question's own words, so a procedure for something else is never offered as the answer.
+  const phraseOf = (k: 'who' | 'how' | 'where_when') => {
+    const sources = k === 'who' ? c.quotes : c.quotes.filter((q) => bestOverlap(q, c.question) >= 1);
+    return sources
+      .map((q) => kindPhrase(q, c.question, k))
+      .filter((p) => p !== undefined)
+      .sort((a, b) => b.score - a.score)[0]?.phrase;
+  };
+  switch (kind) {
+    case 'yesno': {
+      if (c.cost) return t('policy:direct.notFree', { document });
+      const supported =
+        bestOverlap(c.quoted, c.question) >= YES_SUPPORT &&
+        !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question));
+      return supported
+        ? t(`policy:direct.yes.${yesNoForm(c.question)}`)
+        : t('policy:direct.notStated', { document });
+    }
+    case 'amount': {
+      const figure = figurePhrase(c.quoted, c.question);
+      return figure
+        ? t('policy:direct.amount', { document, figure: figure.replace(/[。]$/, '') })
+        : t('policy:direct.noFigure', { document });
+    }
+    case 'who': {
+      if (asksWhoIsResponsible(c.question)) {
+        const departments = leadDepartments(c.clause, t);
+        if (departments) return t('policy:direct.responsible', { departments });
+      }
+      const phrase = phraseOf('who');
+      return phrase ? t('policy:direct.who', { phrase }) : t('policy:direct.noWho', { document });
+    }
+    case 'how': {
+      const phrase = phraseOf('how');
+      return phrase ? t('policy:direct.how', { phrase }) : t('policy:direct.noHow', { document });
+    }
+    case 'where_when': {
+      const phrase = phraseOf('where_when');
+      return phrase
+        ? t('policy:direct.whereWhen', { document, phrase })
+        : t('policy:direct.noWhereWhen', { document });
+    }
+    case 'what':
+      return t('policy:direct.what', { document, topic: c.topic });
+    default:
+      return t('policy:direct.other', { document });
+  }
+}
+
+const EN_STOP = new Set(
+  'what which where when does have there their about much many with from that this they them your into will would could should can for the and are is how who get any'.split(
+    ' ',
+  ),
+);
+const EN_HOW = /\bsign[- ]up\b|\bapply|\bregister|\bclaim|\bplatform|\bonline\b|\bthrough\b/i;
+const EN_WHERE_WHEN =
+  /\b(19|20)\d\d\b|\beach year\b|\ba year\b|\bonline\b|\bplatform\b|\bnear where\b|\bin [A-Z][a-z]+/;
+const EN_FIGURE =
+  /(?:at least |at most |up to |not less than |no more than |not exceeding )?\d[\d,]*(?:\.\d+)?(?:%| ?(?:yuan|people|sessions?|times?|trainings?|registered-poor workers|[a-z]+ training))?(?: \([^)]*\))?(?: per [a-z-]+)*/gi;
+
+/** English words of the question (four letters or more) that the summary also uses. */
+function englishOverlap(question: string, text: string): number {
+  const words = question.toLowerCase().match(/[a-z]{4,}/g) ?? [];
+  const hay = text.toLowerCase();
+  return words.filter((w) => !EN_STOP.has(w) && hay.includes(w.slice(0, Math.max(4, w.length - 2)))).length;
+}
+
+/** English: the clause text is Chinese, so one direct sentence by kind, then the English summary. */
+function directLinesEn({ clause, document, t, question }: DirectInput, kind: QuestionKind): string[] {
+  const summary = clause.summary.en;
+  const topic = clause.topic?.en ?? clause.heading;
+  const lead = (() => {
+    switch (kind) {
+      case 'yesno':
+        if (asksAboutCost(question)) return t('policy:direct.notFree', { document });
+        return englishOverlap(question, summary) > 0 || /[\p{Script=Han}]/u.test(question)
+          ? t(`policy:direct.yes.${/\bthere\b/i.test(question) ? 'have' : 'can'}`)
+          : t('policy:direct.notStated', { document });
+      case 'amount': {
+        const figures = [...summary.matchAll(EN_FIGURE)].map((m) => m[0]);
+        const figure = figures.find((f) => /yuan|%/.test(f)) ?? figures.find((f) => !/^(19|20)\d\d$/.test(f));
+        return figure
+          ? t('policy:direct.amount', { document, figure })
+          : t('policy:direct.noFigure', { document });
+      }
+      case 'who': {
+        const departments = asksWhoIsResponsible(question) ? leadDepartments(clause, t) : '';
+        return departments
+          ? t('policy:direct.responsible', { departments })
+          : t('policy:direct.who', { document });
+      }
+      case 'how':
+        return EN_HOW.test(summary)
+          ? t('policy:direct.how', { document })
+          : t('policy:direct.noHow', { document });
+      case 'where_when':
+        return EN_WHERE_WHEN.test(summary)
+          ? t('policy:direct.whereWhen', { document })
+          : t('policy:direct.noWhereWhen', { document });
+      case 'what':
+        return t('policy:direct.what', { document, topic });
+      default:
+        return t('policy:direct.other', { document });
+    }
+  })();
+  return [lead, shortSummary(summary, question, kind)];
+}
+
+/** Characters an English summary may take before the citation. */
+const MAX_SUMMARY_EN = 360;
+
+/** A long English summary kept to its sentences that best fit the question (figures verbatim, text order). */
+function shortSummary(summary: string, question: string, kind: QuestionKind): string {
+  if (summary.length <= MAX_SUMMARY_EN) return summary;
+  const sentences = summary.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g)?.map((s) => s.trim()) ?? [summary];
+  const ranked = sentences
+    .map((text, index) => ({
+      text,
+      index,
+      score: englishOverlap(question, text) + (kind === 'amount' && /\d/.test(text) ? 2 : 0) - index * 0.01,
+    }))
+    .sort((a, b) => b.score - a.score);
+  const kept: typeof ranked = [];
+  let used = 0;
+  for (const s of ranked) {
+    if (kept.length > 0 && used + s.text.length + 1 > MAX_SUMMARY_EN) continue;
+    kept.push(s);
+    used += s.text.length + 1;
+  }
+  return kept
+    .sort((a, b) => a.index - b.index)
+    .map((s) => s.text)
+    .join(' ');
+}
+
+function composeDirectLines(input: DirectInput): string[] {
+  const kind = detectQuestionKind(input.question);
+  return input.locale === 'zh-CN' ? directLinesZh(input, kind) : directLinesEn(input, kind);
+}
+
+function answerLines(
+  clause: PolicyClause,
+  doc: PolicyDocument,
+  locale: Locale,
+  t: Translate,
+  question: string | undefined,
+): string[] {
+  if (question === undefined || question.trim() === '') return [clause.summary[locale]];
+  return composeDirectLines({ clause, document: doc.shortTitle[locale], locale, t, question });
+}
+
 /**
  * Turns search results into a reply. Above the confidence threshold: the clause summary in the user's
- * language, the citation and whom to contact. Below it: say so, and offer the two closest clauses.
+ * language (or, given the question, a direct answer and the sentences quoted from the clause), the
+ * citation and whom to contact. Below it: say so, and offer the two closest clauses.
  */
 export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   const { results, confidence, doc, locale, t } = input;
@@ -80,7 +323,7 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
     return clause ? [clause] : [];
   });
   const best = found[0];
-  if (best && confidence >= threshold) return confident(best, doc, locale, t);
+  if (best && confidence >= threshold) return confident(best, doc, locale, t, input.question);
 
   const hotline = t('policy:hotline');
   const document = doc.shortTitle[locale];

@@ -20,13 +20,14 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       action: c.kind === 'clause' ? { type: 'clause', id: c.clauseId! } : ACTIONS[c.kind],
     }));
 
-  const answer = (turn: Turn, results: { clauseId: string }[], confidence: number) => {
+  const answer = (turn: Turn, results: { clauseId: string }[], confidence: number, question?: string) => {
     const reply = composePolicyAnswer({
       results,
       confidence,
       doc: policy.doc,
       locale: turn.locale,
       t: turn.t,
+      question,
     });
     turn.cite(reply.citations);
     turn.say(reply.text, toOptions(reply.choices));
@@ -42,7 +43,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
     },
     'policy.ask'(turn) {
       const results = policy.index.search(turn.text, 3);
-      answer(turn, results, policy.index.confidence(results));
+      answer(turn, results, policy.index.confidence(results), turn.text);
     },
     /** A clause offered as "did you mean…?" was chosen: answer from it with full confidence. */
     'choice.clause'(turn, u) {
