@@ -283,6 +283,7 @@ export async function createRuntime(
         people,
         intents: dialog.intents,
         flows: dialog.flows,
+        routes: dialog.routes,
         defaultLocale: config.DEFAULT_LOCALE,
         onError: (error, message) =>
           logger.error(

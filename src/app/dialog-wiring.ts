@@ -6,11 +6,12 @@ import { deleteModule } from '../core/dialog/flows/delete/delete-flow';
 import { enrolModule } from '../core/dialog/flows/enrol/enrol-flow';
 import { profileModule } from '../core/dialog/flows/profile/course-search';
 import { reminderModule } from '../core/dialog/flows/reminder/reminder-flow';
-import type { IntentTable } from '../core/dialog/handler';
+import type { IntentRoute, IntentTable } from '../core/dialog/handler';
 import { basicIntents } from '../core/dialog/intents/basic-intents';
 import { coordinatorIntents } from '../core/dialog/intents/coordinator-intents';
 import { enrolList } from '../core/dialog/intents/enrol-list';
 import { policyModule } from '../core/dialog/intents/policy-intents';
+import { policyRoute } from '../core/dialog/intents/policy-route';
 import type { OutreachDialogServices } from '../core/dialog/outreach-services';
 import type { DialogServices } from '../core/dialog/services';
 import type { Knowledge } from './knowledge';
@@ -23,7 +24,7 @@ export function buildDialog(
   knowledge: Knowledge,
   services: DialogServices,
   outreach?: OutreachDialogServices,
-): { intents: IntentTable; flows: FlowHandler[] } {
+): { intents: IntentTable; flows: FlowHandler[]; routes: IntentRoute[] } {
   const profile = profileModule(services);
   const modules: DialogModule[] = [
     basicIntents({
@@ -33,6 +34,7 @@ export function buildDialog(
       },
     }),
     policyModule(knowledge.policy),
+    { route: policyRoute(knowledge.policy) },
     profile,
     enrolModule(services, profile.search),
     { intents: { 'enrol.list': enrolList(services) } },
@@ -50,5 +52,6 @@ export function buildDialog(
   return {
     intents: Object.assign({}, ...modules.map((m) => m.intents ?? {})),
     flows: modules.flatMap((m) => m.flows ?? []),
+    routes: modules.flatMap((m) => (m.route ? [m.route] : [])),
   };
 }

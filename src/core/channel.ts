@@ -1,3 +1,4 @@
+import type { AnswerKind } from './dialog/answer-kind';
 import type { IntentName } from './dialog/intent-name';
 import type { DomainEvent } from './events';
 import type { ChatAddress, InboundMessage, OutboundMessage } from './message';
@@ -65,8 +66,10 @@ export interface InboundResult {
   replies: OutboundMessage[];
   /** What the turn was recognised as (measured, and reported by the web chat API). */
   intent: IntentName;
-  /** Ids of the policy clauses the replies rely on. */
+  /** Ids of the policy clauses the replies rely on, best first. */
   citations: string[];
+  /** What kind of answer it was (answer-kind.ts). */
+  answer: AnswerKind;
   events: DomainEvent[];
 }
 

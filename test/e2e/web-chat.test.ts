@@ -127,13 +127,16 @@ describe('a tool on the web chat API', () => {
     const client = await webClient(suite.world.url);
     const hello = await client.say({ text: '你好' });
     expect(hello.status).toBe(200);
-    expect(hello.body).toMatchObject({ intent: 'greeting', citations: [] });
+    expect(hello.body).toMatchObject({ intent: 'greeting', citations: [], answer: 'other' });
 
     const asked = await client.say({ text: '学徒制企业补贴多少' });
     expect(asked.body.intent).toBe('policy.ask');
     expect(asked.body.citations).toHaveLength(1);
+    expect(asked.body.answer).toBe('policy');
     const clause = loadKnowledge().policy.doc.clauses.find((c) => c.id === asked.body.citations[0]);
-    expect(asked.body.replies[0]?.text).toContain(clause?.summary['zh-CN']);
+    // The direct answer first, with the plan's figure quoted as written, then the clause it comes from.
+    expect(asked.body.replies[0]?.text).toMatch(/^《实施方案》写的是：.*4000元/);
+    expect(asked.body.replies[0]?.text).toContain(clause!.ref);
 
     const menu = await client.say({ text: '1' });
     expect(menu.body.intent).not.toBe('policy.ask');

@@ -117,11 +117,12 @@ describe('policy questions through the engine', () => {
     expect(allText(r)).toMatch(/二\(二\)2/);
   });
 
-  it('says it is not sure, offers close clauses and a person, when the question is off-topic', async () => {
+  it('says the plan does not cover an off-topic question, where to ask, and offers a person', async () => {
     const p = person(runtime, 'unsure');
     await p.say('你好');
     const r = await p.say('房价多少钱一平');
-    expect(allText(r)).toMatch(/不太确定|没有找到|没太明白/);
+    expect(r.answer).toBe('abstain');
+    expect(allText(r)).toContain('没有写到');
     expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员|12333/);
   });
 });

@@ -136,6 +136,7 @@ export async function webClient(base: string) {
           intent: string;
           replies: { text: string; choices: string[] }[];
           citations: string[];
+          answer: string;
         },
       };
     },

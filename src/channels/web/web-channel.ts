@@ -6,6 +6,7 @@ import {
   type InboundHandler,
   type SendResult,
 } from '../../core/channel';
+import type { AnswerKind } from '../../core/dialog/answer-kind';
 import type { IntentName } from '../../core/dialog/intent-name';
 import type { ChatAddress, OutboundMessage } from '../../core/message';
 import type { Logger } from '../../logger';
@@ -29,8 +30,10 @@ export interface WebChannelDeps {
 export interface WebTurn {
   intent: IntentName;
   replies: WebMessage[];
-  /** Ids of the policy clauses the replies rely on. */
+  /** Ids of the policy clauses the replies rely on, best first. */
   citations: string[];
+  /** What kind of answer it was: policy, course, both, clarify, abstain or other. */
+  answer: AnswerKind;
 }
 
 export class WebChannelNotStarted extends Error {
@@ -75,8 +78,8 @@ export class WebChannel implements Channel {
   }): Promise<WebTurn> {
     if (!this.handler) throw new WebChannelNotStarted('the web chat is starting');
     const message = toInbound({ ...input, messageId: input.messageId ?? randomUUID() }, new Date());
-    const { intent, replies, citations } = await this.handler(message);
-    return { intent, replies: toWebReplies(replies, WEB_MAX_TEXT), citations };
+    const { intent, replies, citations, answer } = await this.handler(message);
+    return { intent, replies: toWebReplies(replies, WEB_MAX_TEXT), citations, answer };
   }
 
   async send(address: ChatAddress, message: OutboundMessage): Promise<SendResult> {

@@ -1,5 +1,5 @@
 import type { FlowHandler } from './flow';
-import type { IntentTable } from './handler';
+import type { IntentRoute, IntentTable } from './handler';
 
 /**
  * One part of the dialog (a flow with the intents that start it, or a set of intents): the registry in
@@ -8,4 +8,6 @@ import type { IntentTable } from './handler';
 export interface DialogModule {
   intents?: IntentTable;
   flows?: FlowHandler[];
+  /** Consulted, in registry order, on every turn of free text that no flow step took. */
+  route?: IntentRoute;
 }

@@ -5,11 +5,12 @@ import type { InboundMessage } from '../message';
 import { MAX_NLU_INPUT } from '../nlu/normalize';
 import { isOutage } from '../outage';
 import type { PeopleRepository } from '../ports';
+import type { AnswerKind } from './answer-kind';
 import { type ChatSession, type ChoiceAction, chatSessionKey, emptyChatSession } from './chat-session';
 import type { ChatSessionStore } from './chat-session-store';
 import { type ChoiceResolution, resolveChoice } from './choices';
 import type { FlowHandler } from './flow';
-import type { IntentTable, Nlu, Understanding } from './handler';
+import type { IntentRoute, IntentTable, Nlu, Understanding } from './handler';
 import type { HandledIntent } from './intent-name';
 import { mainMenu } from './main-menu';
 import { Turn } from './turn';
@@ -31,6 +32,8 @@ export interface DialogEngineDeps {
   people: PeopleRepository;
   intents: IntentTable;
   flows: FlowHandler[];
+  /** See the free text of a turn before its intent's handler, in order (DialogModule.route). */
+  routes?: IntentRoute[];
   defaultLocale: Locale;
   clock?: () => Date;
   /** A flow left alone longer than this restarts politely instead of resuming mid-question. */
@@ -74,6 +77,13 @@ interface Rule {
   run(m: Inbound): Promise<void> | void;
 }
 
+/** What the turn said it was, or what its intent and citations make it. */
+function answerKindOf(turn: Turn): AnswerKind {
+  if (turn.answer) return turn.answer;
+  if (turn.citations.length) return 'policy';
+  return turn.intent === 'course.search' ? 'course' : 'other';
+}
+
 /** One inbound message in, replies and domain events out. Knows no platform, queue or database. */
 export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   const clock = deps.clock ?? (() => new Date());
@@ -86,7 +96,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     const loaded = await deps.sessions.load(key);
     let session = loaded.session;
     if (session.seen.includes(message.id))
-      return { intent: 'duplicate', replies: [], events: [], citations: [] };
+      return { intent: 'duplicate', replies: [], events: [], citations: [], answer: 'other' };
     const repair = session.repair;
     delete session.repair;
 
@@ -141,7 +151,13 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     kept.seen = [...kept.seen, message.id].slice(-SEEN_KEEP);
     kept.updatedAt = now.toISOString();
     await deps.sessions.save(key, kept);
-    return { intent: turn.intent, replies: turn.replies, events: turn.events, citations: turn.citations };
+    return {
+      intent: turn.intent,
+      replies: turn.replies,
+      events: turn.events,
+      citations: turn.citations,
+      answer: answerKindOf(turn),
+    };
   }
 
   function restartFlow(turn: Turn, line: 'common:flowRestarted' | 'common:flowChanged'): void {
@@ -196,7 +212,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
       when: (m) => Boolean(currentFlow(m.turn)),
       run: (m) => runFlow(m, currentFlow(m.turn)!, deps.nlu.understand(m.text)),
     },
-    { when: () => true, run: (m) => runIntent(m.turn, deps.nlu.understand(m.text)) },
+    { when: () => true, run: (m) => routeIntent(m.turn, deps.nlu.understand(m.text)) },
   ];
 
   async function dispatch(turn: Turn, message: InboundMessage): Promise<void> {
@@ -217,7 +233,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     m.turn.intent = `flow.${flow.name}`;
     if ((await flow.handle(m.turn, { text: m.text, value, understanding })) !== 'pass') return;
     m.turn.endFlow();
-    return runIntent(m.turn, understanding);
+    return routeIntent(m.turn, understanding);
   }
 
   /** What each kind of pressed choice does. */
@@ -247,6 +263,15 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     return { ...deps.nlu.understand(m.text), intent, confidence: 1 };
   }
 
+  /** Free text no flow step took: the routes see it first (policy beside courses), then its intent's handler. */
+  function routeIntent(turn: Turn, understanding: Understanding): Promise<void> {
+    const chain = (deps.routes ?? []).reduceRight<(u: Understanding) => Promise<void>>(
+      (next, route) => (u) => route(turn, u, next),
+      (u) => runIntent(turn, u),
+    );
+    return chain(understanding);
+  }
+
   async function runIntent(turn: Turn, understanding: Understanding, target?: string): Promise<void> {
     turn.intent = understanding.intent;
     const handler = deps.intents[understanding.intent] ?? deps.intents.unknown;
@@ -273,6 +298,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
           replies: [{ text: t(isOutage(error) ? 'common:busy' : 'common:error') }],
           events: [],
           citations: [],
+          answer: 'other',
         };
       }
     },

@@ -29,5 +29,15 @@ export interface Nlu {
 
 export type IntentHandler = (turn: Turn, understanding: Understanding) => Promise<void> | void;
 
+/**
+ * Sees a free-text turn before its intent's handler does, and may answer it another way: `next` runs the
+ * handler of the intent it is given. How the policy module puts the plan's answer beside course search.
+ */
+export type IntentRoute = (
+  turn: Turn,
+  understanding: Understanding,
+  next: (understanding: Understanding) => Promise<void>,
+) => Promise<void>;
+
 /** Which handler answers which intent: typed, so a misspelt intent does not compile. */
 export type IntentTable = Partial<Record<HandledIntent, IntentHandler>>;

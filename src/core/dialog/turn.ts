@@ -3,6 +3,7 @@ import type { DomainEvent } from '../events';
 import type { Translate, Translator } from '../i18n';
 import type { InboundMessage, OutboundMessage } from '../message';
 import type { PersonRecord } from '../ports';
+import type { AnswerKind } from './answer-kind';
 import type { ChatSession, ChoiceOption, FlowState } from './chat-session';
 import type { IntentName } from './intent-name';
 
@@ -12,6 +13,8 @@ export class Turn {
   readonly events: DomainEvent[] = [];
   /** Ids of the policy clauses the turn's answers rely on. */
   readonly citations: string[] = [];
+  /** What kind of answer the turn gave, when a handler says (else the engine infers it). */
+  answer?: AnswerKind;
   intent: IntentName = 'unknown';
   t: Translate;
 

@@ -7,6 +7,7 @@ import { defineFlow } from '../../flow';
 import type { IntentHandler, Understanding } from '../../handler';
 import type { HandledIntent } from '../../intent-name';
 import { profilePatchFromSlots, toMatchProfile } from '../../profile';
+import { looksLikeQuestion } from '../../question-words';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 
@@ -15,15 +16,12 @@ const asked = z.object({ asked: z.int().min(0).max(2) });
 const profile = defineFlow({ name: 'profile', version: 1, steps: { basics: asked, details: asked } });
 const ANSWER_LIKE = new Set<HandledIntent>(['course.search', 'enrol.start', 'unknown', 'greeting']);
 const NONE = /^(没有|无|都不是|不是|没|none|no|nope)$/i;
-/** Words that make a message a question rather than an answer about oneself. */
-const QUESTION =
-  /[?？吗呢]|多少|怎么|什么|哪里|哪些|能不能|可不可以|是否|\b(how|what|which|where|when|why|can|is|are|do|does)\b/i;
 
 /** "35岁 建档立卡户", "镇雄 电商": facts about the person, the answer the profile questions ask for. */
 function describesPerson(text: string, u: Understanding): boolean {
   const s = u.slots;
   const facts = Boolean(s.county || s.trade || s.trades?.length || s.groups?.length || s.age || s.birthYear);
-  return facts && !QUESTION.test(text);
+  return facts && !looksLikeQuestion(text);
 }
 
 /** Saves what the message told us about the person (county, age, groups, interests). */

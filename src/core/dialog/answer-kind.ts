@@ -1,0 +1,7 @@
+/**
+ * What kind of answer a turn gave, reported with its citations (converse, the web chat API, the live
+ * evaluation): the plan's answer, courses, courses with the plan's basis, a clarifying question, an honest
+ * "the plan does not say", or anything else (a greeting, a sign-up step, a menu).
+ */
+export const ANSWER_KINDS = ['policy', 'course', 'both', 'clarify', 'abstain', 'other'] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/compose';
+import { allText, person, testRuntime } from '../support/converse';
+
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await testRuntime();
+});
+afterAll(async () => {
+  await runtime.close();
+});
+
+const fresh = (() => {
+  let n = 0;
+  return () => person(runtime, `route-${Date.now().toString(36)}-${++n}`);
+})();
+
+describe('one answer decision for what people type', () => {
+  it('puts the plan’s basis before the course questions when someone asks for training the plan names', async () => {
+    const r = await fresh().say('天麻种植有培训吗');
+    expect(r.intent).toBe('course.search');
+    expect(r.answer).toBe('both');
+    expect(r.citations).toEqual(['s1.4']);
+    expect(r.replies[0]?.text).toMatch(/^依据：《实施方案》/);
+    expect(r.replies[0]?.text).toContain('天麻');
+    // …and the course search still goes on: it asks where and what.
+    expect(allText(r)).toContain('县区');
+  });
+
+  it('keeps a course wish for a trade the plan never names a plain course search, citing nothing', async () => {
+    const r = await fresh().say('想学开挖掘机');
+    expect(r.intent).toBe('course.search');
+    expect(r.answer).toBe('course');
+    expect(r.citations).toEqual([]);
+  });
+
+  it('answers from the plan a question the classifier could not place but the plan answers', async () => {
+    const r = await fresh().say('学徒制补贴多少钱');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s2.2');
+    expect(allText(r)).toContain('4000');
+  });
+
+  it('says plainly that the plan does not cover a question, where to ask, and offers a person', async () => {
+    const r = await fresh().say('医保怎么交');
+    expect(r.answer).toBe('abstain');
+    expect(r.citations).toEqual([]);
+    expect(allText(r)).toContain('没有写到');
+    expect(allText(r)).toMatch(/12345|12333/);
+    expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员/);
+  });
+
+  it('says the same in English', async () => {
+    const r = await fresh().say('How do I pay for medical insurance?');
+    expect(r.answer).toBe('abstain');
+    expect(r.citations).toEqual([]);
+    expect(allText(r)).toMatch(/does not (say|cover)/i);
+  });
+
+  it('reports a greeting as neither a policy nor a course answer', async () => {
+    const r = await fresh().say('你好');
+    expect(r.answer).toBe('other');
+    expect(r.citations).toEqual([]);
+  });
+});
