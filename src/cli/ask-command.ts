@@ -38,6 +38,7 @@ export function askOne(
     doc: knowledge.policy.doc,
     locale,
     t: translate.forLocale(locale),
+    question,
   });
   return {
     intent,
