@@ -27,6 +27,14 @@ describe('one answer decision for what people type', () => {
     expect(allText(r)).toContain('县区');
   });
 
+  it('cites nothing for a plain wish for a course, which names no subject the plan could speak to', async () => {
+    for (const text of ['我想找个培训课程', 'I want a training course']) {
+      const r = await fresh().say(text);
+      expect(r.answer).toBe('course');
+      expect(r.citations).toEqual([]);
+    }
+  });
+
   it('keeps a course wish for a trade the plan never names a plain course search, citing nothing', async () => {
     const r = await fresh().say('想学开挖掘机');
     expect(r.intent).toBe('course.search');

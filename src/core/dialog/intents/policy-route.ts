@@ -38,7 +38,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       }
       case 'course.search':
       case 'enrol.start': {
-        const { results, confidence } = search(turn.text);
+        // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
+        // plan's generic words well and would otherwise always be answered with the same clause.
+        const { results, confidence } = saysWhat(turn.text)
+          ? search(turn.text)
+          : { results: [], confidence: 0 };
         const clause =
           confidence >= BASIS_CONFIDENCE_THRESHOLD ? policy.index.clause(results[0]!.clauseId) : undefined;
         if (clause) {
@@ -67,6 +71,14 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         return next(u);
     }
   };
+}
+
+/** Words any wish for a course is made of; a message of nothing else names no subject the plan could speak to. */
+const GENERIC =
+  /我们?|想要?|要|找|个|一个|参加|报名|培训班?|课程?|班|学习?|一下|有没有|有没得|有吗|没有|吗|呢|嘛|什么|啥|哪些|哪个|的|了|请|帮我?|看看|\b(i|we|want|would|like|to|a|an|the|find|look|for|some|any|training|trainings|course|courses|class|classes|sign|up|join|enrol|enroll|me|please|is|are|there)\b|[\s\p{P}\p{S}]/giu;
+
+function saysWhat(text: string): boolean {
+  return text.replace(GENERIC, '').length >= 2;
 }
 
 function offersClauses(turn: Turn): boolean {
