@@ -19,7 +19,7 @@ import { boot } from './run-cli';
 
 const TEST = new URL('../../test/', import.meta.url).pathname;
 
-export const LIVE_EVAL_SETS = ['tuning', 'heldout'] as const;
+export const LIVE_EVAL_SETS = ['tuning', 'dev', 'heldout'] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
 
 export interface LiveEvalOptions {
@@ -30,6 +30,12 @@ export interface LiveEvalOptions {
   jsonDetails?: string;
 }
 
+/** Where each set's questions are: tuning and dev are tuned on; the held-out set only measures. */
+const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
+  dev: `${TEST}fixtures/policy-dev.jsonl`,
+  heldout: `${TEST}heldout/policy-heldout.jsonl`,
+};
+
 /** The questions of a set, and for the tuning set the intent utterances checked on their own. */
 function loadSet(set: LiveEvalSet): { items: LiveEvalItem[]; intents?: IntentCheck[] } {
   if (set === 'tuning')
@@ -37,7 +43,7 @@ function loadSet(set: LiveEvalSet): { items: LiveEvalItem[]; intents?: IntentChe
       items: parsePolicyQuestions(readFileSync(`${TEST}fixtures/policy-questions.jsonl`, 'utf8')),
       intents: parseIntentRows(readFileSync(`${TEST}fixtures/intents.jsonl`, 'utf8')),
     };
-  const file = `${TEST}heldout/policy-heldout.jsonl`;
+  const file = SET_FILES[set];
   return {
     items: readFileSync(file, 'utf8')
       .split('\n')

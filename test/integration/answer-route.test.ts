@@ -53,7 +53,7 @@ describe('one answer decision for what people type', () => {
     const r = await fresh().say('医保怎么交');
     expect(r.answer).toBe('abstain');
     expect(r.citations).toEqual([]);
-    expect(allText(r)).toContain('没有写到');
+    expect(allText(r)).toContain('没有找到能回答这个问题的内容');
     expect(allText(r)).toMatch(/12345|12333/);
     expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员/);
   });
@@ -62,7 +62,24 @@ describe('one answer decision for what people type', () => {
     const r = await fresh().say('How do I pay for medical insurance?');
     expect(r.answer).toBe('abstain');
     expect(r.citations).toEqual([]);
-    expect(allText(r)).toMatch(/does not (say|cover)/i);
+    expect(allText(r)).toMatch(/found nothing in the Implementation Plan/i);
+  });
+
+  it('reads a short follow-up in the light of the policy question just answered', async () => {
+    const p = fresh();
+    expect((await p.say('学徒制是什么')).citations[0]).toBe('s2.2');
+    const r = await p.say('补多少钱');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s2.2');
+    expect(allText(r)).toContain('4000元');
+  });
+
+  it('asks what a question is about when it names no subject and nothing came before', async () => {
+    const r = await fresh().say('那要什么条件');
+    expect(r.answer).toBe('clarify');
+    expect(r.citations).toEqual([]);
+    expect(allText(r)).toContain('哪方面');
+    expect(r.replies.at(-1)?.choices?.length).toBeGreaterThanOrEqual(3);
   });
 
   it('reports a greeting as neither a policy nor a course answer', async () => {

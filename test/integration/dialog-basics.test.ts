@@ -122,7 +122,7 @@ describe('policy questions through the engine', () => {
     await p.say('你好');
     const r = await p.say('房价多少钱一平');
     expect(r.answer).toBe('abstain');
-    expect(allText(r)).toContain('没有写到');
+    expect(allText(r)).toContain('没有找到能回答这个问题的内容');
     expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员|12333/);
   });
 });

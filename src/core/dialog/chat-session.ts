@@ -33,6 +33,8 @@ const fields = {
   /** Recent inbound message ids: a redelivered message is not handled twice. */
   seen: z.array(z.string()).default([]),
   updatedAt: z.string().default(() => new Date(0).toISOString()),
+  /** The last policy question answered, so a short follow-up ("那要什么条件") is read in its light. */
+  topic: z.object({ text: z.string().max(500), at: z.string() }).optional(),
   /**
    * What was wrong with the stored session when it was last read and repaired, until the person has been
    * told (a proactive message may read and repair it before the person's next turn).

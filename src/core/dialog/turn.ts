@@ -15,6 +15,8 @@ export class Turn {
   readonly citations: string[] = [];
   /** What kind of answer the turn gave, when a handler says (else the engine infers it). */
   answer?: AnswerKind;
+  /** What to search the plan for, when a follow-up is read with the question before it (else `text`). */
+  planQuery?: string;
   intent: IntentName = 'unknown';
   t: Translate;
 

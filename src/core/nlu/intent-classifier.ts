@@ -92,6 +92,22 @@ function posterior(model: Model, features: Features): Float64Array | undefined {
  * utterances. Features never seen in training are ignored; a message with none left is `unknown` with
  * confidence 0. About 40 µs a message, tokenization included.
  */
+/**
+ * Intents that act on a person's sign-ups or data, are only chosen when the words ask for them:
+ * "身份证过期了咋个换" is not a request to delete one's data, nor "退休金啥时候涨" one to list one's sign-ups,
+ * however the statistics lean. Each names the concept cues (intent-cues.ts) of which one must fire.
+ */
+const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>> = {
+  'privacy.delete': [['%delete']],
+  'enrol.list': [['%mine', '%enrol']],
+  'language.switch': [['%language']],
+};
+
+/** Every group of required cues has one that fired. */
+function asked(intent: IntentLabel, cues: ReadonlySet<string>): boolean {
+  return (REQUIRED_CUES[intent] ?? []).every((anyOf) => anyOf.some((cue) => cues.has(cue)));
+}
+
 export function createIntentClassifier(options: IntentClassifierOptions): IntentClassifier {
   const raw =
     typeof options.examplesJson === 'string' ? JSON.parse(options.examplesJson) : options.examplesJson;
@@ -109,14 +125,18 @@ export function createIntentClassifier(options: IntentClassifierOptions): Intent
 
   return {
     classify(text: string): IntentResult {
-      const p = posterior(model, featuresOf(typeof text === 'string' ? text : ''));
+      const features = featuresOf(typeof text === 'string' ? text : '');
+      const p = posterior(model, features);
       if (!p) return { intent: 'unknown', confidence: 0 };
       const scores = Object.fromEntries(INTENTS.map((intent, i) => [intent, p[i]!])) as Record<
         IntentLabel,
         number
       >;
+      const cues = new Set([...features.keys()].filter((f) => f.startsWith('%')));
       let best = -1;
-      for (let i = 0; i < N; i++) if (i !== UNKNOWN && (best < 0 || p[i]! > p[best]!)) best = i;
+      for (let i = 0; i < N; i++)
+        if (i !== UNKNOWN && asked(INTENTS[i]!, cues) && (best < 0 || p[i]! > p[best]!)) best = i;
+      if (best < 0) return { intent: 'unknown', confidence: 0, scores };
       const confidence = p[best]!;
       if (p[UNKNOWN]! > confidence || confidence < minConfidence)
         return { intent: 'unknown', confidence, scores };

@@ -18,7 +18,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ['%where_when', /哪里|哪点|哪儿|在哪|附近|什么时候|啥时候|几号|几月|where|when|near/],
   [
     '%enrol',
-    /报名|报个名|把名报|报上|报一个|报这个|报那个|报第|报电|报焊|报厨|登记|算我一个|加我|sign (?:me )?up|regist|enrol|enroll|\bjoin|\bapply|\bbook|count me in|put me down|add me|reserve/,
+    /报名|报个名|把名报|报上|报了|报一个|报这个|报那个|报第|报电|报焊|报厨|登记|算我一个|加我|sign (?:me )?up|regist|enrol|enroll|\bjoin|\bapply|\bbook|count me in|put me down|add me|reserve/,
   ],
   [
     '%cancel',

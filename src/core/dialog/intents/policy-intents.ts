@@ -42,7 +42,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       );
     },
     'policy.ask'(turn) {
-      const results = policy.index.search(turn.text, 3);
+      const results = policy.index.search(turn.planQuery ?? turn.text, 3);
       answer(turn, results, policy.index.confidence(results), turn.text);
     },
     /** A clause offered as "did you mean…?" was chosen: answer from it with full confidence. */

@@ -27,13 +27,29 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     return { results, confidence: policy.index.confidence(results) };
   };
 
-  return async (turn, u, next) => {
+  /**
+   * A short follow-up to the policy question just answered ("那要什么条件", "and for veterans?") is searched
+   * together with that question when that makes the plan surer than the follow-up alone.
+   */
+  const withTopic = (turn: Turn) => {
+    const alone = search(turn.text);
+    const topic = turn.session.topic;
+    if (!topic || !isFollowUp(turn.text) || turn.now.getTime() - Date.parse(topic.at) > TOPIC_KEPT_MS)
+      return alone;
+    const query = `${topic.text} ${turn.text}`;
+    const together = search(query);
+    if (together.confidence <= alone.confidence) return alone;
+    turn.planQuery = query;
+    return together;
+  };
+
+  const route: IntentRoute = async (turn, u, next) => {
     switch (u.intent) {
       case 'unknown': {
-        const { confidence } = search(turn.text);
+        const { confidence } = withTopic(turn);
         if (confidence >= POLICY_CONFIDENCE_THRESHOLD) return next({ ...u, intent: 'policy.ask' });
         // A question nothing here answers ("医保怎么交"): the plain truth beats "I did not understand".
-        if (looksLikeQuestion(turn.text)) return abstain(turn, policy);
+        if (looksLikeQuestion(turn.text)) return abstain(turn, policy, undefined);
         return next(u);
       }
       case 'course.search':
@@ -61,8 +77,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         return;
       }
       case 'policy.ask': {
-        const { confidence } = search(turn.text);
-        if (confidence < ABSTAIN_BELOW) return abstain(turn, policy);
+        const { results, confidence } = withTopic(turn);
+        // "要什么条件" with nothing before it: any clause would be a guess; ask what it is about.
+        if (!turn.planQuery && !namesSubject(turn.text)) return askWhatAbout(turn, policy);
+        if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
         if (!turn.citations.length) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
         return;
@@ -71,6 +89,28 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         return next(u);
     }
   };
+
+  return async (turn, u, next) => {
+    await route(turn, u, next);
+    // What the plan answered is the topic a follow-up refers to; anything else ends it.
+    if (
+      turn.answer === 'policy' ||
+      (turn.answer === undefined && turn.citations.length && turn.intent === 'policy.ask')
+    )
+      turn.session.topic = { text: (turn.planQuery ?? turn.text).slice(0, 500), at: turn.now.toISOString() };
+    else turn.session.topic = undefined;
+  };
+}
+
+/** How long a policy question stays the topic of the conversation. */
+const TOPIC_KEPT_MS = 30 * 60_000;
+/** A short message that leans on what was said before: "那…", "还有…", "and …?", "what about …". */
+const FOLLOW_UP_LEAD =
+  /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if)/i;
+
+function isFollowUp(text: string): boolean {
+  const t = text.trim();
+  return FOLLOW_UP_LEAD.test(t) || Array.from(t).length <= 8;
 }
 
 /** Words any wish for a course is made of; a message of nothing else names no subject the plan could speak to. */
@@ -85,16 +125,51 @@ function offersClauses(turn: Turn): boolean {
   return turn.session.choices.some((c) => c.action.type === 'clause');
 }
 
-/** The plan does not cover it: said plainly, with where such questions go and a person to ask. */
-function abstain(turn: Turn, policy: PolicyKnowledge): void {
+/**
+ * Nothing in the plan answers it well enough: said plainly ("I found nothing in the plan that answers this"),
+ * with where such questions go, a person, the nearest clause if there is one, and courses.
+ */
+function abstain(turn: Turn, policy: PolicyKnowledge, nearest: string | undefined): void {
   turn.intent = 'policy.ask';
   turn.answer = 'abstain';
   const hotline = turn.t('policy:hotline');
+  const clause = nearest ? policy.index.clause(nearest) : undefined;
   turn.say(turn.t('policy:abstain', { document: policy.doc.shortTitle[turn.locale], hotline }), [
     {
       label: turn.t('policy:choice.human', { hotline }),
       action: { type: 'intent', intent: 'handoff.human' },
     },
+    ...(clause
+      ? [
+          {
+            label: turn.t('policy:nearest', { topic: clause.topic?.[turn.locale] ?? clause.heading }),
+            action: { type: 'clause' as const, id: clause.id },
+          },
+        ]
+      : []),
     { label: turn.t('policy:choice.courses'), action: { type: 'intent', intent: 'course.search' } },
   ]);
+}
+
+/** A question that names no subject ("有补贴吗", "要什么条件"): which part of the plan is it about? */
+function askWhatAbout(turn: Turn, policy: PolicyKnowledge): void {
+  turn.intent = 'policy.ask';
+  turn.answer = 'clarify';
+  turn.say(
+    turn.t('policy:whatAbout', { document: policy.doc.shortTitle[turn.locale] }),
+    TOPIC_EXAMPLES.map((key) => ({
+      label: turn.t(`policy:examples.${key}`),
+      action: { type: 'intent', intent: 'policy.ask' },
+    })),
+  );
+}
+
+const TOPIC_EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as const;
+
+/** Words any policy question is made of; what is left names its subject (创业, 学徒, 两后生, 农民工 …). */
+const QUESTION_ONLY =
+  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so)\b|[\s\p{P}\p{S}\p{N}]/giu;
+
+function namesSubject(text: string): boolean {
+  return text.replace(QUESTION_ONLY, '').length >= 2;
 }
