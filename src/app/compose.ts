@@ -181,7 +181,7 @@ export async function createRuntime(
       ttlSeconds: config.SESSION_TTL_SECONDS,
     });
     const people = createPeopleRepository(db, cipher, database.pool);
-    const catalog = createCourseCatalog(db);
+    const catalog = createCourseCatalog(db, database.pool);
     const activity = createChannelActivity(db);
 
     // --- Delivery: who can be reached where, the ledger, queueing, pacing ---

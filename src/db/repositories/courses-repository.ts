@@ -1,8 +1,10 @@
+import type pg from 'pg';
 import type { CourseForMatching } from '../../core/courses/course-types';
 import type { County, CourseStatus, Group, Trade, TrainingType } from '../../core/domain';
 import type { CourseCatalog, CourseView, SessionView } from '../../core/ports';
 import type { ClassSession, Course } from '../../generated/prisma/client';
 import type { Db } from '../prisma-client';
+import { sqlRunner } from './sql-runner';
 
 type CourseRow = Course & { sessions: ClassSession[] };
 
@@ -50,18 +52,64 @@ const activeClassSessions = { where: { cancelled: false }, orderBy: { startsAt: 
 
 export const courseWithSessions = { sessions: activeClassSessions } as const;
 
-export function createCourseCatalog(db: Db): CourseCatalog {
+/**
+ * The open courses whose first class session is still ahead, each with that first session (which is also the
+ * next one), in one statement: a course search runs it on every suggestion, where reading every session of
+ * every course through Prisma cost more than the rest of the turn. $1 now.
+ */
+const LIST_OPEN_SQL = `
+  SELECT c.id, c.code, c.title, c.title_en AS "titleEn", c.description, c.description_en AS "descriptionEn",
+    c.trade, c.training_type AS "trainingType", c.county, c.venue, c.venue_en AS "venueEn", c.capacity,
+    c.seats_taken AS "seatsTaken", c.fee_yuan AS "feeYuan", c.subsidy_text AS "subsidyText",
+    c.subsidy_text_en AS "subsidyTextEn", c.free_for_groups AS "freeForGroups",
+    c.eligible_groups AS "eligibleGroups", c.min_age AS "minAge", c.max_age AS "maxAge",
+    c.real_name_required AS "realNameRequired", c.status,
+    f.id AS "sessionId", f.starts_at AS "startsAt", f.ends_at AS "endsAt", f.venue AS "sessionVenue",
+    f.venue_en AS "sessionVenueEn"
+  FROM courses c
+  JOIN LATERAL (
+    SELECT s.id, s.starts_at, s.ends_at, s.venue, s.venue_en FROM class_sessions s
+    WHERE s.course_id = c.id AND NOT s.cancelled ORDER BY s.starts_at LIMIT 1
+  ) f ON true
+  WHERE c.status = 'open' AND f.starts_at > $1
+  ORDER BY c.code`;
+
+type OpenCourseRow = Omit<CourseRow, 'sessions'> & {
+  sessionId: string;
+  startsAt: Date;
+  endsAt: Date;
+  sessionVenue: string;
+  sessionVenueEn: string | null;
+};
+
+/**
+ * Courses as the dialog sees them. `pool` (the runtime's `pg` pool) carries the course search's statement
+ * when given.
+ */
+export function createCourseCatalog(db: Db, pool?: pg.Pool): CourseCatalog {
+  const sql = sqlRunner(db, pool, new Map([[LIST_OPEN_SQL, 'jineng_courses_open']]));
   return {
     async listOpen(now) {
-      const rows = await db.course.findMany({
-        where: { status: 'open' },
-        include: { sessions: activeClassSessions },
-        orderBy: { code: 'asc' },
-      });
-      // A course is only offered while its first class session is still ahead.
-      return rows
-        .filter((r) => r.sessions[0] && r.sessions[0].startsAt > now)
-        .map((r) => toCourseView(r, now));
+      const rows = await sql.query<OpenCourseRow>(LIST_OPEN_SQL, [now]);
+      return rows.map(({ sessionId, startsAt, endsAt, sessionVenue, sessionVenueEn, ...course }) =>
+        toCourseView(
+          {
+            ...(course as Omit<CourseRow, 'sessions'>),
+            sessions: [
+              {
+                id: sessionId,
+                courseId: course.id,
+                startsAt,
+                endsAt,
+                venue: sessionVenue,
+                venueEn: sessionVenueEn,
+                cancelled: false,
+              },
+            ],
+          },
+          now,
+        ),
+      );
     },
     async findByCode(code, now) {
       const row = await db.course.findUnique({

@@ -3,6 +3,7 @@ import type { PolicyKnowledge } from '../../policy/policy-index';
 import type { ChoiceAction, ChoiceOption } from '../chat-session';
 import type { DialogModule } from '../dialog-module';
 import type { Turn } from '../turn';
+import { searchPlan } from './plan-search';
 
 const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {
   courses: { type: 'intent', intent: 'course.search' },
@@ -42,8 +43,8 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       );
     },
     'policy.ask'(turn) {
-      const results = policy.index.search(turn.planQuery ?? turn.text, 3);
-      answer(turn, results, policy.index.confidence(results), turn.text);
+      const { results, confidence } = searchPlan(turn, policy.index, turn.planQuery ?? turn.text);
+      answer(turn, results, confidence, turn.text);
     },
     /** A clause offered as "did you mean…?" was chosen: answer from it with full confidence. */
     'choice.clause'(turn, u) {

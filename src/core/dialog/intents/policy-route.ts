@@ -6,6 +6,7 @@ import {
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
+import { searchPlan } from './plan-search';
 
 /**
  * Below this a policy question is taken as not in the plan: the bot says so instead of offering near clauses
@@ -22,22 +23,19 @@ export const ABSTAIN_BELOW = 0.5;
  * gets an honest "the plan does not say" with where to ask, and one the plan may cover in two ways a choice.
  */
 export function policyRoute(policy: PolicyKnowledge): IntentRoute {
-  const search = (text: string) => {
-    const results = policy.index.search(text, 3);
-    return { results, confidence: policy.index.confidence(results) };
-  };
+  const search = (turn: Turn, text: string) => searchPlan(turn, policy.index, text);
 
   /**
    * A short follow-up to the policy question just answered ("那要什么条件", "and for veterans?") is searched
    * together with that question when that makes the plan surer than the follow-up alone.
    */
   const withTopic = (turn: Turn) => {
-    const alone = search(turn.text);
+    const alone = search(turn, turn.text);
     const topic = turn.session.topic;
     if (!topic || !isFollowUp(turn.text) || turn.now.getTime() - Date.parse(topic.at) > TOPIC_KEPT_MS)
       return alone;
     const query = `${topic.text} ${turn.text}`;
-    const together = search(query);
+    const together = search(turn, query);
     if (together.confidence <= alone.confidence) return alone;
     turn.planQuery = query;
     return together;
@@ -57,7 +55,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
         const { results, confidence } = saysWhat(turn.text)
-          ? search(turn.text)
+          ? search(turn, turn.text)
           : { results: [], confidence: 0 };
         const clause =
           confidence >= BASIS_CONFIDENCE_THRESHOLD ? policy.index.clause(results[0]!.clauseId) : undefined;
