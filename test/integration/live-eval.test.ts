@@ -9,14 +9,14 @@ const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
 
 /**
  * The regression guard of issue 16: the held-out questions through the real CLI, engine, PostgreSQL and
- * Redis. The bounds are the figures measured after the one answer decision landed (right_first 0.633,
- * confidently_wrong 0.060, out_of_plan_abstained 0.548, intent_accuracy 0.830, answer_contains 0.667; before
- * it: 0.546, 0.138, 0.548, 0.756, 0.683) less a few questions' margin; raise them as answers improve. no_answer is not guarded: abstaining more where
+ * Redis. The bounds are the figures measured after the one answer decision and follow-ups landed
+ * (right_first 0.655, confidently_wrong 0.060, out_of_plan_abstained 0.548, intent_accuracy 0.834,
+ * answer_contains 0.683; before them: 0.546, 0.138, 0.548, 0.756, 0.683) less a few questions' margin; raise them as answers improve. no_answer is not guarded: abstaining more where
  * a citation would be wrong is the direction the issue asks for.
  */
 const GUARD = [
   '--min',
-  'right_first=0.6,out_of_plan_abstained=0.5,intent_accuracy=0.8,answer_contains=0.63',
+  'right_first=0.62,out_of_plan_abstained=0.5,intent_accuracy=0.8,answer_contains=0.65',
   '--max',
   'confidently_wrong=0.08',
 ];
