@@ -53,6 +53,9 @@ describe('greeting, help and language', () => {
     const help = await p.say('4');
     expect(help.intent).toBe('handoff.human');
     expect(allText(help)).toContain('12333');
+    // Nothing yet passes a conversation to staff (the staff inbox is still to come): no promise that they will call.
+    expect(allText(help)).not.toMatch(/会尽快联系您|已记录您的请求/);
+    expect(allText(help)).toContain('暂时还不能');
   });
 
   it('does not answer the same message twice when it is delivered twice', async () => {
