@@ -96,6 +96,11 @@ export const configSchema = z.object({
   OUTBOUND_DEFAULT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
   /** How often the sweep rebuilds missing reminder jobs and re-queues lost deliveries from the database. */
   REMINDER_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /**
+   * A reminder's message is written and queued this long before it is due, and sent at its due time: when
+   * hundreds fall due together only the sends remain to do.
+   */
+  REMINDER_PREPARE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Reminders are queued for class sessions up to this many days ahead; the sweep adds later ones in time. */
   REMINDER_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(14),
   /** Local hours (TIMEZONE) when no reminder is sent, "22-7"; a reminder due then goes out at 21:00 before. Empty: none. */

@@ -213,6 +213,8 @@ export async function createRuntime(
       quiet,
       horizonDays: config.REMINDER_HORIZON_DAYS,
       releaseOutbound: (rows) => outbox.release(rows),
+      cancelOutbound: (rows) => outbox.cancel(rows),
+      prepareMs: config.REMINDER_PREPARE_SECONDS * 1000,
       logger,
     });
     const coordinators = createCoordinatorService(db, config.ADMIN_IDENTITIES);
@@ -338,6 +340,7 @@ export async function createRuntime(
         translator,
         timezone: config.TIMEZONE,
         quiet,
+        prepareMs: config.REMINDER_PREPARE_SECONDS * 1000,
       },
       sweep: {
         reminders,

@@ -47,6 +47,8 @@ export interface DeliveryRow {
   key: string;
   channel: string;
   chatId: string;
+  /** Epoch ms before which its job waits (a reminder prepared ahead); absent: at once. */
+  notBefore?: number;
 }
 
 const CLAIM = `
@@ -215,7 +217,14 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
      * renamed `…@<old start>`), cancelled or has started, or the sign-up was cancelled. A reminder held back
      * (a daily cap, a logged-out account, a long 429) can otherwise arrive after the fact.
      */
-    async reminderExpired(row: Pick<ClaimedDelivery, 'key' | 'kind'>): Promise<string | undefined> {
+    /**
+     * Why a reminder must not go out now, if it must not: its class was cancelled or has started, the sign-up
+     * was cancelled, or (`moved`) the class no longer starts at `forStartsAt`, the time its text states.
+     */
+    async reminderExpired(
+      row: Pick<ClaimedDelivery, 'key' | 'kind'>,
+      forStartsAt?: string,
+    ): Promise<string | undefined> {
       if (row.kind !== 'reminder') return undefined;
       if (row.key.includes('@')) return 'superseded';
       const [, enrolmentId = '', sessionId = ''] = row.key.split(':');
@@ -224,7 +233,21 @@ export function createDeliveryRepository(pool: pg.Pool, leaseMs: number) {
       if (!session || session.cancelled) return 'session_cancelled';
       if (session.startsAt.getTime() <= Date.now()) return 'too_late';
       if (session.status !== 'confirmed') return 'enrolment_cancelled';
+      if (forStartsAt && Date.parse(forStartsAt) !== session.startsAt.getTime()) return 'moved';
       return undefined;
+    },
+
+    /**
+     * A message that no longer applies, kept as history under another key (key@<reason>:<time>) and failed, so
+     * the key is free for the message that replaces it (a reminder for the class's new time).
+     */
+    async supersede(id: string, reason: string): Promise<void> {
+      await pool.query(
+        `UPDATE deliveries SET key = key || '@' || $2 || ':' || (extract(epoch from now()) * 1000)::bigint,
+           status = 'failed', error = $2, claimed_by = NULL, updated_at = now()
+         WHERE id = $1`,
+        [id, reason],
+      );
     },
 
     /**

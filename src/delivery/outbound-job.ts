@@ -21,8 +21,15 @@ export const storedMessageSchema = z.object({
   choices: z.array(choiceOptionSchema).optional(),
   /** The chat session (channel:externalId) whose current choices become this message's choices. */
   sessionKey: z.string().optional(),
+  /** Not to be sent before this time (ISO): a reminder prepared ahead of its due time. */
+  notBefore: z.string().optional(),
+  /** A reminder: the class start time its text states (ISO); a class that moved since makes it stale. */
+  forStartsAt: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
+/** A message due this close to now is sent rather than put back to wait. */
+const EARLY_SLACK_MS = 50;
 
 /** How long a job waits for its delivery row to appear before it gives up (the row's transaction failed). */
 const MISSING_GRACE_MS = 60_000;
@@ -99,7 +106,18 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       await final(row, 'invalid: stored message');
       throw new UnrecoverableError(`delivery ${row.key} has no valid message`);
     }
-    const expired = await deliveries.reminderExpired(row);
+    // Prepared ahead of its time (or queued again without its delay): back to waiting until it is due.
+    const notBefore = message.data.notBefore ? Date.parse(message.data.notBefore) : Number.NaN;
+    if (notBefore - Date.now() > EARLY_SLACK_MS) {
+      await deliveries.release(row.id, claimToken);
+      return delay(job, token, notBefore);
+    }
+    const expired = await deliveries.reminderExpired(row, message.data.forStartsAt);
+    if (expired === 'moved') {
+      // Its class moved and nothing rescheduled it: kept under another key, so the sweep plans the new one.
+      await deliveries.supersede(row.id, 'moved');
+      return 'failed:expired';
+    }
     if (expired) {
       await final(row, expired);
       return 'failed:expired';

@@ -100,7 +100,11 @@ export function createOutbox(options: OutboxOptions) {
             chunk.map((row) => ({
               name: OUTBOUND_JOB,
               data: outboundPayloadSchema.parse({ key: row.key, channel, chatId: row.chatId }),
-              opts: { jobId: jobIdFor(row.key), priority: priorityOf(row.key) },
+              opts: {
+                jobId: jobIdFor(row.key),
+                priority: priorityOf(row.key),
+                delay: row.notBefore ? Math.max(0, row.notBefore - Date.now()) : undefined,
+              },
             })),
           );
         }
@@ -131,13 +135,30 @@ export function createOutbox(options: OutboxOptions) {
     }
   }
 
+  /**
+   * Takes back the jobs of rows that will not be sent as queued (a class moved: its prepared reminders are
+   * replaced): waiting or delayed jobs go; one being sent now is left to finish.
+   */
+  async function cancel(rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]): Promise<void> {
+    const open = rows.filter((r) => isProactive(r.channel));
+    for (let i = 0; i < open.length; i += CHUNK) {
+      await Promise.all(
+        open.slice(i, i + CHUNK).map(async (row) => {
+          const queue = queueFor(row.channel as ChannelName);
+          const id = jobIdFor(row.key);
+          if ((await queue.getJobState(id)) !== 'active') await queue.remove(id);
+        }),
+      );
+    }
+  }
+
   /** For the sweep: rows still open get their job back, replacing a finished one. */
   async function requeue(rows: readonly DeliveryRow[]): Promise<number> {
     await release(rows);
     return dispatch(rows);
   }
 
-  const toRow = (item: OutboxItem): NewDelivery => ({
+  const toRow = (item: OutboxItem): NewDelivery & Pick<DeliveryRow, 'notBefore'> => ({
     key: item.key,
     kind: item.kind,
     personId: item.personId,
@@ -146,6 +167,7 @@ export function createOutbox(options: OutboxOptions) {
     chatId: item.address?.chatId ?? '',
     message: item.message,
     failReason: item.address && isProactive(item.address.channel) ? undefined : 'no_reachable_channel',
+    notBefore: item.message.notBefore ? Date.parse(item.message.notBefore) : undefined,
   });
 
   // Many reminders fire in the same second; their rows and jobs are written together (one INSERT, one addBulk).
@@ -183,6 +205,7 @@ export function createOutbox(options: OutboxOptions) {
     waitForBulkRoom,
     requeue,
     release,
+    cancel,
     queueFor,
     async close(): Promise<void> {
       await closeQueues(queues.values());

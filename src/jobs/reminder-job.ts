@@ -26,6 +26,8 @@ export interface ReminderJobDeps {
   translator: Translator;
   timezone: string;
   quiet: QuietHours | undefined;
+  /** The job fires this long before the reminder is due; the message is queued to go out when it is due. */
+  prepareMs?: number;
 }
 
 export type ReminderResult =
@@ -68,14 +70,17 @@ export function reminderProcessor(deps: ReminderJobDeps) {
     if (!f.startsAt || f.cancelled || f.sessionCourseId !== f.courseId) return 'skipped:no_session';
     const now = new Date();
     if (f.startsAt <= now) return 'skipped:session_started';
-    // The class moved later and nobody rescheduled this job: wait for the new due time instead.
     const [plan] = planReminders(f.startsAt, [offsetMinutes], deps.timezone, deps.quiet);
-    if (plan && plan.dueAt.getTime() - now.getTime() > 1_000) {
-      await job.moveToDelayed(plan.dueAt.getTime(), token);
+    const prepareMs = deps.prepareMs ?? 0;
+    // The class moved later and nobody rescheduled this job: wait until it is time to prepare it instead.
+    if (plan && plan.dueAt.getTime() - prepareMs - now.getTime() > 1_000) {
+      await job.moveToDelayed(plan.dueAt.getTime() - prepareMs, token);
       throw new DelayedError();
     }
+    // Prepared ahead, it goes out when due; fired late, now.
+    const sendAt = plan && plan.dueAt > now ? plan.dueAt : now;
     // Fired late, into quiet hours (workers were down): no message at night.
-    if (isQuiet(now, deps.timezone, deps.quiet)) return 'skipped:quiet_now';
+    if (isQuiet(sendAt, deps.timezone, deps.quiet)) return 'skipped:quiet_now';
 
     const identity =
       f.channel && f.chatId && f.externalId
@@ -94,6 +99,8 @@ export function reminderProcessor(deps: ReminderJobDeps) {
           text,
           choices: reminderChoices(t, { enrolmentId, sessionId }),
           sessionKey: identity ? sessionKeyOf(identity) : undefined,
+          notBefore: sendAt > now ? sendAt.toISOString() : undefined,
+          forStartsAt: f.startsAt.toISOString(),
         },
       },
     ]);

@@ -22,6 +22,10 @@ export interface ReminderSchedulerDeps {
   horizonDays: number;
   /** Frees the outbound job ids of sent reminders whose keys new reminders will reuse (Outbox.release). */
   releaseOutbound?: (rows: { key: string; channel: string }[]) => Promise<void>;
+  /** Takes back the queued jobs of reminders prepared for a class time that changed (Outbox.cancel). */
+  cancelOutbound?: (rows: { key: string; channel: string }[]) => Promise<void>;
+  /** How long before its due time a reminder is prepared (its job fires then; the message waits until due). */
+  prepareMs?: number;
   logger: Logger;
 }
 
@@ -56,6 +60,7 @@ const JOB_OPTIONS: JobsOptions = {
  */
 export function createReminderScheduler(deps: ReminderSchedulerDeps) {
   const horizon = (now: Date) => new Date(now.getTime() + deps.horizonDays * 86_400_000);
+  const prepareMs = deps.prepareMs ?? 0;
 
   async function add(items: EnrolmentSessions[], now: Date): Promise<ScheduleResult> {
     const result: ScheduleResult = { scheduled: 0, late: 0, done: 0, skipped: {} };
@@ -91,7 +96,11 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
           name: REMINDER_JOB,
           data: reminderPayloadSchema.parse(j.payload),
           // The delay is taken from the clock as the job is added: BullMQ counts it from then.
-          opts: { ...JOB_OPTIONS, jobId: jobIdFor(j.key), delay: Math.max(0, j.dueAt - Date.now()) },
+          opts: {
+            ...JOB_OPTIONS,
+            jobId: jobIdFor(j.key),
+            delay: Math.max(0, j.dueAt - prepareMs - Date.now()),
+          },
         })),
       );
     }
@@ -181,7 +190,11 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
           UPDATE deliveries SET key = key || '@' || ${String(options.previousStartsAt.getTime())}, updated_at = now()
           WHERE kind = 'reminder' AND key LIKE ${`reminder:%:${sessionId}:%`} AND key NOT LIKE '%@%'`;
         // …and the new ones can have jobs under those keys at once.
-        await deps.releaseOutbound?.(old.filter((r) => !r.key.includes('@')));
+        const current = old.filter((r) => !r.key.includes('@'));
+        // Reminders prepared for the old time wait in the queue under these keys: they go, or they would send
+        // the new time's message at the old time.
+        await deps.cancelOutbound?.(current);
+        await deps.releaseOutbound?.(current);
       }
       if (session.cancelled || session.startsAt <= now || session.startsAt > horizon(now)) {
         return { scheduled: 0, late: 0, done: 0, skipped: {} };

@@ -58,6 +58,15 @@ describe('greeting, help and language', () => {
     expect(allText(help)).toContain('暂时还不能');
   });
 
+  it('answers two first messages sent at once by someone new, and makes them one person', async () => {
+    const p = person(runtime, 'twice');
+    const [a, b] = await Promise.all([p.say('你好'), p.say('培训要钱吗')]);
+    expect(a.intent).not.toBe('error');
+    expect(b.intent).not.toBe('error');
+    const identities = await runtime.db.channelIdentity.findMany({ where: { externalId: p.id } });
+    expect(identities).toHaveLength(1);
+  });
+
   it('does not answer the same message twice when it is delivered twice', async () => {
     const p = person(runtime, 'dup');
     const message = {

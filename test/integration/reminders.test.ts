@@ -50,7 +50,7 @@ async function delayedIds(enrolmentId: string, w: OutreachWorld = world): Promis
 }
 
 describe('class reminders', () => {
-  it('schedules one delayed job per session and offset at sign-up, due when the plan says', async () => {
+  it('schedules one delayed job per session and offset at sign-up, a minute before the plan says it is due', async () => {
     const course = await createCourse(world.runtime.db);
     const { enrolmentId } = await signedUp(course.code);
     const jobs = await delayedIds(enrolmentId);
@@ -61,7 +61,8 @@ describe('class reminders', () => {
       }
     }
     expect([...jobs.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [id, due] of jobs) expect(Math.abs(due - expected.get(id)!)).toBeLessThan(2_000);
+    // The job prepares the message REMINDER_PREPARE_SECONDS (60) ahead; the message itself waits until due.
+    for (const [id, due] of jobs) expect(Math.abs(due - (expected.get(id)! - 60_000))).toBeLessThan(2_000);
   });
 
   it('removes the reminders when the sign-up is cancelled', async () => {
@@ -109,7 +110,8 @@ describe('class reminders', () => {
     const plan = planReminders(moved, [1440, 120], 'Asia/Shanghai', { start: 22, end: 7 });
     for (const p of plan) {
       const due = jobs.get(`reminder.${enrolmentId}.${first!.id}.${p.offsetMinutes}`);
-      expect(Math.abs(due! - p.dueAt.getTime())).toBeLessThan(2_000);
+      // Prepared a minute ahead of the new due time.
+      expect(Math.abs(due! - (p.dueAt.getTime() - 60_000))).toBeLessThan(2_000);
     }
   });
 
@@ -226,6 +228,45 @@ describe('a class that moves after its reminder went out', () => {
       [false, 'sent'],
       [true, 'sent'],
     ]);
+  });
+});
+
+describe('a reminder prepared ahead of its time', () => {
+  let early: OutreachWorld;
+  beforeAll(async () => {
+    early = await outreachWorld({ env: { REMINDER_OFFSETS_MINUTES: '1', REMINDER_QUIET_HOURS: '' } });
+  });
+  afterAll(() => early.close());
+
+  it('goes out at its due time, not before; if its class moves meanwhile, only the new time is sent', async () => {
+    // Starts in 80 s: the one-minute reminder is due in 20 s, so it is prepared at once.
+    const course = await createCourse(early.runtime.db, { startsInHours: 80 / 3600 });
+    const who = chatter(early.runtime);
+    await who.say('你好');
+    expect(await early.runtime.enrolments.enrol(await who.personId(), course.code)).toMatchObject({
+      status: 'confirmed',
+    });
+    const [session] = await early.runtime.db.classSession.findMany({
+      where: { courseId: course.id },
+      orderBy: { startsAt: 'asc' },
+    });
+    const prepared = await until(async () =>
+      early.runtime.db.delivery.findMany({ where: { kind: 'reminder', key: { contains: session!.id } } }),
+    );
+    expect(prepared[0]!.status).toBe('pending');
+    const reminders = () => early.channel.sentTo(who.id).filter((m) => m.text.includes(course.code));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(reminders()).toEqual([]);
+
+    // Moved 30 s later before it was due: the prepared message is taken back, the new one is due in ~50 s.
+    const movedTo = new Date(session!.startsAt.getTime() + 30_000);
+    await early.runtime.db.classSession.update({ where: { id: session!.id }, data: { startsAt: movedTo } });
+    await early.runtime.reminders.rescheduleSession(session!.id, { previousStartsAt: session!.startsAt });
+    const newDue = movedTo.getTime() - 60_000;
+    const [sent] = await until(reminders, 90_000);
+    expect(sent!.at).toBeGreaterThanOrEqual(newDue - 100);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(reminders()).toHaveLength(1);
   });
 });
 

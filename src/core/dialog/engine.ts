@@ -91,7 +91,28 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   const flows = new Map(deps.flows.map((f) => [f.name, f]));
   const currentFlow = (turn: Turn) => turn.session.flow && flows.get(turn.session.flow.name);
 
-  async function runTurn(message: InboundMessage): Promise<TurnResult> {
+  /**
+   * Who wrote, looked up while the session is fetched (the two do not depend on each other; a turn under load
+   * waits for one round trip fewer). A first contact's language is guessed from the message.
+   */
+  function resolvePerson(message: InboundMessage) {
+    return deps.people.resolve(
+      {
+        channel: message.address.channel,
+        externalId: message.senderId,
+        // A group message must not replace where the person's private messages go: on every platform we
+        // support, a user's private chat is addressed by their user id.
+        chatId: message.isGroup ? message.senderId : message.address.chatId,
+        displayName: message.senderName,
+      },
+      deps.nlu.detectLocale(message.text) ?? localeFromHint(message.localeHint) ?? deps.defaultLocale,
+    );
+  }
+
+  async function runTurn(
+    message: InboundMessage,
+    resolving: ReturnType<typeof resolvePerson>,
+  ): Promise<TurnResult> {
     const key = chatSessionKey(message.address.channel, message.senderId);
     const loaded = await deps.sessions.load(key);
     let session = loaded.session;
@@ -103,17 +124,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     const now = clock();
     const hinted =
       session.locale ?? deps.nlu.detectLocale(message.text) ?? localeFromHint(message.localeHint);
-    const person = await deps.people.resolve(
-      {
-        channel: message.address.channel,
-        externalId: message.senderId,
-        // A group message must not replace where the person's private messages go: on every platform we
-        // support, a user's private chat is addressed by their user id.
-        chatId: message.isGroup ? message.senderId : message.address.chatId,
-        displayName: message.senderName,
-      },
-      hinted ?? deps.defaultLocale,
-    );
+    const person = await resolving;
     // A new person behind a chat that had a session (their data was erased, e.g. from the console): they
     // inherit nothing of the earlier conversation, only the ids of messages already handled.
     if (person.isNew && !loaded.fresh) session = { ...emptyChatSession(), seen: session.seen };
@@ -286,8 +297,11 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   return {
     async handle(message) {
       try {
+        const resolving = resolvePerson(message);
+        // Awaited inside the turn; a failure while the lock is awaited must not go unhandled meanwhile.
+        resolving.catch(() => undefined);
         return await deps.sessions.withLock(chatSessionKey(message.address.channel, message.senderId), () =>
-          runTurn(message),
+          runTurn(message, resolving),
         );
       } catch (error) {
         deps.onError?.(error, message);

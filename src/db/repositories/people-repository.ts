@@ -103,24 +103,36 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
       ]);
       if (found && !found.deletedAt) return toRecord(found);
       // First contact, or the person deleted their data earlier: start a fresh person for this identity.
-      const person = await db.$transaction(async (tx) => {
-        if (found) await tx.channelIdentity.delete({ where: { id: found.identityId } });
-        return tx.person.create({
-          data: {
-            locale,
-            identities: {
-              create: {
-                channel: identity.channel,
-                externalId: identity.externalId,
-                chatId: identity.chatId,
-                displayName: identity.displayName,
-                lastInboundAt: new Date(),
+      const createFor = (staleIdentityId: string | undefined) =>
+        db.$transaction(async (tx) => {
+          if (staleIdentityId) await tx.channelIdentity.delete({ where: { id: staleIdentityId } });
+          return tx.person.create({
+            data: {
+              locale,
+              identities: {
+                create: {
+                  channel: identity.channel,
+                  externalId: identity.externalId,
+                  chatId: identity.chatId,
+                  displayName: identity.displayName,
+                  lastInboundAt: new Date(),
+                },
               },
             },
-          },
+          });
         });
+      const person = await createFor(found?.identityId).catch(async (error: unknown) => {
+        // Two first messages at once: the other one created the person; this one finds it.
+        if ((error as { code?: string }).code !== 'P2002') throw error;
+        const [again] = await sql.query<PersonRow & { identityId: string }>(RESOLVE_SQL, [
+          identity.channel,
+          identity.externalId,
+          identity.chatId,
+        ]);
+        if (!again || again.deletedAt) throw error;
+        return { ...again, isNew: false as const };
       });
-      return toRecord(person, true);
+      return 'isNew' in person ? toRecord(person) : toRecord(person, true);
     },
 
     async updateProfile(personId, patch: ProfilePatch) {
