@@ -29,10 +29,46 @@ interface Claimed {
   courseId: string;
 }
 
-const CLAIM_DRAFT = `
-  UPDATE broadcasts b SET status = 'sending', confirmed_at = now(), include_waitlisted = $3
-  FROM courses c WHERE b.id = $1 AND b.author_id = $2 AND b.status = 'draft' AND c.id = b.course_id
-  RETURNING c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId"`;
+/** The draft as its author would confirm it: what the notice's text is rendered from. */
+const READ_DRAFT = `
+  SELECT c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId"
+  FROM broadcasts b JOIN courses c ON c.id = b.course_id
+  WHERE b.id = $1 AND b.author_id = $2 AND b.status = 'draft'`;
+
+/**
+ * Confirming, in one statement (one snapshot, one round trip): the draft becomes 'sending' with its recipient
+ * count, its people are counted by the channel that reaches them (null: none), and its linked group chats' rows
+ * are written with the notice in the programme's language. A second confirmation racing the first waits for its
+ * row lock, finds no draft, and claims nothing. $1 broadcast, $2 channels, $3 include waitlisted, $4 statuses,
+ * $5 author, $6 the group chats' text.
+ */
+const CLAIM = `
+  WITH draft AS (
+    SELECT course_id FROM broadcasts WHERE id = $1 AND author_id = $5 AND status = 'draft'
+  ), people AS (
+    SELECT ci.channel, count(*)::int AS n
+    FROM draft d JOIN enrolments e ON e.course_id = d.course_id AND e.status = ANY($4::text[])
+    JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
+    GROUP BY 1
+  ), links AS (
+    SELECT l.channel, l.chat_id FROM draft d JOIN chat_links l ON l.course_id = d.course_id
+    WHERE l.channel = ANY($2::text[])
+  ), claimed AS (
+    UPDATE broadcasts b SET status = 'sending', confirmed_at = now(), include_waitlisted = $3,
+      recipients = (SELECT coalesce(sum(n), 0) FROM people) + (SELECT count(*) FROM links)
+    WHERE b.id = $1 AND b.author_id = $5 AND b.status = 'draft'
+    RETURNING b.id
+  ), groups AS (
+    INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
+    SELECT gen_random_uuid(), 'broadcast:' || $1 || ':group:' || l.channel || ':' || l.chat_id, 'broadcast',
+      $1::uuid, l.channel, l.chat_id, jsonb_build_object('text', $6::text), now()
+    FROM links l WHERE EXISTS (SELECT 1 FROM claimed)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key, channel, chat_id AS "chatId"
+  )
+  SELECT 'people' AS part, channel, n, NULL AS key, NULL AS "chatId" FROM people WHERE EXISTS (SELECT 1 FROM claimed)
+  UNION ALL SELECT 'group', channel, 1, key, "chatId" FROM groups
+  UNION ALL SELECT 'claimed', NULL, 0, NULL, NULL FROM claimed`;
 
 /**
  * One chunk of a notice's recipient rows: the next `limit` recipients after person `after` (keyset over
@@ -140,9 +176,9 @@ export function createBroadcastRepository(pool: pg.Pool, channels: readonly stri
     },
 
     /**
-     * Turns the draft into 'sending', counts its recipients and writes its group chats' rows, in one
-     * REPEATABLE READ transaction; the people's rows follow with `writeChunk`.
-     * undefined when the broadcast is not this author's draft any more (sent, discarded, someone else's).
+     * Turns the draft into 'sending', counts its recipients and writes its group chats' rows, in one statement
+     * (CLAIM); the people's rows follow with `writeChunk`. undefined when the broadcast is not this author's
+     * draft any more (sent, discarded, someone else's, or confirmed by a second tap at the same moment).
      */
     async claim(
       broadcastId: string,
@@ -150,59 +186,45 @@ export function createBroadcastRepository(pool: pg.Pool, channels: readonly stri
       includeWaitlisted: boolean,
       render: Render,
     ): Promise<ClaimedBroadcast | undefined> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-        const claimed = await client.query<Claimed>(CLAIM_DRAFT, [broadcastId, authorId, includeWaitlisted]);
-        const b = claimed.rows[0];
-        if (!b) {
-          await client.query('ROLLBACK');
-          return undefined;
-        }
-        const statuses = includeWaitlisted ? ['confirmed', 'waitlisted'] : ['confirmed'];
-        const texts = render(b, b.text);
-        const people = await client.query<{ channel: string | null; n: number }>(
-          `SELECT ci.channel, count(*)::int AS n
-           FROM enrolments e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
-           WHERE e.course_id = $1 AND e.status = ANY($3::text[]) GROUP BY 1`,
-          [b.courseId, channels, statuses],
-        );
-        // Linked group chats get the notice in the programme's language.
-        const groups = await client.query<DeliveryRow>(
-          `INSERT INTO deliveries (id, key, kind, broadcast_id, channel, chat_id, message, updated_at)
-           SELECT gen_random_uuid(), 'broadcast:' || $1 || ':group:' || channel || ':' || chat_id, 'broadcast',
-             $1::uuid, channel, chat_id, jsonb_build_object('text', $4::text), now()
-           FROM chat_links WHERE course_id = $2 AND channel = ANY($3::text[])
-           ON CONFLICT (key) DO NOTHING
-           RETURNING key, channel, chat_id AS "chatId"`,
-          [broadcastId, b.courseId, channels, texts.zh],
-        );
-        const byChannel = new Map<string, number>();
-        let unreachable = 0;
-        for (const r of people.rows)
+      const [b] = (await pool.query<Claimed>(READ_DRAFT, [broadcastId, authorId])).rows;
+      if (!b) return undefined;
+      const statuses = includeWaitlisted ? ['confirmed', 'waitlisted'] : ['confirmed'];
+      const texts = render(b, b.text);
+      const { rows } = await pool.query<{
+        part: 'people' | 'group' | 'claimed';
+        channel: string | null;
+        n: number;
+        key: string | null;
+        chatId: string | null;
+      }>({
+        name: 'jineng_broadcast_claim',
+        text: CLAIM,
+        values: [broadcastId, channels, includeWaitlisted, statuses, authorId, texts.zh],
+      });
+      if (!rows.some((r) => r.part === 'claimed')) return undefined;
+      const byChannel = new Map<string, number>();
+      let unreachable = 0;
+      let people = 0;
+      const groupRows: DeliveryRow[] = [];
+      for (const r of rows) {
+        if (r.part === 'people') {
+          people += r.n;
           if (r.channel) byChannel.set(r.channel, (byChannel.get(r.channel) ?? 0) + r.n);
           else unreachable += r.n;
-        for (const g of groups.rows) byChannel.set(g.channel, (byChannel.get(g.channel) ?? 0) + 1);
-        const recipients = people.rows.reduce((n, r) => n + r.n, 0) + groups.rows.length;
-        await client.query('UPDATE broadcasts SET recipients = $2 WHERE id = $1', [broadcastId, recipients]);
-        await client.query('COMMIT');
-        return {
-          courseCode: b.code,
-          recipients,
-          groups: groups.rows.length,
-          unreachable,
-          byChannel,
-          groupRows: groups.rows,
-          job: { broadcastId, courseId: b.courseId, statuses, texts },
-        };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        // A second confirmation racing the first: the draft is no longer a draft.
-        if ((error as { code?: string }).code === '40001') return undefined;
-        throw error;
-      } finally {
-        client.release();
+        } else if (r.part === 'group' && r.channel && r.key && r.chatId) {
+          groupRows.push({ key: r.key, channel: r.channel, chatId: r.chatId });
+          byChannel.set(r.channel, (byChannel.get(r.channel) ?? 0) + 1);
+        }
       }
+      return {
+        courseCode: b.code,
+        recipients: people + groupRows.length,
+        groups: groupRows.length,
+        unreachable,
+        byChannel,
+        groupRows,
+        job: { broadcastId, courseId: b.courseId, statuses, texts },
+      };
     },
 
     /** The next `limit` recipients' rows after person `after` (undefined: from the first). */
