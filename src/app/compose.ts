@@ -212,7 +212,6 @@ export async function createRuntime(
       timezone: config.TIMEZONE,
       quiet,
       horizonDays: config.REMINDER_HORIZON_DAYS,
-      releaseOutbound: (rows) => outbox.release(rows),
       cancelOutbound: (rows) => outbox.cancel(rows),
       prepareMs: config.REMINDER_PREPARE_SECONDS * 1000,
       logger,

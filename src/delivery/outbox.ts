@@ -121,32 +121,28 @@ export function createOutbox(options: OutboxOptions) {
    * committed, or sent a reminder whose class then moved) would make adding a job for the key a no-op.
    * Waiting and running jobs are left alone: they read their row by key when they run.
    */
-  async function release(rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]): Promise<void> {
-    const open = rows.filter((r) => isProactive(r.channel));
-    for (let i = 0; i < open.length; i += CHUNK) {
-      await Promise.all(
-        open.slice(i, i + CHUNK).map(async (row) => {
-          const queue = queueFor(row.channel as ChannelName);
-          const id = jobIdFor(row.key);
-          const state = await queue.getJobState(id);
-          if (state === 'completed' || state === 'failed') await queue.remove(id);
-        }),
-      );
-    }
-  }
+  const release = (rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]) =>
+    removeJobs(rows, (state) => state === 'completed' || state === 'failed');
 
   /**
    * Takes back the jobs of rows that will not be sent as queued (a class moved: its prepared reminders are
    * replaced): waiting or delayed jobs go; one being sent now is left to finish.
    */
-  async function cancel(rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]): Promise<void> {
+  const cancel = (rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[]) =>
+    removeJobs(rows, (state) => state !== 'active');
+
+  /** Removes the job of each row whose state `drop` picks, a chunk of rows at a time. */
+  async function removeJobs(
+    rows: readonly Pick<DeliveryRow, 'key' | 'channel'>[],
+    drop: (state: string) => boolean,
+  ): Promise<void> {
     const open = rows.filter((r) => isProactive(r.channel));
     for (let i = 0; i < open.length; i += CHUNK) {
       await Promise.all(
         open.slice(i, i + CHUNK).map(async (row) => {
           const queue = queueFor(row.channel as ChannelName);
           const id = jobIdFor(row.key);
-          if ((await queue.getJobState(id)) !== 'active') await queue.remove(id);
+          if (drop(await queue.getJobState(id))) await queue.remove(id);
         }),
       );
     }

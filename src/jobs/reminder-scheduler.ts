@@ -20,9 +20,10 @@ export interface ReminderSchedulerDeps {
   timezone: string;
   quiet: QuietHours | undefined;
   horizonDays: number;
-  /** Frees the outbound job ids of sent reminders whose keys new reminders will reuse (Outbox.release). */
-  releaseOutbound?: (rows: { key: string; channel: string }[]) => Promise<void>;
-  /** Takes back the queued jobs of reminders prepared for a class time that changed (Outbox.cancel). */
+  /**
+   * Takes back the outbound jobs of reminders for a class time that changed (Outbox.cancel): prepared ones still
+   * waiting, and finished ones whose job ids the new reminders will reuse.
+   */
   cancelOutbound?: (rows: { key: string; channel: string }[]) => Promise<void>;
   /** How long before its due time a reminder is prepared (its job fires then; the message waits until due). */
   prepareMs?: number;
@@ -191,10 +192,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
           WHERE kind = 'reminder' AND key LIKE ${`reminder:%:${sessionId}:%`} AND key NOT LIKE '%@%'`;
         // …and the new ones can have jobs under those keys at once.
         const current = old.filter((r) => !r.key.includes('@'));
-        // Reminders prepared for the old time wait in the queue under these keys: they go, or they would send
-        // the new time's message at the old time.
+        // Reminders prepared for the old time wait in the queue under these keys (they would send the new
+        // time's message at the old time), and finished ones hold the job ids the new ones reuse: both go.
         await deps.cancelOutbound?.(current);
-        await deps.releaseOutbound?.(current);
       }
       if (session.cancelled || session.startsAt <= now || session.startsAt > horizon(now)) {
         return { scheduled: 0, late: 0, done: 0, skipped: {} };

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, inject, it } from 'vitest';
-import { uniquePrefix } from '../support/test-env';
+import { describe, expect, it } from 'vitest';
+import { cliEnv } from '../support/test-env';
 
 const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
 
@@ -9,16 +9,7 @@ function jineng(args: string[], input = '', env: Record<string, string> = {}) {
     input,
     encoding: 'utf8',
     timeout: 110_000,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: uniquePrefix('cli'),
-      PII_ENCRYPTION_KEY: 'c'.repeat(64),
-      PII_HASH_KEY: 'd'.repeat(64),
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
+    env: cliEnv('cli', env),
   });
   const lines = result.stdout
     .split('\n')

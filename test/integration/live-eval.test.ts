@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { uniquePrefix } from '../support/test-env';
+import { describe, expect, it } from 'vitest';
+import { cliEnv } from '../support/test-env';
 
 const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
 
@@ -25,15 +25,7 @@ function liveEval(args: string[]) {
   return spawnSync(process.execPath, [BIN, 'eval', '--live', '--set', 'heldout', ...args], {
     encoding: 'utf8',
     timeout: 110_000,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: uniquePrefix('live-eval'),
-      PII_ENCRYPTION_KEY: 'c'.repeat(64),
-      PII_HASH_KEY: 'd'.repeat(64),
-      LOG_LEVEL: 'warn',
-    },
+    env: cliEnv('live-eval'),
   });
 }
 

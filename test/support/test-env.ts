@@ -63,3 +63,17 @@ export function testRedis(): Redis {
 export function uniquePrefix(tag = ''): string {
   return `${inject('queuePrefix')}:${tag}${randomBytes(3).toString('hex')}`;
 }
+
+/** The environment a spawned `jineng` command runs with in tests: the test database and Redis, fixed keys. */
+export function cliEnv(tag: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: uniquePrefix(tag),
+    PII_ENCRYPTION_KEY: 'c'.repeat(64),
+    PII_HASH_KEY: 'd'.repeat(64),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}

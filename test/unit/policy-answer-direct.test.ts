@@ -1,33 +1,21 @@
 import { readFileSync } from 'node:fs';
-import i18next from 'i18next';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/core/domain';
 import type { Translate } from '../../src/core/i18n';
 import { clauseSentences, figurePhrase } from '../../src/core/policy/answer-sentence';
 import { composePolicyAnswer } from '../../src/core/policy/policy-answer';
 import { parsePolicyDocument } from '../../src/core/policy/policy-loader';
+import { createTranslator } from '../../src/i18n/i18n';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const doc = parsePolicyDocument(read('data/policies/zhaotong-2019.json'));
 const clause = (id: string) => doc.clauses.find((c) => c.id === id)!;
-const translators = {} as Record<Locale, Translate>;
-
-beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng: 'zh-CN',
-    resources: {
-      'zh-CN': { policy: JSON.parse(read('locales/zh-CN/policy.json')) },
-      en: { policy: JSON.parse(read('locales/en/policy.json')) },
-    },
-    interpolation: { escapeValue: false },
-    showSupportNotice: false,
-  } as Parameters<typeof i18n.init>[0]);
-  for (const locale of ['zh-CN', 'en'] as const) {
-    const t = i18n.getFixedT(locale);
-    translators[locale] = (key, params) => String(t(key, params));
-  }
-});
+// The app's own translator over locales/, as the dialog uses it.
+const translator = createTranslator();
+const translators = {
+  'zh-CN': translator.forLocale('zh-CN'),
+  en: translator.forLocale('en'),
+} as Record<Locale, Translate>;
 
 /** The answer on one clause, as if retrieval had found it with full confidence. */
 const answer = (id: string, question: string, locale: Locale = 'zh-CN') =>

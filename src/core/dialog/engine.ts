@@ -95,7 +95,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
    * Who wrote, looked up while the session is fetched (the two do not depend on each other; a turn under load
    * waits for one round trip fewer). A first contact's language is guessed from the message.
    */
-  function resolvePerson(message: InboundMessage) {
+  function resolvePerson(message: InboundMessage, guessed: Locale | undefined) {
     return deps.people.resolve(
       {
         channel: message.address.channel,
@@ -105,12 +105,13 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
         chatId: message.isGroup ? message.senderId : message.address.chatId,
         displayName: message.senderName,
       },
-      deps.nlu.detectLocale(message.text) ?? localeFromHint(message.localeHint) ?? deps.defaultLocale,
+      guessed ?? deps.defaultLocale,
     );
   }
 
   async function runTurn(
     message: InboundMessage,
+    guessed: Locale | undefined,
     resolving: ReturnType<typeof resolvePerson>,
   ): Promise<TurnResult> {
     const key = chatSessionKey(message.address.channel, message.senderId);
@@ -122,8 +123,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     delete session.repair;
 
     const now = clock();
-    const hinted =
-      session.locale ?? deps.nlu.detectLocale(message.text) ?? localeFromHint(message.localeHint);
+    const hinted = session.locale ?? guessed;
     const person = await resolving;
     // A new person behind a chat that had a session (their data was erased, e.g. from the console): they
     // inherit nothing of the earlier conversation, only the ids of messages already handled.
@@ -297,11 +297,13 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   return {
     async handle(message) {
       try {
-        const resolving = resolvePerson(message);
+        // The message's language, guessed once: for a first contact, and when the session has none.
+        const guessed = deps.nlu.detectLocale(message.text) ?? localeFromHint(message.localeHint);
+        const resolving = resolvePerson(message, guessed);
         // Awaited inside the turn; a failure while the lock is awaited must not go unhandled meanwhile.
         resolving.catch(() => undefined);
         return await deps.sessions.withLock(chatSessionKey(message.address.channel, message.senderId), () =>
-          runTurn(message, resolving),
+          runTurn(message, guessed, resolving),
         );
       } catch (error) {
         deps.onError?.(error, message);
