@@ -37,6 +37,8 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
   const policy = createPolicyKnowledge({
     policyJson: read(policyFile),
     synonymsJson: read('nlu/synonyms.json'),
+    referralsJson: read('nlu/referrals.json'),
+    tradesJson: read(policyFile.replace(/\.json$/, '-trades.json')),
     userDict: '',
     tokenizer,
   });

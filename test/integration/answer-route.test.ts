@@ -49,12 +49,50 @@ describe('one answer decision for what people type', () => {
     expect(allText(r)).toContain('4000');
   });
 
+  it('gives the clause that names a trade with the course search (月嫂 → the services clause)', async () => {
+    const r = await fresh().say('月嫂培训班有没得');
+    expect(r.answer).toBe('both');
+    expect(r.citations).toEqual(['s2.6']);
+    expect(allText(r)).toContain('县区');
+  });
+
+  it('tells where a question for another office goes, whatever the words made the classifier guess', async () => {
+    const cases: [string, RegExp][] = [
+      ['低保咋个申请', /民政/],
+      ['驾照在哪里考', /车管所|交管/],
+      ['老板拖欠工资咋办', /劳动保障监察|仲裁/],
+      ['where can I renew my ID card', /police station/],
+      ['孩子读初中的营养餐补助咋个领', /教育/],
+    ];
+    for (const [text, where] of cases) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('abstain');
+      expect(r.citations, text).toEqual([]);
+      expect(allText(r), text).toMatch(where);
+    }
+    // A question about training for such a group is still the plan's to answer.
+    const r = await fresh().say('低保户能免费参加技能培训吗');
+    expect(r.answer).not.toBe('abstain');
+  });
+
+  it('reads past homophone and spelling slips (下刚, 两後生, apprentiship)', async () => {
+    const cases: [string, string][] = [
+      ['下刚职工再就业培训', 's3.2'],
+      ['兩後生有什么培训', 's1.2'],
+      ['apprentiship subsidy how much', 's2.2'],
+    ];
+    for (const [text, clause] of cases) {
+      const r = await fresh().say(text);
+      expect(r.citations[0], text).toBe(clause);
+    }
+  });
+
   it('says plainly that the plan does not cover a question, where to ask, and offers a person', async () => {
     const r = await fresh().say('医保怎么交');
     expect(r.answer).toBe('abstain');
     expect(r.citations).toEqual([]);
     expect(allText(r)).toContain('没有找到能回答这个问题的内容');
-    expect(allText(r)).toMatch(/12345|12333/);
+    expect(allText(r)).toMatch(/医保局|12393/);
     expect(r.replies.at(-1)?.choices?.join(' ')).toMatch(/工作人员/);
   });
 

@@ -7,6 +7,10 @@ export interface Tokenizer {
   words(text: string): string[];
   /** Words plus character bigrams of every Han run: robust to typos and unknown compounds. */
   tokens(text: string): string[];
+  /** Dictionary words only, in order (jieba's exact mode without guessing new words): spans of a text. */
+  cut(text: string): string[];
+  /** Whether jieba's dictionaries (with the user dictionary) hold `text` as one word. */
+  isWord(text: string): boolean;
 }
 
 const PUNCT_OR_SPACE = /^[\p{P}\p{S}\s]+$/u;
@@ -35,5 +39,12 @@ export function createTokenizer(userDict = ''): Tokenizer {
     return out;
   };
 
-  return { words, tokens };
+  const isWord = (text: string): boolean => {
+    const cut = jieba.cut(text, false);
+    return cut.length === 1 && cut[0] === text;
+  };
+
+  const cut = (text: string): string[] => jieba.cut(text, false);
+
+  return { words, tokens, isWord, cut };
 }

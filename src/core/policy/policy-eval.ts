@@ -48,10 +48,15 @@ export const calibrationQuestionSchema = z.object({
   lang: z.enum(['zh-CN', 'en']),
   /** What the bot should do: answer from the plan, say the plan does not cover it, or search courses. */
   expect: z.enum(['policy', 'abstain', 'course']).default('policy'),
+  /** Earlier messages a follow-up leans on: such a question is measured through the dialog only. */
+  context: z.array(z.string()).optional(),
 });
 export type CalibrationQuestion = z.infer<typeof calibrationQuestionSchema>;
 
-/** Parses a calibration file (JSON lines, blank lines ignored); tuning lines without `expect` count as policy. */
+/**
+ * Parses a calibration file (JSON lines, blank lines ignored); tuning lines without `expect` count as policy.
+ * Follow-ups (lines with `context`) are left out: retrieval alone cannot read them.
+ */
 export function parseCalibrationQuestions(jsonl: string, sourceName = 'questions'): CalibrationQuestion[] {
   return jsonl
     .split('\n')
@@ -61,7 +66,8 @@ export function parseCalibrationQuestions(jsonl: string, sourceName = 'questions
       const result = calibrationQuestionSchema.safeParse(JSON.parse(line));
       if (!result.success) throw new Error(`${sourceName} line ${n} is invalid: ${result.error.message}`);
       return result.data;
-    });
+    })
+    .filter((q) => !q.context?.length);
 }
 
 export interface CalibrationReport {

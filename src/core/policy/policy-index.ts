@@ -1,4 +1,7 @@
 import MiniSearch from 'minisearch';
+import { z } from 'zod';
+import { createHomophoneCorrector } from '../nlu/homophone-corrector';
+import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
 import { parsePolicyDocument } from './policy-loader';
@@ -8,7 +11,8 @@ import {
   type SynonymTable,
   synonymTableSchema,
 } from './policy-query';
-import type { PolicyClause, PolicyDocument } from './policy-schema';
+import { clauseIdSchema, type PolicyClause, type PolicyDocument } from './policy-schema';
+import { createReferrals, NO_REFERRALS, type Referrals } from './referrals';
 
 export interface PolicySearchResult {
   clauseId: string;
@@ -96,6 +100,19 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
   }
   const n = docs.length;
+  // The words a typo is corrected to: the plan's own words and the synonym table's phrases (not bigrams).
+  const homophones = createHomophoneCorrector(options.tokenizer, [
+    ...docs.flatMap((d) =>
+      FIELDS.flatMap((f) => d[f].split(/[。；;，,\n]/u).flatMap((s) => options.tokenizer.words(s))),
+    ),
+    ...options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]),
+  ]);
+  const spelling = createSpellingCorrector([
+    ...docs.flatMap((d) => [d.heading, d.keywords, d.summary]),
+    ...options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]),
+    ...options.synonyms.stopwords.en,
+  ]);
+  const correct = (query: string) => spelling.correct(homophones.correct(query));
   const idf = (term: string): number | undefined => {
     const f = df.get(term);
     return f === undefined ? undefined : Math.log(1 + (n - f + 0.5) / (f + 0.5));
@@ -130,7 +147,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   };
 
   const search = (query: string, limit = 5): PolicySearchResult[] => {
-    const analyzed = analyzer.analyze(query);
+    const analyzed = analyzer.analyze(correct(query));
     if (analyzed.terms.size === 0) return [];
     const raw = miniSearch.search([...analyzed.terms.keys()].join(' '), {
       boost: BOOST,
@@ -167,6 +184,10 @@ export interface PolicyKnowledgeInput {
   synonymsJson: string;
   /** jieba user dictionary text (data/nlu/userdict-policy.txt). */
   userDict: string;
+  /** data/nlu/referrals.json: topics the plan does not cover and where they go. */
+  referralsJson?: string;
+  /** data/policies/<plan>-trades.json: the clauses that name each trade of the lexicon. */
+  tradesJson?: string;
   /** Reuse a tokenizer built elsewhere (building one loads jieba's dictionary, ~100 ms). */
   tokenizer?: Tokenizer;
 }
@@ -174,12 +195,23 @@ export interface PolicyKnowledgeInput {
 export interface PolicyKnowledge {
   doc: PolicyDocument;
   index: PolicyIndex;
+  referrals: Referrals;
+  /** Clause ids naming a trade (lexicon trade id → clauses, best first); a trade the plan never names has none. */
+  tradeClauses(trade: string): readonly string[];
 }
+
+const tradeTableSchema = z.object({ trades: z.record(z.string(), z.array(clauseIdSchema).min(1)) });
 
 /** Builds the document, synonyms and index from file contents. */
 export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowledge {
   const doc = parsePolicyDocument(input.policyJson);
   const synonyms = synonymTableSchema.parse(JSON.parse(input.synonymsJson));
   const tokenizer = input.tokenizer ?? createTokenizer(input.userDict);
-  return { doc, index: createPolicyIndex(doc, { tokenizer, synonyms }) };
+  const referrals = input.referralsJson ? createReferrals(JSON.parse(input.referralsJson)) : NO_REFERRALS;
+  const trades = input.tradesJson ? tradeTableSchema.parse(JSON.parse(input.tradesJson)).trades : {};
+  const index = createPolicyIndex(doc, { tokenizer, synonyms });
+  for (const ids of Object.values(trades))
+    for (const id of ids)
+      if (!index.clause(id)) throw new Error(`trade clauses: no clause ${id} in the plan`);
+  return { doc, index, referrals, tradeClauses: (trade) => trades[trade] ?? [] };
 }

@@ -42,23 +42,37 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   };
 
   const route: IntentRoute = async (turn, u, next) => {
+    // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
+    // to ask, whatever the classifier guessed, unless the plan itself answers it surely.
+    if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text))) {
+      const referral = policy.referrals.find(turn.text);
+      // "医保怎么交" is another office's; "低保户能免费培训吗" is about training and goes on to the plan.
+      if (referral && (!ABOUT_TRAINING.test(turn.text) || withTopic(turn).confidence < ABSTAIN_BELOW))
+        return abstain(turn, policy, undefined, referral);
+    }
     switch (u.intent) {
       case 'unknown': {
         const { confidence } = withTopic(turn);
         if (confidence >= POLICY_CONFIDENCE_THRESHOLD) return next({ ...u, intent: 'policy.ask' });
         // A question nothing here answers ("医保怎么交"): the plain truth beats "I did not understand".
-        if (looksLikeQuestion(turn.text)) return abstain(turn, policy, undefined);
+        if (looksLikeQuestion(turn.text) && namesSubject(turn.text)) return abstain(turn, policy, undefined);
         return next(u);
       }
       case 'course.search':
       case 'enrol.start': {
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
+        // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
+        // gives the clause naming it, the one the search ranks highest.
+        const named = (u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : [])).flatMap(policy.tradeClauses);
         const { results, confidence } = saysWhat(turn.text)
           ? search(turn, turn.text)
           : { results: [], confidence: 0 };
-        const clause =
-          confidence >= BASIS_CONFIDENCE_THRESHOLD ? policy.index.clause(results[0]!.clauseId) : undefined;
+        const basis =
+          confidence >= BASIS_CONFIDENCE_THRESHOLD
+            ? results[0]!.clauseId
+            : (results.find((r) => named.includes(r.clauseId))?.clauseId ?? named[0]);
+        const clause = basis ? policy.index.clause(basis) : undefined;
         if (clause) {
           turn.say(
             turn.t('courses:policyBasis', {
@@ -100,6 +114,19 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   };
 }
 
+/** Free-text intents a message about another office's matter may have been mistaken for. */
+const REFERRABLE = new Set<string>([
+  'unknown',
+  'policy.ask',
+  'course.search',
+  'enrol.start',
+  'enrol.list',
+  'help',
+]);
+/** A message about training itself, which the plan may answer even when it names another office's matter. */
+const ABOUT_TRAINING =
+  /培训|学技术|学手艺|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
 /** A short message that leans on what was said before: "那…", "还有…", "and …?", "what about …". */
@@ -127,12 +154,18 @@ function offersClauses(turn: Turn): boolean {
  * Nothing in the plan answers it well enough: said plainly ("I found nothing in the plan that answers this"),
  * with where such questions go, a person, the nearest clause if there is one, and courses.
  */
-function abstain(turn: Turn, policy: PolicyKnowledge, nearest: string | undefined): void {
+function abstain(
+  turn: Turn,
+  policy: PolicyKnowledge,
+  nearest: string | undefined,
+  referral = policy.referrals.find(turn.text),
+): void {
   turn.intent = 'policy.ask';
   turn.answer = 'abstain';
   const hotline = turn.t('policy:hotline');
-  const clause = nearest ? policy.index.clause(nearest) : undefined;
-  turn.say(turn.t('policy:abstain', { document: policy.doc.shortTitle[turn.locale], hotline }), [
+  const clause = nearest && !referral ? policy.index.clause(nearest) : undefined;
+  const where = turn.t(`policy:referral.${referral ?? 'generic'}`, { hotline });
+  turn.say(turn.t('policy:abstain', { document: policy.doc.shortTitle[turn.locale], where }), [
     {
       label: turn.t('policy:choice.human', { hotline }),
       action: { type: 'intent', intent: 'handoff.human' },
@@ -166,7 +199,7 @@ const TOPIC_EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as 
 
 /** Words any policy question is made of; what is left names its subject (创业, 学徒, 两后生, 农民工 …). */
 const QUESTION_ONLY =
-  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so)\b|[\s\p{P}\p{S}\p{N}]/giu;
+  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so)\b|[\s\p{P}\p{S}\p{N}]/giu;
 
 function namesSubject(text: string): boolean {
   return text.replace(QUESTION_ONLY, '').length >= 2;
