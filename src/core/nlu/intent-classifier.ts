@@ -101,6 +101,7 @@ const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>
   'privacy.delete': [['%delete']],
   'enrol.list': [['%mine', '%enrol']],
   'language.switch': [['%language']],
+  'handoff.human': [['%human', '%contact']],
 };
 
 /** Every group of required cues has one that fired. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PolicyIndex } from './policy-index';
 import type { PolicyQuestion } from './policy-schema';
+import { type Referrals, referralFor } from './referrals';
 
 export interface PolicyEvalMiss {
   q: string;
@@ -91,6 +92,8 @@ export function evaluateCalibration(
   questions: readonly CalibrationQuestion[],
   threshold: number,
   basisThreshold: number,
+  /** Topics referred to another office (as the dialog does): such a question counts as abstained on. */
+  referrals?: Referrals,
 ): CalibrationReport {
   const share = (hits: number, of: number): number => (of === 0 ? 1 : hits / of);
   let answerable = 0;
@@ -105,7 +108,9 @@ export function evaluateCalibration(
   const wrong: CalibrationReport['wrong'] = [];
   for (const question of questions) {
     const results = index.search(question.q, 5);
-    const confidence = index.confidence(results);
+    const planConfidence = index.confidence(results);
+    const referred = referrals && referralFor(referrals, question.q, () => planConfidence);
+    const confidence = referred ? 0 : planConfidence;
     const top = results[0]?.clauseId;
     const ok = top !== undefined && question.clauses.includes(top);
     if (question.clauses.length > 0) {

@@ -36,16 +36,7 @@ export interface PolicyIndexOptions {
   synonyms: SynonymTable;
 }
 
-/**
- * Calibrated on test/fixtures/policy-questions.jsonl + policy-dev.jsonl (511 questions): at 0.65 a confident
- * answer is wrong for 2.0% of questions, 94% of out-of-plan questions are abstained on, right-first 0.86.
- */
-export const POLICY_CONFIDENCE_THRESHOLD = 0.65;
-/**
- * Stricter bar for appending the plan's basis to a course answer: every course wish for a trade the plan
- * does not name (电工, 叉车, 厨师 …) on the dev set stays below it.
- */
-export const BASIS_CONFIDENCE_THRESHOLD = 0.75;
+export { ABSTAIN_BELOW, BASIS_CONFIDENCE_THRESHOLD, POLICY_CONFIDENCE_THRESHOLD } from './thresholds';
 
 const FIELDS = ['heading', 'keywords', 'summary', 'text'] as const;
 const BOOST = { heading: 2, keywords: 3, summary: 1.5, text: 1 };

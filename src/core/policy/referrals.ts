@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeText } from '../nlu/normalize';
+import { ABSTAIN_BELOW } from './thresholds';
 
 /**
  * Topics the plan does not cover (医保, 低保, 驾照, 欠薪 …) and who answers them: data/nlu/referrals.json names
@@ -38,3 +39,21 @@ export function createReferrals(json: unknown): Referrals {
 
 /** No referral topics (a city whose data has none): nothing is referred. */
 export const NO_REFERRALS: Referrals = { find: () => undefined };
+
+/** A message about training itself, which the plan may answer even when it names another office's matter. */
+const ABOUT_TRAINING =
+  /培训|学技术|学手艺|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+
+/**
+ * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan
+ * matches; "低保户能免费参加技能培训吗" is about training and is referred only when the plan cannot answer it.
+ */
+export function referralFor(
+  referrals: Referrals,
+  text: string,
+  planConfidence: () => number,
+): string | undefined {
+  const topic = referrals.find(text);
+  if (!topic) return undefined;
+  return !ABOUT_TRAINING.test(text) || planConfidence() < ABSTAIN_BELOW ? topic : undefined;
+}

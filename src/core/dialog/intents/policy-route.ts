@@ -1,20 +1,14 @@
 import {
+  ABSTAIN_BELOW,
   BASIS_CONFIDENCE_THRESHOLD,
   POLICY_CONFIDENCE_THRESHOLD,
   type PolicyKnowledge,
 } from '../../policy/policy-index';
+import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
 import { searchPlan } from './plan-search';
-
-/**
- * Below this a policy question is taken as not in the plan: the bot says so instead of offering near clauses
- * ("did you mean…?", between this and POLICY_CONFIDENCE_THRESHOLD). Calibrated on the tuning questions and
- * test/fixtures/policy-dev.jsonl (never on test/heldout): at 0.5, 78 % of out-of-plan questions are answered
- * "not in the plan" while 3 % of in-plan questions whose best clause is right would be.
- */
-export const ABSTAIN_BELOW = 0.5;
 
 /**
  * The one answer decision for free text: intent classification has spoken, and the plan is searched too.
@@ -36,19 +30,20 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       return alone;
     const query = `${topic.text} ${turn.text}`;
     const together = search(turn, query);
-    if (together.confidence <= alone.confidence) return alone;
+    // A message that leans on the last one ("那退役军人呢", "由哪个部门负责") is read with it whenever that
+    // answers; one that merely is short is read with it only when that makes the plan surer.
+    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || !namesSubject(turn.text);
+    if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     turn.planQuery = query;
     return together;
   };
 
   const route: IntentRoute = async (turn, u, next) => {
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
-    // to ask, whatever the classifier guessed, unless the plan itself answers it surely.
+    // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
     if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text))) {
-      const referral = policy.referrals.find(turn.text);
-      // "医保怎么交" is another office's; "低保户能免费培训吗" is about training and goes on to the plan.
-      if (referral && (!ABOUT_TRAINING.test(turn.text) || withTopic(turn).confidence < ABSTAIN_BELOW))
-        return abstain(turn, policy, undefined, referral);
+      const referral = referralFor(policy.referrals, turn.text, () => withTopic(turn).confidence);
+      if (referral) return abstain(turn, policy, undefined, referral);
     }
     switch (u.intent) {
       case 'unknown': {
@@ -107,6 +102,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // What the plan answered is the topic a follow-up refers to; anything else ends it.
     if (
       turn.answer === 'policy' ||
+      turn.answer === 'both' ||
       (turn.answer === undefined && turn.citations.length && turn.intent === 'policy.ask')
     )
       turn.session.topic = { text: (turn.planQuery ?? turn.text).slice(0, 500), at: turn.now.toISOString() };
@@ -123,10 +119,6 @@ const REFERRABLE = new Set<string>([
   'enrol.list',
   'help',
 ]);
-/** A message about training itself, which the plan may answer even when it names another office's matter. */
-const ABOUT_TRAINING =
-  /培训|学技术|学手艺|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
-
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
 /** A short message that leans on what was said before: "那…", "还有…", "and …?", "what about …". */
