@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
-import { type Knowledge, loadKnowledge } from '../app/knowledge';
-import type { Locale } from '../core/domain';
+import { createRuntime, type Runtime } from '../app/compose';
+import { loadKnowledge } from '../app/knowledge';
+import type { InboundMessage } from '../core/message';
 import { evaluateIntents, parseIntentRows } from '../core/nlu/intent-eval';
-import { composePolicyAnswer } from '../core/policy/policy-answer';
 import { evaluatePolicy } from '../core/policy/policy-eval';
 import { parsePolicyQuestions } from '../core/policy/policy-loader';
-import { createTranslator } from '../i18n/i18n';
 import { LIVE_EVAL_SETS, type LiveEvalSet, runLiveEval } from './live-eval-command';
+import { boot } from './run-cli';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url).pathname;
 
@@ -22,31 +22,26 @@ interface EvalOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** One question → intent, confidence, the answer text, cited clauses (best first) and slots. No Redis or DB. */
-export function askOne(
-  knowledge: Knowledge,
-  translate: ReturnType<typeof createTranslator>,
-  question: string,
-) {
-  const { intent, confidence, slots } = knowledge.nlu.understand(question);
-  const locale: Locale = knowledge.nlu.detectLocale(question) ?? 'zh-CN';
-  const results = knowledge.policy.index.search(question, 3);
-  const policyConfidence = knowledge.policy.index.confidence(results);
-  const answer = composePolicyAnswer({
-    results,
-    confidence: policyConfidence,
-    doc: knowledge.policy.doc,
-    locale,
-    t: translate.forLocale(locale),
-    question,
-  });
+/**
+ * One question as a new person through the dialog engine, the same decision `converse`, the web chat,
+ * Telegram and WeChat use: intent, answer kind, the reply text and the cited clauses (best first).
+ */
+async function askThroughDialog(runtime: Runtime, question: string, n: number) {
+  const user = `ask-${process.pid}-${Date.now().toString(36)}-${n}`;
+  const message: InboundMessage = {
+    id: `ask:${user}`,
+    address: { channel: 'converse', chatId: user },
+    senderId: user,
+    text: question,
+    kind: 'text',
+    receivedAt: new Date(),
+  };
+  const result = await runtime.engine.handle(message);
   return {
-    intent,
-    confidence: Math.round(confidence * 1000) / 1000,
-    text: answer.text,
-    citations: results.map((r) => r.clauseId),
-    policy_confidence: Math.round(policyConfidence * 1000) / 1000,
-    slots,
+    intent: result.intent,
+    answer: result.answer,
+    text: result.replies.map((r) => r.text).join('\n'),
+    citations: result.citations,
   };
 }
 
@@ -54,32 +49,36 @@ export function askOne(
 export function registerAskCommands(program: Command): void {
   program
     .command('ask')
-    .description('answer policy questions without Redis or a database')
+    .description('ask questions as a new person through the dialog (as converse does), print the answer')
     .argument('[question...]', 'the question')
     .option('--json', 'print one JSON line')
     .option('--jsonl', 'read one question per stdin line, print one JSON line each')
     .action(async (words: string[], options: { json?: boolean; jsonl?: boolean }) => {
-      const knowledge = loadKnowledge();
-      const translator = createTranslator();
-      const print = (question: string) => {
-        const result = askOne(knowledge, translator, question);
+      if (!options.jsonl && !words.length)
+        throw new Error('ask needs a question, e.g. jineng ask --json "培训要钱吗"');
+      const { config, logger } = boot();
+      const runtime = await createRuntime(config, logger);
+      let n = 0;
+      const print = async (question: string) => {
+        const result = await askThroughDialog(runtime, question, ++n);
         process.stdout.write(
           options.json || options.jsonl
             ? `${JSON.stringify(result)}\n`
-            : `${result.text}\n[${result.intent}] ${result.citations.join(', ')}\n`,
+            : `${result.text}\n[${result.intent}${result.answer ? ` · ${result.answer}` : ''}] ${result.citations.join(', ')}\n`,
         );
       };
-      if (options.jsonl) {
-        for await (const line of createInterface({
-          input: process.stdin,
-          crlfDelay: Number.POSITIVE_INFINITY,
-        })) {
-          if (line.trim()) print(line);
-        }
-        return;
+      try {
+        if (options.jsonl) {
+          for await (const line of createInterface({
+            input: process.stdin,
+            crlfDelay: Number.POSITIVE_INFINITY,
+          })) {
+            if (line.trim()) await print(line);
+          }
+        } else await print(words.join(' '));
+      } finally {
+        await runtime.close();
       }
-      if (!words.length) throw new Error('ask needs a question, e.g. jineng ask --json "培训要钱吗"');
-      print(words.join(' '));
     });
 
   program

@@ -53,35 +53,33 @@ describe('jineng converse --jsonl', () => {
 });
 
 describe('jineng ask', () => {
-  it('prints intent, confidence, the cited answer, citations best first, and slots', () => {
-    const { lines, status } = jineng(['ask', '--json', '学徒制企业能拿多少补贴'], '', {
-      REDIS_URL: 'redis://127.0.0.1:1',
-    });
+  it('answers through the dialog: intent, answer kind, the cited answer, citations best first', () => {
+    const { lines, status } = jineng(['ask', '--json', '学徒制企业能拿多少补贴']);
     expect(status).toBe(0);
     const [r] = lines;
     expect(r.intent).toBe('policy.ask');
-    expect(r.confidence).toBeGreaterThan(0.5);
+    expect(r.answer).toBe('policy');
     expect(r.citations[0]).toBe('s2.2');
-    expect(r.citations.length).toBeLessThanOrEqual(3);
     expect(r.text).toContain('4000');
-    expect(r.slots).toBeTypeOf('object');
   });
 
-  it('routes a course wish to course search and still cites the clause covering it', () => {
+  it('gives a course wish the course search and the clause naming the trade, as the chat does', () => {
     const [r] = jineng(['ask', '--json', '我想学种天麻']).lines;
     expect(r.intent).toBe('course.search');
-    expect(r.citations).toContain('s1.4');
-    expect(r.slots.trade).toBe('tianma');
+    expect(r.answer).toBe('both');
+    expect(r.citations).toEqual(['s1.4']);
+    expect(r.text).toContain('县区');
   });
 
-  it('reads one question per line with --jsonl and needs neither Redis nor a database', () => {
-    const { lines, status } = jineng(['ask', '--jsonl'], '培训要钱吗\n\nwhat is liang hou sheng\n', {
-      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
-      REDIS_URL: 'redis://127.0.0.1:1',
-    });
+  it('reads one question per line with --jsonl, each as a new person, and abstains where the plan is silent', () => {
+    const { lines, status } = jineng(
+      ['ask', '--jsonl'],
+      '培训要钱吗\n\n医保怎么交\nwhat is liang hou sheng\n',
+    );
     expect(status).toBe(0);
-    expect(lines).toHaveLength(2);
-    expect(lines[1].citations).toContain('s1.2');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatchObject({ answer: 'abstain', citations: [] });
+    expect(lines[2].citations).toContain('s1.2');
   });
 
   it('says what is missing when no question is given', () => {
