@@ -57,6 +57,9 @@ const PIECE_CREDIT = 0.5;
  */
 const COORD_BASE = 0.5;
 const MARGIN_WEIGHT = 0.15;
+/** Terms that name an aspect of a question (money, conditions, how to apply), not its subject. */
+const ASPECT_TERMS = new Set(['补贴', '免费', '培训补贴', '费用', '条件', '申请', '申领补贴', '平台']);
+const ASPECT_SHARE = 0.5;
 
 type IndexedClause = Record<(typeof FIELDS)[number], string> & { id: string };
 
@@ -131,8 +134,11 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
         if (matched.has(t)) earned = Math.max(earned, w * credit);
       }
       if (wordUnknown) weight = Math.max(weight ?? 0, UNKNOWN_WEIGHT);
-      total += weight ?? UNKNOWN_WEIGHT;
-      evidence += earned;
+      // What is asked about a subject (补贴, 免费, 条件) weighs less than the subject (创业培训): a clause on
+      // the subject that does not speak to the aspect is still the one to answer from ("the plan does not say").
+      const share = c.terms.every((t) => ASPECT_TERMS.has(t)) ? ASPECT_SHARE : 1;
+      total += (weight ?? UNKNOWN_WEIGHT) * share;
+      evidence += earned * share;
     }
     return { coverage: total > 0 ? evidence / total : 0, evidence };
   };
