@@ -63,6 +63,8 @@ describe('one answer decision for what people type', () => {
       ['老板拖欠工资咋办', /劳动保障监察|仲裁/],
       ['where can I renew my ID card', /police station/],
       ['孩子读初中的营养餐补助咋个领', /教育/],
+      // Loans are referred even when they come with 创业: the plan says nothing of them.
+      ['创业贷款能贷多少', /没有写贷款/],
     ];
     for (const [text, where] of cases) {
       const r = await fresh().say(text);

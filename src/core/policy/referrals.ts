@@ -13,6 +13,8 @@ export const referralTableSchema = z.object({
       z.object({
         id: z.string().regex(/^[a-z]+$/),
         match: z.array(z.string().min(1)).min(1),
+        /** Referred even when the message is about training (the plan says nothing of it at all). */
+        always: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -21,6 +23,8 @@ export const referralTableSchema = z.object({
 export interface Referrals {
   /** The topic id a message is about, if it names one (first in file order). */
   find(text: string): string | undefined;
+  /** Whether a topic is referred even when the message is about training. */
+  always(topic: string): boolean;
 }
 
 export function createReferrals(json: unknown): Referrals {
@@ -29,20 +33,22 @@ export function createReferrals(json: unknown): Referrals {
     id: t.id,
     re: new RegExp(t.match.map((m) => `(?:${m})`).join('|'), 'u'),
   }));
+  const always = new Set(table.topics.filter((t) => t.always).map((t) => t.id));
   return {
     find(text) {
       const t = normalizeText(text);
       return compiled.find((c) => c.re.test(t))?.id;
     },
+    always: (topic) => always.has(topic),
   };
 }
 
 /** No referral topics (a city whose data has none): nothing is referred. */
-export const NO_REFERRALS: Referrals = { find: () => undefined };
+export const NO_REFERRALS: Referrals = { find: () => undefined, always: () => false };
 
 /** A message about training itself, which the plan may answer even when it names another office's matter. */
 const ABOUT_TRAINING =
-  /培训|学技术|学手艺|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
 
 /**
  * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan
@@ -55,5 +61,7 @@ export function referralFor(
 ): string | undefined {
   const topic = referrals.find(text);
   if (!topic) return undefined;
-  return !ABOUT_TRAINING.test(text) || planConfidence() < ABSTAIN_BELOW ? topic : undefined;
+  return referrals.always(topic) || !ABOUT_TRAINING.test(text) || planConfidence() < ABSTAIN_BELOW
+    ? topic
+    : undefined;
 }
