@@ -152,7 +152,7 @@ describe('policy answer', () => {
     expect(zh.choices.map((c) => c.label)).toEqual([
       '看看相关培训课程',
       '我要报名',
-      '找工作人员（12333 / 培训协调员）',
+      '转人工：请工作人员在这里回复我',
     ]);
 
     const en = ask('How much is the apprentice subsidy?', 'en');
@@ -182,13 +182,13 @@ describe('policy answer', () => {
     expect(answer.citations).toEqual([]);
     expect(answer.choices).toHaveLength(3);
     expect(answer.choices[0]).toEqual({ label: '全面推行企业新型学徒制', kind: 'clause', clauseId: 's2.2' });
-    expect(answer.choices.at(-1)?.label).toContain('12333');
+    expect(answer.choices.at(-1)).toMatchObject({ kind: 'human', label: expect.stringContaining('工作人员') });
   });
 
   it('says it found nothing for text with no match at all', () => {
     const answer = ask('asdfgh', 'en');
     expect(answer.text).toContain("couldn't find");
-    expect(answer.choices.map((c) => c.label)).toEqual(['Talk to a person (12333 / training coordinator)']);
+    expect(answer.choices.map((c) => c.label)).toEqual(['Ask a staff member to reply here']);
   });
 });
 
