@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCountyOfficeHours, parseOfficeHours } from './core/inbox/office-hours';
 
 /**
  * The only place that reads process.env. Every value has a documented default (see .env.example) so
@@ -82,6 +83,40 @@ export const configSchema = z.object({
   /** Channel identities (channel:externalId) that are admins from config, e.g. terminal:local. */
   ADMIN_IDENTITIES: csv.default([]),
   HANDOFF_PHONE: z.string().default('12333'),
+  /** Staff inbox: when staff answer (TIMEZONE), e.g. "Mon-Fri 09:00-17:30"; spans joined by ";". */
+  OFFICE_HOURS: z
+    .string()
+    .default('Mon-Fri 09:00-17:30')
+    .transform((v, ctx) => {
+      const hours = parseOfficeHours(v);
+      if (typeof hours === 'string') {
+        ctx.addIssue({ code: 'custom', message: hours });
+        return z.NEVER;
+      }
+      return hours;
+    }),
+  /** Per-county office hours overriding OFFICE_HOURS: "zhenxiong=Mon-Sat 08:30-18:00|weixin=Mon-Fri 09:00-17:00". */
+  OFFICE_HOURS_BY_COUNTY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const hours = parseCountyOfficeHours(v);
+      if (typeof hours === 'string') {
+        ctx.addIssue({ code: 'custom', message: hours });
+        return z.NEVER;
+      }
+      return hours;
+    }),
+  /** Staff inbox: the reply time promised during office hours ("usually within N minutes"). */
+  INBOX_REPLY_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** A conversation a staff member claimed goes back to the bot after this many minutes without a staff reply. */
+  INBOX_SILENCE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** An inbox item still waiting after this many minutes is escalated to the admins (by the maintenance sweep). */
+  INBOX_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /** The console's inbox page, linked from the alerts staff get on Telegram/WeChat; empty: no link. */
+  /** Staff are told of waiting people at most once in this many minutes (when an item opens, and by the sweep). */
+  INBOX_ALERT_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  INBOX_CONSOLE_URL: optional(z.url({ protocol: /^https?$/ })),
   /** Outbound queues: sends in flight at once per channel worker (each channel's rate limit still applies). */
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   /** Attempts for a message whose send failed with a network error, with exponential backoff. */

@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DATA_DIR } from '../app/knowledge';
 import type { Config } from '../config';
 import { COUNTIES, type County } from '../core/domain';
+import { parsePolicyDocument } from '../core/policy/policy-loader';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { seedDatabase } from '../db/seed';
 import { createCoordinatorService } from '../services/coordinator-service';
+import { createCuratedAnswers } from '../services/curated-answers-service';
+import { inboxTasks } from './inbox-tasks';
 
 /**
  * The CLI's database tasks, each a name, a zod input and a handler. The CLI runs one either on a database it
@@ -20,6 +25,30 @@ const inviteInput = z.object({
 });
 
 const seedInput = z.object({ sampleJson: z.string().min(2), now: z.coerce.date().optional() });
+
+const answersAddInput = z.object({
+  questions: z.array(z.string()),
+  answer: z.string(),
+  clauseIds: z.array(z.string()).default([]),
+  county: z.string().optional(),
+  validUntil: z.string().optional(),
+  by: z.string().min(1),
+});
+
+/** Clause ids of the plan the bot answers from (curated answers may cite only these). */
+function planClauseIds(): Set<string> {
+  const doc = parsePolicyDocument(readFileSync(`${DATA_DIR}policies/zhaotong-2019.json`, 'utf8'));
+  return new Set(doc.clauses.map((c) => c.id));
+}
+
+function curatedAnswers({ database, config }: TaskContext) {
+  const clauses = planClauseIds();
+  return createCuratedAnswers({
+    db: database.prisma,
+    coordinators: createCoordinatorService(database.prisma, config.ADMIN_IDENTITIES),
+    isClause: (id) => clauses.has(id),
+  });
+}
 
 export interface TaskContext {
   database: Database;
@@ -62,7 +91,60 @@ export const adminTasks = {
       expiresAt: invite.expiresAt.toISOString(),
     };
   }),
+  /** A curated answer from the operator (docs/curated-answers.md); refused with the reasons when invalid. */
+  'answers.add': task(answersAddInput, async (ctx, input) => {
+    const { by, ...fields } = input;
+    const result = await curatedAnswers(ctx).add({ cli: by }, fields);
+    if (result.status !== 'saved')
+      throw new AdminTaskError(
+        `not saved: ${result.status === 'invalid' ? result.issues.map(issueText).join('; ') : 'not found'}`,
+      );
+    return jsonOf(result.answer);
+  }),
+  /** The staff inbox from the command line (docs/staff-inbox.md). */
+  ...inboxTasks,
+  'answers.list': task(z.object({ retired: z.boolean().default(false) }), async (ctx, input) =>
+    (await curatedAnswers(ctx).list({ cli: 'cli' }, { retired: input.retired })).map(jsonOf),
+  ),
 };
+
+/** A refused curated answer's issue for the operator, its code kept in brackets. */
+function issueText(issue: string): string {
+  const [code, id] = issue.split(':');
+  const words: Record<string, string> = {
+    clause: `the plan has no clause ${id}`,
+    valid_until: '--valid-until must be a real date YYYY-MM-DD',
+    questions: 'give 1 to 20 --question',
+    question_too_long: 'a --question is longer than 200 characters',
+    answer: '--answer must be 1 to 2000 characters',
+  };
+  return `${words[code ?? ''] ?? code} (${issue})`;
+}
+
+/** A curated answer as the CLI prints it. */
+function jsonOf(a: {
+  id: string;
+  version: number;
+  questions: string[];
+  answer: string;
+  clauseIds: string[];
+  county?: string;
+  validUntil?: string;
+  retired: boolean;
+  updatedAt: Date;
+}) {
+  return {
+    id: a.id,
+    version: a.version,
+    questions: a.questions,
+    answer: a.answer,
+    clauses: a.clauseIds,
+    county: a.county ?? null,
+    validUntil: a.validUntil ?? null,
+    retired: a.retired,
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
 
 export type AdminTaskName = keyof typeof adminTasks;
 export type AdminTaskInput<N extends AdminTaskName> = z.input<(typeof adminTasks)[N]['input']>;

@@ -18,9 +18,12 @@ import { createChannelActivity } from '../db/repositories/channel-activity-repos
 import { createChatLinkRepository } from '../db/repositories/chat-links-repository';
 import { createCourseCatalog } from '../db/repositories/courses-repository';
 import { createEnrolmentRepository } from '../db/repositories/enrolment-repository';
+import { createFamilyRepository } from '../db/repositories/family-repository';
+import { createInboxRepository } from '../db/repositories/inbox-repository';
 import { createPeopleRepository } from '../db/repositories/people-repository';
 import { resumeErasureScrubs } from '../db/repositories/person-erasure';
 import { createReminderRepository } from '../db/repositories/reminder-repository';
+import { createUnansweredLog } from '../db/repositories/unanswered-log';
 import { SAMPLE_COURSES_FILE, seedDatabase } from '../db/seed';
 import { closeQueues } from '../delivery/close-queues';
 import { createDelivery, type Delivery } from '../delivery/delivery';
@@ -37,15 +40,22 @@ import type { Logger } from '../logger';
 import { createAttendanceService } from '../services/attendance-service';
 import { type BroadcastService, createBroadcastService } from '../services/broadcast-service';
 import { type CoordinatorService, createCoordinatorService } from '../services/coordinator-service';
+import { createCuratedAnswerBook } from '../services/curated-answer-book';
 import { promotionNotices, withOutreach } from '../services/enrolment-service';
+import { createInboxAlerts } from '../services/inbox-alerts';
+import { createInboxDialogPort } from '../services/inbox-dialog-port';
+import { inboxPublisher } from '../services/inbox-events';
+import { createInboxService, type InboxService, inboxReplyWindow } from '../services/inbox-service';
 import { createRedisSessionStore } from '../session/redis-session-store';
 import { createPlatformChannels } from './channels';
 import { createConsoleServices } from './console-services';
 import { buildDialog } from './dialog-wiring';
+import { inboxChangeSource } from './inbox-subscriber';
 import { loadKnowledge } from './knowledge';
 import { createMetrics, type Metrics, observeEngine } from './metrics';
 import { loadPiiCipher } from './pii-keys';
 import { probePostgres } from './probe-postgres';
+import { loadQuestionMatcher } from './question-matcher';
 import { oneLine, StartupError } from './startup-error';
 import { createBackgroundWorkers } from './workers';
 
@@ -78,6 +88,8 @@ export interface Runtime {
   enrolments: EnrolmentRepository;
   /** The coordinator console's services (served by src/http/console). */
   console: ConsoleDeps;
+  /** The staff inbox (handoffs, callbacks, complaints): docs/staff-inbox.md; changes: services/inbox-events.ts. */
+  inbox: InboxService;
   /** Runs the repair sweep once, now (normally the maintenance worker runs it on a schedule). */
   sweep(): Promise<SweepResult>;
   /**
@@ -109,6 +121,8 @@ export interface RuntimeOptions {
     workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
     leaseMs?: number;
   };
+  /** The time the dialog and the staff inbox go by (tests set office hours and silences without waiting). */
+  clock?: () => Date;
 }
 
 /** The database this configuration names: a PostgreSQL server, or the embedded PGlite under DATA_DIR. */
@@ -182,6 +196,7 @@ export async function createRuntime(
     });
     const people = createPeopleRepository(db, cipher, database.pool);
     const catalog = createCourseCatalog(db, database.pool);
+    const family = createFamilyRepository(db, cipher);
     const activity = createChannelActivity(db);
 
     // --- Delivery: who can be reached where, the ledger, queueing, pacing ---
@@ -265,14 +280,64 @@ export async function createRuntime(
       discard: broadcasts.discard,
       report: broadcasts.report,
     };
+    // Staff-written answers, matched before the plan; questions the bot could not answer, logged for staff.
+    const matcher = loadQuestionMatcher(knowledge);
+    const curatedBook = createCuratedAnswerBook({
+      db,
+      matcher,
+      onError: (error) => logger.warn({ err: error }, 'curated answers could not be reloaded'),
+    });
+    const unansweredLog = createUnansweredLog(db, (error, dropped) =>
+      logger.warn({ err: error, dropped }, 'an unanswered question could not be logged'),
+    );
+    // --- The staff inbox: the dialog opens items, staff (console, CLI) answer them through the outbox ---
+    const inboxRepo = createInboxRepository(database.pool);
+    const publishInbox = inboxPublisher(producer, config.QUEUE_PREFIX);
+    const inbox = createInboxService({
+      repo: inboxRepo,
+      outbox,
+      channels: delivery.channels,
+      replyWindowHours: inboxReplyWindow(config),
+      translator,
+      publish: publishInbox,
+      clock: options.clock,
+    });
+    const inboxAlerts = createInboxAlerts({
+      pool: database.pool,
+      outbox,
+      recipients,
+      translator,
+      link: config.INBOX_CONSOLE_URL,
+      escalateAfterMinutes: config.INBOX_ESCALATE_MINUTES,
+      alertEveryMinutes: config.INBOX_ALERT_MINUTES,
+      clock: options.clock,
+    });
     const dialog = buildDialog(
       knowledge,
-      { people, catalog, enrolments, handoffPhone: config.HANDOFF_PHONE, timezone: config.TIMEZONE },
+      { people, catalog, enrolments, family, handoffPhone: config.HANDOFF_PHONE, timezone: config.TIMEZONE },
       {
         coordination,
         attendance,
         slotsOf: (text) => knowledge.nlu.understand(text).slots,
         timezone: config.TIMEZONE,
+      },
+      { book: curatedBook, unanswered: unansweredLog, matcher },
+      {
+        inbox: createInboxDialogPort({
+          repo: inboxRepo,
+          publish: publishInbox,
+          onOpened: () =>
+            void inboxAlerts
+              .alertStaff()
+              .catch((error) => logger.warn({ err: error }, 'inbox: staff alert failed')),
+          clock: options.clock,
+        }),
+        officeHours: config.OFFICE_HOURS,
+        countyHours: config.OFFICE_HOURS_BY_COUNTY,
+        timezone: config.TIMEZONE,
+        hotline: config.HANDOFF_PHONE,
+        replyMinutes: config.INBOX_REPLY_MINUTES,
+        silenceMinutes: config.INBOX_SILENCE_MINUTES,
       },
     );
     const metrics = createMetrics();
@@ -285,6 +350,8 @@ export async function createRuntime(
         intents: dialog.intents,
         flows: dialog.flows,
         routes: dialog.routes,
+        gates: dialog.gates,
+        clock: options.clock,
         defaultLocale: config.DEFAULT_LOCALE,
         onError: (error, message) =>
           logger.error(
@@ -311,6 +378,13 @@ export async function createRuntime(
       coordinators,
       broadcasts,
       reminders,
+      curated: {
+        matcher,
+        isClause: (id) => Boolean(knowledge.policy.index.clause(id)),
+        changed: () => curatedBook.invalidate(),
+      },
+      inbox,
+      inboxChanges: inboxChangeSource(config, logger),
     });
 
     // --- Channels ---
@@ -348,6 +422,8 @@ export async function createRuntime(
         finishStaleBroadcasts: broadcasts.finishStale,
         notifyMissedPromotions: () => promotions.missed(),
         resumeErasureScrubs: () => resumeErasureScrubs(db, () => cipher),
+        escalateInbox: () => inboxAlerts.escalate(),
+        alertInbox: () => inboxAlerts.alertStaff({ again: true }),
         logger,
       },
       maintenanceQueue,
@@ -381,6 +457,7 @@ export async function createRuntime(
       attendance,
       enrolments,
       console: consoleServices,
+      inbox,
       sweep: () => workers.sweep(),
       async startWorkers(extra = [], which) {
         await workers.startAll(extra, which);

@@ -1,9 +1,10 @@
 import type { Config } from '../config';
+import type { QuestionMatcher } from '../core/curated/question-terms';
 import type { Translator } from '../core/i18n';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
 import type { Db } from '../db/prisma-client';
-import type { ConsoleDeps } from '../http/console/console-deps';
+import type { ConsoleDeps, InboxChangeSource } from '../http/console/console-deps';
 import type { ReminderScheduler } from '../jobs/reminder-scheduler';
 import { createAuditLog } from '../services/audit-log-service';
 import { createBroadcastAdmin } from '../services/broadcast-admin-service';
@@ -15,10 +16,13 @@ import { createConsoleTotp } from '../services/console-totp-service';
 import type { CoordinatorService } from '../services/coordinator-service';
 import { createCourseAdmin } from '../services/course-admin-service';
 import { createCourseImport } from '../services/course-import/course-import-service';
+import { createCuratedAnswers } from '../services/curated-answers-service';
 import { createFollowUps } from '../services/follow-ups-service';
+import type { InboxService } from '../services/inbox-service';
 import { createOnBehalfEnrolment } from '../services/on-behalf-enrolment-service';
 import { createPersonDeletion } from '../services/person-deletion-service';
 import { createRoster } from '../services/roster-service';
+import { createUnanswered } from '../services/unanswered-service';
 
 export interface ConsoleServicesDeps {
   config: Config;
@@ -31,6 +35,11 @@ export interface ConsoleServicesDeps {
   coordinators: CoordinatorService;
   broadcasts: BroadcastService;
   reminders: Pick<ReminderScheduler, 'rescheduleSession'>;
+  /** Curated answers: the matcher groups questions, `isClause` checks cited clauses, `changed` tells the dialog. */
+  curated: { matcher: QuestionMatcher; isClause: (id: string) => boolean; changed: () => void };
+  /** The staff inbox (runtime.inbox) and the live feed of its changes for the console's inbox page. */
+  inbox: InboxService;
+  inboxChanges: InboxChangeSource;
 }
 
 /** The coordinator console's services, built once by the composition root and handed to the HTTP layer. */
@@ -64,5 +73,14 @@ export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
     broadcastAdmin: createBroadcastAdmin(db, coordinators),
     auditLog: createAuditLog(db),
     followUps: createFollowUps({ db, cipher, enrolments, coordinators }),
+    curatedAnswers: createCuratedAnswers({
+      db,
+      coordinators,
+      isClause: deps.curated.isClause,
+      changed: deps.curated.changed,
+    }),
+    unanswered: createUnanswered({ db, matcher: deps.curated.matcher }),
+    inbox: deps.inbox,
+    inboxChanges: deps.inboxChanges,
   };
 }

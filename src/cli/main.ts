@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { registerAnswerCommands } from './answers-command';
 import { registerAskCommands } from './ask-command';
 import { registerChatCommands } from './chat-command';
 import { registerCoordinatorCommands } from './coordinators-command';
 import { registerDbCommands } from './db-command';
+import { registerInboxCommands } from './inbox-command';
 import { registerQueueCommands } from './queues-command';
 import { runCli } from './run-cli';
 
@@ -17,5 +19,7 @@ registerAskCommands(program);
 registerDbCommands(program);
 registerCoordinatorCommands(program);
 registerQueueCommands(program);
+registerInboxCommands(program);
+registerAnswerCommands(program);
 
 await runCli(program);

@@ -83,3 +83,7 @@ export function localeFromHint(hint?: string): Locale | undefined {
 export function inLocale(locale: Locale, zh: string, en: string | null | undefined): string {
   return locale === 'en' ? (en ?? zh) : zh;
 }
+
+/** What a family member signed up by the person chatting (the proxy) is to them. */
+export const FAMILY_RELATIONS = ['daughter', 'son', 'father', 'mother', 'spouse', 'other'] as const;
+export type FamilyRelation = (typeof FAMILY_RELATIONS)[number];

@@ -116,6 +116,8 @@ export interface ReminderContext {
   course: { code: string; title: LocalizedText };
   startsAt: Date;
   enrolmentStatus: string;
+  /** The enrolment is a family member's, and the one asking is their proxy. */
+  memberId?: string;
 }
 
 export type AbsenceOutcome =

@@ -1,5 +1,6 @@
+import type { CourseFacts } from './courses/course-facts';
 import type { CourseForMatching } from './courses/course-types';
-import type { County, Group, Locale, Trade } from './domain';
+import type { County, FamilyRelation, Group, Locale, Trade } from './domain';
 import type { ChannelName } from './message';
 
 /** Interfaces the dialog engine and services talk to; main.ts wires them to Redis/Prisma implementations. */
@@ -15,6 +16,8 @@ export interface PersonRecord {
   interests: Trade[];
   hasIdNumber: boolean;
   maskedIdNumber?: string;
+  /** ISO date (yyyy-mm-dd) read from the ID number on file, for age limits; undefined without one. */
+  birthDate?: string;
   consentIdAt?: Date;
   deleted: boolean;
   isNew: boolean;
@@ -65,6 +68,8 @@ export interface CourseView extends CourseForMatching {
   subsidyText: LocalizedText;
   description: LocalizedText;
   nextSession?: SessionView;
+  /** Duration, hours, lodging, address… (core/courses/course-facts.ts); each may be unstated. */
+  facts: CourseFacts;
 }
 
 export interface LocalizedText {
@@ -109,8 +114,47 @@ export interface EnrolmentView {
 
 export interface EnrolmentRepository {
   /** Takes a seat or a waitlist place; never more confirmed than capacity, never twice per person. */
-  enrol(personId: string, courseCode: string, source?: 'self' | 'coordinator'): Promise<EnrolOutcome>;
+  enrol(
+    personId: string,
+    courseCode: string,
+    source?: 'self' | 'coordinator' | 'family',
+  ): Promise<EnrolOutcome>;
   /** Frees the seat and promotes the first waitlisted person, in one transaction. */
   cancel(personId: string, courseCode: string): Promise<CancelOutcome>;
   listActive(personId: string, now: Date): Promise<EnrolmentView[]>;
+}
+
+/** A family member as their proxy's sign-up needs them: they have no chat of their own. */
+export interface FamilyMember {
+  id: string;
+  relation: FamilyRelation;
+  realName?: string;
+  phone?: string;
+  hasIdNumber: boolean;
+  birthDate?: string;
+  groups: Group[];
+}
+
+export interface FamilyEnrolmentView extends EnrolmentView {
+  member: { id: string; realName?: string; relation: FamilyRelation };
+}
+
+/** Family and proxy sign-up: members recorded by a proxy, linked with the relationship, managed by the proxy. */
+export interface FamilyRepository {
+  /** A new person with no chat identity, linked to the proxy; the proxy gave the name with the member's consent. */
+  addMember(
+    proxyId: string,
+    relation: FamilyRelation,
+    realName: string,
+    locale: Locale,
+    consentAt: Date,
+  ): Promise<FamilyMember>;
+  /** The member, if linked to this proxy. */
+  member(proxyId: string, memberId: string): Promise<FamilyMember | undefined>;
+  /** The proxy's members, oldest link first. */
+  members(proxyId: string): Promise<FamilyMember[]>;
+  /** The guardian's consent to a minor's sign-up, recorded (audit log) with the course and the relationship. */
+  recordGuardianConsent(proxyId: string, memberId: string, courseCode: string, at: Date): Promise<void>;
+  /** The active sign-ups of the proxy's members, with whose they are. */
+  listEnrolments(proxyId: string, now: Date): Promise<FamilyEnrolmentView[]>;
 }

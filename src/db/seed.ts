@@ -65,7 +65,25 @@ function courseFields(c: SampleCourse) {
     maxAge: c.maxAge ?? null,
     realNameRequired: c.realNameRequired,
     status: c.status,
+    ...factColumns(c.facts ?? {}),
   } satisfies Prisma.CourseUncheckedUpdateInput;
+}
+
+/** A sample course's facts as columns; what the sample leaves out is NULL ("the record does not say"). */
+function factColumns(f: NonNullable<SampleCourse['facts']>) {
+  return {
+    durationDays: f.durationDays ?? null,
+    dailyHours: f.dailyHours ?? null,
+    lodging: f.lodging ?? null,
+    meals: f.meals ?? null,
+    lodgingNote: f.lodgingNote ?? null,
+    address: f.address ?? null,
+    contactPhone: f.contactPhone ?? null,
+    materials: f.materials?.['zh-CN'] ?? null,
+    materialsEn: f.materials?.en ?? null,
+    certificate: f.certificate?.['zh-CN'] ?? null,
+    certificateEn: f.certificate?.en ?? null,
+  };
 }
 
 const sameSchedule = (a: SessionTime[], b: SessionTime[]) =>

@@ -46,14 +46,16 @@ export function reminderProcessor(deps: ReminderJobDeps) {
   const reminderText = (locale: ReturnType<typeof asLocale>, f: ReminderFacts, startsAt: Date): string => {
     const venue = locale === 'en' ? (f.venueEn ?? f.venue) : f.venue;
     const title = inLocale(locale, f.title, f.titleEn);
-    const key = JSON.stringify([locale, f.code, title, startsAt.getTime(), venue]);
+    const key = JSON.stringify([locale, f.code, title, startsAt.getTime(), venue, f.memberName]);
     let text = texts.get(key);
     if (text === undefined) {
-      text = deps.translator.forLocale(locale)('reminders:message', {
+      // To a proxy (a parent who signed their daughter up): whose class it is, by name.
+      text = deps.translator.forLocale(locale)(f.proxyId ? 'reminders:messageFamily' : 'reminders:message', {
         code: f.code,
         title,
         when: formatSessionTime(startsAt, locale, deps.timezone),
         venue,
+        name: f.memberName ?? '',
       });
       if (texts.size >= TEXTS_KEPT) texts.clear();
       texts.set(key, text);
@@ -93,7 +95,8 @@ export function reminderProcessor(deps: ReminderJobDeps) {
       {
         key: reminderKey(enrolmentId, sessionId, offsetMinutes),
         kind: 'reminder',
-        personId: f.personId,
+        // The one written to: the person, or the proxy who gets their reminders (one per enrolment, same key).
+        personId: f.proxyId ?? f.personId,
         address: identity,
         message: {
           text,

@@ -26,6 +26,10 @@ export interface SweepDeps {
   notifyMissedPromotions?: () => Promise<number>;
   /** Erasures whose text scrub a stopped process left half-done (person-erasure.ts): finished here. */
   resumeErasureScrubs?: () => Promise<number>;
+  /** Staff-inbox items waiting too long, told to the admins (services/inbox-alerts.ts): messages queued. */
+  escalateInbox?: () => Promise<number>;
+  /** Tell staff again of people still waiting for a person (at most once per INBOX_ALERT_MINUTES each). */
+  alertInbox?: () => Promise<number>;
   logger: Logger;
 }
 
@@ -37,6 +41,8 @@ export interface SweepResult {
   broadcastsFinished: number;
   promotionsNotified: number;
   erasureScrubsFinished: number;
+  inboxEscalations: number;
+  inboxAlerts: number;
 }
 
 /** A delivery row younger than this is left to the code path that is queueing it right now. */
@@ -59,6 +65,8 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const broadcastsFinished = await deps.finishStaleBroadcasts();
   const promotionsNotified = (await deps.notifyMissedPromotions?.()) ?? 0;
   const erasureScrubsFinished = (await deps.resumeErasureScrubs?.()) ?? 0;
+  const inboxEscalations = (await deps.escalateInbox?.()) ?? 0;
+  const inboxAlerts = (await deps.alertInbox?.()) ?? 0;
   const result = {
     reminders,
     requeued,
@@ -66,6 +74,8 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
     broadcastsFinished,
     promotionsNotified,
     erasureScrubsFinished,
+    inboxEscalations,
+    inboxAlerts,
   };
   deps.logger.info(result, 'sweep done');
   return result;

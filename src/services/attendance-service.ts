@@ -23,7 +23,12 @@ export function createAttendanceService(deps: {
       where: { id: ref.enrolmentId },
       include: { course: true, person: true },
     });
-    if (!enrolment || enrolment.personId !== personId) return undefined;
+    if (!enrolment) return undefined;
+    // A family member's reminder is answered by the proxy who signed them up (and gets their reminders).
+    const proxied =
+      enrolment.personId !== personId &&
+      (await db.familyLink.count({ where: { proxyId: personId, memberId: enrolment.personId } })) > 0;
+    if (enrolment.personId !== personId && !proxied) return undefined;
     const classSession = await db.classSession.findUnique({ where: { id: ref.sessionId } });
     if (!classSession || classSession.courseId !== enrolment.courseId) return undefined;
     return { enrolment, classSession };
@@ -38,6 +43,7 @@ export function createAttendanceService(deps: {
         course: { code: course.code, title: { 'zh-CN': course.title, en: course.titleEn ?? course.title } },
         startsAt: found.classSession.startsAt,
         enrolmentStatus: found.enrolment.status,
+        ...(found.enrolment.personId !== personId ? { memberId: found.enrolment.personId } : {}),
       };
     },
 

@@ -37,6 +37,17 @@ function courseData(f: CourseFields) {
     status: f.status,
     description: f.description ?? null,
     subsidyText: f.subsidyText ?? null,
+    durationDays: f.durationDays ?? null,
+    dailyHours: f.dailyHours ?? null,
+    lodging: f.lodging ?? null,
+    meals: f.meals ?? null,
+    lodgingNote: f.lodgingNote ?? null,
+    address: f.address ?? null,
+    contactPhone: f.contactPhone?.replace(/\s/g, '') ?? null,
+    materials: f.materials ?? null,
+    materialsEn: f.materialsEn ?? null,
+    certificate: f.certificate ?? null,
+    certificateEn: f.certificateEn ?? null,
   };
 }
 

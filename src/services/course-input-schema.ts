@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { CONTACT_PHONE, type Provision } from '../core/courses/course-facts';
 import { COUNTIES, COURSE_STATUSES, TRADES, TRAINING_TYPES } from '../core/domain';
 import { readLocaleResources } from '../i18n/i18n';
 
@@ -17,6 +18,7 @@ export const FIELD_ERRORS = [
   'datetime',
   'end_before_start',
   'yes_no',
+  'contact_phone',
 ] as const;
 
 const domain = Object.values(readLocaleResources()).map(
@@ -74,6 +76,49 @@ const yesNo = z
     return false;
   });
 
+const PROVISION_WORDS: Record<string, Provision> = {
+  provided: 'provided',
+  提供: 'provided',
+  包: 'provided',
+  包吃: 'provided',
+  包住: 'provided',
+  免费: 'provided',
+  yes: 'provided',
+  是: 'provided',
+  notprovided: 'not_provided',
+  no: 'not_provided',
+  none: 'not_provided',
+  不提供: 'not_provided',
+  不包: 'not_provided',
+  自理: 'not_provided',
+  无: 'not_provided',
+  否: 'not_provided',
+  subsidised: 'subsidised',
+  subsidized: 'subsidised',
+  补贴: 'subsidised',
+  有补贴: 'subsidised',
+};
+/** Lodging or meals: provided / not provided / subsidised, in words a coordinator types (提供 / 自理 / 补贴). */
+const provision = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const id = PROVISION_WORDS[v.toLowerCase().replace(/[\s_-]/g, '')];
+    if (!id) ctx.addIssue({ code: 'custom', message: 'choice' });
+    return id;
+  });
+const optionalInteger = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === null || String(v).trim() === '' ? undefined : v),
+    integer(min, max).optional(),
+  );
+const contactPhone = optionalText(20).refine(
+  (v) => !v || CONTACT_PHONE.test(v.replace(/\s/g, '')),
+  'contact_phone',
+);
+
 /** Course codes people can type to the bot: ZX-DS-01, ZY-SYB-01. */
 export const COURSE_CODE = /^[A-Z]{2}-[A-Z]{2,4}-\d{2}$/;
 
@@ -92,6 +137,18 @@ export const courseFieldsSchema = z.object({
   status: blankAs('open', z.enum(COURSE_STATUSES, 'choice')),
   description: optionalText(2000),
   subsidyText: optionalText(500),
+  // What people ask after seeing a course (core/courses/course-facts.ts): every one optional.
+  durationDays: optionalInteger(1, 365),
+  dailyHours: optionalText(60),
+  lodging: provision,
+  meals: provision,
+  lodgingNote: optionalText(200),
+  address: optionalText(200),
+  contactPhone,
+  materials: optionalText(300),
+  materialsEn: optionalText(300),
+  certificate: optionalText(100),
+  certificateEn: optionalText(150),
 });
 export type CourseFields = z.infer<typeof courseFieldsSchema>;
 

@@ -36,17 +36,40 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
     course: { code: string; title: string; titleEn: string | null };
   }): Promise<void> {
     await deps.reminders.scheduleEnrolment(e.id);
-    const person = await db.person.findUniqueOrThrow({ where: { id: e.personId }, select: { locale: true } });
-    const locale = asLocale(person.locale);
+    const person = await db.person.findUniqueOrThrow({
+      where: { id: e.personId },
+      select: { locale: true, realName: true },
+    });
+    // A family member with no chat of their own is told through the proxy who signed them up.
+    let to = {
+      personId: e.personId,
+      locale: person.locale,
+      address: (await deps.recipients.reachable([e.personId])).get(e.personId),
+    };
+    let member: string | undefined;
+    if (!to.address) {
+      const link = await db.familyLink.findFirst({
+        where: { memberId: e.personId, proxy: { deletedAt: null } },
+        orderBy: { createdAt: 'desc' },
+        include: { proxy: { select: { locale: true } } },
+      });
+      const address = link && (await deps.recipients.reachable([link.proxyId])).get(link.proxyId);
+      if (link && address) {
+        to = { personId: link.proxyId, locale: link.proxy.locale, address };
+        member = person.realName ?? undefined;
+      }
+    }
+    const locale = asLocale(to.locale);
     const t = deps.translator.forLocale(locale);
     const next = await db.classSession.findFirst({
       where: { courseId: e.courseId, cancelled: false, startsAt: { gt: new Date() } },
       orderBy: { startsAt: 'asc' },
     });
     const lines = [
-      t('reminders:promoted', {
+      t(member === undefined ? 'reminders:promoted' : 'reminders:promotedFamily', {
         code: e.course.code,
         title: inLocale(locale, e.course.title, e.course.titleEn),
+        name: member ?? '',
       }),
     ];
     if (next) {
@@ -61,8 +84,8 @@ export function promotionNotices(deps: EnrolmentOutreachDeps) {
       {
         key: `promotion:${e.id}:${(e.promotedAt ?? e.updatedAt).getTime()}`,
         kind: 'promotion',
-        personId: e.personId,
-        address: (await deps.recipients.reachable([e.personId])).get(e.personId),
+        personId: to.personId,
+        address: to.address,
         message: { text: lines.join('\n') },
       },
     ]);

@@ -53,9 +53,10 @@ describe('greeting, help and language', () => {
     const help = await p.say('4');
     expect(help.intent).toBe('handoff.human');
     expect(allText(help)).toContain('12333');
-    // Nothing yet passes a conversation to staff (the staff inbox is still to come): no promise that they will call.
+    // The conversation goes to the staff inbox (docs/staff-inbox.md): the person is told when staff answer
+    // here, never a vague promise that someone will be in touch.
     expect(allText(help)).not.toMatch(/会尽快联系您|已记录您的请求/);
-    expect(allText(help)).toContain('暂时还不能');
+    expect(allText(help)).toMatch(/工作人员会在这里回复您|上班后会在这里回复您/);
   });
 
   it('answers two first messages sent at once by someone new, and makes them one person', async () => {

@@ -3,7 +3,7 @@ import type { Runtime } from '../../src/app/compose';
 import { courseInScope, personInScope } from '../../src/core/access-scope';
 import type { CoordinatorAccess } from '../../src/core/outreach-ports';
 import { validIdNumber } from './sample-runtime';
-import type { broadcast, ScopeFixtures } from './scope-fixtures';
+import type { broadcast, ScopeFixtures, ScopePerson } from './scope-fixtures';
 import type { injectClient } from './scope-world';
 
 /**
@@ -446,7 +446,178 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
         .filter((f) => f.kind === 'enrol_referral' || actor !== 'admin')
         .map((f) => ({ method: 'POST' as const, url: `/console/follow-ups/${f.id}/enrol` })),
   },
+  // Curated answers and unanswered questions (docs/curated-answers.md): an answer scoped to a county outside
+  // the actor's is not theirs to see or change, nor may they write one for it.
+  'GET /console/answers': {
+    kind: 'curated',
+    probes: () => [{ method: 'GET', url: '/console/answers', expect: 'list' }],
+  },
+  'GET /console/answers/new': {
+    kind: 'curated',
+    probes: () => [{ method: 'GET', url: '/console/answers/new', expect: 'list' }],
+  },
+  'POST /console/answers': {
+    kind: 'curated',
+    probes: (_o, actor) =>
+      actor === 'admin'
+        ? []
+        : [
+            {
+              method: 'POST',
+              url: '/console/answers',
+              fields: { questions: '培训教室有空调吗', answer: '有。', county: outsideCounty(actor) },
+            },
+          ],
+  },
+  'GET /console/answers/export.csv': {
+    kind: 'curated',
+    probes: () => [{ method: 'GET', url: '/console/answers/export.csv', expect: 'list' }],
+  },
+  'GET /console/answers/export.xlsx': {
+    kind: 'curated',
+    probes: () => [{ method: 'GET', url: '/console/answers/export.xlsx', expect: 'list' }],
+  },
+  'POST /console/answers/import': { kind: 'curated', probes: () => [] },
+  'POST /console/answers/groups/:id/dismiss': {
+    kind: 'curated',
+    probes: (_o, actor) =>
+      actor === 'admin' ? [] : [{ method: 'POST', url: '/console/answers/groups/u0/dismiss' }],
+  },
+  'GET /console/answers/:id': {
+    kind: 'curated',
+    probes: async (_o, actor) =>
+      actor === 'admin' ? [] : [{ method: 'GET', url: `/console/answers/${await outsideAnswer(actor)}` }],
+  },
+  'POST /console/answers/:id': {
+    kind: 'curated',
+    probes: async (_o, actor) =>
+      actor === 'admin'
+        ? []
+        : [
+            {
+              method: 'POST',
+              url: `/console/answers/${await outsideAnswer(actor)}`,
+              fields: { questions: 'changed', answer: 'changed' },
+            },
+          ],
+  },
+  'POST /console/answers/:id/retire': {
+    kind: 'curated',
+    probes: async (_o, actor) =>
+      actor === 'admin'
+        ? []
+        : [{ method: 'POST', url: `/console/answers/${await outsideAnswer(actor)}/retire` }],
+  },
+  // The staff inbox (docs/staff-inbox.md): an item about a person outside the scope is neither listed, shown,
+  // streamed nor acted on. The texts of those items join the secrets no page may show.
+  'GET /console/assets/inbox.js': { kind: 'none', probes: () => [] },
+  'GET /console/inbox': {
+    kind: 'inbox',
+    probes: async (o, actor) => {
+      if (actor !== 'admin') o.secrets.push(...(await inboxOutside(actor)).map((i) => i.text));
+      return [{ method: 'GET', url: '/console/inbox', expect: 'list' }];
+    },
+  },
+  'GET /console/inbox/events': {
+    kind: 'inbox',
+    // A coordinator's stream stays open (it only ever carries items in scope: test/e2e/web-inbox.test.ts).
+    probes: (_o, actor) =>
+      actor === 'noRole' || actor === 'anonymous' ? [{ method: 'GET', url: '/console/inbox/events' }] : [],
+  },
+  'GET /console/inbox/:id': {
+    kind: 'inbox',
+    probes: async (_o, actor) =>
+      (await inboxOutside(actor)).map((i) => ({ method: 'GET' as const, url: `/console/inbox/${i.id}` })),
+  },
+  'POST /console/inbox/:id/claim': {
+    kind: 'inbox',
+    probes: async (_o, actor) =>
+      (await inboxOutside(actor)).map((i) => ({
+        method: 'POST' as const,
+        url: `/console/inbox/${i.id}/claim`,
+      })),
+  },
+  'POST /console/inbox/:id/reply': {
+    kind: 'inbox',
+    // An admin's reply would be refused for want of a chat to reach (these items have none): not probed.
+    probes: async (_o, actor) =>
+      (actor === 'admin' ? [] : await inboxOutside(actor)).map((i) => ({
+        method: 'POST' as const,
+        url: `/console/inbox/${i.id}/reply`,
+        fields: { text: 'probe reply' },
+      })),
+  },
+  'POST /console/inbox/:id/hand-back': {
+    kind: 'inbox',
+    probes: async (_o, actor) =>
+      (await inboxOutside(actor)).map((i) => ({
+        method: 'POST' as const,
+        url: `/console/inbox/${i.id}/hand-back`,
+      })),
+  },
+  'POST /console/inbox/:id/close': {
+    kind: 'inbox',
+    probes: async (_o, actor) =>
+      (await inboxOutside(actor)).map((i) => ({
+        method: 'POST' as const,
+        url: `/console/inbox/${i.id}/close`,
+        fields: { outcome: 'probe' },
+      })),
+  },
 };
+
+/** One waiting inbox item about each fixture person (made once), with a text no other object holds. */
+let inboxItems: Promise<{ id: string; text: string; person: ScopePerson }[]> | undefined;
+function allInboxItems() {
+  inboxItems ??= (async () => {
+    const { pool } = state.world.runtime.database;
+    const items: { id: string; text: string; person: ScopePerson }[] = [];
+    for (const person of Object.values(state.fx.people)) {
+      const text = `求助H${person.id.slice(0, 8)}`;
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO inbox_items (id, kind, person_id, channel, channel_user, chat_id, county, last_text, transcript)
+         VALUES (gen_random_uuid(), 'handoff', $1, 'web', $2, $2, $3, $4, $5::jsonb) RETURNING id`,
+        [
+          person.id,
+          `scope-${person.id}`,
+          person.county,
+          text,
+          JSON.stringify([{ who: 'user', text, at: new Date().toISOString() }]),
+        ],
+      );
+      items.push({ id: rows[0]!.id, text, person });
+    }
+    return items;
+  })();
+  return inboxItems;
+}
+
+/**
+ * The inbox items the actor may not see (all of them without a role). The inbox's rule (docs/access-scope.md):
+ * the person's county is one of the actor's, or they signed up for a course in the actor's scope.
+ */
+async function inboxOutside(actor: ActorName) {
+  const items = await allInboxItems();
+  const access = state.actors[actor].access;
+  // No role: every item is out of reach. An admin: every item is theirs to probe (as in `outside`), except
+  // those whose person the admin's earlier probes erased (their items went with them).
+  if (!access) return items;
+  if (access.role === 'admin') {
+    const { rows } = await state.world.runtime.database.pool.query<{ id: string }>(
+      'SELECT id FROM inbox_items WHERE id = ANY($1::uuid[])',
+      [items.map((i) => i.id)],
+    );
+    return items.filter((i) => rows.some((r) => r.id === i.id));
+  }
+  const courses = Object.values(state.fx.courses);
+  return items.filter(
+    ({ person }) =>
+      !(person.county !== null && access.counties.includes(person.county)) &&
+      !Object.keys(person.enrolments).some((code) =>
+        courseInScope(access, courses.find((c) => c.code === code)!),
+      ),
+  );
+}
 
 /** Open follow-ups about the people outside the actor's scope (every one, for those with no role). */
 async function followUpsOf(o: ReturnType<typeof outside>, actor: ActorName) {
@@ -458,4 +629,24 @@ async function followUpsOf(o: ReturnType<typeof outside>, actor: ActorName) {
     },
     select: { id: true, kind: true },
   });
+}
+
+/** A county none of the actor's scope covers. */
+function outsideCounty(actor: ActorName): string {
+  const mine = state.actors[actor].access?.counties ?? [];
+  return ['weixin', 'shuifu', 'yiliang', 'zhaoyang'].find((c) => !mine.includes(c))!;
+}
+
+/** A curated answer scoped to a county outside the actor's, made once per actor. */
+const outsideAnswers = new Map<ActorName, string>();
+async function outsideAnswer(actor: ActorName): Promise<string> {
+  const known = outsideAnswers.get(actor);
+  if (known) return known;
+  const saved = await state.world.runtime.console.curatedAnswers.add(
+    { cli: 'scope-test' },
+    { questions: [`scope probe ${actor}`], answer: 'not yours', county: outsideCounty(actor) },
+  );
+  if (saved.status !== 'saved') throw new Error('could not make a curated answer to probe');
+  outsideAnswers.set(actor, saved.answer.id);
+  return saved.answer.id;
 }

@@ -182,7 +182,10 @@ describe('policy answer', () => {
     expect(answer.citations).toEqual([]);
     expect(answer.choices).toHaveLength(3);
     expect(answer.choices[0]).toEqual({ label: '全面推行企业新型学徒制', kind: 'clause', clauseId: 's2.2' });
-    expect(answer.choices.at(-1)).toMatchObject({ kind: 'human', label: expect.stringContaining('工作人员') });
+    expect(answer.choices.at(-1)).toMatchObject({
+      kind: 'human',
+      label: expect.stringContaining('工作人员'),
+    });
   });
 
   it('says it found nothing for text with no match at all', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COUNTIES, COURSE_STATUSES, GROUPS, TRADES, TRAINING_TYPES } from '../domain';
+import { courseFactsInputSchema } from './course-facts';
 
 /** Shape of `data/courses/*.json`: providers and courses whose dates are relative to the seeding day. */
 
@@ -51,6 +52,8 @@ export const SampleCourseSchema = z
     /** Asia/Shanghai wall-clock times. */
     startTime: ClockTime,
     endTime: ClockTime,
+    /** Length, hours, lodging, address, contact, what to bring, certificate: what people ask about a course. */
+    facts: courseFactsInputSchema.optional(),
   })
   .refine((c) => c.minAge === undefined || c.maxAge === undefined || c.minAge <= c.maxAge, {
     message: 'minAge must not exceed maxAge',

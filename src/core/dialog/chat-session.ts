@@ -35,6 +35,17 @@ const fields = {
   updatedAt: z.string().default(() => new Date(0).toISOString()),
   /** The last policy question answered, so a short follow-up ("那要什么条件") is read in its light. */
   topic: z.object({ text: z.string().max(500), at: z.string() }).optional(),
+  /** The staff-inbox item this conversation has open (a handoff, callback or complaint): see flows/inbox. */
+  inbox: z.object({ id: z.string().max(64) }).optional(),
+  /**
+   * The course last shown or signed up for, so a follow-up ("学几天？", "在哪上课") is answered about it
+   * (intents/course-facts-route.ts) for a while after.
+   */
+  course: z
+    .object({ code: z.string().max(20), at: z.string().max(40), via: z.enum(['viewed', 'enrolled']) })
+    .optional(),
+  /** The id of the last message the bot did not understand: a second one in a row goes to a person. */
+  lastMiss: z.string().max(300).optional(),
   /**
    * What was wrong with the stored session when it was last read and repaired, until the person has been
    * told (a proactive message may read and repair it before the person's next turn).

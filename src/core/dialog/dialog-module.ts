@@ -1,5 +1,5 @@
 import type { FlowHandler } from './flow';
-import type { IntentRoute, IntentTable } from './handler';
+import type { IntentRoute, IntentTable, TurnGate } from './handler';
 
 /**
  * One part of the dialog (a flow with the intents that start it, or a set of intents): the registry in
@@ -10,4 +10,6 @@ export interface DialogModule {
   flows?: FlowHandler[];
   /** Consulted, in registry order, on every turn of free text that no flow step took. */
   route?: IntentRoute;
+  /** Consulted, in registry order, on every turn before anything else (see TurnGate). */
+  gate?: TurnGate;
 }

@@ -10,7 +10,7 @@ import { type ChatSession, type ChoiceAction, chatSessionKey, emptyChatSession }
 import type { ChatSessionStore } from './chat-session-store';
 import { type ChoiceResolution, resolveChoice } from './choices';
 import type { FlowHandler } from './flow';
-import type { IntentRoute, IntentTable, Nlu, Understanding } from './handler';
+import type { IntentRoute, IntentTable, Nlu, TurnGate, Understanding } from './handler';
 import type { HandledIntent } from './intent-name';
 import { mainMenu } from './main-menu';
 import { Turn } from './turn';
@@ -34,6 +34,8 @@ export interface DialogEngineDeps {
   flows: FlowHandler[];
   /** See the free text of a turn before its intent's handler, in order (DialogModule.route). */
   routes?: IntentRoute[];
+  /** See every turn first and may answer it (DialogModule.gate): a conversation held by staff. */
+  gates?: TurnGate[];
   defaultLocale: Locale;
   clock?: () => Date;
   /** A flow left alone longer than this restarts politely instead of resuming mid-question. */
@@ -236,6 +238,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
       text,
       choice: isMessage ? resolveChoice(text, turn.session.choices, message.choiceIndex) : { kind: 'none' },
     };
+    for (const gate of deps.gates ?? []) if (await gate(turn)) return;
     await rules.find((rule) => rule.when(inbound))!.run(inbound);
   }
 

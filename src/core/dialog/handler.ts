@@ -1,4 +1,4 @@
-import type { County, Group, Locale, Trade } from '../domain';
+import type { County, FamilyRelation, Group, Locale, Trade } from '../domain';
 import type { HandledIntent } from './intent-name';
 import type { Turn } from './turn';
 
@@ -12,6 +12,8 @@ export interface Slots {
   birthYear?: number;
   phone?: string;
   idNumber?: string;
+  /** A sign-up for a family member ("帮我女儿报名"): what they are to the person writing. */
+  relation?: FamilyRelation;
 }
 
 export interface Understanding {
@@ -41,3 +43,9 @@ export type IntentRoute = (
 
 /** Which handler answers which intent: typed, so a misspelt intent does not compile. */
 export type IntentTable = Partial<Record<HandledIntent, IntentHandler>>;
+
+/**
+ * Sees every turn first, before flows and intents, and returns true when it has answered it (or decided that
+ * the bot stays quiet): how a conversation a staff member has claimed is kept from the bot.
+ */
+export type TurnGate = (turn: Turn) => Promise<boolean>;

@@ -12,6 +12,8 @@ export const HANDLED_INTENTS = [
   'choice.clause',
   'coordinator.redeem',
   'broadcast.report',
+  'course.fact',
+  'chat.ack',
 ] as const;
 export type HandledIntent = (typeof HANDLED_INTENTS)[number];
 

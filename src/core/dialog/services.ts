@@ -1,10 +1,12 @@
-import type { CourseCatalog, EnrolmentRepository, PeopleRepository } from '../ports';
+import type { CourseCatalog, EnrolmentRepository, FamilyRepository, PeopleRepository } from '../ports';
 
 /** The domain services handlers use; main wires Prisma-backed implementations. */
 export interface DialogServices {
   people: PeopleRepository;
   catalog: CourseCatalog;
   enrolments: EnrolmentRepository;
+  /** Family and proxy sign-up ("帮我女儿报名"); without it such a sign-up is the writer's own. */
+  family?: FamilyRepository;
   handoffPhone: string;
   timezone: string;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { courseFactsFromColumns } from '../../core/courses/course-facts';
 import type { CourseForMatching } from '../../core/courses/course-types';
 import type { County, CourseStatus, Group, Trade, TrainingType } from '../../core/domain';
 import type { CourseCatalog, CourseView, SessionView } from '../../core/ports';
@@ -45,6 +46,7 @@ export function toCourseView(row: CourseRow, now: Date): CourseView {
     subsidyText: { 'zh-CN': row.subsidyText ?? '', en: row.subsidyTextEn ?? row.subsidyText ?? '' },
     description: { 'zh-CN': row.description ?? '', en: row.descriptionEn ?? row.description ?? '' },
     nextSession: next ? toSessionView(next) : undefined,
+    facts: courseFactsFromColumns(row),
   };
 }
 

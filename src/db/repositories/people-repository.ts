@@ -10,6 +10,13 @@ import { sqlRunner } from './sql-runner';
 /** The audit action of an ID number typed in chat that is already registered to another person. */
 export const ID_CLASH_ACTION = 'person.id_clash';
 
+/** The masked ID number and the birth date it holds (age limits), from the decrypted number. */
+export function idFacts(idNumber: string | undefined): { maskedIdNumber?: string; birthDate?: string } {
+  if (!idNumber) return {};
+  const d = /^\d{6}(\d{4})(\d{2})(\d{2})/.exec(idNumber);
+  return { maskedIdNumber: maskIdNumber(idNumber), birthDate: d ? `${d[1]}-${d[2]}-${d[3]}` : undefined };
+}
+
 /** The columns of a person that a turn needs. */
 const PERSON_COLUMNS = `p.id, p.locale, p.real_name AS "realName", p.phone, p.county, p.birth_year AS "birthYear",
   p.groups, p.interests, p.id_number_enc AS "idNumberEnc", p.consent_id_at AS "consentIdAt",
@@ -88,7 +95,7 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
     groups: p.groups as Group[],
     interests: p.interests as Trade[],
     hasIdNumber: Boolean(p.idNumberEnc),
-    maskedIdNumber: p.idNumberEnc ? maskIdNumber(cipher.decrypt(p.idNumberEnc)) : undefined,
+    ...idFacts(p.idNumberEnc ? cipher.decrypt(p.idNumberEnc) : undefined),
     consentIdAt: p.consentIdAt ?? undefined,
     deleted: Boolean(p.deletedAt),
     isNew,

@@ -16,7 +16,13 @@ export interface ReminderFacts {
   cancelled: boolean | null;
   venue: string | null;
   venueEn: string | null;
-  /** The person's chat for proactive messages, if any. */
+  /**
+   * Set when the person has no chat of their own and the reminder goes to the family member who signed them
+   * up (their proxy): the proxy, and the person's name for the text. The chat and locale are then the proxy's.
+   */
+  proxyId: string | null;
+  memberName: string | null;
+  /** The person's chat for proactive messages (or their proxy's, above), if any. */
   channel: string | null;
   chatId: string | null;
   externalId: string | null;
@@ -32,15 +38,24 @@ export function createReminderRepository(pool: pg.Pool, channels: readonly strin
     async (refs) => {
       const { rows } = await pool.query<ReminderFacts & { ref: number }>(
         `SELECT r.ord AS ref, e.status AS "enrolmentStatus", e.person_id AS "personId",
-         p.deleted_at IS NOT NULL AS "personDeleted", p.locale, c.id AS "courseId", c.code, c.title,
+         p.deleted_at IS NOT NULL AS "personDeleted", coalesce(pp.locale, p.locale) AS locale,
+         c.id AS "courseId", c.code, c.title,
          c.title_en AS "titleEn", s.course_id AS "sessionCourseId", s.starts_at AS "startsAt", s.cancelled,
-         s.venue, s.venue_en AS "venueEn", ci.channel, ci.chat_id AS "chatId", ci.external_id AS "externalId"
+         s.venue, s.venue_en AS "venueEn", pp.id AS "proxyId", CASE WHEN pp.id IS NOT NULL THEN p.real_name END
+         AS "memberName", coalesce(ci.channel, px.channel) AS channel, coalesce(ci.chat_id, px.chat_id) AS "chatId",
+         coalesce(ci.external_id, px.external_id) AS "externalId"
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(enrolment_id, session_id, ord)
        JOIN enrolments e ON e.id = r.enrolment_id
        JOIN people p ON p.id = e.person_id
        JOIN courses c ON c.id = e.course_id
        LEFT JOIN class_sessions s ON s.id = r.session_id
-       ${reachableIdentityJoin('e.person_id', '$3', 'ci')}`,
+       ${reachableIdentityJoin('e.person_id', '$3', 'ci')}
+       -- No chat of their own: the family member who signed them up (the latest link), if reachable.
+       LEFT JOIN LATERAL (
+         SELECT f.proxy_id FROM family_links f JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
+         WHERE f.member_id = e.person_id ORDER BY f.created_at DESC LIMIT 1) fl ON ci.channel IS NULL
+       ${reachableIdentityJoin('fl.proxy_id', '$3', 'px')}
+       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL`,
         [refs.map((r) => r.enrolmentId), refs.map((r) => r.sessionId), channels],
       );
       const byRef = new Map(rows.map(({ ref, ...f }) => [Number(ref), f]));

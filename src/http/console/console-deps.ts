@@ -10,10 +10,14 @@ import type { ConsoleTotp } from '../../services/console-totp-service';
 import type { CoordinatorService } from '../../services/coordinator-service';
 import type { CourseAdmin } from '../../services/course-admin-service';
 import type { CourseImport } from '../../services/course-import/course-import-service';
+import type { CuratedAnswers } from '../../services/curated-answers-service';
 import type { FollowUps } from '../../services/follow-ups-service';
+import type { InboxChange } from '../../services/inbox-events';
+import type { InboxService } from '../../services/inbox-service';
 import type { OnBehalfEnrolment } from '../../services/on-behalf-enrolment-service';
 import type { PersonDeletion } from '../../services/person-deletion-service';
 import type { Roster } from '../../services/roster-service';
+import type { Unanswered } from '../../services/unanswered-service';
 
 /**
  * What the console's pages work with. Built once by the composition root (src/app/console-services.ts), so it
@@ -36,4 +40,14 @@ export interface ConsoleDeps {
   broadcastAdmin: BroadcastAdmin;
   auditLog: AuditLogReader;
   followUps: FollowUps;
+  /** Staff-written answers the dialog gives first, and the questions the bot could not answer, grouped. */
+  curatedAnswers: CuratedAnswers;
+  unanswered: Unanswered;
+  /** The staff inbox (docs/staff-inbox.md): handoffs, call-backs and complaints, in the account's scope. */
+  inbox: InboxService;
+  /** Opens this process's subscription to inbox changes (one Redis connection; the console's live page owns it). */
+  inboxChanges: InboxChangeSource;
 }
+
+/** Calls `listener` for every inbox change of the deployment until the returned function is called. */
+export type InboxChangeSource = (listener: (change: InboxChange) => void) => Promise<() => Promise<void>>;

@@ -16,6 +16,8 @@ export interface PageContext {
   dateTime: (d: Date | null | undefined) => string;
   /** Open follow-ups the user may see (the navigation shows the count). */
   openFollowUps?: number;
+  /** Inbox items waiting for staff in the user's scope (the navigation shows the count). */
+  waitingInbox?: number;
 }
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, deps: ConsoleDeps): PageContext {
@@ -33,6 +35,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, deps: 
     path: request.url.split('?')[0] ?? '/console',
     dateTime: (d) => (d ? format.format(d) : ''),
     openFollowUps: request.openFollowUps,
+    waitingInbox: request.waitingInbox,
   };
 }
 
@@ -57,6 +60,13 @@ function nav(ctx: PageContext): SafeHtml {
         ['/console/import', t('console:nav.import')],
         ['/console/broadcasts', t('console:nav.broadcasts')],
         ['/console/follow-ups', followUpsLabel(t, ctx.openFollowUps)],
+        [
+          '/console/inbox',
+          ctx.waitingInbox
+            ? t('inbox-console:navWaiting', { count: ctx.waitingInbox })
+            : t('inbox-console:nav'),
+        ],
+        ['/console/answers', t('curated:nav')],
         ['/console/audit', t('console:nav.audit')],
       ];
   if (!user.gate && user.access.role === 'admin') {

@@ -6,6 +6,7 @@ import { isOutage } from '../../core/outage';
 import { html } from '../html';
 import { addSecurityHeaders } from '../security-headers';
 import { accountAdminRoutes } from './account-admin-routes';
+import { answersRoutes } from './answers-routes';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { broadcastRoutes } from './broadcasts-routes';
@@ -18,6 +19,7 @@ import { courseRoutes } from './courses-routes';
 import { enrolRoutes } from './enrol-routes';
 import { followUpRoutes } from './follow-ups-routes';
 import { importRoutes } from './import-routes';
+import { inboxRoutes, waitingCount } from './inbox-routes';
 import { ownAccountRoutes } from './own-account-routes';
 import { personDeleteRoutes } from './person-delete-routes';
 import { rosterRoutes } from './roster-routes';
@@ -74,6 +76,9 @@ export async function consolePlugin(
     // The navigation's count of open follow-ups, on pages only.
     if (!user.gate && isPageRequest(request))
       request.openFollowUps = await deps.followUps.openCount(user.access);
+    // And of inbox items waiting for staff (not for scripts nor the inbox's event stream).
+    if (!user.gate && isPageRequest(request) && !/^\/console\/(assets\/|inbox\/events$)/.test(path))
+      request.waitingInbox = await waitingCount(deps, request);
   });
   scope.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'POST') scope.csrfProtection(request, reply, done);
@@ -117,6 +122,8 @@ export async function consolePlugin(
     broadcastRoutes,
     auditRoutes,
     followUpRoutes,
+    answersRoutes,
+    inboxRoutes,
     secondFactorRoutes,
     ownAccountRoutes,
     accountAdminRoutes,

@@ -1,3 +1,4 @@
+import { PROVISIONS } from '../../core/courses/course-facts';
 import { COUNTIES, COURSE_STATUSES, TRADES, TRAINING_TYPES } from '../../core/domain';
 import { html, type SafeHtml } from '../html';
 import { csrfField, type PageContext } from './console-page';
@@ -33,6 +34,31 @@ function select(
   )}</select>${errorFor(ctx, errors, name)}</label>`;
 }
 
+/** Lodging or meals: not stated (empty), provided, not provided, subsidised. */
+function provisionSelect(ctx: PageContext, values: FormValues, errors: FormErrors, name: string) {
+  return html`<label>${ctx.t(`console:course.field.${name}`)}<select name="${name}"><option value="">${ctx.t('console:course.provision.unknown')}</option>${PROVISIONS.map(
+    (id) =>
+      html`<option value="${id}"${values[name] === id ? html` selected` : ''}>${ctx.t(`console:course.provision.${id}`)}</option>`,
+  )}</select>${errorFor(ctx, errors, name)}</label>`;
+}
+
+/** What people ask after seeing a course ("学几天", "包吃住不", "在哪上课"); the bot answers from these. */
+function factsFieldset(ctx: PageContext, values: FormValues, errors: FormErrors) {
+  return html`<fieldset><legend>${ctx.t('console:course.facts')}</legend>
+${textField(ctx, values, errors, 'durationDays', { type: 'number' })}
+${textField(ctx, values, errors, 'dailyHours')}
+${provisionSelect(ctx, values, errors, 'lodging')}
+${provisionSelect(ctx, values, errors, 'meals')}
+${textField(ctx, values, errors, 'lodgingNote')}
+${textField(ctx, values, errors, 'address')}
+${textField(ctx, values, errors, 'contactPhone', { type: 'tel' })}
+${textField(ctx, values, errors, 'materials')}
+${textField(ctx, values, errors, 'materialsEn')}
+${textField(ctx, values, errors, 'certificate')}
+${textField(ctx, values, errors, 'certificateEn')}
+</fieldset>`;
+}
+
 /** The course form, for a new course (code editable) or an existing one. */
 export function courseForm(
   ctx: PageContext,
@@ -59,6 +85,7 @@ ${select(ctx, values, errors, 'realNameRequired', ['yes', 'no'], (id) => t(`cons
 ${select(ctx, values, errors, 'status', COURSE_STATUSES, (id) => t(`console:status.${id}`))}
 <label>${t('console:course.field.description')}<textarea name="description" rows="3">${values['description'] ?? ''}</textarea>${errorFor(ctx, errors, 'description')}</label>
 <label>${t('console:course.field.subsidyText')}<textarea name="subsidyText" rows="2">${values['subsidyText'] ?? ''}</textarea>${errorFor(ctx, errors, 'subsidyText')}</label>
+${factsFieldset(ctx, values, errors)}
 ${
   isNew
     ? html`<fieldset><legend>${t('console:course.firstSession')}</legend>

@@ -154,6 +154,19 @@ ${rows.map(
   });
 }
 
+/** Course facts shown on the course page when stated (the edit form has them all). */
+const FACT_FIELDS = [
+  'durationDays',
+  'dailyHours',
+  'lodging',
+  'meals',
+  'lodgingNote',
+  'address',
+  'contactPhone',
+  'materials',
+  'certificate',
+] as const;
+
 type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 
 function overview(ctx: PageContext, course: CourseWithClassSessions) {
@@ -168,6 +181,10 @@ function overview(ctx: PageContext, course: CourseWithClassSessions) {
 <dt>${t('console:courses.seats')}</dt><dd>${course.seatsTaken} / ${course.capacity}</dd>
 <dt>${t('console:course.field.realNameRequired')}</dt><dd>${t(`console:yesNo.${course.realNameRequired ? 'yes' : 'no'}`)}</dd>
 <dt>${t('console:courses.next')}</dt><dd>${ctx.dateTime(upcoming[0]?.startsAt)}</dd>
+${FACT_FIELDS.filter((f) => course[f] !== null).map(
+  (f) =>
+    html`<dt>${t(`console:course.field.${f}`)}</dt><dd>${f === 'lodging' || f === 'meals' ? t(`console:course.provision.${course[f]}`) : String(course[f])}</dd>`,
+)}
 </dl>
 <p class="actions">
 <a class="button" href="${base}/edit">${t('console:course.edit')}</a>

@@ -26,8 +26,36 @@ export const IMPORT_COLUMNS = [
   'everyDays',
   'description',
   'subsidyText',
+  'durationDays',
+  'dailyHours',
+  'lodging',
+  'meals',
+  'lodgingNote',
+  'address',
+  'contactPhone',
+  'materials',
+  'materialsEn',
+  'certificate',
+  'certificateEn',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/**
+ * Course facts a file may leave out: a column the file does not have keeps what the course holds (an older
+ * template must not wipe them), while an empty cell in a column it has clears that fact.
+ */
+const FACT_COLUMNS = [
+  'durationDays',
+  'dailyHours',
+  'lodging',
+  'meals',
+  'lodgingNote',
+  'address',
+  'contactPhone',
+  'materials',
+  'materialsEn',
+  'certificate',
+  'certificateEn',
+] as const satisfies readonly ImportColumn[];
 const REQUIRED: ImportColumn[] = ['code', 'title', 'trade', 'county', 'venue', 'capacity'];
 
 /** One problem, by line of the file: a column's value (field + error key) or the whole row (field ''). */
@@ -119,7 +147,8 @@ export function createCourseImport(deps: {
           continue;
         }
         seen.add(row.code);
-        await this.apply(access, actorId, row, line, report);
+        const absent = FACT_COLUMNS.filter((c) => !columns.includes(c));
+        await this.apply(access, actorId, row, line, report, absent);
       }
       report.problems.sort((a, b) => a.line - b.line);
       await deps.coordinators.audit(actorId, 'course.imported', file.name.slice(0, 120), {
@@ -137,8 +166,10 @@ export function createCourseImport(deps: {
       row: ImportRow,
       line: number,
       report: ImportReport,
+      absentFacts: readonly (typeof FACT_COLUMNS)[number][] = [],
     ) {
       const mine = await deps.courses.find(access, row.code);
+      if (mine) row = { ...row, ...keptFacts(mine, absentFacts) };
       const exists =
         mine ?? (await deps.db.course.findUnique({ where: { code: row.code }, select: { id: true } }));
       if (exists && !mine) {
@@ -161,3 +192,11 @@ export function createCourseImport(deps: {
 }
 
 export type CourseImport = ReturnType<typeof createCourseImport>;
+
+/** The stored facts of the columns a file does not have, as import values. */
+function keptFacts(
+  course: Record<(typeof FACT_COLUMNS)[number], string | number | null>,
+  absent: readonly (typeof FACT_COLUMNS)[number][],
+): Partial<ImportRow> {
+  return Object.fromEntries(absent.map((c) => [c, course[c] ?? undefined])) as Partial<ImportRow>;
+}

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { COUNTIES, GROUPS, TRADES } from '../../domain';
+import { COUNTIES, FAMILY_RELATIONS, GROUPS, TRADES } from '../../domain';
 import type { Lexicon } from '../lexicon';
 import { normalizeForMatch } from '../lexicon';
 import { extractAge, extractBirthYear } from './age';
 import { extractIdNumber } from './id-number';
 import { extractCounty, extractGroups, extractTrades } from './lexicon-slots';
 import { extractPhone } from './phone';
+import { extractRelation } from './relation';
 
 /** What one message says about the person or what they want; kept in session state, hence a schema. */
 export const slotsSchema = z.object({
@@ -20,6 +21,8 @@ export const slotsSchema = z.object({
   phone: z.string().optional(),
   /** Raw 15/18-char candidate with X upper-cased; check digit not validated here. */
   idNumber: z.string().optional(),
+  /** Who a sign-up is for when it is a family member ("帮我女儿报名"): what they are to the writer. */
+  relation: z.enum(FAMILY_RELATIONS).optional(),
 });
 export type Slots = z.infer<typeof slotsSchema>;
 
@@ -51,5 +54,7 @@ export function extractSlots(text: string, lexicon: Lexicon): Slots {
   const phone = extractPhone(rest);
   if (phone) slots.phone = phone;
   if (idNumber) slots.idNumber = idNumber;
+  const relation = extractRelation(rest);
+  if (relation) slots.relation = relation;
   return slots;
 }

@@ -2,14 +2,23 @@ import { describeStart } from '../../../courses/describe-start';
 import { translateReason } from '../../../courses/format-course';
 import type { CourseView } from '../../../ports';
 import { findCourseCode } from '../../course-code';
+import { rememberCourse } from '../../current-course';
 import { formatSessionTime } from '../../format-time';
 import type { IntentHandler } from '../../handler';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
-import { enrol } from './enrol-steps';
+import { enrol, type FamilyData } from './enrol-steps';
 
-/** A course's details with "sign up" / "other courses" choices; starts the sign-up flow at its first step. */
-export async function showCourse(turn: Turn, services: DialogServices, code: string): Promise<void> {
+/**
+ * A course's details with "sign up" / "other courses" choices; starts the sign-up flow at its first step.
+ * `family`: the sign-up is for a family member of the person chatting ("帮我女儿报名").
+ */
+export async function showCourse(
+  turn: Turn,
+  services: DialogServices,
+  code: string,
+  family?: FamilyData,
+): Promise<void> {
   const course = await services.catalog.findByCode(code, turn.now);
   if (!course) {
     turn.say(turn.t('enrol:course.notFound', { code }), [
@@ -17,9 +26,15 @@ export async function showCourse(turn: Turn, services: DialogServices, code: str
     ]);
     return;
   }
-  enrol.start(turn, 'confirm', { code: course.code });
-  turn.say(describeCourse(turn, services, course), [
-    enrol.choice(turn.t('enrol:course.signUp'), 'yes'),
+  enrol.start(turn, 'confirm', { code: course.code, family });
+  rememberCourse(turn, course.code);
+  const full = course.seatsTaken >= course.capacity;
+  const forWhom = family
+    ? `\n${turn.t('enrol:family.forWhom', { who: turn.t(`enrol:family.relation.${family.relation}`) })}`
+    : '';
+  turn.say(describeCourse(turn, services, course) + forWhom, [
+    enrol.choice(turn.t(full ? 'courses:detail.joinWaitlist' : 'enrol:course.signUp'), 'yes'),
+    ...(family?.memberId ? [enrol.choice(turn.t('enrol:family.someoneElse'), 'other')] : []),
     { label: turn.t('enrol:course.others'), action: { type: 'intent', intent: 'course.search' } },
   ]);
 }

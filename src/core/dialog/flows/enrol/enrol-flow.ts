@@ -1,68 +1,60 @@
 import { idNumberFailureKey, validateIdNumber } from '../../../people/id-number';
 import { maskIdNumber } from '../../../people/mask';
 import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
-import type { CourseView, EnrolOutcome } from '../../../ports';
-import type { ChoiceOption } from '../../chat-session';
+import type { CourseView, EnrolOutcome, FamilyMember } from '../../../ports';
+import { findCourseCode } from '../../course-code';
+import { rememberCourse } from '../../current-course';
 import type { DialogModule } from '../../dialog-module';
-import type { FlowInput, FlowStep } from '../../flow';
+import type { FlowInput } from '../../flow';
 import { formatSessionTime } from '../../format-time';
 import type { IntentHandler } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
-import { courseChosen, enrolStart } from './course-detail';
-import { enrol } from './enrol-steps';
+import { courseChosen, enrolStart, showCourse } from './course-detail';
+import { AGREE, DECLINE, NO_PHONE, nameIn } from './enrol-answers';
+import { ask, nextStep, type State } from './enrol-questions';
+import { enrol, type FamilyData } from './enrol-steps';
+import { familyStart, sayFamilyOutcome, sayRefusal, whoFor } from './family-sign-up';
+import { signUpRefusal } from './sign-up-eligibility';
 
-type State = FlowStep<(typeof enrol)['steps']>;
-type Step = State['step'];
-const ASK: Record<'name' | 'phone' | 'id_number', string> = {
-  name: 'enrol:ask.name',
-  phone: 'people:phone.ask',
-  id_number: 'people:idNumber.ask',
-};
-const NAME = /^[\p{Script=Han}·•]{2,12}$|^[A-Za-z][A-Za-z .'-]{1,59}$/u;
-/**
- * Words of a sentence, not of a name: "培训要钱吗", "我不想报了", "你好", "怎么报名" are not what someone is called.
- * Only particles, question words and whole words, never single characters that are also in names (李想, 张培华,
- * 王好, 钱有福) or English words that begin names ("My Linh", "I Made").
- */
-const NOT_A_NAME =
-  /[吗呢吧啊呀嘛哦嗯您么怎什哪谁]|培训|报名|不想|不要|不报|不用|怎么|什么|你好|谢谢|请问|多少|知道|可以|^(hello|hi|yes|no|ok|okay|thanks|thank you)$/iu;
-/** Saying no to giving the ID number, in other words than the consent buttons. */
-const DECLINE =
-  /^(那|那我|我|我还是)?(不同意|不想|不要|不给|不愿意|算了|不报了|不提供|没有身份证)|^(no\b|don'?t|i don'?t want|i'd rather not)/i;
+interface Answer {
+  next: boolean;
+  consentAt?: string;
+  family?: FamilyData;
+}
 
 /**
  * Sign-up: confirm → real name → mobile → consent to collect the ID number → ID number → seat or waitlist.
  * Only what the course needs and we do not already have is asked; the ID number only for real-name
- * (subsidised) courses and only after separate consent (PIPL). `search` finds a course first when "I want to
- * sign up" names none.
+ * (subsidised) courses and only after separate consent (PIPL). The course's age limits (at its first class,
+ * from the ID number's birth date) and group limits are checked before anything is stored. `search` finds a
+ * course first when "I want to sign up" names none.
+ *
+ * For a family member ("帮我女儿报名") the same steps ask the proxy for the member's details (phone optional),
+ * the member is recorded with the relationship, and a minor at the course start needs the guardian's consent.
  */
 export function enrolModule(services: DialogServices, search: IntentHandler): DialogModule {
-  const consentChoices = (turn: Turn): ChoiceOption[] => [
-    enrol.choice(turn.t('people:consent.idNumber.yes'), 'yes'),
-    enrol.choice(turn.t('people:consent.idNumber.no'), 'no'),
-  ];
+  /** The family member a sign-up is for, if it is for one who has been recorded (and is this proxy's). */
+  const memberOf = async (turn: Turn, family: FamilyData | undefined) =>
+    family?.memberId ? services.family?.member(turn.person.id, family.memberId) : undefined;
 
-  function nextStep(turn: Turn, course: CourseView, consentAt?: string): Exclude<Step, 'confirm'> | 'done' {
-    const p = turn.person;
-    if (course.realNameRequired && !p.realName) return 'name';
-    if (!p.phone) return 'phone';
-    if (course.realNameRequired && !p.hasIdNumber) return consentAt ? 'id_number' : 'id_consent';
-    return 'done';
-  }
-
-  async function advance(turn: Turn, course: CourseView, consentAt?: string): Promise<void> {
-    const step = nextStep(turn, course, consentAt);
-    if (step === 'done') return finish(turn, course);
-    const code = course.code;
-    if (step === 'id_number' && consentAt) enrol.start(turn, step, { code, consentAt });
-    else if (step !== 'id_number') enrol.start(turn, step, { code });
-    if (step === 'id_consent') {
-      turn.say(turn.t('people:consent.idNumber.request'), consentChoices(turn));
-    } else {
-      turn.say(turn.t(ASK[step]));
+  async function advance(turn: Turn, course: CourseView, family?: FamilyData, consentAt?: string) {
+    const member = await memberOf(turn, family);
+    if (family?.memberId && !member) {
+      turn.endFlow();
+      turn.say(turn.t('enrol:family.memberGone'), mainMenu(turn.t));
+      return;
     }
+    const candidate = member ?? (family ? { groups: [] } : turn.person);
+    const refusal = signUpRefusal(course, candidate, turn.now, services.timezone);
+    if (refusal) return sayRefusal(turn, refusal, member);
+    const step = nextStep(turn, course, services.timezone, family, member, consentAt);
+    if (step === 'done') return member ? finishFamily(turn, course, member) : finish(turn, course);
+    const code = course.code;
+    if (step === 'id_number' && consentAt) enrol.start(turn, step, { code, family, consentAt });
+    else if (step !== 'id_number') enrol.start(turn, step, { code, family });
+    ask(turn, course, services.timezone, step, family, member);
   }
 
   async function finish(turn: Turn, course: CourseView): Promise<void> {
@@ -71,15 +63,35 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
     sayOutcome(turn, services, course, outcome);
   }
 
-  /** The answer to the current question: true to go on, false when the turn has said what it needed. */
+  /** The member takes the seat (seats are counted per person enrolled), the proxy is told. */
+  async function finishFamily(turn: Turn, course: CourseView, member: FamilyMember): Promise<void> {
+    const outcome = await services.enrolments.enrol(member.id, course.code, 'family');
+    turn.endFlow();
+    sayFamilyOutcome(turn, services, course, member, outcome);
+  }
+
+  const declined = (turn: Turn, member: FamilyMember | undefined) => {
+    turn.endFlow();
+    turn.say(
+      member
+        ? turn.t('enrol:family.idDeclined', { who: whoFor(turn, member.relation, member) })
+        : turn.t('people:consent.idNumber.declined'),
+      mainMenu(turn.t),
+    );
+  };
+
+  /** The answer to the current question: next to go on, or not when the turn has said what it needed. */
   async function answer(
     turn: Turn,
-    state: State,
+    state: Exclude<State, { step: 'pick' }>,
     input: FlowInput,
-    code: string,
-  ): Promise<{ next: boolean; consentAt?: string } | 'pass'> {
+    course: CourseView,
+    member: FamilyMember | undefined,
+  ): Promise<Answer | 'pass'> {
     const { t } = turn;
     const stop = { next: false };
+    const { family } = state.data;
+    const text = input.text.trim();
     switch (state.step) {
       case 'confirm':
         // Names, phones and ID numbers are never collected in a group chat where everyone can read them.
@@ -88,11 +100,10 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
           turn.say(t('enrol:privateOnly'));
           return stop;
         }
-        if (
-          input.value === 'yes' ||
-          /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(input.text.trim())
-        )
+        if (input.value === 'yes' || /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(text))
           return { next: true };
+        // "Not her, someone else": the member on record is not the one; ask for the new one's details.
+        if (input.value === 'other' && family) return { next: true, family: { relation: family.relation } };
         if (input.value === 'no') {
           turn.endFlow();
           turn.say(t('common:flowCancelled'), mainMenu(t));
@@ -100,10 +111,20 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         }
         return 'pass';
       case 'name': {
-        const name = input.text.trim().replace(/^(我叫|我是|名字是|姓名[:：]?|my name is|i am|i'm)\s*/i, '');
-        if (!NAME.test(name) || NOT_A_NAME.test(name)) {
-          turn.say(t('enrol:invalid.name'));
+        const name = nameIn(input.text);
+        if (!name) {
+          turn.say(t(family ? 'enrol:family.invalidName' : 'enrol:invalid.name'));
           return stop;
+        }
+        if (family && services.family) {
+          const added = await services.family.addMember(
+            turn.person.id,
+            family.relation,
+            name,
+            turn.locale,
+            turn.now,
+          );
+          return { next: true, family: { ...family, memberId: added.id } };
         }
         turn.person = await services.people.updateProfile(turn.person.id, {
           realName: name,
@@ -112,33 +133,34 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         return { next: true };
       }
       case 'phone': {
+        if (family && (input.value === 'skip' || NO_PHONE.test(text)))
+          return { next: true, family: { ...family, phoneAsked: true } };
         const phone = normalizeMobile(input.understanding.slots.phone ?? input.text);
         if (!phone.ok) {
           turn.say(t(mobileFailureKey(phone.reason)));
           return stop;
         }
-        turn.person = await services.people.updateProfile(turn.person.id, {
+        const subject = member?.id ?? turn.person.id;
+        const updated = await services.people.updateProfile(subject, {
           phone: phone.value,
           profileConsentAt: turn.now,
         });
-        return { next: true };
+        if (!member) turn.person = updated;
+        return { next: true, family: family && { ...family, phoneAsked: true } };
       }
       case 'id_consent':
-        if (input.value === 'yes' || /^(同意|好|可以|yes|agree|ok)$/i.test(input.text.trim())) {
+        if (input.value === 'yes' || AGREE.test(text))
           return { next: true, consentAt: turn.now.toISOString() };
-        }
-        if (input.value === 'no' || /^不$/.test(input.text.trim()) || DECLINE.test(input.text.trim())) {
-          turn.endFlow();
-          turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
+        if (input.value === 'no' || /^不$/.test(text) || DECLINE.test(text)) {
+          declined(turn, member);
           return stop;
         }
-        turn.say(t('people:consent.idNumber.request'), consentChoices(turn));
+        ask(turn, course, services.timezone, 'id_consent', family, member);
         return stop;
       case 'id_number': {
         // Changed their mind after agreeing: no "wrong number of digits" for a "no".
-        if (!input.understanding.slots.idNumber && DECLINE.test(input.text.trim())) {
-          turn.endFlow();
-          turn.say(t('people:consent.idNumber.declined'), mainMenu(t));
+        if (!input.understanding.slots.idNumber && DECLINE.test(text)) {
+          declined(turn, member);
           return stop;
         }
         const checked = validateIdNumber(input.understanding.slots.idNumber ?? input.text, turn.now);
@@ -146,13 +168,50 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
           turn.say(t(idNumberFailureKey(checked.reason)));
           return stop;
         }
+        // Too young or too old by the ID number: said before the number is stored, and it is not stored.
+        const candidate = { birthDate: checked.birthDate, groups: (member ?? turn.person).groups };
+        const refusal = signUpRefusal(course, candidate, turn.now, services.timezone);
+        if (refusal) {
+          sayRefusal(turn, refusal, member);
+          return stop;
+        }
         const consentAt = new Date(state.data.consentAt);
         // The same answer whether or not the number is registered to someone else: telling would let anyone
         // test whose number is on file. A clash is recorded for staff, and this sign-up goes on as any other.
-        await services.people.claimIdNumber(turn.person.id, checked.value, consentAt, code);
-        turn.person = { ...turn.person, hasIdNumber: true, maskedIdNumber: maskIdNumber(checked.value) };
-        turn.say(t('people:idNumber.saved', { masked: maskIdNumber(checked.value) }));
+        await services.people.claimIdNumber(
+          member?.id ?? turn.person.id,
+          checked.value,
+          consentAt,
+          course.code,
+        );
+        const masked = maskIdNumber(checked.value);
+        if (!member)
+          turn.person = {
+            ...turn.person,
+            hasIdNumber: true,
+            maskedIdNumber: masked,
+            birthDate: checked.birthDate,
+          };
+        turn.say(t('people:idNumber.saved', { masked }));
         return { next: true };
+      }
+      case 'guardian': {
+        if (!member || !services.family) return 'pass';
+        if (input.value === 'yes' || AGREE.test(text)) {
+          await services.family.recordGuardianConsent(turn.person.id, member.id, course.code, turn.now);
+          await finishFamily(turn, course, member);
+          return stop;
+        }
+        if (input.value === 'no' || /^不$/.test(text) || DECLINE.test(text)) {
+          turn.endFlow();
+          turn.say(
+            t('enrol:family.guardianDeclined', { who: whoFor(turn, member.relation, member) }),
+            mainMenu(t),
+          );
+          return stop;
+        }
+        ask(turn, course, services.timezone, 'guardian', family, member);
+        return stop;
       }
     }
   }
@@ -160,7 +219,12 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
   const flow = enrol.handler({
     async handle(turn, state, input) {
       if (!state) return 'pass';
-      const { code } = state.data;
+      if (state.step === 'pick') {
+        const code = input.value ?? findCourseCode(input.text);
+        if (!code) return 'pass';
+        return showCourse(turn, services, code, state.data.family);
+      }
+      const { code, family } = state.data;
       const course = await services.catalog.findByCode(code, turn.now);
       if (!course) {
         turn.endFlow();
@@ -172,19 +236,30 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         turn.say(turn.t('enrol:privateOnly'));
         return;
       }
-      const result = await answer(turn, state, input, course.code);
+      const member = await memberOf(turn, family);
+      const result = await answer(turn, state, input, course, member);
       if (result === 'pass') return 'pass';
       const consentAt = result.consentAt ?? (state.step === 'id_number' ? state.data.consentAt : undefined);
-      if (result.next && turn.flow) await advance(turn, course, consentAt);
+      if (result.next && turn.flow) await advance(turn, course, result.family ?? family, consentAt);
     },
     onCancel(turn) {
       turn.say(turn.t('enrol:cancelledFlow'), mainMenu(turn.t));
     },
   });
 
+  const start = enrolStart(services, search);
   return {
     flows: [flow],
-    intents: { 'choice.course': courseChosen(services), 'enrol.start': enrolStart(services, search) },
+    intents: {
+      'choice.course': courseChosen(services),
+      async 'enrol.start'(turn, u) {
+        const relation = u.slots.relation;
+        if (!relation || !services.family) return start(turn, u);
+        // The one member of that relationship already recorded is offered again (with "someone else").
+        const known = (await services.family.members(turn.person.id)).filter((m) => m.relation === relation);
+        return familyStart(turn, services, u, known.length === 1 ? known[0] : undefined);
+      },
+    },
   };
 }
 
@@ -196,6 +271,9 @@ export function sayOutcome(
 ): void {
   const { t, locale } = turn;
   const title = course.title[locale];
+  // Follow-ups ("在哪上课", "要带什么") are about the course just signed up for.
+  if (outcome.status !== 'closed' && outcome.status !== 'not_found')
+    rememberCourse(turn, course.code, 'enrolled');
   switch (outcome.status) {
     case 'confirmed': {
       turn.emit({ type: 'enrolled', course: course.code });

@@ -1,17 +1,37 @@
 import { z } from 'zod';
+import { FAMILY_RELATIONS } from '../../../domain';
 import { defineFlow } from '../../flow';
 
-const course = z.object({ code: z.string() });
+/**
+ * A sign-up for a family member (the person chatting is their proxy): what they are to the proxy, the member
+ * once recorded, and whether their (optional) phone was asked for.
+ */
+export const familySchema = z.object({
+  relation: z.enum(FAMILY_RELATIONS),
+  memberId: z.uuid().optional(),
+  phoneAsked: z.boolean().optional(),
+});
+export type FamilyData = z.infer<typeof familySchema>;
 
-/** The sign-up's steps and what each keeps: the course, and once given, when the ID number was consented to. */
+const course = z.object({ code: z.string(), family: familySchema.optional() });
+
+/**
+ * The sign-up's steps and what each keeps: the course, the family member it is for (if it is not the person
+ * chatting), and once given, when the ID number was consented to. Steps and fields were only added since
+ * version 1, so its states are still valid.
+ */
 export const enrol = defineFlow({
   name: 'enrol',
   version: 1,
   steps: {
+    /** A family sign-up that named no course: which of the courses offered. */
+    pick: z.object({ family: familySchema }),
     confirm: course,
     name: course,
     phone: course,
     id_consent: course,
     id_number: course.extend({ consentAt: z.iso.datetime() }),
+    /** A minor's sign-up: the guardian's explicit consent, naming the child and the course. */
+    guardian: course,
   },
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { courseList } from '../../../courses/format-course';
 import { matchCourses } from '../../../courses/match';
 import type { ChoiceOption } from '../../chat-session';
 import type { DialogModule } from '../../dialog-module';
@@ -10,6 +9,8 @@ import { profilePatchFromSlots, toMatchProfile } from '../../profile';
 import { looksLikeQuestion } from '../../question-words';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
+import { COURSES_FOUND, sayCourseList } from '../courses/course-list';
+import { signUpRefusal } from '../enrol/sign-up-eligibility';
 
 /** How many of the two profile questions have been asked. */
 const asked = z.object({ asked: z.int().min(0).max(2) });
@@ -59,14 +60,17 @@ export function profileModule(services: DialogServices): DialogModule & { search
   }
 
   async function suggest(turn: Turn): Promise<void> {
-    const courses = await services.catalog.listOpen(turn.now);
+    // Issue 18: never offer what the person cannot take (age at the first class from the ID number, groups).
+    const courses = (await services.catalog.listOpen(turn.now)).filter(
+      (c) => !signUpRefusal(c, turn.person, turn.now, services.timezone),
+    );
     const profile = toMatchProfile(turn.person);
-    let results = matchCourses(profile, courses, { now: turn.now, limit: 3 });
+    let results = matchCourses(profile, courses, { now: turn.now, limit: COURSES_FOUND });
     let widened = false;
     if (!results.length && (profile.county || profile.interests.length)) {
       results = matchCourses({ ...profile, interests: [] }, courses, {
         now: turn.now,
-        limit: 3,
+        limit: COURSES_FOUND,
         includeUnrelated: true,
       });
       widened = true;
@@ -78,18 +82,10 @@ export function profileModule(services: DialogServices): DialogModule & { search
       return;
     }
     const intro = turn.t(widened ? 'enrol:suggest.widened' : 'enrol:suggest.intro');
-    const choices: ChoiceOption[] = results.map((r) => ({
-      label: turn.t('enrol:suggest.choice', { code: r.course.code, title: r.course.title[turn.locale] }),
-      action: { type: 'course', code: r.course.code },
-    }));
-    choices.push({
-      label: turn.t('enrol:suggest.changeProfile'),
-      action: { type: 'intent', intent: 'profile.reset' },
-    });
-    turn.say(
-      `${intro}\n\n${courseList(results, turn.locale, turn.t)}\n\n${turn.t('enrol:suggest.pick')}`,
-      choices,
-    );
+    // Three at a time with "更多" for the rest (flows/courses/course-list.ts).
+    sayCourseList(turn, results, intro, [
+      { label: turn.t('enrol:suggest.changeProfile'), action: { type: 'intent', intent: 'profile.reset' } },
+    ]);
   }
 
   const search: IntentHandler = async (turn, u) => {

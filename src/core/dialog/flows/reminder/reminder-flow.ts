@@ -16,7 +16,14 @@ const reminder = defineFlow({
   version: 1,
   steps: {
     /** "Cancel the sign-up, miss just this class, or never mind?" about one class of one sign-up. */
-    choose: z.object({ enrolmentId: z.string(), sessionId: z.string(), code: z.string(), when: z.string() }),
+    choose: z.object({
+      enrolmentId: z.string(),
+      sessionId: z.string(),
+      code: z.string(),
+      when: z.string(),
+      /** A family member's class, answered by their proxy. */
+      memberId: z.string().optional(),
+    }),
   },
 });
 
@@ -68,7 +75,13 @@ export function reminderModule(services: DialogServices, outreach: OutreachDialo
         return;
       }
       if (what === 'cancel') {
-        await cancelAndTell(turn, services, code, 'reminders:reply.notFound');
+        const { memberId } = state.data;
+        const member = memberId ? await services.family?.member(turn.person.id, memberId) : undefined;
+        if (memberId && !member) {
+          turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
+          return;
+        }
+        await cancelAndTell(turn, services, code, 'reminders:reply.notFound', member);
         return;
       }
       return 'pass';
@@ -84,7 +97,7 @@ export function reminderModule(services: DialogServices, outreach: OutreachDialo
       return;
     }
     const when = formatSessionTime(context.startsAt, turn.locale, services.timezone);
-    reminder.start(turn, 'choose', { ...ref, code: context.course.code, when });
+    reminder.start(turn, 'choose', { ...ref, code: context.course.code, when, memberId: context.memberId });
     const option = (label: string, what: string): ChoiceOption => reminder.choice(turn.t(label), what);
     turn.say(
       turn.t('reminders:reply.ask', {
