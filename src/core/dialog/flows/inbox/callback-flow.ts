@@ -87,7 +87,11 @@ export function inboxFlowHandler(services: InboxDialogServices) {
           return askTime(turn, id, typed.replace(/[\s-]/g, ''));
         }
         case 'time': {
-          const time = input.text.trim();
+          // Free text kept for staff and said back: short, without markup or template braces.
+          const time = input.text
+            .replace(/[{}<>\p{Cc}]/gu, '')
+            .trim()
+            .slice(0, 60);
           if (!time) {
             turn.say(turn.t('inbox:callback.askTime'));
             return;
