@@ -8,7 +8,7 @@ import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { seedDatabase } from '../db/seed';
 import { createCoordinatorService } from '../services/coordinator-service';
-import { createCuratedAnswers } from '../services/curated-answers-service';
+import { type CuratedAnswerView, createCuratedAnswers } from '../services/curated-answers-service';
 import { inboxTasks } from './inbox-tasks';
 
 /**
@@ -122,17 +122,7 @@ function issueText(issue: string): string {
 }
 
 /** A curated answer as the CLI prints it. */
-function jsonOf(a: {
-  id: string;
-  version: number;
-  questions: string[];
-  answer: string;
-  clauseIds: string[];
-  county?: string;
-  validUntil?: string;
-  retired: boolean;
-  updatedAt: Date;
-}) {
+function jsonOf(a: Omit<CuratedAnswerView, 'updatedBy'>) {
   return {
     id: a.id,
     version: a.version,

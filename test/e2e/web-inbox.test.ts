@@ -65,9 +65,10 @@ describe('the staff inbox in the console', () => {
     });
     expect(count).toBe(1);
     await say(chat, '转人工');
-    expect(await chat.locator('.msg.bot .text').last().textContent()).toContain(
-      '工作人员会在这里回复您，通常在 15 分钟内',
-    );
+    // The greeting may still be arriving in pieces when the count first rises: wait for the answer itself.
+    await expect
+      .poll(() => chat.locator('.msg.bot .text').last().textContent(), { timeout: 15_000 })
+      .toContain('工作人员会在这里回复您，通常在 15 分钟内');
 
     // Live: the row appears and the navigation counts it, on the page loaded before the request.
     const row = staff.locator('table.inbox tbody tr', { hasText: '转人工' });

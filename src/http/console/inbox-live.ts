@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoordinatorAccess } from '../../core/outreach-ports';
 import type { InboxChange } from '../../services/inbox-events';
+import { openEventStream } from '../event-stream';
 import type { ConsoleDeps, InboxChangeSource } from './console-deps';
 
 /** A comment line this often keeps proxies and browsers from dropping an idle stream. */
@@ -72,39 +73,20 @@ export async function inboxEventsRoute(scope: FastifyInstance, { deps }: { deps:
   });
 
   function openStream(request: FastifyRequest, reply: FastifyReply, access: CoordinatorAccess): void {
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
+    const stream = openEventStream(request, reply, {
+      heartbeatMs: HEARTBEAT_MS,
+      streams,
+      headers: { 'cache-control': 'no-store, no-transform', 'x-content-type-options': 'nosniff' },
     });
-    let open = true;
+    const { write, close } = stream;
     let stop: (() => void) | undefined;
-    const write = (chunk: string) => {
-      if (open && !raw.writableEnded && !raw.destroyed) raw.write(chunk);
-    };
-    const close = () => {
-      if (!open) return;
-      open = false;
-      clearInterval(beat);
-      streams.delete(close);
-      stop?.();
-      raw.end();
-    };
-    const beat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
-    streams.add(close);
-    request.raw.on('close', close);
-    raw.on('error', close);
-    write('retry: 3000\n\n');
+    stream.onClose(() => stop?.());
     // One change at a time per page, in the order they came.
     let queue = Promise.resolve();
     const onChange = (change: InboxChange) => {
       queue = queue
         .then(async () => {
-          if (!open) return;
+          if (!stream.open) return;
           if (await deps.inbox.get(access, change.id)) write(sseEvent('inbox', change));
         })
         .catch((error: unknown) =>
@@ -115,7 +97,7 @@ export async function inboxEventsRoute(scope: FastifyInstance, { deps }: { deps:
       .watch(onChange)
       .then((undo) => {
         stop = undo;
-        if (!open) undo();
+        if (!stream.open) undo();
         else write(sseEvent('ready', {}));
       })
       .catch((error: unknown) => {

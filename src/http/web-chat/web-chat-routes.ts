@@ -5,6 +5,7 @@ import type { WebChannel } from '../../channels/web/web-channel';
 import type { WebLogin } from '../../channels/web/web-logins-store';
 import { sseEvent } from '../../channels/web/web-mapper';
 import type { Config } from '../../config';
+import { openEventStream } from '../event-stream';
 import { HttpError, parseRequest } from '../http-errors';
 import { requestBucket } from '../ip-rate-limit';
 import { LOGIN_HEADER, loginHeaderSchema, MESSAGE_BODY_LIMIT, messageBodySchema } from './web-chat-schemas';
@@ -112,37 +113,15 @@ export async function webChatRoutes(scope: FastifyInstance, { channel, config }:
   });
 
   function openStream(request: FastifyRequest, reply: FastifyReply, login: WebLogin): void {
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    let open = true;
+    const stream = openEventStream(request, reply, { heartbeatMs: HEARTBEAT_MS, streams });
+    const { write, close } = stream;
     let detach: (() => void) | undefined;
-    const write = (chunk: string) => {
-      if (open && !raw.writableEnded && !raw.destroyed) raw.write(chunk);
-    };
-    const close = () => {
-      if (!open) return;
-      open = false;
-      clearInterval(beat);
-      streams.delete(close);
-      detach?.();
-      raw.end();
-    };
-    const beat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
-    streams.add(close);
-    request.raw.on('close', close);
-    raw.on('error', close);
-    write('retry: 3000\n\n');
+    stream.onClose(() => detach?.());
     channel
       .connect(login.id, (item) => write(sseEvent('message', item.id, item)), close)
       .then((undo) => {
         detach = undo;
-        if (!open) undo();
+        if (!stream.open) undo();
         else write(sseEvent('ready', undefined, {}));
       })
       .catch((error) => {

@@ -6,6 +6,23 @@ import type { CourseAdmin } from '../course-admin-service';
 import { fieldErrors, type ImportRow, importRowSchema, scheduleOf } from '../course-input-schema';
 import { readTable, type TableLimits } from './read-table';
 
+/**
+ * Course facts a file may leave out: a column the file does not have keeps what the course holds (an older
+ * template must not wipe them), while an empty cell in a column it has clears that fact.
+ */
+const FACT_COLUMNS = [
+  'durationDays',
+  'dailyHours',
+  'lodging',
+  'meals',
+  'lodgingNote',
+  'address',
+  'contactPhone',
+  'materials',
+  'materialsEn',
+  'certificate',
+  'certificateEn',
+] as const;
 /** Columns of the import file, in the order of the template. */
 export const IMPORT_COLUMNS = [
   'code',
@@ -26,36 +43,9 @@ export const IMPORT_COLUMNS = [
   'everyDays',
   'description',
   'subsidyText',
-  'durationDays',
-  'dailyHours',
-  'lodging',
-  'meals',
-  'lodgingNote',
-  'address',
-  'contactPhone',
-  'materials',
-  'materialsEn',
-  'certificate',
-  'certificateEn',
+  ...FACT_COLUMNS,
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-/**
- * Course facts a file may leave out: a column the file does not have keeps what the course holds (an older
- * template must not wipe them), while an empty cell in a column it has clears that fact.
- */
-const FACT_COLUMNS = [
-  'durationDays',
-  'dailyHours',
-  'lodging',
-  'meals',
-  'lodgingNote',
-  'address',
-  'contactPhone',
-  'materials',
-  'materialsEn',
-  'certificate',
-  'certificateEn',
-] as const satisfies readonly ImportColumn[];
 const REQUIRED: ImportColumn[] = ['code', 'title', 'trade', 'county', 'venue', 'capacity'];
 
 /** One problem, by line of the file: a column's value (field + error key) or the whole row (field ''). */

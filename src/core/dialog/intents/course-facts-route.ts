@@ -1,4 +1,5 @@
 import { factQuestion } from '../../courses/course-fact-question';
+import { parseChineseNumber } from '../../nlu/slots/chinese-number';
 import type { ChoiceOption } from '../chat-session';
 import { findCourseCode } from '../course-code';
 import { currentCourse, rememberCourse } from '../current-course';
@@ -17,19 +18,6 @@ const THANKS = /谢|感谢|thank|thx|🙏/i;
 /** Words around a bare course code that ask for nothing else: "LD-YH-01", "看看 LD-YH-01", "LD-YH-01 这个". */
 const CODE_FILLER =
   /看看|看一下|看下|查看|查一下|查|这个|那个|课程|课|班|详情|介绍|的|呢|吧|show|me|details?|about|course|the|info|please|[\s\p{P}\p{S}]/giu;
-const CN_ORDINAL: Record<string, number> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
 const EN_ORDINAL: Record<string, number> = {
   first: 1,
   second: 2,
@@ -89,7 +77,7 @@ export function ordinalOf(text: string): number | undefined {
     );
   if (digit) return Number(digit[1] ?? digit[2] ?? digit[3] ?? digit[4]);
   const cn = /^第?([一二两三四五六七八九十])(?:个|门|项|条|号|班)$|^第([一二三四五六七八九十])$/.exec(s);
-  if (cn) return CN_ORDINAL[(cn[1] ?? cn[2])!];
+  if (cn) return parseChineseNumber((cn[1] ?? cn[2])!);
   const en =
     /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?:\s+(?:one|course|class))?$/.exec(
       s,
