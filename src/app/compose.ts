@@ -19,6 +19,7 @@ import { createChatLinkRepository } from '../db/repositories/chat-links-reposito
 import { createCourseCatalog } from '../db/repositories/courses-repository';
 import { createEnrolmentRepository } from '../db/repositories/enrolment-repository';
 import { createFamilyRepository } from '../db/repositories/family-repository';
+import { createLeaveRequestRepository } from '../db/repositories/leave-request-repository';
 import { createInboxRepository } from '../db/repositories/inbox-repository';
 import { createPeopleRepository } from '../db/repositories/people-repository';
 import { resumeErasureScrubs } from '../db/repositories/person-erasure';
@@ -287,7 +288,7 @@ export async function createRuntime(
       matcher,
       onError: (error) => logger.warn({ err: error }, 'curated answers could not be reloaded'),
     });
-    const unansweredLog = createUnansweredLog(db, (error, dropped) =>
+    const unansweredLog = createUnansweredLog(database.pool, (error, dropped) =>
       logger.warn({ err: error, dropped }, 'an unanswered question could not be logged'),
     );
     // --- The staff inbox: the dialog opens items, staff (console, CLI) answer them through the outbox ---
@@ -314,7 +315,15 @@ export async function createRuntime(
     });
     const dialog = buildDialog(
       knowledge,
-      { people, catalog, enrolments, family, handoffPhone: config.HANDOFF_PHONE, timezone: config.TIMEZONE },
+      {
+        people,
+        catalog,
+        enrolments,
+        family,
+        leave: createLeaveRequestRepository(db),
+        handoffPhone: config.HANDOFF_PHONE,
+        timezone: config.TIMEZONE,
+      },
       {
         coordination,
         attendance,

@@ -1,5 +1,5 @@
+import type pg from 'pg';
 import type { UnansweredEntry, UnansweredLog } from '../../core/curated/curated-ports';
-import type { Db } from '../prisma-client';
 import { createBatcher } from './batcher';
 
 /** Entries waiting for the database beyond this are dropped (and counted in the warning): a turn never waits. */
@@ -10,24 +10,28 @@ const MAX_IN_FLIGHT = 1_000;
  * is reported to `onError` (logged by the composition root), never to the turn.
  */
 export function createUnansweredLog(
-  db: Db,
+  pool: pg.Pool,
   onError: (error: unknown, dropped: number) => void,
 ): UnansweredLog {
   let inFlight = 0;
   let dropped = 0;
+  // On the pg pool, not Prisma: it runs beside the turns, and Prisma's query compiler costs CPU per query.
   const insert = createBatcher<UnansweredEntry, number>(async (entries) => {
-    await db.unansweredQuestion.createMany({
-      data: entries.map((e) => ({
-        text: e.text,
-        channel: e.channel,
-        locale: e.locale,
-        answer: e.answer,
-        clauseId: e.clauseId ?? null,
-        confidence: Number.isFinite(e.confidence) ? e.confidence : 0,
-        county: e.county ?? null,
-        askedAt: e.askedAt,
-      })),
-    });
+    await pool.query(
+      `INSERT INTO unanswered_questions (text, channel, locale, answer, clause_id, confidence, county, asked_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],
+         $8::timestamptz[])`,
+      [
+        entries.map((e) => e.text),
+        entries.map((e) => e.channel),
+        entries.map((e) => e.locale),
+        entries.map((e) => e.answer),
+        entries.map((e) => e.clauseId ?? null),
+        entries.map((e) => (Number.isFinite(e.confidence) ? e.confidence : 0)),
+        entries.map((e) => e.county ?? null),
+        entries.map((e) => e.askedAt),
+      ],
+    );
     return entries.map(() => 1);
   });
   return {
