@@ -77,6 +77,14 @@ describe('one answer decision for what people type', () => {
     expect(r.answer).not.toBe('abstain');
   });
 
+  it('does not answer "有" to a question about a subsidy the quoted clause does not mention', async () => {
+    const r = await fresh().say('创业培训有补贴吗');
+    expect(r.citations[0]).toBe('s4.1');
+    expect(r.replies[0]?.text).toMatch(/^《实施方案》没有直接写明这一点/);
+    const apprentice = await fresh().say('学徒制有补贴吗');
+    expect(apprentice.replies[0]?.text).toMatch(/^有。/);
+  });
+
   it('reads past homophone and spelling slips (下刚, 两後生, apprentiship)', async () => {
     const cases: [string, string][] = [
       ['下刚职工再就业培训', 's3.2'],

@@ -171,7 +171,8 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
       if (c.cost) return t('policy:direct.notFree', { document });
       const supported =
         bestOverlap(c.quoted, c.question) >= YES_SUPPORT &&
-        !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question));
+        !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
+        aspectQuoted(c.quoted, c.question);
       return supported
         ? t(`policy:direct.yes.${yesNoForm(c.question)}`)
         : t('policy:direct.notStated', { document });
@@ -336,4 +337,20 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
     choices: [...options, { label: t('policy:choice.human', { hotline }), kind: 'human' }],
     citations: [],
   };
+}
+
+/** What a yes/no question asks about a subject: money, a subsidy. */
+const ASKED_ASPECT = /补贴|补助|资助|津贴|奖励|奖金|免费|不要钱|收费/gu;
+
+/**
+ * "创业培训有补贴吗" answered "有" needs the quoted sentences to speak of the subsidy, not only of 创业培训:
+ * every aspect the question names must stand in them (or the answer is "the plan does not say").
+ */
+function aspectQuoted(quoted: string, question: string): boolean {
+  const asked = question.match(ASKED_ASPECT) ?? [];
+  return asked.every((a) =>
+    a === '免费' || a === '不要钱' || a === '收费'
+      ? /免费|补贴/.test(quoted)
+      : quoted.includes(a.slice(0, 2)),
+  );
 }
