@@ -19,8 +19,8 @@ import { createChatLinkRepository } from '../db/repositories/chat-links-reposito
 import { createCourseCatalog } from '../db/repositories/courses-repository';
 import { createEnrolmentRepository } from '../db/repositories/enrolment-repository';
 import { createFamilyRepository } from '../db/repositories/family-repository';
-import { createLeaveRequestRepository } from '../db/repositories/leave-request-repository';
 import { createInboxRepository } from '../db/repositories/inbox-repository';
+import { createLeaveRequestRepository } from '../db/repositories/leave-request-repository';
 import { createPeopleRepository } from '../db/repositories/people-repository';
 import { resumeErasureScrubs } from '../db/repositories/person-erasure';
 import { createReminderRepository } from '../db/repositories/reminder-repository';

@@ -7,6 +7,8 @@ import { deleteModule } from '../core/dialog/flows/delete/delete-flow';
 import { enrolModule } from '../core/dialog/flows/enrol/enrol-flow';
 import type { InboxDialogServices } from '../core/dialog/flows/inbox/inbox-dialog-services';
 import { inboxModule } from '../core/dialog/flows/inbox/inbox-module';
+import { leaveModule } from '../core/dialog/flows/leave/leave-flow';
+import { myDetailsModule } from '../core/dialog/flows/my-details/my-details-module';
 import { profileModule } from '../core/dialog/flows/profile/course-search';
 import { reminderModule } from '../core/dialog/flows/reminder/reminder-flow';
 import type { IntentRoute, IntentTable, TurnGate } from '../core/dialog/handler';
@@ -44,6 +46,9 @@ export function buildDialog(
     }),
     // The staff inbox: a real handoff (replaces the hotline-only answer above), complaints, callbacks.
     ...(inbox ? [inboxModule(inbox)] : []),
+    // View and correct one's details, questions about a class: before anything that could cancel or delete.
+    myDetailsModule(services),
+    leaveModule(services),
     policyModule(knowledge.policy),
     // Follow-ups about the course just shown, bare codes, "第二个", "收到": before curated answers and the plan.
     courseFactsModule(services),

@@ -158,3 +158,28 @@ export interface FamilyRepository {
   /** The active sign-ups of the proxy's members, with whose they are. */
   listEnrolments(proxyId: string, now: Date): Promise<FamilyEnrolmentView[]>;
 }
+
+/** A class session a person with a confirmed sign-up may ask leave for. */
+export interface LeaveOption {
+  enrolmentId: string;
+  sessionId: string;
+  courseCode: string;
+  title: LocalizedText;
+  startsAt: Date;
+  venue: LocalizedText;
+  /** The class was called off (ClassSession.cancelled); only listed when asked for. */
+  cancelled: boolean;
+}
+
+/** Leave requests ("周二来不了"): recorded per sign-up and session; they never cancel the sign-up. */
+export interface LeaveRequestRepository {
+  /** The upcoming sessions of the person's confirmed sign-ups, soonest first; cancelled ones only if asked. */
+  upcoming(
+    personId: string,
+    now: Date,
+    limit: number,
+    options?: { includeCancelled?: boolean },
+  ): Promise<LeaveOption[]>;
+  /** 'exists' when leave for that session was already recorded (the first reason is kept). */
+  record(enrolmentId: string, sessionId: string, reason: string | undefined): Promise<'ok' | 'exists'>;
+}

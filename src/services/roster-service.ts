@@ -20,6 +20,8 @@ export interface RosterRow {
   source: string;
   channel: string;
   enrolledAt: Date;
+  /** The class sessions this person asked leave for ("周二来不了"), soonest first, with the reason given. */
+  leave?: { startsAt: Date; reason?: string }[];
 }
 
 const ORDER: Record<string, number> = { confirmed: 0, attended: 1, waitlisted: 2, cancelled: 3 };
@@ -43,6 +45,10 @@ export function createRoster(db: Db, cipher: PiiCipher, coordinators: Coordinato
         },
       });
       if (!course) return undefined;
+      const leave = await leaveByEnrolment(
+        db,
+        course.enrolments.map((e) => e.id),
+      );
       const rows: RosterRow[] = course.enrolments
         .map((e) => ({
           enrolmentId: e.id,
@@ -56,6 +62,7 @@ export function createRoster(db: Db, cipher: PiiCipher, coordinators: Coordinato
           source: e.source,
           channel: e.person.identities[0]?.channel ?? '',
           enrolledAt: e.createdAt,
+          leave: leave.get(e.id) ?? [],
         }))
         .sort(
           (a, b) =>
@@ -69,3 +76,29 @@ export function createRoster(db: Db, cipher: PiiCipher, coordinators: Coordinato
 }
 
 export type Roster = ReturnType<typeof createRoster>;
+
+/** The sessions each sign-up asked leave for (LeaveRequest), by enrolment id. */
+async function leaveByEnrolment(
+  db: Db,
+  enrolmentIds: string[],
+): Promise<Map<string, NonNullable<RosterRow['leave']>>> {
+  const byEnrolment = new Map<string, NonNullable<RosterRow['leave']>>();
+  if (!enrolmentIds.length) return byEnrolment;
+  const requests = await db.leaveRequest.findMany({ where: { enrolmentId: { in: enrolmentIds } } });
+  if (!requests.length) return byEnrolment;
+  const sessions = await db.classSession.findMany({
+    where: { id: { in: requests.map((r) => r.sessionId) } },
+    select: { id: true, startsAt: true },
+  });
+  const startOf = new Map(sessions.map((s) => [s.id, s.startsAt]));
+  for (const r of requests) {
+    const start = startOf.get(r.sessionId);
+    if (!start) continue;
+    byEnrolment.set(r.enrolmentId, [
+      ...(byEnrolment.get(r.enrolmentId) ?? []),
+      { startsAt: start, reason: r.reason ?? undefined },
+    ]);
+  }
+  for (const list of byEnrolment.values()) list.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  return byEnrolment;
+}

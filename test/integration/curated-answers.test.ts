@@ -50,18 +50,22 @@ const STAFF_ANSWER = '教室里不能带宠物，导盲犬除外。请把宠物�
 
 describe('a question the plan does not cover', () => {
   it('is answered honestly, logged without personal data, and grouped with its paraphrases', async () => {
+    // Other test files share this database and may have asked the same question: count from here.
+    const before = await groupOf(FUND);
+    const was = before?.count ?? 0;
+    const wasAbstained = before?.answers.abstain ?? 0;
     const r = await fresh().say(FUND);
     expect(r.answer).toBe('abstain');
     expect(allText(r)).toContain('没有找到能回答这个问题的内容');
-    await expect.poll(async () => (await groupOf(FUND))?.count, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await groupOf(FUND))?.count, { timeout: 10_000 }).toBe(was + 1);
 
     expect((await fresh().say(FUND_AGAIN)).answer).toBe('abstain');
     expect((await fresh().say(`我的电话是13812345678，请问${FUND}`)).answer).toBe('abstain');
     expect((await fresh().say(`${FUND}？我身份证号530621199001011234`)).answer).toBe('abstain');
-    await expect.poll(async () => (await groupOf(FUND))?.count, { timeout: 10_000 }).toBe(4);
+    await expect.poll(async () => (await groupOf(FUND))?.count, { timeout: 10_000 }).toBe(was + 4);
     const group = (await groupOf(FUND))!;
     expect(group.examples).toContain(FUND_AGAIN);
-    expect(group.answers).toEqual({ abstain: 4 });
+    expect(group.answers.abstain).toBe(wasAbstained + 4);
     const shown = group.examples.join(' ');
     expect(shown).not.toMatch(/13812345678|530621199001011234|5678|1234/);
     expect(shown).toContain('[phone]');

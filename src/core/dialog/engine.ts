@@ -246,6 +246,12 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   async function runFlow(m: Inbound, flow: FlowHandler, understanding: Understanding, value?: string) {
     m.turn.intent = `flow.${flow.name}`;
     if ((await flow.handle(m.turn, { text: m.text, value, understanding })) !== 'pass') return;
+    if (m.choice.kind === 'out_of_range' && m.turn.session.choices.length) {
+      // A number beyond the options the step offered: the same step is asked again, nothing is reset.
+      m.turn.intent = 'choice.invalid';
+      m.turn.say(m.turn.t('common:choiceOutOfRange', { max: m.choice.max }), m.turn.session.choices);
+      return;
+    }
     m.turn.endFlow();
     return routeIntent(m.turn, understanding);
   }

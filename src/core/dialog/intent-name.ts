@@ -14,6 +14,10 @@ export const HANDLED_INTENTS = [
   'broadcast.report',
   'course.fact',
   'chat.ack',
+  'profile.view',
+  'profile.correct',
+  'class.question',
+  'leave.request',
 ] as const;
 export type HandledIntent = (typeof HANDLED_INTENTS)[number];
 

@@ -99,6 +99,7 @@ function posterior(model: Model, features: Features): Float64Array | undefined {
  */
 const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>> = {
   'privacy.delete': [['%delete']],
+  'enrol.cancel': [['%cancel']],
   'enrol.list': [['%mine', '%enrol']],
   'language.switch': [['%language']],
   'handoff.human': [['%human', '%contact']],

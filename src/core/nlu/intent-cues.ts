@@ -22,7 +22,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ],
   [
     '%cancel',
-    /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|让给别人|cancel|withdraw|\bquit|drop|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
+    /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|不想去|不想参加|不能参加|就算了|让给别人|cancel|withdraw|\bquit|drop|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
   ],
   ['%mine', /我报|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
   [

@@ -60,6 +60,8 @@ export async function deletePersonData(
     });
     await tx.channelIdentity.deleteMany({ where: { personId } });
     await tx.followUp.deleteMany({ where: { personId } });
+    // Their leave requests: the reason is free text they typed (docs/my-details.md).
+    await tx.leaveRequest.deleteMany({ where: { enrolmentId: { in: person.enrolments.map((e) => e.id) } } });
     // Their staff-inbox items: transcripts of what they wrote, callback numbers (docs/staff-inbox.md).
     await tx.inboxItem.deleteMany({ where: { personId } });
     // Messages waiting for them are not sent; what was sent keeps its outcome, not its text or chat.

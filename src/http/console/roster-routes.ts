@@ -46,10 +46,11 @@ ${
         'waitlistPosition',
         'source',
         'enrolledAt',
+        'leave',
         'actions',
       ].map((c) => html`<th>${t(`console:roster.column.${c}`)}</th>`)}</tr></thead><tbody>${rows.map(
         (r) =>
-          html`<tr><td>${r.name}</td><td>${r.phone}</td><td class="mono">${r.idNumber}${r.idToCheck ? html` <span class="small">${t('console:roster.idToCheck')}</span>` : ''}</td><td>${t(`console:enrolmentStatus.${r.status}`)}</td><td>${r.waitlistPosition ?? ''}</td><td>${t(`console:source.${r.source === 'coordinator' ? 'coordinator' : 'self'}`)}</td><td>${ctx.dateTime(r.enrolledAt)}</td>${actionCell(t, base, r)}</tr>`,
+          html`<tr><td>${r.name}</td><td>${r.phone}</td><td class="mono">${r.idNumber}${r.idToCheck ? html` <span class="small">${t('console:roster.idToCheck')}</span>` : ''}</td><td>${t(`console:enrolmentStatus.${r.status}`)}</td><td>${r.waitlistPosition ?? ''}</td><td>${t(`console:source.${r.source === 'coordinator' ? 'coordinator' : 'self'}`)}</td><td>${ctx.dateTime(r.enrolledAt)}</td><td>${(r.leave ?? []).map((d) => html`<span class="tag">${t('console:roster.leaveMark')} ${ctx.dateTime(d.startsAt)}${d.reason ? `：${d.reason}` : ''}</span> `)}</td>${actionCell(t, base, r)}</tr>`,
       )}</tbody></table>`
     : html`<p>${t('console:roster.none')}</p>`
 }`;
