@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { COURSE_STATUSES, inLocale } from '../../core/domain';
 import type { CourseChange } from '../../services/course-admin-service';
+import { FACT_COLUMNS } from '../../services/course-import/course-import-service';
 import {
   courseFieldsSchema,
   fieldErrors,
@@ -154,18 +155,10 @@ ${rows.map(
   });
 }
 
-/** Course facts shown on the course page when stated (the edit form has them all). */
-const FACT_FIELDS = [
-  'durationDays',
-  'dailyHours',
-  'lodging',
-  'meals',
-  'lodgingNote',
-  'address',
-  'contactPhone',
-  'materials',
-  'certificate',
-] as const;
+/** Course facts shown on the course page when stated (the edit form has them all, English texts too). */
+const FACT_FIELDS = FACT_COLUMNS.filter(
+  (f): f is Exclude<(typeof FACT_COLUMNS)[number], `${string}En`> => !f.endsWith('En'),
+);
 
 type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 

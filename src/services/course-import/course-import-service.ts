@@ -10,7 +10,7 @@ import { readTable, type TableLimits } from './read-table';
  * Course facts a file may leave out: a column the file does not have keeps what the course holds (an older
  * template must not wipe them), while an empty cell in a column it has clears that fact.
  */
-const FACT_COLUMNS = [
+export const FACT_COLUMNS = [
   'durationDays',
   'dailyHours',
   'lodging',
