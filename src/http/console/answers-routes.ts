@@ -133,15 +133,16 @@ export async function answersRoutes(scope: FastifyInstance, { deps }: { deps: Co
   scope.post('/console/answers/import', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
     const back = html`<p><a href="/console/answers">${ctx.t('curated:back')}</a></p>`;
-    const file = await readUpload(request);
-    if (!file)
-      return sendPage(
+    const unreadable = () =>
+      sendPage(
         reply,
         ctx,
         ctx.t('curated:import'),
         html`<p class="error" role="alert">${ctx.t('console:import.error.unreadable')}</p>${back}`,
         { status: 400 },
       );
+    const file = await readUpload(request);
+    if (!file) return unreadable();
     try {
       const report = await importCurated(deps.curatedAnswers, actorOf(request), file, countyOf);
       const problems = report.problems.map((p) => html`<li>${p.line}: ${issuesText(ctx, p.issues)}</li>`);
@@ -153,13 +154,7 @@ export async function answersRoutes(scope: FastifyInstance, { deps }: { deps: Co
       );
     } catch (error) {
       if (!(error instanceof UnreadableFileError || error instanceof TableTooLargeError)) throw error;
-      return sendPage(
-        reply,
-        ctx,
-        ctx.t('curated:import'),
-        html`<p class="error" role="alert">${ctx.t('console:import.error.unreadable')}</p>${back}`,
-        { status: 400 },
-      );
+      return unreadable();
     }
   });
 
