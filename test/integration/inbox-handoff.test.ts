@@ -135,6 +135,17 @@ describe('staff inbox: a handoff from the dialog to a staff reply and back', () 
     expect(transcript).not.toContain('13912345678');
   });
 
+  it('outside office hours: a typed "需要" takes the call-back offer and a typed number is the phone', async () => {
+    now = SATURDAY_10;
+    const user = chatter(runtime);
+    await user.say('转人工');
+    const consent = await user.say('需要');
+    expect(allText(consent)).toContain('手机号');
+    const time = await user.say('13812345678');
+    expect(allText(time)).toContain('什么时候');
+    expect(allText(await user.say('明天上午'))).toContain('已为您登记回电');
+  });
+
   it('a complaint gets a tracking number the user can ask about; closing it asks for a rating', async () => {
     now = MONDAY_10;
     const user = chatter(runtime);

@@ -21,8 +21,8 @@ export const inboxFlow = defineFlow({
   },
 });
 
-const YES = /^(是|是的|好|好的|可以|行|要|用|对|嗯|yes|y|ok|sure)$/i;
-const NO = /^(不|不用|不要|不用了|否|算了|no|n|no thanks)$/i;
+const YES = /^(是|是的|好|好的|可以|行|要|需要|要的|需要回电|要回电|回电|用|对|嗯|yes|y|ok|sure|please)$/i;
+const NO = /^(不|不用|不要|不用了|不需要|不用回电|在这里等|否|算了|no|n|no thanks)$/i;
 const PHONE = /(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)/;
 
 const answer = (value: string | undefined, text: string): 'yes' | 'no' | undefined => {
