@@ -39,6 +39,7 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
     synonymsJson: read('nlu/synonyms.json'),
     referralsJson: read('nlu/referrals.json'),
     tradesJson: read(policyFile.replace(/\.json$/, '-trades.json')),
+    groupsJson: read(policyFile.replace(/\.json$/, '-groups.json')),
     userDict: '',
     tokenizer,
   });

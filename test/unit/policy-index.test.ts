@@ -59,6 +59,7 @@ beforeAll(async () => {
     policyJson,
     synonymsJson: read('data/nlu/synonyms.json'),
     userDict: read('data/nlu/userdict-policy.txt'),
+    groupsJson: read('data/policies/zhaotong-2019-groups.json'),
   });
   const i18n = i18next.createInstance();
   await i18n.init({
@@ -115,6 +116,15 @@ describe('policy search', () => {
     expect(knowledge.index.search('当学徒一年补多少')[0]?.clauseId).toBe('s2.2');
     expect(knowledge.index.search('见档立卡的一年能培训几次')[0]?.clauseId).toBe('s1.1');
     expect(knowledge.index.search('娃儿没考上高中咋办')[0]?.clauseId).toBe('s1.2');
+  });
+
+  it('answers a group’s money question from the clause about that group, not the one listing it beside 补贴', () => {
+    // s2.5 names 建档立卡 in a list and the subsidy policy; s1.1 is the clause about them.
+    expect(knowledge.index.search('建档立卡户培训免费不')[0]?.clauseId).toBe('s1.1');
+    expect(knowledge.index.search('易地扶贫搬迁的人培训要钱不')[0]?.clauseId).toBe('s2.5');
+    // A subject the group's clause does not hold keeps its own clause; no group, no change.
+    expect(knowledge.index.search('学徒制企业有补贴吗')[0]?.clauseId).toBe('s2.2');
+    expect(knowledge.index.search('培训要钱吗')[0]?.clauseId).toBe('s2.5');
   });
 
   it('prefers the numbered item to the group that holds it', () => {

@@ -8,6 +8,7 @@ import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
   createQueryAnalyzer,
+  type QueryConcept,
   type SynonymTable,
   synonymTableSchema,
 } from './policy-query';
@@ -34,7 +35,19 @@ export interface PolicyIndex {
 export interface PolicyIndexOptions {
   tokenizer: Tokenizer;
   synonyms: SynonymTable;
+  /** data/policies/<plan>-groups.json: the clause that is about each group of people. */
+  groupHomes?: readonly GroupHome[];
 }
+
+/** A group of people (any of `terms` in the question) and the clause about them. */
+export interface GroupHome {
+  terms: string[];
+  clauses: string[];
+}
+
+export const groupHomesSchema = z.object({
+  groups: z.array(z.object({ terms: z.array(z.string().min(1)).min(1), clauses: z.array(clauseIdSchema).min(1) })),
+});
 
 export { ABSTAIN_BELOW, BASIS_CONFIDENCE_THRESHOLD, POLICY_CONFIDENCE_THRESHOLD } from './thresholds';
 
@@ -60,6 +73,14 @@ const MARGIN_WEIGHT = 0.15;
 /** Terms that name an aspect of a question (money, conditions, how to apply), not its subject. */
 const ASPECT_TERMS = new Set(['补贴', '免费', '培训补贴', '费用', '条件', '申请', '申领补贴', '平台']);
 const ASPECT_SHARE = 0.5;
+/**
+ * A question naming a group of people whose home clause speaks to everything else it asks (aspects aside):
+ * the home clause's score is multiplied by this, so a clause that only lists the group beside the aspect
+ * (补贴政策 for 免费) does not outrank it.
+ */
+const HOME_FACTOR = 2;
+/** A term in nearly every clause (培训 0.14, 职业技能 0.46): it names no subject of its own. */
+const GENERIC_IDF = 0.5;
 
 type IndexedClause = Record<(typeof FIELDS)[number], string> & { id: string };
 
@@ -143,6 +164,32 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     return { coverage: total > 0 ? evidence / total : 0, evidence };
   };
 
+  /** The home clauses of the groups of people the question names. */
+  const homeClauses = (query: AnalyzedQuery): Set<string> => {
+    const terms = new Set(query.concepts.flatMap((c) => c.terms));
+    return new Set(
+      (options.groupHomes ?? []).filter((g) => g.terms.some((t) => terms.has(t))).flatMap((g) => g.clauses),
+    );
+  };
+  const isAspect = (c: QueryConcept) => c.terms.some((t) => ASPECT_TERMS.has(t));
+  /**
+   * True when the question asks nothing of the clause but an aspect (补贴, 免费, 条件): every other concept is
+   * a word the plan never uses, a word in nearly every clause (培训), or one whose rarest term the clause has
+   * (the group itself, 农村 for s1.1; not 创业培训 for s1.3, which only says 创业).
+   */
+  const speaksToAll = (query: AnalyzedQuery, matched: ReadonlySet<string>): boolean =>
+    query.concepts.every((c) => {
+      if (isAspect(c)) return true;
+      const known = c.terms.filter((t) => idf(t) !== undefined);
+      if (known.length === 0) return true;
+      const rarest = known.reduce((a, b) => (idf(b)! > idf(a)! ? b : a));
+      return idf(rarest)! < GENERIC_IDF || matched.has(rarest);
+    });
+  const withoutAspects = (query: AnalyzedQuery): AnalyzedQuery => ({
+    ...query,
+    concepts: query.concepts.filter((c) => !isAspect(c)),
+  });
+
   const search = (query: string, limit = 5): PolicySearchResult[] => {
     const analyzed = analyzer.analyze(correct(query));
     if (analyzed.terms.size === 0) return [];
@@ -153,10 +200,15 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
       processTerm: (t) => t,
       boostTerm: (term) => analyzed.terms.get(term) ?? 1,
     });
+    const homes = homeClauses(analyzed);
     return raw
       .map((r) => {
-        const cov = coverage(analyzed, new Set(r.queryTerms));
-        const score = r.score * (parents.has(String(r.id)) ? PARENT_FACTOR : 1) * (COORD_BASE + cov.coverage);
+        const matched = new Set<string>(r.queryTerms);
+        const home = homes.has(String(r.id)) && speaksToAll(analyzed, matched) ? HOME_FACTOR : 1;
+        // The home clause answers the subject; whether it speaks to the aspect is the answer's to say.
+        const cov = coverage(home > 1 ? withoutAspects(analyzed) : analyzed, matched);
+        const score =
+          r.score * (parents.has(String(r.id)) ? PARENT_FACTOR : 1) * (COORD_BASE + cov.coverage) * home;
         return { clauseId: String(r.id), score, ...cov };
       })
       .sort((a, b) => b.score - a.score)
@@ -185,6 +237,8 @@ export interface PolicyKnowledgeInput {
   referralsJson?: string;
   /** data/policies/<plan>-trades.json: the clauses that name each trade of the lexicon. */
   tradesJson?: string;
+  /** data/policies/<plan>-groups.json: the clause about each group of people. */
+  groupsJson?: string;
   /** Reuse a tokenizer built elsewhere (building one loads jieba's dictionary, ~100 ms). */
   tokenizer?: Tokenizer;
 }
@@ -206,7 +260,10 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
   const tokenizer = input.tokenizer ?? createTokenizer(input.userDict);
   const referrals = input.referralsJson ? createReferrals(JSON.parse(input.referralsJson)) : NO_REFERRALS;
   const trades = input.tradesJson ? tradeTableSchema.parse(JSON.parse(input.tradesJson)).trades : {};
-  const index = createPolicyIndex(doc, { tokenizer, synonyms });
+  const groupHomes = input.groupsJson ? groupHomesSchema.parse(JSON.parse(input.groupsJson)).groups : [];
+  const index = createPolicyIndex(doc, { tokenizer, synonyms, groupHomes });
+  for (const id of groupHomes.flatMap((g) => g.clauses))
+    if (!index.clause(id)) throw new Error(`group clauses: no clause ${id} in the plan`);
   for (const ids of Object.values(trades))
     for (const id of ids)
       if (!index.clause(id)) throw new Error(`trade clauses: no clause ${id} in the plan`);
