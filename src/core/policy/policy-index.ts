@@ -46,7 +46,9 @@ export interface GroupHome {
 }
 
 export const groupHomesSchema = z.object({
-  groups: z.array(z.object({ terms: z.array(z.string().min(1)).min(1), clauses: z.array(clauseIdSchema).min(1) })),
+  groups: z.array(
+    z.object({ terms: z.array(z.string().min(1)).min(1), clauses: z.array(clauseIdSchema).min(1) }),
+  ),
 });
 
 export { ABSTAIN_BELOW, BASIS_CONFIDENCE_THRESHOLD, POLICY_CONFIDENCE_THRESHOLD } from './thresholds';
