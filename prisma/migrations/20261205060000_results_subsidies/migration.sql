@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "courses" ADD COLUMN     "pass_exam_score" INTEGER;
+
