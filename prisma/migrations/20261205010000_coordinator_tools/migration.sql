@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "coordinators" ADD COLUMN     "subsidy_officer" BOOLEAN NOT NULL DEFAULT false;
+
