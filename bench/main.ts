@@ -4,12 +4,23 @@ import { boot, runCli } from '../src/cli/run-cli';
 import { benchBroadcast } from './broadcast-bench';
 import { benchEnrol } from './enrol-bench';
 import { benchLoad } from './load-bench';
+import { benchReach } from './reach-bench';
 import { benchReminders } from './reminders-bench';
 import { benchTelegram } from './telegram-bench';
 import { benchTurn } from './turn-bench';
 import { benchWechat } from './wechat-bench';
 
-const SUITES = ['turn', 'enrol', 'telegram', 'wechat', 'broadcast', 'reminders', 'load', 'all'] as const;
+const SUITES = [
+  'turn',
+  'enrol',
+  'telegram',
+  'wechat',
+  'broadcast',
+  'reminders',
+  'load',
+  'reach',
+  'all',
+] as const;
 
 /**
  * `npm run bench -- <suite> [--json]`: prints figures, never passes or fails (targets live in BENCHMARKS.md).
@@ -71,6 +82,9 @@ const program = new Command()
         }
         if (suite === 'broadcast' || suite === 'all') {
           print(await benchBroadcast(runtime, options.count ? Number(options.count) : 10_000, 1_000));
+        }
+        if (suite === 'reach' || suite === 'all') {
+          print(await benchReach(runtime, options.count ? Number(options.count) : 1_000));
         }
         if (suite === 'reminders' || suite === 'all') {
           print(await benchReminders(runtime, options.count ? Number(options.count) : 1_000));

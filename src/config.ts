@@ -55,6 +55,102 @@ function optional<T extends z.ZodType<string>>(schema: T) {
   return schema.optional().or(z.literal('').transform(() => undefined));
 }
 
+/** Kinds of notice that can go out as an Official Account template or subscription notice. */
+export const OA_NOTICE_KINDS = [
+  'reminder',
+  'class_notice',
+  'waitlist_seat',
+  'schedule_change',
+  'other',
+] as const;
+/**
+ * One template per notice kind: its id and, per template field (thing1, time2…), where the value comes from:
+ * title (the kind's title), text (the message), line1…line9 (a line of it), time (now), param:<name> (a named
+ * part of the notice, e.g. param:course), or =fixed text.
+ */
+const oaNoticeTemplate = z.object({
+  templateId: z.string().regex(/^[\w-]{8,128}$/, 'a template id'),
+  fields: z
+    .record(
+      z.string().regex(/^[a-z_]+\d+$/, 'a template field name such as thing1'),
+      z
+        .string()
+        .regex(
+          /^(title|text|time|line[1-9]|param:[a-zA-Z]\w{0,39}|=.{1,40})$/,
+          'title, text, time, line1-line9, param:<name> or =fixed text',
+        ),
+    )
+    .refine((f) => Object.keys(f).length > 0 && Object.keys(f).length <= 10, '1-10 fields'),
+  url: z.url({ protocol: /^https$/ }).optional(),
+  /** Subscription notices: true for a long-term (长期) subscription, else each consent allows one notice. */
+  longTerm: z.boolean().optional(),
+});
+const oaNoticeTemplates = z
+  .string()
+  .default('{}')
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v.trim() || '{}') as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'JSON such as {"reminder":{"templateId":"…","fields":{"thing1":"title"}}}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.partialRecord(z.enum(OA_NOTICE_KINDS), oaNoticeTemplate));
+export type OaNoticeTemplate = z.infer<typeof oaNoticeTemplate>;
+export type OaNoticeKind = (typeof OA_NOTICE_KINDS)[number];
+
+/** The routes a proactive message can take (src/delivery/routes.ts). */
+export const DELIVERY_ROUTES = ['chat', 'wechat_oa', 'sms'] as const;
+const deliveryFallback = z
+  .string()
+  .default('chat,wechat_oa,sms')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.enum(DELIVERY_ROUTES))
+      .min(1)
+      .refine((l) => new Set(l).size === l.length, 'each route once, e.g. chat,wechat_oa,sms'),
+  );
+
+/**
+ * One approved SMS template: its id (Aliyun SMS_123456789, Tencent 1234567), the names of its variables in
+ * order (Tencent's TemplateParamSet is ordered; Aliyun's TemplateParam is by name), and optionally its approved
+ * wording with ${name} placeholders (used to count billed segments and to record what was sent).
+ */
+const smsTemplate = z.object({
+  templateId: z.string().regex(/^[\w-]{1,64}$/, 'a template id such as SMS_123456789 or 1234567'),
+  params: z
+    .array(z.string().regex(/^[a-z]\w{0,19}$/, 'a variable name such as course'))
+    .max(10)
+    .default([]),
+  text: z.string().min(2).max(500).optional(),
+});
+const smsTemplates = z
+  .string()
+  .default('{}')
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v.trim() || '{}') as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'JSON such as {"reminder":{"templateId":"SMS_1","params":["course","time"]}}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[a-z_]{2,40}$/, 'a message kind such as reminder'), smsTemplate));
+export type SmsTemplate = z.infer<typeof smsTemplate>;
+
 export const configSchema = z.object({
   /** production: refuse to start without PII_ENCRYPTION_KEY, PII_HASH_KEY and WEB_SESSION_SECRET. */
   JINENG_ENV: z.enum(['development', 'production']).default('development'),
@@ -138,11 +234,31 @@ export const configSchema = z.object({
   REMINDER_PREPARE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Reminders are queued for class sessions up to this many days ahead; the sweep adds later ones in time. */
   REMINDER_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  /** A notice that asks for confirmation: who has not confirmed this long after it was sent gets one follow-up. */
+  NOTICE_ACK_FOLLOW_UP_MINUTES: z.coerce.number().int().min(5).max(10_080).default(720),
   /** Local hours (TIMEZONE) when no reminder is sent, "22-7"; a reminder due then goes out at 21:00 before. Empty: none. */
   REMINDER_QUIET_HOURS: z
     .string()
     .regex(/^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'two hours "start-end", e.g. 22-7, or empty')
     .default('22-7'),
+  /** Satisfaction and employment questions (docs/surveys.md): how often the survey job looks for due ones. */
+  SURVEY_JOB_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** A course nobody marked finished counts as finished this many days after its last class ended; 0: never. */
+  SURVEY_FALLBACK_DAYS: z.coerce.number().int().min(0).max(365).default(2),
+  /** The satisfaction question goes out only while the course finished less than this many days ago. */
+  SURVEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** One reminder this many hours after an unanswered question (satisfaction or employment); 0: none. */
+  SURVEY_REMINDER_HOURS: z.coerce.number().int().min(0).max(2160).default(48),
+  /** Answers are taken this many days after the question was asked. */
+  SURVEY_ANSWER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Employment follow-ups, in months after a course finished. */
+  EMPLOYMENT_CHECK_MONTHS: z
+    .string()
+    .regex(/^$|^\d{1,2}(,\d{1,2})*$/, 'a comma-separated list of months, e.g. 3,6, or empty')
+    .default('3,6')
+    .transform((v) => [...new Set(v.split(',').filter(Boolean).map(Number))].filter((m) => m > 0)),
+  /** A follow-up due longer ago than this many days (the bot was off, say) is not sent; a later one is. */
+  EMPLOYMENT_CHECK_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Port of the HTTP server `npm start` opens: web chat, console, /healthz, /readyz, /metrics, Telegram webhook. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -178,6 +294,22 @@ export const configSchema = z.object({
   IMPORT_MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(5),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(2_000),
   IMPORT_MAX_UNZIPPED_MB: z.coerce.number().int().min(1).max(1_000).default(50),
+  // ── issue 20: attendance check-in (docs/attendance.md)
+  /** HMAC key of the rotating check-in codes; empty: derived from PII_HASH_KEY (the same in every process). */
+  CHECKIN_SECRET: optional(z.string().min(32, 'at least 32 characters, e.g. from `openssl rand -hex 32`')),
+  /** A check-in code is shown this many minutes; the one before it is still accepted. */
+  CHECKIN_STEP_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** Check-in opens this many minutes before a class session starts and closes this many after it started. */
+  CHECKIN_OPENS_MINUTES: z.coerce.number().int().min(0).max(720).default(30),
+  CHECKIN_CLOSES_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
+  /** A check-in more than this many minutes after the start counts as late. */
+  CHECKIN_LATE_MINUTES: z.coerce.number().int().min(0).max(720).default(10),
+  /** The public address of the web chat and console (https://…), for check-in links in chat; empty: the console uses its own address. */
+  CHECKIN_LINK_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** The Telegram bot's username (without @): the check-in page adds a QR code for t.me/<bot>?start=ci_… */
+  TELEGRAM_BOT_USERNAME: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, 'a bot username such as jineng_bot'),
+  ),
   /** From @BotFather; empty: no Telegram channel. */
   TELEGRAM_BOT_TOKEN: optional(
     z.string().regex(/^\d+:[\w-]{20,}$/, 'a bot token from @BotFather, like 123456789:AAF…'),
@@ -223,6 +355,63 @@ export const configSchema = z.object({
   WECHAT_BACKLOG_MINUTES: z.coerce.number().int().min(0).default(30),
   /** The same text from the same person within this many ms is answered once. */
   WECHAT_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
+  // ── issue 19: WeChat Service Account (服务号) on the Official Account API (docs/wechat-official-account.md)
+  /** The Service Account's AppID; with WECHAT_OA_APPSECRET and WECHAT_OA_TOKEN it turns the wechat-oa channel on. */
+  WECHAT_OA_APPID: optional(z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'an AppID such as wx1234567890abcdef')),
+  WECHAT_OA_APPSECRET: optional(z.string().min(16).max(64)),
+  /** The Token entered under 服务器配置 (message push): 3-32 letters and digits. */
+  WECHAT_OA_TOKEN: optional(z.string().regex(/^[0-9A-Za-z]{3,32}$/, '3-32 letters and digits')),
+  /** EncodingAESKey (43 characters) for the encrypted (安全) push mode; empty: plain mode only. */
+  WECHAT_OA_ENCODING_AES_KEY: optional(z.string().regex(/^[0-9A-Za-z]{43}$/, '43 letters and digits')),
+  /** Path of the message push URL on this server. */
+  WECHAT_OA_PUSH_PATH: z
+    .string()
+    .regex(/^\/[\w\-/]*$/, 'a path such as /wechat-oa/push')
+    .default('/wechat-oa/push'),
+  /** The Official Account API; a local fake in tests. */
+  WECHAT_OA_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  /** Template messages (outside the 48 h window) per notice kind: JSON, see docs/wechat-official-account.md. */
+  WECHAT_OA_TEMPLATES: oaNoticeTemplates,
+  /** Subscription notices (message/subscribe/bizsend) per notice kind, sent only with the person's consent. */
+  WECHAT_OA_SUBSCRIBE_TEMPLATES: oaNoticeTemplates,
+  /** The page with the subscribe button (wx-open-subscribe) offered after a sign-up; empty: no offer. */
+  WECHAT_OA_SUBSCRIBE_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** API calls per second the channel's outbound queue may make. */
+  WECHAT_OA_RATE_PER_SECOND: z.coerce.number().min(0.1).max(500).default(20),
+  // ── issue 19: SMS and the per-message channel decision (docs/sms.md, docs/delivery-routes.md)
+  /** Routes a proactive message tries, in order, after the person's own preference: chat, wechat_oa, sms. */
+  DELIVERY_FALLBACK: deliveryFallback,
+  /** aliyun (@alicloud/dysmsapi20170525) or tencent (tencentcloud-sdk-nodejs-sms); empty leaves SMS off. */
+  SMS_PROVIDER: optional(z.enum(['aliyun', 'tencent'])),
+  /** The provider's AccessKey ID / SecretId and AccessKey Secret / SecretKey (a RAM user limited to SMS). */
+  SMS_ACCESS_KEY_ID: optional(z.string().min(8).max(128)),
+  SMS_ACCESS_KEY_SECRET: optional(z.string().min(8).max(128)),
+  /** The SendSms API; empty: the provider's own (a local fake in tests, e.g. http://127.0.0.1:9000). */
+  SMS_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  /** Tencent only: the region of the SMS application (ap-guangzhou, ap-beijing, ap-nanjing). */
+  SMS_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+(-\d)?$/, 'a region such as ap-guangzhou')
+    .default('ap-guangzhou'),
+  /** Tencent only: the SMS application's SdkAppId (1400…). */
+  SMS_SDK_APP_ID: optional(z.string().regex(/^14\d{8}$/, 'an SdkAppId such as 1400123456')),
+  /** The approved signature (签名), without 【】, e.g. 昭通市人社局. */
+  SMS_SIGN_NAME: optional(z.string().trim().min(2).max(12)),
+  /** Approved templates per message kind (reminder, broadcast, promotion, …, default): JSON, see docs/sms.md. */
+  SMS_TEMPLATES: smsTemplates,
+  /** Most SMS one person gets in a day (Asia/Shanghai); more wait for the next day. */
+  SMS_DAILY_CAP_PER_PERSON: z.coerce.number().int().min(1).max(100).default(5),
+  /** The opt-out words every SMS ends with; empty: the provider's convention (拒收请回复R / 回T退订). */
+  SMS_OPT_OUT_TEXT: optional(z.string().trim().min(2).max(20)),
+  /** SendSms calls per second (the providers allow far more; this keeps the bill and the phones calm). */
+  SMS_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(50),
+  /** Path of the delivery-status report endpoint (…/aliyun, …/tencent are appended). */
+  SMS_REPORT_PATH: z
+    .string()
+    .regex(/^\/[\w\-/]*$/, 'a path such as /sms/report')
+    .default('/sms/report'),
+  /** A secret the report URL must carry as ?token=… (the providers do not sign their pushes). */
+  SMS_REPORT_TOKEN: optional(z.string().regex(/^[\w-]{16,128}$/, '16-128 letters, digits, _ or -')),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -259,5 +448,17 @@ function crossChecks(config: Config): string[] {
     problems.push('  TELEGRAM_WEBHOOK_SECRET="": required when TELEGRAM_WEBHOOK_URL is set');
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN)
     problems.push('  TELEGRAM_BOT_TOKEN="": required when TELEGRAM_WEBHOOK_URL is set');
+  const oa = ['WECHAT_OA_APPID', 'WECHAT_OA_APPSECRET', 'WECHAT_OA_TOKEN'] as const;
+  if (oa.some((name) => config[name]) && !oa.every((name) => config[name]))
+    problems.push(
+      `  ${oa.filter((name) => !config[name]).join(', ')}="": the Service Account needs all of ${oa.join(', ')}`,
+    );
+  if (config.SMS_PROVIDER) {
+    const needed = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME'] as const;
+    const absent = needed.filter((name) => !config[name]);
+    if (config.SMS_PROVIDER === 'tencent' && !config.SMS_SDK_APP_ID) absent.push('SMS_SDK_APP_ID' as never);
+    if (absent.length)
+      problems.push(`  SMS_PROVIDER=${config.SMS_PROVIDER} requires ${absent.join(', ')} (docs/sms.md)`);
+  }
   return problems;
 }

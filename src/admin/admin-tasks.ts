@@ -9,7 +9,9 @@ import { migrate } from '../db/migrate';
 import { seedDatabase } from '../db/seed';
 import { createCoordinatorService } from '../services/coordinator-service';
 import { type CuratedAnswerView, createCuratedAnswers } from '../services/curated-answers-service';
+import { attendanceTasks } from './attendance-tasks';
 import { inboxTasks } from './inbox-tasks';
+import { reportTasks } from './report-tasks';
 
 /**
  * The CLI's database tasks, each a name, a zod input and a handler. The CLI runs one either on a database it
@@ -103,6 +105,10 @@ export const adminTasks = {
   }),
   /** The staff inbox from the command line (docs/staff-inbox.md). */
   ...inboxTasks,
+  /** The current check-in code of a class session (docs/attendance.md). */
+  ...attendanceTasks,
+  /** The outcome report (docs/reports.md). */
+  ...reportTasks,
   'answers.list': task(z.object({ retired: z.boolean().default(false) }), async (ctx, input) =>
     (await curatedAnswers(ctx).list({ cli: 'cli' }, { retired: input.retired })).map(jsonOf),
   ),

@@ -36,24 +36,40 @@ import { announceChannels } from '../jobs/channel-heartbeat';
 import { MAINTENANCE_QUEUE, REMINDER_QUEUE } from '../jobs/queue-names';
 import { checkRedis, createRedis } from '../jobs/redis-connection';
 import { createReminderScheduler, type ReminderScheduler } from '../jobs/reminder-scheduler';
+import { runSurveyJob, SURVEY_QUEUE, type SurveyJobDeps, type SurveyJobResult } from '../jobs/survey-job';
 import type { SweepResult } from '../jobs/sweep-job';
 import type { Logger } from '../logger';
+import { createAcks } from '../services/acks-service';
 import { createAttendanceService } from '../services/attendance-service';
 import { type BroadcastService, createBroadcastService } from '../services/broadcast-service';
+import { createCertificateLookup } from '../services/certificates-service';
+import { checkinRulesOf, checkinSecret, createCheckinService } from '../services/checkin-service';
 import { type CoordinatorService, createCoordinatorService } from '../services/coordinator-service';
 import { createCuratedAnswerBook } from '../services/curated-answer-book';
+import { createEmploymentService } from '../services/employment-service';
 import { promotionNotices, withOutreach } from '../services/enrolment-service';
 import { createInboxAlerts } from '../services/inbox-alerts';
 import { createInboxDialogPort } from '../services/inbox-dialog-port';
 import { inboxPublisher } from '../services/inbox-events';
 import { createInboxService, type InboxService, inboxReplyWindow } from '../services/inbox-service';
+import { createPreferences } from '../services/preferences-service';
+import { createRoster } from '../services/roster-service';
+import { createSatisfactionService, surveySettingsOf } from '../services/satisfaction-service';
+import { createSurveyPort } from '../services/satisfaction-survey-port';
+import { createScheduleChanges } from '../services/schedule-change-service';
+import { createTimetable } from '../services/schedule-change-timetable';
+import {
+  createSubsidyClaims,
+  createSubsidyStatusLookup,
+  loadSubsidyDocuments,
+} from '../services/subsidy-claims-service';
 import { createRedisSessionStore } from '../session/redis-session-store';
 import { createPlatformChannels } from './channels';
 import { createConsoleServices } from './console-services';
 import { buildDialog } from './dialog-wiring';
 import { inboxChangeSource } from './inbox-subscriber';
 import { loadKnowledge } from './knowledge';
-import { createMetrics, type Metrics, observeEngine } from './metrics';
+import { createMetrics, type Metrics, observeEngine, smsMeter } from './metrics';
 import { loadPiiCipher } from './pii-keys';
 import { probePostgres } from './probe-postgres';
 import { loadQuestionMatcher } from './question-matcher';
@@ -93,6 +109,8 @@ export interface Runtime {
   inbox: InboxService;
   /** Runs the repair sweep once, now (normally the maintenance worker runs it on a schedule). */
   sweep(): Promise<SweepResult>;
+  /** One pass of the survey job at `now` (normally its worker runs it every SURVEY_JOB_MINUTES): docs/surveys.md. */
+  runSurveys(now?: Date): Promise<SurveyJobResult>;
   /**
    * Starts the outbound workers (one per channel `which` picks, default all, plus `extra` ones such as the
    * terminal), reminders and the sweep.
@@ -200,6 +218,8 @@ export async function createRuntime(
     const family = createFamilyRepository(db, cipher);
     const activity = createChannelActivity(db);
 
+    const preferences = createPreferences(database.pool);
+
     // --- Delivery: who can be reached where, the ledger, queueing, pacing ---
     const channels = new Map<ChannelName, Channel>();
     for (const channel of options.channels ?? []) channels.set(channel.name, channel);
@@ -209,13 +229,24 @@ export async function createRuntime(
       pool: database.pool,
       redis: { worker: workerRedis, producer, bulk: bulkProducer },
       channels: proactiveChannels(channels.values()),
+      // One decision per message: the person's preference, then chat → Official Account → SMS as configured.
+      routes: {
+        fallback: config.DELIVERY_FALLBACK,
+        sms: Boolean(config.SMS_PROVIDER),
+        wechatOa: Boolean(config.WECHAT_OA_APPID),
+      },
       sessions,
       ...options.workers,
+      // "退订" on a channel (issue 19): the outbound worker leaves such messages unsent ('opted_out').
+      optedOut: preferences.isOptedOut,
     });
     const prefix = config.QUEUE_PREFIX;
     const reminderQueue = new Queue(REMINDER_QUEUE, { connection: producer, prefix });
     const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: producer, prefix });
-    closers.push(() => Promise.all([delivery.close(), closeQueues([reminderQueue, maintenanceQueue])]));
+    const surveyQueue = new Queue(SURVEY_QUEUE, { connection: producer, prefix });
+    closers.push(() =>
+      Promise.all([delivery.close(), closeQueues([reminderQueue, maintenanceQueue, surveyQueue])]),
+    );
 
     // --- Services: reminders, coordinators, broadcasts, attendance, enrolments with their consequences ---
     const quiet = parseQuietHours(config.REMINDER_QUIET_HOURS);
@@ -233,6 +264,23 @@ export async function createRuntime(
       logger,
     });
     const coordinators = createCoordinatorService(db, config.ADMIN_IDENTITIES);
+    // Notices that ask for "收到", and schedule changes that reach people (issue 19).
+    const acks = createAcks({
+      pool: database.pool,
+      outbox,
+      recipients,
+      translator,
+      followUpMinutes: config.NOTICE_ACK_FOLLOW_UP_MINUTES,
+    });
+    const scheduleChanges = createScheduleChanges({
+      db,
+      coordinators,
+      reminders,
+      outbox,
+      recipients,
+      translator,
+      timezone: config.TIMEZONE,
+    });
     const links = createChatLinkRepository(db, coordinators.access);
     const broadcasts = createBroadcastService({
       db,
@@ -243,6 +291,7 @@ export async function createRuntime(
       coordinators,
       translator,
       maxTextLength: (channel) => channels.get(channel)?.capabilities.maxTextLength ?? 4_096,
+      ackMessage: acks.ackMessage,
       planDelivery: async (channel, count, now) => {
         const target = channels.get(channel);
         return target?.planDelivery ? target.planDelivery(await count(), now) : undefined;
@@ -269,17 +318,59 @@ export async function createRuntime(
     };
     const enrolments = withOutreach(createEnrolmentRepository(db, database.pool), enrolmentConsequences);
     const promotions = promotionNotices(enrolmentConsequences);
+    // Satisfaction at course end and employment follow-ups (issue 20; docs/surveys.md), queued by the survey job.
+    const surveySettings = surveySettingsOf(config);
+    const surveyServiceDeps = {
+      pool: database.pool,
+      outbox,
+      channels: delivery.channels,
+      translator,
+      settings: surveySettings,
+    };
+    const satisfaction = createSatisfactionService(surveyServiceDeps);
+    const employment = createEmploymentService({ ...surveyServiceDeps, timezone: config.TIMEZONE });
+    const surveyJob: SurveyJobDeps = {
+      satisfaction: (now) => satisfaction.run(now),
+      employment: (now) => employment.run(now),
+      timezone: config.TIMEZONE,
+      quiet,
+      logger,
+    };
+    // Subsidy claims (issue 20): staff change them in the console; each change of status is told through the outbox.
+    const subsidyDocuments = loadSubsidyDocuments();
+    const subsidyClaims = createSubsidyClaims({
+      db,
+      cipher,
+      coordinators,
+      outbox,
+      recipients,
+      translator,
+      documents: subsidyDocuments,
+      timezone: config.TIMEZONE,
+      quiet,
+      clock: options.clock,
+    });
 
     // --- The dialog engine ---
+    // Rosters and leave requests a coordinator reads in chat (masked), audited like the console's.
+    const chatRoster = createRoster(db, cipher, coordinators);
     const coordination: CoordinationService = {
       access: coordinators.access,
       redeemInvite: coordinators.redeemInvite,
       targets: coordinators.targets,
       audit: coordinators.audit,
       draft: broadcasts.draft,
-      confirm: broadcasts.confirm,
+      confirm: async (personId, broadcastId, includeWaitlisted, options) => {
+        if (options?.askAck) await acks.request(personId, broadcastId);
+        return broadcasts.confirm(personId, broadcastId, includeWaitlisted);
+      },
       discard: broadcasts.discard,
-      report: broadcasts.report,
+      report: async (personId, access, courseCode) => {
+        const report = await broadcasts.report(personId, access, courseCode);
+        return report && { ...report, acks: await acks.report(report.broadcastId) };
+      },
+      roster: chatRoster.forChat,
+      leaveList: chatRoster.leaveList,
     };
     // Staff-written answers, matched before the plan; questions the bot could not answer, logged for staff.
     const matcher = loadQuestionMatcher(knowledge);
@@ -321,14 +412,39 @@ export async function createRuntime(
         enrolments,
         family,
         leave: createLeaveRequestRepository(db),
+        surveys: createSurveyPort({
+          pool: database.pool,
+          satisfaction,
+          employment,
+          answerDays: surveySettings.answerDays,
+        }),
+        checkin: createCheckinService({
+          db,
+          secret: checkinSecret(config, cipher),
+          rules: checkinRulesOf(config),
+          coordinators,
+          baseUrl: config.CHECKIN_LINK_BASE_URL,
+        }),
+        certificates: createCertificateLookup(db),
+        subsidies: createSubsidyStatusLookup(db, subsidyDocuments),
         handoffPhone: config.HANDOFF_PHONE,
         timezone: config.TIMEZONE,
+        preferences,
+        noticeAcks: acks,
+        schedule: createTimetable({
+          db,
+          offsets: config.REMINDER_OFFSETS_MINUTES,
+          timezone: config.TIMEZONE,
+          quiet,
+        }),
       },
       {
         coordination,
         attendance,
         slotsOf: (text) => knowledge.nlu.understand(text).slots,
         timezone: config.TIMEZONE,
+        ackFollowUpMinutes: config.NOTICE_ACK_FOLLOW_UP_MINUTES,
+        scheduleChanges,
       },
       { book: curatedBook, unanswered: unansweredLog, matcher },
       {
@@ -394,10 +510,23 @@ export async function createRuntime(
       },
       inbox,
       inboxChanges: inboxChangeSource(config, logger),
+      subsidyClaims,
+      scheduleChanges,
+      acks,
     });
 
     // --- Channels ---
-    for (const channel of createPlatformChannels({ config, logger, translator, db, redis, links, activity }))
+    for (const channel of createPlatformChannels({
+      config,
+      logger,
+      translator,
+      db,
+      redis,
+      links,
+      activity,
+      pool: database.pool,
+      smsMeter: smsMeter(metrics),
+    }))
       channels.set(channel.name, channel);
     const startChannels = async () => {
       for (const channel of channels.values()) {
@@ -433,9 +562,11 @@ export async function createRuntime(
         resumeErasureScrubs: () => resumeErasureScrubs(db, () => cipher),
         escalateInbox: () => inboxAlerts.escalate(),
         alertInbox: () => inboxAlerts.alertStaff({ again: true }),
+        followUpNotices: () => acks.followUp(),
         logger,
       },
       maintenanceQueue,
+      surveys: { deps: surveyJob, queue: surveyQueue, everyMinutes: config.SURVEY_JOB_MINUTES },
       completion: createCompletionTicker(broadcasts.finishIfDone, logger),
       workerOptions: options.workers?.workerOptions,
     });
@@ -468,6 +599,7 @@ export async function createRuntime(
       console: consoleServices,
       inbox,
       sweep: () => workers.sweep(),
+      runSurveys: (now) => runSurveyJob(surveyJob, now),
       async startWorkers(extra = [], which) {
         await workers.startAll(extra, which);
         stopWorkersOnClose();

@@ -6,9 +6,13 @@ import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
 import type { Db } from '../db/prisma-client';
 import type { ConsoleDeps, InboxChangeSource } from '../http/console/console-deps';
 import type { ReminderScheduler } from '../jobs/reminder-scheduler';
+import type { Acks } from '../services/acks-service';
 import { createAuditLog } from '../services/audit-log-service';
 import { createBroadcastAdmin } from '../services/broadcast-admin-service';
 import type { BroadcastService } from '../services/broadcast-service';
+import { createCertificates } from '../services/certificates-service';
+import { createCheckinConsole } from '../services/checkin-console-service';
+import { checkinRulesOf, checkinSecret } from '../services/checkin-service';
 import { createAccountAdmin } from '../services/console-account-admin-service';
 import { createConsoleAccounts } from '../services/console-accounts-service';
 import { createOwnAccount } from '../services/console-own-account-service';
@@ -16,12 +20,16 @@ import { createConsoleTotp } from '../services/console-totp-service';
 import type { CoordinatorService } from '../services/coordinator-service';
 import { createCourseAdmin } from '../services/course-admin-service';
 import { createCourseImport } from '../services/course-import/course-import-service';
+import { createCourseResults } from '../services/course-results-service';
 import { createCuratedAnswers } from '../services/curated-answers-service';
 import { createFollowUps } from '../services/follow-ups-service';
 import type { InboxService } from '../services/inbox-service';
 import { createOnBehalfEnrolment } from '../services/on-behalf-enrolment-service';
+import { createOutcomeReports } from '../services/outcome-report-service';
 import { createPersonDeletion } from '../services/person-deletion-service';
 import { createRoster } from '../services/roster-service';
+import type { ScheduleChanges } from '../services/schedule-change-service';
+import type { SubsidyClaims } from '../services/subsidy-claims-service';
 import { createUnanswered } from '../services/unanswered-service';
 
 export interface ConsoleServicesDeps {
@@ -40,6 +48,11 @@ export interface ConsoleServicesDeps {
   /** The staff inbox (runtime.inbox) and the live feed of its changes for the console's inbox page. */
   inbox: InboxService;
   inboxChanges: InboxChangeSource;
+  /** Class sessions moved or cancelled with a preview, and notice confirmations (issue 19). */
+  scheduleChanges?: ScheduleChanges;
+  acks?: Acks;
+  /** Subsidy claims (issue 20), built by the composition root: their changes are told through the outbox. */
+  subsidyClaims: SubsidyClaims;
 }
 
 /** The coordinator console's services, built once by the composition root and handed to the HTTP layer. */
@@ -72,7 +85,15 @@ export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
     broadcasts: deps.broadcasts,
     broadcastAdmin: createBroadcastAdmin(db, coordinators),
     auditLog: createAuditLog(db),
+    // Attendance check-in (issue 20): per-session rosters, the projector's code, hand corrections.
+    checkin: createCheckinConsole({
+      db,
+      coordinators,
+      secret: checkinSecret(config, cipher),
+      rules: checkinRulesOf(config),
+    }),
     followUps: createFollowUps({ db, cipher, enrolments, coordinators }),
+    reports: createOutcomeReports({ db, timezone: config.TIMEZONE, audit: coordinators.audit }),
     curatedAnswers: createCuratedAnswers({
       db,
       coordinators,
@@ -82,5 +103,10 @@ export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
     unanswered: createUnanswered({ db, matcher: deps.curated.matcher }),
     inbox: deps.inbox,
     inboxChanges: deps.inboxChanges,
+    scheduleChanges: deps.scheduleChanges,
+    acks: deps.acks,
+    courseResults: createCourseResults({ db, cipher, coordinators }),
+    certificates: createCertificates({ db, cipher, coordinators }),
+    subsidyClaims: deps.subsidyClaims,
   };
 }

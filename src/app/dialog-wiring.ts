@@ -1,7 +1,10 @@
 import type { DialogModule } from '../core/dialog/dialog-module';
 import type { FlowHandler } from '../core/dialog/flow';
 import { broadcastModule } from '../core/dialog/flows/broadcast/broadcast-flow';
+import { rosterModule } from '../core/dialog/flows/broadcast/roster-flow';
 import { cancelModule } from '../core/dialog/flows/cancel/cancel-flow';
+import { certificatesModule } from '../core/dialog/flows/certificates/certificates-module';
+import { checkinModule } from '../core/dialog/flows/checkin/checkin-module';
 import { courseListModule } from '../core/dialog/flows/courses/course-list';
 import { deleteModule } from '../core/dialog/flows/delete/delete-flow';
 import { enrolModule } from '../core/dialog/flows/enrol/enrol-flow';
@@ -9,8 +12,14 @@ import type { InboxDialogServices } from '../core/dialog/flows/inbox/inbox-dialo
 import { inboxModule } from '../core/dialog/flows/inbox/inbox-module';
 import { leaveModule } from '../core/dialog/flows/leave/leave-flow';
 import { myDetailsModule } from '../core/dialog/flows/my-details/my-details-module';
+import { noticeAckModule } from '../core/dialog/flows/opt-out/notice-ack';
+import { optOutModule } from '../core/dialog/flows/opt-out/opt-out-module';
 import { profileModule } from '../core/dialog/flows/profile/course-search';
 import { reminderModule } from '../core/dialog/flows/reminder/reminder-flow';
+import { myScheduleModule } from '../core/dialog/flows/schedule/my-schedule';
+import { scheduleCommandModule } from '../core/dialog/flows/schedule/schedule-command';
+import { subsidyStatusModule } from '../core/dialog/flows/subsidy-status/subsidy-status-module';
+import { surveysModule } from '../core/dialog/flows/surveys/surveys-module';
 import type { IntentRoute, IntentTable, TurnGate } from '../core/dialog/handler';
 import { basicIntents } from '../core/dialog/intents/basic-intents';
 import { coordinatorIntents } from '../core/dialog/intents/coordinator-intents';
@@ -44,12 +53,30 @@ export function buildDialog(
         await services.people.updateProfile(personId, { locale });
       },
     }),
+    // "退订"/"TD"/"stop" and "恢复提醒" on any channel (issue 19): a gate, before anything reads those words.
+    ...(services.preferences ? [optOutModule(services.preferences)] : []),
     // The staff inbox: a real handoff (replaces the hotline-only answer above), complaints, callbacks.
     ...(inbox ? [inboxModule(inbox)] : []),
+    // "签到 123456", the QR link, a coordinator's "签到码": read before anything could take six digits.
+    ...(services.checkin ? [checkinModule({ checkin: services.checkin, timezone: services.timezone })] : []),
+    // Answers to the satisfaction question and the employment follow-up ("5", "很满意", "还在找工作"), typed
+    // while one is open: before anything else reads those words.
+    ...(services.surveys ? [surveysModule({ ...services, surveys: services.surveys })] : []),
     // View and correct one's details, questions about a class: before anything that could cancel or delete.
     myDetailsModule(services),
-    leaveModule(services),
+    // A coordinator's "谁请假了" / "花名册" (issue 18 item 7): before the trainee's own leave request.
+    ...(outreach ? [rosterModule(outreach)] : []),
+    // "我的课表": coming classes with the reminders to be sent (issue 19).
+    ...(services.schedule
+      ? [myScheduleModule(services.schedule, services.timezone, services.preferences)]
+      : []),
+    // "我的证书", "补贴发了没": one's own records (issue 20), before the plan's answers on certificates and subsidies.
+    certificatesModule(services),
+    subsidyStatusModule(services),
+    leaveModule(services, outreach),
     policyModule(knowledge.policy),
+    // "收到"/"1" right after a notice that asks for confirmation is recorded (issue 19), before the plain ack.
+    ...(services.noticeAcks ? [noticeAckModule(services.noticeAcks)] : []),
     // Follow-ups about the course just shown, bare codes, "第二个", "收到": before curated answers and the plan.
     courseFactsModule(services),
     ...(curated
@@ -74,6 +101,7 @@ export function buildDialog(
     modules.push(
       { intents: coordinatorIntents(services, outreach) },
       broadcastModule(outreach),
+      ...(outreach.scheduleChanges ? [scheduleCommandModule(outreach, outreach.scheduleChanges)] : []),
       reminderModule(services, outreach),
     );
   }

@@ -30,6 +30,43 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    // SMS cost and fate (docs/sms.md): what the provider bills is segments, not messages.
+    smsMessages: new Counter({
+      name: 'jineng_sms_messages_total',
+      help: 'SMS the provider accepted, per provider and kind of message',
+      labelNames: ['provider', 'kind'] as const,
+      registers: [registry],
+    }),
+    smsSegments: new Counter({
+      name: 'jineng_sms_segments_total',
+      help: 'Billed SMS segments (70 characters, or 67 per part of a longer message), per provider and kind',
+      labelNames: ['provider', 'kind'] as const,
+      registers: [registry],
+    }),
+    smsRefused: new Counter({
+      name: 'jineng_sms_refused_total',
+      help: 'SendSms answers other than OK, per provider and error code',
+      labelNames: ['provider', 'code'] as const,
+      registers: [registry],
+    }),
+    smsReports: new Counter({
+      name: 'jineng_sms_reports_total',
+      help: 'Delivery-status reports received, per provider and status (delivered, failed)',
+      labelNames: ['provider', 'status'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** The SMS channel's counters (src/channels/sms/sms-channel.ts: SmsMeter). */
+export function smsMeter(metrics: Metrics) {
+  return {
+    sent(provider: string, kind: string, segments: number) {
+      metrics.smsMessages.inc({ provider, kind });
+      metrics.smsSegments.inc({ provider, kind }, segments);
+    },
+    refused: (provider: string, code: string) => metrics.smsRefused.inc({ provider, code }),
+    reported: (provider: string, status: string) => metrics.smsReports.inc({ provider, status }),
   };
 }
 

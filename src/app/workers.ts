@@ -9,6 +9,7 @@ import type { createCompletionTicker } from '../jobs/broadcast-completion';
 import { channelAnnounced } from '../jobs/channel-heartbeat';
 import { MAINTENANCE_QUEUE, REMINDER_QUEUE } from '../jobs/queue-names';
 import { type ReminderJobDeps, reminderProcessor } from '../jobs/reminder-job';
+import { SURVEY_QUEUE, type SurveyJobDeps, scheduleSurveys, surveyProcessor } from '../jobs/survey-job';
 import { runSweep, type SweepDeps, scheduleSweep, sweepNow, sweepProcessor } from '../jobs/sweep-job';
 import type { Logger } from '../logger';
 
@@ -24,6 +25,8 @@ export interface BackgroundWorkerDeps {
   /** The sweep's work; whether a channel is available is answered here. */
   sweep: Omit<SweepDeps, 'channelAvailable'>;
   maintenanceQueue: Queue;
+  /** The survey job (docs/surveys.md): its queue (for the schedule), what it does, and how often. */
+  surveys?: { deps: SurveyJobDeps; queue: Queue; everyMinutes: number };
   completion: ReturnType<typeof createCompletionTicker>;
   workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
 }
@@ -91,6 +94,24 @@ export function createBackgroundWorkers(deps: BackgroundWorkerDeps) {
     timers.push(keep);
   }
 
+  /** The survey job: on a schedule (every process re-registers it; one runs each pass). */
+  async function startSurveys(): Promise<void> {
+    if (!deps.surveys) return;
+    const { queue, everyMinutes } = deps.surveys;
+    watch(
+      new Worker(SURVEY_QUEUE, surveyProcessor(deps.surveys.deps), { connection, prefix, concurrency: 1 }),
+    );
+    await scheduleSurveys(queue, everyMinutes * 60_000);
+    // As for the sweep: a Redis flush removes the schedule too, so it is put back once a minute.
+    const keep = setInterval(() => {
+      scheduleSurveys(queue, everyMinutes * 60_000).catch((error) =>
+        logger.warn({ err: error }, 'could not re-register the survey schedule'),
+      );
+    }, 60_000);
+    keep.unref();
+    timers.push(keep);
+  }
+
   /** Outbound workers for the proactive channels `which` picks (the runtime's and `extra`). */
   function startOutboundFor(extra: Channel[], which: (channel: Channel) => boolean): void {
     for (const channel of extra) extraChannels.add(channel.name);
@@ -111,6 +132,7 @@ export function createBackgroundWorkers(deps: BackgroundWorkerDeps) {
       startOutboundFor(extra, which);
       startReminders();
       await startSweep();
+      await startSurveys();
     },
     sweep: () => runSweep(sweepDeps),
     /** Lets in-flight jobs finish (their claims would otherwise wait out the lease after a restart). */

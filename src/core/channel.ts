@@ -26,7 +26,13 @@ export interface ChannelCapabilities {
   sessionBound?: boolean;
 }
 
-export type SendResult = { ok: true; platformMessageId?: string };
+export type SendResult = {
+  ok: true;
+  platformMessageId?: string;
+  /** Billed channels (SMS): who carried it and how many segments it was billed as. */
+  provider?: string;
+  segments?: number;
+};
 
 /**
  * A send failure classified so the delivery job can decide between retrying and giving up:
@@ -37,16 +43,39 @@ export type SendResult = { ok: true; platformMessageId?: string };
  *   using up its attempts (another process that is logged in may take it meanwhile);
  * - network: this attempt failed; retried with backoff, then final;
  * - invalid: the platform refused this message (final);
- * - outside_window: the Official Account's customer-service window is closed (final, recorded).
+ * - outside_window: the Official Account's customer-service window is closed (final, recorded);
+ * - route_unreachable: this person cannot be reached on this channel now (RouteUnreachableError): fall back.
  */
 export class ChannelSendError extends Error {
   constructor(
     message: string,
-    readonly kind: 'blocked' | 'rate_limited' | 'unavailable' | 'network' | 'invalid' | 'outside_window',
+    readonly kind:
+      | 'blocked'
+      | 'rate_limited'
+      | 'unavailable'
+      | 'network'
+      | 'invalid'
+      | 'outside_window'
+      | 'route_unreachable',
     readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ChannelSendError';
+  }
+}
+
+/**
+ * This person cannot be reached on this channel now, though the channel works: the Official Account's user
+ * refused (43101) or is outside the window with no template (45015/45047), SMS has no valid phone number or no
+ * approved template for the kind. The delivery falls back to the next route (src/delivery/fallback.ts).
+ */
+export class RouteUnreachableError extends ChannelSendError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message, 'route_unreachable');
+    this.name = 'RouteUnreachableError';
   }
 }
 

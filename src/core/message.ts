@@ -1,6 +1,15 @@
 /** Platform-free message contracts shared by every channel and the dialog engine. */
 
-export type ChannelName = 'terminal' | 'converse' | 'telegram' | 'wechat' | 'web' | 'test';
+export type ChannelName =
+  | 'terminal'
+  | 'converse'
+  | 'telegram'
+  | 'wechat'
+  | 'wechat-oa'
+  | 'web'
+  | 'test'
+  /** Text messages by an SMS provider (src/channels/sms): the fallback for people without a chat. */
+  | 'sms';
 
 /** Where a message came from or goes to: one chat on one channel. */
 export interface ChatAddress {
@@ -35,4 +44,9 @@ export interface OutboundMessage {
   choices?: string[];
   /** Set on proactive messages: their delivery key, which a retry of the same message repeats. */
   deliveryKey?: string;
+  /**
+   * Set on proactive messages: what kind of message it is (reminder, broadcast, promotion…) and its parts by
+   * name, for channels that may only send approved templates (SMS, Official Account template messages).
+   */
+  notice?: { kind: string; params: Record<string, string> };
 }

@@ -1,4 +1,5 @@
 import type { BroadcastTarget } from './broadcast/broadcast-request';
+import type { AckReport } from './dialog/flows/opt-out/preferences-port';
 import type { ChannelName } from './message';
 import type { LocalizedText } from './ports';
 
@@ -12,6 +13,8 @@ export interface CoordinatorAccess {
   courseCodes: string[];
   /** County ids managed: every course in them. */
   counties: string[];
+  /** May export rosters with full ID numbers, for subsidy claims (granted by an admin; every export audited). */
+  subsidyOfficer?: boolean;
 }
 
 export interface IdentityKey {
@@ -78,8 +81,49 @@ export interface BroadcastReport {
   sent: number;
   pending: number;
   failed: { reason: string; count: number }[];
+  /** Who did not get it, by name (masked) with the reason; the first ones only (the counts are in `failed`). */
+  undelivered: Undelivered[];
+  /** How many people it did not reach (group chats not counted). */
+  undeliveredTotal: number;
   /** Channels whose daily cap spreads what is left over more than today. */
   spread: SpreadDelivery[];
+  /** Recipients by name: confirmed / delivered / failed (issue 19, item 5). */
+  acks?: AckReport;
+}
+
+/** One person a notice did not reach: masked name and phone (either may be unknown) and the reason's code. */
+export interface Undelivered {
+  name?: string;
+  phone?: string;
+  reason: string;
+}
+
+/** One sign-up as a coordinator reads the roster in chat: masked, never an ID number. */
+export interface ChatRosterRow {
+  name?: string;
+  phone?: string;
+  status: string;
+  waitlistPosition?: number;
+  /** Class sessions this person asked leave for, soonest first. */
+  leave: Date[];
+}
+
+export interface ChatRoster {
+  course: BroadcastTarget;
+  /** The first rows (confirmed first, then the waitlist); `total` says how many there are. */
+  rows: ChatRosterRow[];
+  total: number;
+  confirmed: number;
+  waitlisted: number;
+}
+
+/** A leave request for a coming class session, as a coordinator reads it in chat. */
+export interface LeaveListEntry {
+  course: { code: string; title: LocalizedText };
+  startsAt: Date;
+  name?: string;
+  phone?: string;
+  reason?: string;
 }
 
 export interface CoordinationService {
@@ -96,7 +140,13 @@ export interface CoordinationService {
     text: string,
     now: Date,
   ): Promise<DraftOutcome>;
-  confirm(personId: string, broadcastId: string, includeWaitlisted: boolean): Promise<ConfirmOutcome>;
+  /** `askAck`: the notice asks its recipients to confirm ("收到"), with one follow-up to who does not. */
+  confirm(
+    personId: string,
+    broadcastId: string,
+    includeWaitlisted: boolean,
+    options?: { askAck?: boolean },
+  ): Promise<ConfirmOutcome>;
   discard(personId: string, broadcastId: string): Promise<void>;
   /** The coordinator's latest broadcast (to `courseCode` if given) with delivery counts. */
   report(
@@ -105,6 +155,15 @@ export interface CoordinationService {
     courseCode?: string,
   ): Promise<BroadcastReport | undefined>;
   audit(actorId: string, action: string, target?: string, detail?: Record<string, unknown>): Promise<void>;
+  /** A course's roster for the chat (masked), if the course is in scope; reading it is audited. */
+  roster(personId: string, access: CoordinatorAccess, courseCode: string): Promise<ChatRoster | undefined>;
+  /** Leave requests for class sessions from `now` on, of the courses in scope (or one of them); audited. */
+  leaveList(
+    personId: string,
+    access: CoordinatorAccess,
+    courseCode: string | undefined,
+    now: Date,
+  ): Promise<LeaveListEntry[]>;
 }
 
 export interface SessionRef {

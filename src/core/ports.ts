@@ -53,11 +53,18 @@ export interface PeopleRepository {
   /** Stores the ID number encrypted with its keyed hash and the consent time; returns false if another person holds it. */
   setIdNumber(personId: string, idNumber: string, consentAt: Date): Promise<'ok' | 'taken'>;
   /**
-   * The ID number a person typed themselves in chat. Behaves the same whether or not another person already
-   * registered it (no oracle): on such a clash it is kept encrypted without its hash and the clash is
-   * recorded for staff to resolve; the other person's data is neither read nor changed.
+   * The ID number a person typed themselves in chat. When another person already registered it ('clash'),
+   * it is kept encrypted without its hash and the clash is recorded for staff to resolve; the other person's
+   * data is neither read nor changed. The sign-up goes on either way; the dialog tells the person that the
+   * number is on record already and that staff will check it (issue 18: no dead end, nothing of the other
+   * person shown).
    */
-  claimIdNumber(personId: string, idNumber: string, consentAt: Date, courseCode: string): Promise<void>;
+  claimIdNumber(
+    personId: string,
+    idNumber: string,
+    consentAt: Date,
+    courseCode: string,
+  ): Promise<'ok' | 'clash'>;
   /** PIPL deletion: wipes personal fields, keeps an anonymous row for attendance counts. */
   deleteData(personId: string): Promise<void>;
 }

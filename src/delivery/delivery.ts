@@ -6,12 +6,15 @@ import type { Channel } from '../core/channel';
 import type { ChatSessionStore } from '../core/dialog/chat-session-store';
 import type { ChannelName } from '../core/message';
 import type { Logger } from '../logger';
+import { createDeliveryAttempts, type DeliveryAttempts } from './delivery-attempts';
 import { createDeliveryRepository, type DeliveryRepository } from './delivery-repository';
+import { createFallback, listForStaff } from './fallback';
+import type { OptOutCheck } from './outbound-job';
 import { type LimitsConfig, outboundLimits } from './outbound-limits';
 import { DEFAULT_LEASE_MS, startOutboundWorker } from './outbound-worker';
 import { createOutbox, type Outbox } from './outbox';
 import { createChoiceRecorder } from './proactive-choices';
-import { createRecipients, type Recipients } from './recipients';
+import { createRecipients, type DeliveryRoute, deliveryChannels, type Recipients } from './recipients';
 import { closeWith, ownConnection } from './worker-connection';
 
 export interface DeliveryDeps {
@@ -26,11 +29,18 @@ export interface DeliveryDeps {
   redis: { worker: Redis; producer: Redis; bulk?: Redis };
   /** The channels messages may be written to unprompted (recipients.ts: proactiveChannels). */
   channels: readonly ChannelName[];
+  /**
+   * The routes beyond the chat channels and their order (DELIVERY_FALLBACK): SMS and the Official Account
+   * where configured. Without: the chat channels only, and a message that cannot go there fails.
+   */
+  routes?: { fallback: readonly DeliveryRoute[]; sms: boolean; wechatOa: boolean };
   /** The chat sessions: a delivered message's choices become the person's current ones. */
   sessions: ChatSessionStore;
   /** Tests shorten lock/stall timings and the claim lease to recover from a killed worker quickly. */
   workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
   leaseMs?: number;
+  /** "退订" on a channel (issue 19): rows of kinds the person opted out of there fail as 'opted_out'. */
+  optedOut?: OptOutCheck;
 }
 
 /**
@@ -44,6 +54,8 @@ export interface Delivery {
   isProactive(channel: Pick<Channel, 'name'>): boolean;
   recipients: Recipients;
   ledger: DeliveryRepository;
+  /** Every try of every delivery on a channel (delivery_attempts). */
+  attempts: DeliveryAttempts;
   outbox: Outbox;
   /** The outbound worker of one channel, with that channel's limits (outbound-limits.ts). */
   startOutbound(
@@ -59,6 +71,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const { config, logger } = deps;
   const prefix = config.QUEUE_PREFIX;
   const ledger = createDeliveryRepository(deps.pool, deps.leaseMs ?? DEFAULT_LEASE_MS);
+  const channels = deps.routes ? deliveryChannels(deps.channels, deps.routes) : deps.channels;
+  const attempts = createDeliveryAttempts(deps.pool);
+  const recipients = createRecipients(deps.pool, channels);
   const outbox = createOutbox({
     connection: deps.redis.producer,
     bulkConnection: deps.redis.bulk,
@@ -66,10 +81,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     deliveries: ledger,
     attempts: config.OUTBOUND_ATTEMPTS,
     backoffMs: config.OUTBOUND_BACKOFF_MS,
-    channels: deps.channels,
+    channels,
+    onUnreachable: (personIds) => listForStaff(deps.pool, personIds),
   });
+  const fallback = deps.routes
+    ? createFallback({ pool: deps.pool, channels, recipients, attempts, outbox })
+    : undefined;
   const recordChoices = createChoiceRecorder(deps.sessions);
-  const proactive = new Set<string>(deps.channels);
+  const proactive = new Set<string>(channels);
   const workers: Worker[] = [];
 
   function startOutbound(
@@ -90,6 +109,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       logger,
       beforeSend: (message) => recordChoices(message),
       afterFinal: async (row) => hooks.afterFinal?.(row),
+      optedOut: deps.optedOut,
+      attempts,
+      fallback,
       workerOptions: deps.workerOptions,
     });
     closeWith(worker, connection);
@@ -115,10 +137,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   }
 
   return {
-    channels: deps.channels,
+    channels,
     isProactive: (channel) => proactive.has(channel.name),
-    recipients: createRecipients(deps.pool, deps.channels),
+    recipients,
     ledger,
+    attempts,
     outbox,
     startOutbound,
     stopWorkers,

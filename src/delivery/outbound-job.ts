@@ -1,9 +1,11 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
-import { type Channel, ChannelSendError } from '../core/channel';
+import { type Channel, ChannelSendError, RouteUnreachableError } from '../core/channel';
 import { choiceOptionSchema } from '../core/dialog/chat-session';
 import type { Logger } from '../logger';
+import type { AttemptOutcome, DeliveryAttempts } from './delivery-attempts';
 import type { ClaimedDelivery, DeliveryRepository } from './delivery-repository';
+import type { Fallback } from './fallback';
 
 /** One proactive message to one chat. The job only names its delivery row; the row holds the message. */
 export const OUTBOUND_JOB = 'deliver';
@@ -25,6 +27,10 @@ export const storedMessageSchema = z.object({
   notBefore: z.string().optional(),
   /** A reminder: the class start time its text states (ISO); a class that moved since makes it stale. */
   forStartsAt: z.string().optional(),
+  /** Its parts by name (course, time, place…), for template-only channels; the kind defaults to the row's. */
+  notice: z
+    .object({ kind: z.string().max(40).optional(), params: z.record(z.string(), z.string().max(500)) })
+    .optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
@@ -39,7 +45,10 @@ export type OutboundResult =
   | 'noop:done'
   | 'noop:missing'
   | 'failed:outside_window'
-  | 'failed:expired';
+  | 'failed:expired'
+  | 'failed:opted_out'
+  /** This route could not carry it: the next one took it (fallback.ts), or none was left. */
+  | 'fell_back';
 
 export interface OutboundHandlerDeps {
   channel: Channel;
@@ -53,8 +62,17 @@ export interface OutboundHandlerDeps {
   beforeSend?: (message: StoredMessage) => Promise<(() => Promise<void>) | undefined>;
   /** After a row reached sent or failed: e.g. complete its broadcast. */
   afterFinal?: (row: Pick<ClaimedDelivery, 'key' | 'broadcastId'>) => Promise<void>;
+  /** The person said "退订" on this channel for this kind of message (issue 19; services/preferences-service.ts). */
+  optedOut?: OptOutCheck;
+  /** Every try on a channel is recorded (delivery_attempts). */
+  attempts?: DeliveryAttempts;
+  /** A route that cannot carry the message hands it to the next (DELIVERY_FALLBACK); without: it fails. */
+  fallback?: Fallback;
   logger: Logger;
 }
+
+/** Whether a person opted out of a kind of message on a channel: such a row fails as 'opted_out', unsent. */
+export type OptOutCheck = (personId: string, channel: string, kind: string) => Promise<boolean>;
 
 /** Validated on dequeue as well as on enqueue: a malformed job is a permanent failure, never retried. */
 function parsePayload(data: unknown): OutboundPayload {
@@ -82,6 +100,25 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
   const final = async (row: ClaimedDelivery, reason: string) => {
     await deliveries.markFailed(row.key, reason);
     await afterFinal(row);
+  };
+  const recordAttempt = (id: string | undefined, outcome: AttemptOutcome) =>
+    deps.attempts
+      ?.finish(id, outcome)
+      .catch((error) => deps.logger.warn({ err: error }, 'could not record a delivery attempt'));
+  /** This route cannot carry the message now: the next one may (fallback.ts); none left: it failed. */
+  const fallBack = async (
+    row: ClaimedDelivery,
+    claimToken: string,
+    attemptId: string | undefined,
+    reason: string,
+  ): Promise<void> => {
+    if (!deps.fallback) {
+      await recordAttempt(attemptId, { status: 'failed', reason });
+      await final(row, reason);
+      return;
+    }
+    const result = await deps.fallback.next(row, claimToken, attemptId, reason);
+    if (result.state === 'exhausted') await afterFinal(row);
   };
 
   return async (job: Job, token?: string): Promise<OutboundResult> => {
@@ -122,12 +159,25 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       await final(row, expired);
       return 'failed:expired';
     }
+    const attemptId = await deps.attempts?.begin(row).catch((error) => {
+      deps.logger.warn({ err: error, key: row.key }, 'could not record a delivery attempt');
+      return undefined;
+    });
+    if (row.personId && (await deps.optedOut?.(row.personId, row.channel, row.kind))) {
+      if (!deps.fallback) {
+        await recordAttempt(attemptId, { status: 'failed', reason: 'opted_out' });
+        await final(row, 'opted_out');
+        return 'failed:opted_out';
+      }
+      await fallBack(row, claimToken, attemptId, 'opted_out');
+      return 'fell_back';
+    }
     const windowHours = deps.channel.capabilities.replyWindowHours;
     if (windowHours) {
       const last = await deliveries.lastInboundAt(row.channel, row.chatId);
       if (!last || Date.now() - last.getTime() > windowHours * 3_600_000) {
-        await final(row, 'outside_window');
-        return 'failed:outside_window';
+        await fallBack(row, claimToken, attemptId, 'outside_window');
+        return deps.fallback ? 'fell_back' : 'failed:outside_window';
       }
     }
 
@@ -135,13 +185,18 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       deps.logger.warn({ err: error, key: row.key }, 'could not record the choices of a message');
       return undefined;
     });
+    let result: Awaited<ReturnType<Channel['send']>>;
     try {
-      await deps.channel.send(
+      result = await deps.channel.send(
         { channel: deps.channel.name, chatId: row.chatId },
         {
           text: message.data.text,
           choices: message.data.choices?.map((c) => c.label),
           deliveryKey: row.key,
+          notice: {
+            kind: message.data.notice?.kind ?? row.kind,
+            params: message.data.notice?.params ?? {},
+          },
         },
       );
     } catch (error) {
@@ -150,8 +205,14 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         await undoChoices?.().catch((e) =>
           deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
         );
-      return onSendError(job, token, row, claimToken, error);
+      return onSendError(job, token, row, claimToken, error, attemptId);
     }
+    await recordAttempt(attemptId, {
+      status: 'sent',
+      provider: result?.provider,
+      providerMessageId: result?.provider ? result.platformMessageId : undefined,
+      segments: result?.segments,
+    });
     if (!(await deliveries.markSent(row.id, claimToken))) {
       deps.logger.warn({ key: row.key }, 'sent, but the claim had been taken over: a duplicate is possible');
     }
@@ -166,20 +227,33 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     row: ClaimedDelivery,
     claimToken: string,
     error: unknown,
+    attemptId?: string,
   ): Promise<OutboundResult> {
     const kind = error instanceof ChannelSendError ? error.kind : 'network';
     const detail = error instanceof Error ? error.message : String(error);
+    const waits = kind === 'unavailable' || kind === 'rate_limited';
+    const routeEnds = kind === 'blocked' || kind === 'outside_window' || kind === 'route_unreachable';
+    // A route that ends is recorded by the fallback (fell_back), with the reason it moved on.
+    if (!(routeEnds && deps.fallback))
+      await recordAttempt(attemptId, { status: waits ? 'deferred' : 'failed', reason: `${kind}: ${detail}` });
     switch (kind) {
       case 'blocked':
         await deliveries.markUnreachable(row.channel, row.chatId);
+        if (deps.fallback) {
+          await fallBack(row, claimToken, attemptId, 'blocked');
+          return 'fell_back';
+        }
         await final(row, 'blocked');
         throw new UnrecoverableError(`blocked: ${detail}`);
       case 'invalid':
         await final(row, `invalid: ${detail}`);
         throw new UnrecoverableError(`invalid: ${detail}`);
       case 'outside_window':
-        await final(row, 'outside_window');
-        return 'failed:outside_window';
+      case 'route_unreachable': {
+        const reason = error instanceof RouteUnreachableError ? error.reason : 'outside_window';
+        await fallBack(row, claimToken, attemptId, reason);
+        return deps.fallback ? 'fell_back' : 'failed:outside_window';
+      }
       case 'unavailable': {
         // This process cannot send (not logged in): the message waits and keeps its attempts; another
         // process that is logged in may take it meanwhile, so the queue itself is not paused.

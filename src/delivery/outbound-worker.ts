@@ -20,6 +20,9 @@ export interface OutboundWorkerOptions {
   logger: Logger;
   beforeSend?: OutboundHandlerDeps['beforeSend'];
   afterFinal?: OutboundHandlerDeps['afterFinal'];
+  optedOut?: OutboundHandlerDeps['optedOut'];
+  attempts?: OutboundHandlerDeps['attempts'];
+  fallback?: OutboundHandlerDeps['fallback'];
   /** Lock and stalled-check timings; tests shorten them to recover from a killed worker quickly. */
   workerOptions?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>>;
 }
@@ -49,6 +52,9 @@ export function startOutboundWorker(options: OutboundWorkerOptions): Worker {
       : undefined,
     beforeSend: options.beforeSend,
     afterFinal: options.afterFinal,
+    optedOut: options.optedOut,
+    attempts: options.attempts,
+    fallback: options.fallback,
     logger,
   });
   const worker = new Worker(outboundQueueName(channel.name), processor, {

@@ -26,6 +26,8 @@ export interface OutboxOptions {
   backoffMs: number;
   /** The channels messages may be queued for (src/delivery/recipients.ts); others are recorded as unreachable. */
   channels: readonly ChannelName[];
+  /** People a message could not be addressed to at all: listed for staff (fallback.ts: listForStaff). */
+  onUnreachable?: (personIds: string[]) => Promise<void>;
 }
 
 /**
@@ -171,6 +173,8 @@ export function createOutbox(options: OutboxOptions) {
     const rows = calls.flat().map(toRow);
     await options.deliveries.createMany(rows);
     await dispatch(rows.filter((r) => !r.failReason));
+    const unreachable = rows.filter((r) => r.failReason && r.personId).map((r) => r.personId!);
+    if (unreachable.length) await options.onUnreachable?.(unreachable);
     return calls.map((items) => {
       const queued = items.map(toRow).filter((r) => !r.failReason).length;
       return { queued, failed: items.length - queued };

@@ -1,6 +1,10 @@
 import type { Runtime } from '../app/compose';
+import { SmsChannel } from '../channels/sms/sms-channel';
+import { registerSmsReports } from '../channels/sms/sms-reports';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { registerTelegramWebhook } from '../channels/telegram/telegram-webhook';
+import { WechatOaChannel } from '../channels/wechat-oa/wechat-oa-channel';
+import { registerWechatOaPush } from '../channels/wechat-oa/wechat-oa-push';
 import type { RouteRegistrar } from './server';
 
 /** The routes the configured platform features add to the HTTP server (start-http.ts), one line each. */
@@ -10,5 +14,10 @@ export function httpRoutes(runtime: Pick<Runtime, 'channels'>): RouteRegistrar[]
   if (telegram instanceof TelegramChannel && telegram.webhook) {
     routes.push((app) => registerTelegramWebhook(app, telegram));
   }
+  const sms = runtime.channels.get('sms');
+  if (sms instanceof SmsChannel) routes.push((app) => registerSmsReports(app, sms));
+  const officialAccount = runtime.channels.get('wechat-oa');
+  if (officialAccount instanceof WechatOaChannel)
+    routes.push((app) => registerWechatOaPush(app, officialAccount));
   return routes;
 }

@@ -104,6 +104,14 @@ export function reminderProcessor(deps: ReminderJobDeps) {
           sessionKey: identity ? sessionKeyOf(identity) : undefined,
           notBefore: sendAt > now ? sendAt.toISOString() : undefined,
           forStartsAt: f.startsAt.toISOString(),
+          // Its parts, for template-only channels (an SMS template: course, time, place; docs/sms.md).
+          notice: {
+            params: {
+              course: f.title,
+              time: formatSessionTime(f.startsAt, 'zh-CN', deps.timezone),
+              place: f.venue ?? '',
+            },
+          },
         },
       },
     ]);

@@ -30,6 +30,8 @@ export interface SweepDeps {
   escalateInbox?: () => Promise<number>;
   /** Tell staff again of people still waiting for a person (at most once per INBOX_ALERT_MINUTES each). */
   alertInbox?: () => Promise<number>;
+  /** The one follow-up to who has not confirmed a notice that asked (services/acks-service.ts): queued. */
+  followUpNotices?: () => Promise<number>;
   logger: Logger;
 }
 
@@ -43,6 +45,7 @@ export interface SweepResult {
   erasureScrubsFinished: number;
   inboxEscalations: number;
   inboxAlerts: number;
+  noticeFollowUps: number;
 }
 
 /** A delivery row younger than this is left to the code path that is queueing it right now. */
@@ -67,6 +70,7 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
   const erasureScrubsFinished = (await deps.resumeErasureScrubs?.()) ?? 0;
   const inboxEscalations = (await deps.escalateInbox?.()) ?? 0;
   const inboxAlerts = (await deps.alertInbox?.()) ?? 0;
+  const noticeFollowUps = (await deps.followUpNotices?.()) ?? 0;
   const result = {
     reminders,
     requeued,
@@ -76,6 +80,7 @@ export async function runSweep(deps: SweepDeps, now = new Date()): Promise<Sweep
     erasureScrubsFinished,
     inboxEscalations,
     inboxAlerts,
+    noticeFollowUps,
   };
   deps.logger.info(result, 'sweep done');
   return result;

@@ -1,6 +1,7 @@
-import type { CoordinatorAccess } from '../core/outreach-ports';
+import type { CoordinatorAccess, Undelivered } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import { tallyDeliveries } from '../delivery/delivery-tally';
+import { undeliveredOf } from './broadcast-undelivered';
 import type { CoordinatorService } from './coordinator-service';
 
 export interface DeliveryReport {
@@ -18,7 +19,13 @@ export interface DeliveryReport {
   failed: { reason: string; count: number }[];
   /** Sent after a crash left it unknown whether an earlier attempt arrived: may have been received twice. */
   inDoubt: number;
+  /** Who it did not reach, masked, with the reason (the first CONSOLE_LISTED), and how many in all. */
+  undelivered: Undelivered[];
+  undeliveredTotal: number;
 }
+
+/** People listed by name on the console's report page. */
+const CONSOLE_LISTED = 200;
 
 /** Broadcasts of the courses in a coordinator's scope, and the delivery report of one, from the ledger. */
 export function createBroadcastAdmin(db: Db, coordinators: CoordinatorService) {
@@ -74,6 +81,9 @@ export function createBroadcastAdmin(db: Db, coordinators: CoordinatorService) {
         pending: tally.pending,
         failed: tally.failed,
         inDoubt: tally.inDoubt,
+        ...(tally.failed.length
+          ? await undeliveredOf(db, id, CONSOLE_LISTED)
+          : { undelivered: [], undeliveredTotal: 0 }),
       };
     },
   };

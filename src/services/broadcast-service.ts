@@ -1,3 +1,4 @@
+import { undeliveredLines } from '../core/broadcast/undelivered-lines';
 import type { DeliveryPlan } from '../core/channel';
 import { withDeadline } from '../core/deadline';
 import { asLocale, inLocale, LOCALES, type Locale } from '../core/domain';
@@ -17,6 +18,7 @@ import { tallyDeliveries } from '../delivery/delivery-tally';
 import type { Outbox } from '../delivery/outbox';
 import type { Recipients } from '../delivery/recipients';
 import type { Logger } from '../logger';
+import { undeliveredOf } from './broadcast-undelivered';
 import type { CoordinatorService } from './coordinator-service';
 
 /** How long a confirmation waits for its jobs to be queued before answering "saved, will be sent". */
@@ -56,6 +58,11 @@ export interface BroadcastServiceDeps {
     now: Date,
   ) => Promise<DeliveryPlan | undefined>;
   logger: Logger;
+  /** A notice asking for confirmation (issue 19, services/acks-service.ts): its texts with the "收到" choice. */
+  ackMessage?: (
+    broadcastId: string,
+    texts: { zh: string; en: string },
+  ) => Record<'zh' | 'en', { text: string; choices: unknown[] }>;
 }
 
 /**
@@ -107,6 +114,11 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     ];
     if (tally.groups.total)
       lines.push(t('coordinator:doneGroups', { groups: tally.groups.total, posted: tally.groups.sent }));
+    // "1 人联系不上" says who, and why.
+    if (failed - groupsFailed > 0) {
+      const { undelivered, undeliveredTotal } = await undeliveredOf(db, broadcastId);
+      lines.push(...undeliveredLines(t, undelivered, undeliveredTotal));
+    }
     const address = (await deps.recipients.reachable([b.authorId])).get(b.authorId);
     await deps.outbox.enqueue([
       {
@@ -173,10 +185,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     return spread;
   }
 
-  const render2 = (course: { code: string; title: string; titleEn: string | null }, text: string) => ({
-    zh: render('zh-CN', course, text),
-    en: render('en', course, text),
-  });
+  const render2 = (
+    course: { code: string; title: string; titleEn: string | null; id?: string; askAck?: boolean },
+    text: string,
+  ) => {
+    const texts = { zh: render('zh-CN', course, text), en: render('en', course, text) };
+    const ack = course.askAck && course.id ? deps.ackMessage?.(course.id, texts) : undefined;
+    return ack ? { ...texts, ack } : texts;
+  };
 
   /** Notices whose rows this process is writing now (the sweep leaves them alone). */
   const writing = new Map<string, Promise<void>>();
@@ -375,6 +391,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       await deps.coordinators.audit(personId, 'broadcast.report', courseCode, { broadcastId: b?.id });
       if (!b) return undefined;
       const tally = await tallyDeliveries(db, b.id);
+      const failed = tally.failed.reduce((n, f) => n + f.count, 0);
       return {
         broadcastId: b.id,
         course: {
@@ -390,6 +407,7 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         sent: tally.sent,
         pending: tally.pending,
         failed: tally.failed,
+        ...(failed ? await undeliveredOf(db, b.id) : { undelivered: [], undeliveredTotal: 0 }),
         spread: tally.pending ? await spreadOf(b.id) : [],
       };
     },

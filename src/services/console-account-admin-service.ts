@@ -17,6 +17,8 @@ export interface AccountRow {
   totpEnabled: boolean;
   mustChangePassword: boolean;
   activeLogins: number;
+  /** May export rosters with full ID numbers (subsidy claims). */
+  subsidyOfficer: boolean;
 }
 
 export const ACCOUNT_ACTIONS = [
@@ -26,6 +28,8 @@ export const ACCOUNT_ACTIONS = [
   'reset-totp',
   'revoke-sessions',
   'unlock',
+  'grant-subsidy',
+  'revoke-subsidy',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
@@ -45,6 +49,8 @@ const AUDIT: Record<AccountAction, string> = {
   'reset-totp': 'console.totp_reset',
   'revoke-sessions': 'console.sessions_revoked',
   unlock: 'console.account_unlocked',
+  'grant-subsidy': 'console.subsidy_officer_granted',
+  'revoke-subsidy': 'console.subsidy_officer_revoked',
 };
 
 /**
@@ -81,6 +87,7 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
           totpEnabled: a.totpEnabledAt !== null,
           mustChangePassword: a.mustChangePassword,
           activeLogins: a._count.logins,
+          subsidyOfficer: c?.subsidyOfficer ?? false,
         };
       });
     },
@@ -132,6 +139,16 @@ export function createAccountAdmin(db: Db, coordinators: CoordinatorService) {
         case 'revoke-sessions':
           detail = { sessions: await endLogins(account.id) };
           break;
+        // Full ID numbers in roster exports, for subsidy claims: another admin grants it (never oneself).
+        case 'grant-subsidy':
+        case 'revoke-subsidy': {
+          const changed = await db.coordinator.updateMany({
+            where: { personId: account.personId },
+            data: { subsidyOfficer: action === 'grant-subsidy' },
+          });
+          if (!changed.count) return { status: 'not_found' };
+          break;
+        }
       }
       await coordinators.audit(admin.personId, AUDIT[action], account.username, detail);
       return { status: 'ok', username: account.username, temporaryPassword: temporary };

@@ -297,7 +297,12 @@ export function createConsoleAccounts(
               ? 'enrol_totp'
               : undefined,
         access: coordinator
-          ? { role, courseCodes: coordinator.courseScope, counties: coordinator.countyScope }
+          ? {
+              role,
+              courseCodes: coordinator.courseScope,
+              counties: coordinator.countyScope,
+              subsidyOfficer: coordinator.subsidyOfficer,
+            }
           : undefined,
       };
     },

@@ -66,6 +66,7 @@ export function createCoordinatorService(db: Db, adminIdentities: readonly strin
         role: row.role === 'admin' ? 'admin' : 'coordinator',
         courseCodes: row.courseScope,
         counties: row.countyScope,
+        subsidyOfficer: row.subsidyOfficer,
       };
     },
 

@@ -48,6 +48,9 @@ function courseData(f: CourseFields) {
     materialsEn: f.materialsEn ?? null,
     certificate: f.certificate ?? null,
     certificateEn: f.certificateEn ?? null,
+    minAge: f.minAge ?? null,
+    maxAge: f.maxAge ?? null,
+    eligibleGroups: f.eligibleGroups ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CONTACT_PHONE, type Provision } from '../core/courses/course-facts';
-import { COUNTIES, COURSE_STATUSES, TRADES, TRAINING_TYPES } from '../core/domain';
+import { COUNTIES, COURSE_STATUSES, GROUPS, type Group, TRADES, TRAINING_TYPES } from '../core/domain';
 import { readLocaleResources } from '../i18n/i18n';
 
 /**
@@ -119,10 +119,32 @@ const contactPhone = optionalText(20).refine(
   'contact_phone',
 );
 
+/**
+ * Who may take the course: groups by id or name (建档立卡户, 两后生, poverty_registered …), separated by commas,
+ * 、 or spaces; empty means everyone. The sign-up checks them (docs/family-sign-up.md).
+ */
+const groupNames = aliases('group', GROUPS);
+const eligibleGroups = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const ids: Group[] = [];
+    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
+      const id = groupNames.get(word.toLowerCase()) as Group | undefined;
+      if (!id) {
+        ctx.addIssue({ code: 'custom', message: 'choice' });
+        continue;
+      }
+      if (!ids.includes(id)) ids.push(id);
+    }
+    return ids;
+  });
+
 /** Course codes people can type to the bot: ZX-DS-01, ZY-SYB-01. */
 export const COURSE_CODE = /^[A-Z]{2}-[A-Z]{2,4}-\d{2}$/;
 
-export const courseFieldsSchema = z.object({
+const courseFieldsObject = z.object({
   code: z.string({ error: 'required' }).trim().toUpperCase().regex(COURSE_CODE, 'code_format'),
   title: text(100),
   titleEn: optionalText(150),
@@ -149,6 +171,16 @@ export const courseFieldsSchema = z.object({
   materialsEn: optionalText(300),
   certificate: optionalText(100),
   certificateEn: optionalText(150),
+  // Who may sign up (checked at sign-up from the ID number's birth date and the person's groups).
+  minAge: optionalInteger(0, 100),
+  maxAge: optionalInteger(0, 100),
+  eligibleGroups,
+});
+const agesInOrder = (f: { minAge?: number; maxAge?: number }) =>
+  f.minAge === undefined || f.maxAge === undefined || f.minAge <= f.maxAge;
+export const courseFieldsSchema = courseFieldsObject.refine(agesInOrder, {
+  message: 'range',
+  path: ['maxAge'],
 });
 export type CourseFields = z.infer<typeof courseFieldsSchema>;
 
@@ -185,13 +217,14 @@ export type ClassSessionFields = z.infer<ReturnType<typeof classSessionFieldsSch
 
 /** A row of a course import: the course, and optionally its first class session and how many follow. */
 export function importRowSchema(timezone: string) {
-  return courseFieldsSchema
+  return courseFieldsObject
     .extend({
       startsAt: localDateTime(timezone).optional(),
       endsAt: localDateTime(timezone).optional(),
       sessions: blankAs('1', integer(1, 60)),
       everyDays: blankAs('7', integer(1, 30)),
     })
+    .refine(agesInOrder, { message: 'range', path: ['maxAge'] })
     .refine((r) => Boolean(r.startsAt) === Boolean(r.endsAt), { message: 'required', path: ['endsAt'] })
     .refine((r) => !r.startsAt || !r.endsAt || r.endsAt > r.startsAt, {
       message: 'end_before_start',

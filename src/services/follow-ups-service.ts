@@ -8,7 +8,7 @@ import type { Db } from '../db/prisma-client';
 import type { CoordinatorService } from './coordinator-service';
 
 /** What staff are asked to do: sign up or delete someone another coordinator could not reach, or check a clash. */
-export const FOLLOW_UP_KINDS = ['enrol_referral', 'delete_referral', 'id_clash'] as const;
+export const FOLLOW_UP_KINDS = ['enrol_referral', 'delete_referral', 'id_clash', 'no_channel'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 /** How each kind of follow-up can end; `enrolled` is also what the enrol button records. */
@@ -16,6 +16,8 @@ export const OUTCOMES: Record<FollowUpKind, readonly string[]> = {
   enrol_referral: ['enrolled', 'declined', 'unreachable'],
   delete_referral: ['deleted', 'declined', 'unreachable'],
   id_clash: ['same_person', 'different_people', 'unverified'],
+  /** Listed by delivery (src/delivery/fallback.ts) when no chat, Official Account or SMS reaches the person. */
+  no_channel: ['contact_updated', 'called', 'unreachable'],
 };
 
 export const resolveSchema = z.object({

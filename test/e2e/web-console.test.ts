@@ -141,18 +141,20 @@ describe('a coordinator in the console', () => {
     expect(await page.locator('table').textContent()).toContain(code);
     await screenshot(page, 'console-broadcasts');
 
-    // Everything above is in the audit log.
+    // Everything above is in the audit log, in words (the codes stay on the rows' data-action).
     await page.click('nav >> text=操作记录');
     const audit = (await page.locator('table').textContent()) ?? '';
-    for (const action of [
-      'course.imported',
-      'course.created',
-      'enrolment.on_behalf',
-      'roster.exported',
-      'broadcast.confirmed',
+    for (const words of [
+      '导入了课程',
+      `新建了课程 ${code}`,
+      `代一位学员报名了 ${code}`,
+      `导出了 ${code} 的学员名单`,
+      `向 ${code} 发送了通知（2 人）`,
     ]) {
-      expect(audit).toContain(action);
+      expect(audit).toContain(words);
     }
+    for (const action of ['course.imported', 'enrolment.on_behalf', 'roster.exported', 'broadcast.confirmed'])
+      expect(await page.locator(`tr[data-action="${action}"]`).count()).toBeGreaterThan(0);
     await screenshot(page, 'console-audit');
 
     // In English.
@@ -239,6 +241,10 @@ describe('course pages', () => {
     await page.click('form.form button[type=submit]');
     expect(await page.locator('table tbody tr').count()).toBe(2);
     await page.locator('table tbody tr').first().locator('button').click();
+    // Cancelling a class shows who will be told first (issue 19); nothing changes until it is confirmed.
+    expect(await page.locator('[data-k="notify"]').textContent()).toBeTruthy();
+    await page.click('form.form button[type=submit]');
+    await page.waitForURL(/\/sessions/);
     expect(await page.locator('table tbody tr.muted').count()).toBe(1);
 
     await page.goto(`${suite.world.url}/console/courses/DG-CS-07`);

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courseInScope } from '../../src/core/access-scope';
 import { createTranslator } from '../../src/i18n/i18n';
@@ -5,6 +6,7 @@ import { courseScopeWhere } from '../../src/services/access-scope';
 import { invite } from '../support/console';
 import {
   type ActorName,
+  certificateFixtures,
   enrolFields,
   outside,
   type Probe,
@@ -59,6 +61,7 @@ beforeAll(async () => {
   state.draftOther = await broadcast(rt, A1, adminId, 'draft');
   state.ownDrafts.county = await broadcast(rt, B, actors.county.personId!, 'draft');
   state.ownDrafts.course = await broadcast(rt, A2, actors.course.personId!, 'draft');
+  state.certificates = await certificateFixtures();
   // An open follow-up about each person (a chat ID clash: no course), for the follow-up routes to aim at.
   for (const p of Object.values(fx.people))
     await rt.db.followUp.create({ data: { kind: 'id_clash', personId: p.id } });
@@ -78,6 +81,11 @@ async function snapshot() {
     consoleLogins,
     coordinators,
     resolvedFollowUps,
+    attendance,
+    results,
+    certificates,
+    subsidyClaims,
+    targets,
   ] = await Promise.all([
     db.course.findMany({ orderBy: { id: 'asc' } }),
     db.classSession.findMany({ orderBy: { id: 'asc' } }),
@@ -89,6 +97,12 @@ async function snapshot() {
     db.coordinator.findMany({ orderBy: { personId: 'asc' } }),
     // Probes raise new referrals; none may resolve one.
     db.followUp.findMany({ where: { resolvedAt: { not: null } }, orderBy: { id: 'asc' } }),
+    // Issue 20's records of a course: attendance, results, certificates, subsidy claims, the counties' targets.
+    db.attendance.findMany({ orderBy: { id: 'asc' } }),
+    db.courseResult.findMany({ orderBy: { id: 'asc' } }),
+    db.certificate.findMany({ orderBy: { id: 'asc' } }),
+    db.subsidyClaim.findMany({ orderBy: { id: 'asc' } }),
+    db.trainingTarget.findMany({ orderBy: [{ county: 'asc' }, { year: 'asc' }] }),
   ]);
   return JSON.parse(
     JSON.stringify({
@@ -101,6 +115,11 @@ async function snapshot() {
       consoleLogins,
       coordinators,
       resolvedFollowUps,
+      attendance,
+      results,
+      certificates,
+      subsidyClaims,
+      targets,
     }),
   );
 }
@@ -133,9 +152,28 @@ describe('the table of console routes', () => {
   });
 });
 
+/** The answer as text: a workbook's cells (its bytes are zipped, so a secret in a cell is not in them). */
+async function readable(res: InjectResponse): Promise<InjectResponse> {
+  if (res.status !== 200 || !res.raw || !res.type?.includes('spreadsheetml')) return res;
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(res.raw as unknown as ArrayBuffer);
+  const cells: string[] = [];
+  book.eachSheet((sheet) => {
+    cells.push(sheet.name);
+    sheet.eachRow((row) => {
+      row.eachCell((cell) => {
+        cells.push(cell.text);
+      });
+    });
+  });
+  return { ...res, text: cells.join('\n') };
+}
+
 function checkAnswer(actor: ActorName, probe: Probe, res: InjectResponse, o: ReturnType<typeof outside>) {
   const typed = `${probe.url} ${JSON.stringify(probe.fields ?? {})} ${probe.upload?.content ?? ''}`;
-  const shown = o.secrets.filter((s) => res.text.includes(s) && !typed.includes(s));
+  const shown = [...o.secrets, ...(probe.secrets ?? [])].filter(
+    (s) => res.text.includes(s) && !typed.includes(s),
+  );
   expect(shown, `${actor} ${probe.method} ${probe.url} shows`).toEqual([]);
   const where = `${actor} ${probe.method} ${probe.url} → ${res.status}`;
   if (actor === 'anonymous') return expect([302, 401, 403], where).toContain(res.status);
@@ -158,11 +196,13 @@ describe.each(['county', 'course', 'noRole', 'anonymous'] as const)('as %s', (ac
     for (const row of Object.values(TABLE)) {
       for (const probe of await row.probes(o, actor)) {
         const client = actors[actor].client;
-        const res = probe.upload
-          ? await client.upload(probe.url, probe.upload)
-          : probe.method === 'GET'
-            ? await client.get(probe.url)
-            : await client.post(probe.url, probe.fields);
+        const res = await readable(
+          probe.upload
+            ? await client.upload(probe.url, probe.upload)
+            : probe.method === 'GET'
+              ? await client.get(probe.url)
+              : await client.post(probe.url, probe.fields),
+        );
         checkAnswer(actor, probe, res, o);
         probed++;
       }
@@ -194,6 +234,22 @@ describe('in scope, the same routes do show and act (the table would notice a bl
     // On their course's roster: everyone who signed up for it, wherever else they are registered.
     expect(roster.text).toContain(fx.people.mixed.name);
     expect(roster.text).toContain(fx.people.a1.phone);
+  });
+});
+
+describe('the outcome report adds up what is in scope (the table checks what it leaves out)', () => {
+  const year = new Date().getFullYear();
+  const period = `from=${year - 1}-01-01&to=${year + 5}-12-31`;
+
+  it('a county coordinator’s holds their county’s courses; an admin’s workbook every course', async () => {
+    const { A1, A2, B } = fx.courses;
+    const page = await actors.county.client.get(`/console/reports?${period}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(A1.code);
+    expect(page.text).toContain(A2.title);
+    const book = await readable(await actors.admin.client.get(`/console/reports.xlsx?${period}`));
+    expect(book.text).toContain(B.code);
+    expect(book.text).toContain(A2.title);
   });
 });
 
@@ -273,17 +329,28 @@ describe('as admin (runs last: an admin’s probes change and delete what they r
     for (const row of Object.values(TABLE)) {
       for (const probe of await row.probes(o, 'admin')) {
         const client = actors.admin.client;
-        const res = probe.upload
-          ? await client.upload(probe.url, probe.upload)
-          : probe.method === 'GET'
-            ? await client.get(probe.url)
-            : await client.post(probe.url, probe.fields);
+        const res = await readable(
+          probe.upload
+            ? await client.upload(probe.url, probe.upload)
+            : probe.method === 'GET'
+              ? await client.get(probe.url)
+              : await client.post(probe.url, probe.fields),
+        );
         checkAnswer('admin', probe, res, o);
         probed++;
       }
     }
     expect(probed).toBeGreaterThan(40);
     // The follow-up routes were among them: every open item was resolved.
-    expect(await world.runtime.db.followUp.count({ where: { resolvedAt: null } })).toBe(0);
+    const open = await world.runtime.db.followUp.findMany({
+      where: { resolvedAt: null },
+      select: {
+        kind: true,
+        person: { select: { realName: true, createdAt: true } },
+        courseId: true,
+        raisedAt: true,
+      },
+    });
+    expect(open).toEqual([]);
   }, 120_000);
 });

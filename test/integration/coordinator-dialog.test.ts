@@ -147,7 +147,8 @@ describe('coordinator broadcasts', () => {
     const preview = await coordinator.say('通知电商班:明天上午9点改到201教室');
     expect(preview.replies[0]!.text).toContain('明天上午9点改到201教室');
     expect(preview.replies[0]!.text).toContain('将发送给本班已报名的 5 人');
-    expect(preview.replies[0]!.choices).toEqual(['发送', '修改内容', '不发了']);
+    // The last one asks everyone to confirm ("收到", issue 19: test/integration/notice-acks.test.ts).
+    expect(preview.replies[0]!.choices).toEqual(['发送', '修改内容', '不发了', '发送，并请大家回复「收到」']);
     expect(world.channel.sentTo(people[0]!)).toHaveLength(0);
 
     const sending = await coordinator.say('1');

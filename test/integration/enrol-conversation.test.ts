@@ -208,7 +208,7 @@ describe('what a sign-up will not take', () => {
     const p = await atIdNumberStep('decline', '张小明', '13800009999');
     const no = await p.say('我不想提供了');
     expect(allText(no)).not.toContain('18位');
-    expect(allText(no)).toContain('不会收集你的身份证号');
+    expect(allText(no)).toContain('不会收集您的身份证号');
     expect(no.events.filter((e) => e.type === 'enrolled')).toEqual([]);
   });
 

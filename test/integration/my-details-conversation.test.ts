@@ -168,7 +168,7 @@ describe('leave requests', () => {
     expect(allText(reason)).toContain('原因');
     const done = await p.say('家里有事');
     expect(allText(done)).toContain('报名照常保留');
-    expect(allText(done)).toContain('花名册');
+    expect(allText(done)).toContain('学员名单');
     const enrolment = await runtime.db.enrolment.findFirstOrThrow({ where: { personId } });
     expect(enrolment.status).toBe('confirmed');
     const first = await runtime.db.classSession.findFirstOrThrow({

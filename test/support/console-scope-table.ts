@@ -27,6 +27,8 @@ export interface ScopeState {
   draftOther: Broadcast;
   /** A coordinator's own draft on a course that is not (or no longer) in their scope. */
   ownDrafts: Partial<Record<ActorName, Broadcast>>;
+  /** A certificate on each course, by course code (certificateFixtures). */
+  certificates: Record<string, string>;
 }
 
 export const state = { actors: {}, ownDrafts: {} } as ScopeState;
@@ -86,6 +88,8 @@ export interface Probe {
   upload?: { name: string; content: string };
   /** What the answer must be; by default any refusal (4xx) or, for a list, the list without the object. */
   expect?: 'refused' | 'list' | number;
+  /** What this answer in particular must not show either (beyond the scope's secrets), e.g. other courses' codes. */
+  secrets?: string[];
 }
 
 /** Requests at objects outside the actor's scope, for one route. */
@@ -239,21 +243,272 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
         },
       ]),
   },
+  // Issue 19: a class moved (preview, then confirmed), before the cancellation below (an admin's confirms).
+  'GET /console/courses/:code/sessions/:id/edit': {
+    kind: 'session',
+    probes: (o) =>
+      o.courses.map((c) => ({
+        method: 'GET' as const,
+        url: `/console/courses/${c.code}/sessions/${c.classSessionId}/edit`,
+      })),
+  },
+  'POST /console/courses/:code/sessions/:id/edit': {
+    kind: 'session',
+    probes: (o, actor) =>
+      o.courses.flatMap((c) =>
+        [c.code, ...(actor === 'admin' ? [] : [state.fx.courses.A1.code])].flatMap((code) =>
+          ['', '1'].map((confirm) => ({
+            method: 'POST' as const,
+            url: `/console/courses/${code}/sessions/${c.classSessionId}/edit`,
+            fields: { startsAt: '2030-01-02T09:00', endsAt: '2030-01-02T17:00', venue: 'x', confirm },
+          })),
+        ),
+      ),
+  },
   'POST /console/courses/:code/sessions/:id/cancel': {
     kind: 'session',
-    // Both the course's own URL and an in-scope course's URL with the other course's class.
+    // Both the course's own URL and an in-scope course's URL with the other course's class; confirmed
+    // (issue 19: without `confirm` it is only the preview).
     probes: (o, actor) =>
       o.courses.flatMap((c) => [
-        { method: 'POST' as const, url: `/console/courses/${c.code}/sessions/${c.classSessionId}/cancel` },
+        {
+          method: 'POST' as const,
+          url: `/console/courses/${c.code}/sessions/${c.classSessionId}/cancel`,
+          fields: { confirm: '1' },
+        },
         ...(actor === 'admin'
           ? []
           : [
               {
                 method: 'POST' as const,
                 url: `/console/courses/${state.fx.courses.A1.code}/sessions/${c.classSessionId}/cancel`,
+                fields: { confirm: '1' },
               },
             ]),
       ]),
+  },
+  // Issue 19: cancelling a whole course; an admin only previews it (the routes after need the courses open).
+  'POST /console/courses/:code/cancel': {
+    kind: 'course',
+    probes: (o, actor) =>
+      eachCourse(o, (code) => [
+        { method: 'POST', url: `/console/courses/${code}/cancel` },
+        ...(actor === 'admin'
+          ? []
+          : [{ method: 'POST' as const, url: `/console/courses/${code}/cancel`, fields: { confirm: '1' } }]),
+      ]),
+  },
+  // Issue 20 (docs/attendance.md): a course's attendance, a class's register, the projector's code, and a hand
+  // correction: of a course outside the scope, or through a course in scope with another course's sign-up.
+  'GET /console/assets/attendance.css': { kind: 'public', probes: () => [] },
+  'GET /console/courses/:code/attendance': {
+    kind: 'course',
+    probes: (o) => eachCourse(o, (code) => [{ method: 'GET', url: `/console/courses/${code}/attendance` }]),
+  },
+  'GET /console/courses/:code/attendance/:n': {
+    kind: 'person',
+    probes: async (o) =>
+      Promise.all(
+        o.courses.map(async (c) => ({
+          method: 'GET' as const,
+          url: `/console/courses/${c.code}/attendance/${await openSessionNumber(c.id)}`,
+        })),
+      ),
+  },
+  'GET /console/courses/:code/attendance/:n/code': {
+    kind: 'session',
+    probes: async (o) =>
+      Promise.all(
+        o.courses.map(async (c) => ({
+          method: 'GET' as const,
+          url: `/console/courses/${c.code}/attendance/${await openSessionNumber(c.id)}/code`,
+        })),
+      ),
+  },
+  'POST /console/courses/:code/attendance/:n/mark': {
+    kind: 'person',
+    probes: async (o, actor) => {
+      const probes: Probe[] = [];
+      for (const c of o.courses) {
+        const trainee = await traineeOf(c.id);
+        if (!trainee) continue;
+        const fields = { enrolment: trainee.id, status: 'excused', note: 'probe' };
+        probes.push({
+          method: 'POST',
+          url: `/console/courses/${c.code}/attendance/${await openSessionNumber(c.id)}/mark`,
+          fields,
+        });
+        // The other course's sign-up through a course the actor has: not on that course's register.
+        if (actor !== 'admin')
+          probes.push({
+            method: 'POST',
+            url: `/console/courses/${state.fx.courses.A1.code}/attendance/1/mark`,
+            fields,
+          });
+      }
+      return probes;
+    },
+  },
+  // Issue 20: completing a course (pass rules, the preview with marks, confirmation, marks from a file).
+  'GET /console/courses/:code/complete': {
+    kind: 'person',
+    probes: (o) => eachCourse(o, (code) => [{ method: 'GET', url: `/console/courses/${code}/complete` }]),
+  },
+  'POST /console/courses/:code/complete/preview': {
+    kind: 'person',
+    probes: (o) =>
+      eachCourse(o, (code) => [{ method: 'POST', url: `/console/courses/${code}/complete/preview` }]),
+  },
+  'POST /console/courses/:code/complete/rules': {
+    kind: 'course',
+    probes: (o) =>
+      eachCourse(o, (code) => [
+        {
+          method: 'POST',
+          url: `/console/courses/${code}/complete/rules`,
+          fields: { passAttendancePct: '10', passExamScore: '1' },
+        },
+      ]),
+  },
+  'POST /console/courses/:code/complete/scores': {
+    kind: 'person',
+    probes: (o) =>
+      o.courses.map((c) => ({
+        method: 'POST' as const,
+        url: `/console/courses/${c.code}/complete/scores`,
+        upload: {
+          name: 'scores.csv',
+          content: `name,idNumber,examScore\r\n${signedUpFor(c.code)
+            .map((x) => `${x.name},${x.idNumber},80`)
+            .join('\r\n')}\r\n`,
+        },
+      })),
+  },
+  'POST /console/courses/:code/complete': {
+    kind: 'person',
+    probes: (o) => eachCourse(o, (code) => [{ method: 'POST', url: `/console/courses/${code}/complete` }]),
+  },
+  // Issue 20: certificates, by form, by file, removed; a certificate of another course through one in scope.
+  'GET /console/courses/:code/certificates': {
+    kind: 'person',
+    probes: (o) => eachCourse(o, (code) => [{ method: 'GET', url: `/console/courses/${code}/certificates` }]),
+  },
+  'POST /console/courses/:code/certificates': {
+    kind: 'person',
+    probes: async (o, actor) => {
+      const probes: Probe[] = [];
+      for (const c of o.courses) {
+        const trainee = await traineeOf(c.id);
+        if (!trainee) continue;
+        const fields = {
+          enrolmentId: trainee.id,
+          type: 'training',
+          number: `PROBE-${actor}-${c.code}`,
+          issuedOn: '2026-12-01',
+        };
+        probes.push({ method: 'POST', url: `/console/courses/${c.code}/certificates`, fields });
+        if (actor !== 'admin')
+          probes.push({
+            method: 'POST',
+            url: `/console/courses/${state.fx.courses.A1.code}/certificates`,
+            fields,
+          });
+      }
+      return probes;
+    },
+  },
+  'POST /console/courses/:code/certificates/:id/delete': {
+    kind: 'person',
+    probes: async (o, actor) => {
+      const probes: Probe[] = [];
+      for (const c of o.courses) {
+        for (const id of await certificatesOf(c, actor)) {
+          probes.push({ method: 'POST', url: `/console/courses/${c.code}/certificates/${id}/delete` });
+          if (actor !== 'admin')
+            probes.push({
+              method: 'POST',
+              url: `/console/courses/${state.fx.courses.A1.code}/certificates/${id}/delete`,
+            });
+        }
+      }
+      return probes;
+    },
+  },
+  'POST /console/courses/:code/certificates/import': {
+    kind: 'person',
+    probes: (o, actor) =>
+      o.courses.map((c) => ({
+        method: 'POST' as const,
+        url: `/console/courses/${c.code}/certificates/import`,
+        upload: {
+          name: 'certificates.csv',
+          content: `name,idNumber,certificateType,certificateNumber,issuedOn\r\n${signedUpFor(c.code)
+            .map((x, i) => `${x.name},${x.idNumber},training,FILE-${actor}-${c.code}-${i},2026-12-01`)
+            .join('\r\n')}\r\n`,
+        },
+      })),
+  },
+  // Issue 20: subsidy claims, in bulk or by file; another course's sign-up through one in scope is left alone.
+  'GET /console/courses/:code/subsidies': {
+    kind: 'person',
+    probes: (o) => eachCourse(o, (code) => [{ method: 'GET', url: `/console/courses/${code}/subsidies` }]),
+  },
+  'POST /console/courses/:code/subsidies': {
+    kind: 'person',
+    probes: async (o, actor) => {
+      const probes: Probe[] = [];
+      for (const c of o.courses) {
+        const trainee = await traineeOf(c.id);
+        if (!trainee) continue;
+        const fields = { enrolment: trainee.id, status: 'submitted', amountYuan: '100' };
+        probes.push({ method: 'POST', url: `/console/courses/${c.code}/subsidies`, fields });
+        // Through a course in scope: that course's page again (nothing of it changed: the snapshot says so).
+        if (actor === 'county' || actor === 'course')
+          probes.push({
+            method: 'POST',
+            url: `/console/courses/${state.fx.courses.A1.code}/subsidies`,
+            fields,
+            expect: 'list',
+          });
+      }
+      return probes;
+    },
+  },
+  'POST /console/courses/:code/subsidies/import': {
+    kind: 'person',
+    probes: (o) =>
+      o.courses.map((c) => ({
+        method: 'POST' as const,
+        url: `/console/courses/${c.code}/subsidies/import`,
+        upload: {
+          name: 'subsidies.csv',
+          content: `name,idNumber,status,amountYuan\r\n${signedUpFor(c.code)
+            .map((x) => `${x.name},${x.idNumber},paid,500`)
+            .join('\r\n')}\r\n`,
+        },
+      })),
+  },
+  // Issue 20 (docs/reports.md): the outcome report adds up the courses in scope only: no other course's code or
+  // title, asked for by county, course or over a period that holds every course. Targets: admins only.
+  'GET /console/assets/chart.umd.min.js': { kind: 'public', probes: () => [] },
+  'GET /console/assets/reports-page.js': { kind: 'public', probes: () => [] },
+  'GET /console/reports': {
+    kind: 'course',
+    probes: (o, actor) => reportProbes(o, actor, '/console/reports'),
+  },
+  'GET /console/reports.xlsx': {
+    kind: 'course',
+    probes: (o, actor) => reportProbes(o, actor, '/console/reports.xlsx'),
+  },
+  'POST /console/reports/targets': {
+    kind: 'county',
+    probes: (_o, actor) => [
+      {
+        method: 'POST',
+        url: '/console/reports/targets',
+        fields: { county: outsideCounty(actor), year: '2026', sessions: '7', povertySessions: '3' },
+      },
+    ],
   },
   'GET /console/import': { kind: 'none', probes: () => [] },
   'GET /console/import/template.csv': { kind: 'none', probes: () => [] },
@@ -619,13 +874,18 @@ async function inboxOutside(actor: ActorName) {
   );
 }
 
-/** Open follow-ups about the people outside the actor's scope (every one, for those with no role). */
+/**
+ * Open follow-ups about the people outside the actor's scope (every one, for those with no role). An admin may
+ * resolve any: every open one, also those the earlier probes raised about people who are not fixtures (a notice
+ * that reached no chat of the person signed up by the admin's probe, or of its author: 'no_channel').
+ */
 async function followUpsOf(o: ReturnType<typeof outside>, actor: ActorName) {
   const people = [...o.people, ...o.partial].map((x) => x.id);
+  const access = state.actors[actor].access;
   return state.world.runtime.db.followUp.findMany({
     where: {
       resolvedAt: null,
-      ...(state.actors[actor].access ? { personId: { in: people } } : {}),
+      ...(access && access.role !== 'admin' ? { personId: { in: people } } : {}),
     },
     select: { id: true, kind: true },
   });
@@ -649,4 +909,75 @@ async function outsideAnswer(actor: ActorName): Promise<string> {
   if (saved.status !== 'saved') throw new Error('could not make a curated answer to probe');
   outsideAnswers.set(actor, saved.answer.id);
   return saved.answer.id;
+}
+
+/** A trainee of the course now (a confirmed or attended sign-up of someone not erased): whom its pages act on. */
+function traineeOf(courseId: string) {
+  return state.world.runtime.db.enrolment.findFirst({
+    where: { courseId, status: { in: ['confirmed', 'attended'] }, person: { deletedAt: null } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, personId: true },
+  });
+}
+
+/** The number the attendance pages give the course's first class not cancelled (1 when there is none). */
+async function openSessionNumber(courseId: string): Promise<number> {
+  const sessions = await state.world.runtime.db.classSession.findMany({
+    where: { courseId },
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    select: { cancelled: true },
+  });
+  return Math.max(1, sessions.findIndex((s) => !s.cancelled) + 1);
+}
+
+/** The fixture people signed up for a course, as a file of marks, certificates or claims would name them. */
+const signedUpFor = (code: string) => Object.values(state.fx.people).filter((x) => x.enrolments[code]);
+
+/** One certificate on each fixture course (for its first sign-up), made before the probes: theirs to aim at. */
+export async function certificateFixtures(): Promise<Record<string, string>> {
+  const made: Record<string, string> = {};
+  for (const c of Object.values(state.fx.courses)) {
+    const [x] = signedUpFor(c.code);
+    if (!x) continue;
+    const row = await state.world.runtime.db.certificate.create({
+      data: {
+        personId: x.id,
+        enrolmentId: x.enrolments[c.code]!,
+        courseId: c.id,
+        type: 'skill_level',
+        number: `SCOPE-${c.code}`,
+        issuedOn: new Date('2026-11-30'),
+      },
+    });
+    made[c.code] = row.id;
+  }
+  return made;
+}
+
+/** The certificates to aim at on a course: the fixture's; for an admin, every one the course has by then. */
+async function certificatesOf(course: { id: string; code: string }, actor: ActorName): Promise<string[]> {
+  if (actor !== 'admin') return state.certificates[course.code] ? [state.certificates[course.code]!] : [];
+  const found = await state.world.runtime.db.certificate.findMany({
+    where: { courseId: course.id },
+    select: { id: true },
+  });
+  return found.map((c) => c.id);
+}
+
+/**
+ * The report over a period that holds every fixture course, for the county and the course outside the scope
+ * (named in the query: those may show, nothing else of them may), and plain; the other courses' codes too
+ * must stay out (their titles already are secrets).
+ */
+function reportProbes(o: ReturnType<typeof outside>, actor: ActorName, path: string): Probe[] {
+  const year = new Date().getFullYear();
+  const period = `from=${year - 1}-01-01&to=${year + 5}-12-31`;
+  const secrets = actor === 'admin' ? [] : o.courses.map((c) => c.code);
+  return [
+    `${path}?${period}`,
+    ...o.courses.flatMap((c) => [
+      `${path}?${period}&county=${c.county}`,
+      `${path}?${period}&course=${c.code}`,
+    ]),
+  ].map((url) => ({ method: 'GET' as const, url, expect: 'list' as const, secrets }));
 }

@@ -58,6 +58,9 @@ export interface InjectResponse {
   status: number;
   text: string;
   location?: string;
+  /** The body as sent (a workbook's text is zipped: test/integration/access-scope.test.ts reads its cells). */
+  raw?: Buffer;
+  type?: string;
 }
 
 /**
@@ -82,10 +85,13 @@ export function injectClient(app: FastifyInstance, jar: Map<string, string> = ne
     });
     remember(response.headers['set-cookie']);
     const location = response.headers.location;
+    const contentType = response.headers['content-type'];
     return {
       status: response.statusCode,
       text: response.body,
       location: typeof location === 'string' ? location : undefined,
+      raw: response.rawPayload,
+      type: typeof contentType === 'string' ? contentType : undefined,
     } satisfies InjectResponse;
   }
   let token = '';

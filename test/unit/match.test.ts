@@ -331,7 +331,7 @@ describe('courseLine', () => {
     });
     const [r] = matchCourses(p, [c], { now: NOW });
     expect(courseLine(r!, 'zh-CN', translators['zh-CN'])).toBe(
-      '【ZX-DS-02】电商直播带货提升班（镇雄县）\n和你想学的电子商务对口；免费：建档立卡户可享受培训补贴；在镇雄县，离你近；本周六开班；还有12个名额',
+      '【ZX-DS-02】电商直播带货提升班（镇雄县）\n和您想学的电子商务对口；免费：建档立卡户可享受培训补贴；在镇雄县，离您近；本周六开班；还有12个名额',
     );
     const en = courseLine(r!, 'en', translators.en);
     expect(en).toMatch(/^\[ZX-DS-02\] Live-stream selling \(Zhenxiong County\)\n/);

@@ -163,7 +163,8 @@ describe('telegram mapper: messages out', () => {
       { secret, key },
     );
     const buttons = calls[0]!.reply_markup!.inline_keyboard.flat();
-    expect(buttons.map((b) => b.text)).toEqual(['报名', '看看其他课程']);
+    // Numbered like the terminal's and WeChat's lines, so "回复数字" fits every channel.
+    expect(buttons.map((b) => b.text)).toEqual(['1. 报名', '2. 看看其他课程']);
     const data = buttons.map((b) => ('callback_data' in b ? b.callback_data : ''));
     expect(data.every((d) => d.length <= 64)).toBe(true);
     expect(checkPress(data[1], secret, key, menu)).toEqual({ ok: true, index: 2 });

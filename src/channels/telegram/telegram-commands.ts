@@ -45,7 +45,11 @@ export function commandAction(name: string, args: string, t: Translate): Command
   }
 }
 
+/** The check-in QR code's deep link, t.me/<bot>?start=ci_<token> (docs/attendance.md): the dialog checks the token. */
+const CHECKIN_PAYLOAD = /^ci_[A-Za-z0-9_-]{28}$/;
+
 function startInput(payload: string, t: Translate): string {
+  if (CHECKIN_PAYLOAD.test(payload)) return `/start ${payload}`;
   if (COURSE_PAYLOAD.test(payload)) {
     return t('telegram:input.enrolCourse', { code: findCourseCode(payload) });
   }

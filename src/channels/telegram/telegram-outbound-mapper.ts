@@ -29,7 +29,11 @@ export function toSendCalls(
   const menu = { hash: menuHash(message), count: choices.length };
   calls[calls.length - 1]!.reply_markup = {
     inline_keyboard: choices.map((label, i) => [
-      { text: label, callback_data: encodeChoice(options.secret, options.key, menu.hash, i + 1) },
+      // Numbered, as the texts ask ("回复数字"): a typed number picks the same choice as a press.
+      {
+        text: `${i + 1}. ${label}`,
+        callback_data: encodeChoice(options.secret, options.key, menu.hash, i + 1),
+      },
     ]),
   };
   return { calls, menu };

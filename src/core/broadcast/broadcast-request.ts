@@ -14,7 +14,7 @@ export interface BroadcastRequest {
 }
 
 const LEAD =
-  /^(?:(?:请|麻烦|帮我|帮忙|给我)\s*)*(?:\/broadcast|群发消息|群发通知|群发|发布通知|发个?通知|发个?消息|发给|通知一下|通知|广播|公告|告诉)?\s*(?:给|向|到)?\s*/i;
+  /^(?:(?:请|麻烦|麻烦您|您|帮我|帮忙|给我|再)\s*)*(?:\/broadcast|群发消息|群发通知|群发一下|群发|发布通知|发个?通知|发条通知|发个?消息|发给|通知一下|通知|广播|公告|告诉)?[\s,，、]*(?:给|向|到)?\s*/i;
 const EN_LEAD =
   /^(?:please\s+)?(?:\/broadcast|broadcast|announcement|notice|notify|send(?: a)?(?: notice| message)?|message|tell)?\s*(?:to|for)?\s*/i;
 const CLASS_ZH =
@@ -23,9 +23,31 @@ const CLASS_EN =
   /^(.*?\b(?:class|classes|course|students|trainees|everyone|group))\b\s*(?:that\s+|[-–:,]\s*)?(.*)$/is;
 const EVERYONE = /所有|全体|全部学员|大家|\ball\b|everyone|every student/i;
 
-/** Splits "通知电商班:明天上午9点改到201教室" / "/broadcast ZX-DS-01 …" / "tell the chef class that …". */
+/**
+ * Full-width ASCII forms and the ideographic space folded to ASCII, one UTF-16 unit for one: the request is
+ * read on this copy, and the notice is cut from the text as typed at the same place, so it goes out exactly as
+ * written (full-width punctuation and digits, inner spaces and line breaks untouched).
+ */
+function fold(text: string): string {
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
+    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
+}
+
+/**
+ * Splits "通知电商班:明天上午9点改到201教室" / "/broadcast ZX-DS-01 …" / "tell the chef class that …". The
+ * command words and the class are stripped; the body is the rest of the text exactly as typed (only the
+ * spaces around it are dropped).
+ */
 export function parseBroadcastRequest(input: string): BroadcastRequest {
-  const text = input.normalize('NFKC').trim();
+  const typed = input.trim();
+  const read = readRequest(fold(typed));
+  // The body is always the tail of the text: the same tail of what was typed.
+  const body = read.body ? typed.slice(typed.length - read.body.length) : '';
+  return { ...read, body };
+}
+
+function readRequest(text: string): BroadcastRequest {
   const command = /^\/broadcast\b\s*(.*)$/is.exec(text);
   if (command) {
     const rest = command[1]!.trim();
@@ -33,12 +55,14 @@ export function parseBroadcastRequest(input: string): BroadcastRequest {
     const body = code ? rest.replace(/^\S+\s*/, '') : rest;
     return { code, target: code ?? '', body: body.trim(), everyone: false };
   }
-  const colon = /^([^:：\n]{0,40})[:：]\s*([\s\S]*)$/.exec(text);
-  if (colon) {
+  // The first colon, unless it is a time of day ("明天9:00上课"): then it belongs to the notice.
+  const colon = /^([^:\n]{0,40})[:]\s*([\s\S]*)$/.exec(text.replace(/：/g, ':'));
+  if (colon && !(/\d$/.test(colon[1]!) && /^\d/.test(colon[2]!))) {
     const head = stripLead(colon[1]!);
-    if (head) return finish(head, colon[2]!.trim());
+    const rest = text.slice(text.length - colon[2]!.length).trim();
+    if (head) return finish(head, rest);
     // "群发:电工班周六补课": the class may open the notice itself (Chinese only; English notices rarely do).
-    return HAN.test(colon[2]!) ? splitTarget(colon[2]!.trim()) : finish('', colon[2]!.trim());
+    return HAN.test(rest) ? splitTarget(rest) : finish('', rest);
   }
   return splitTarget(stripLead(text));
 }
@@ -59,7 +83,7 @@ function splitTarget(text: string): BroadcastRequest {
 function finish(target: string, body: string): BroadcastRequest {
   const cleaned = target
     .replace(/^(?:the|to|for)\s+/i, '')
-    .replace(/(?:群发一下|群发|发个?通知|发个?消息|发)$/, '')
+    .replace(/(?:群发一下|群发|发个?通知|发条通知|发个?消息|发)$/, '')
     .replace(/(?:的学员|的学生|的人|学员|学生|的)$/, '')
     .trim();
   return {

@@ -44,6 +44,11 @@ const fields = {
   course: z
     .object({ code: z.string().max(20), at: z.string().max(40), via: z.enum(['viewed', 'enrolled']) })
     .optional(),
+  /**
+   * The question the flow in progress last asked (its choices are `choices`), so a person who comes back (a
+   * reopened web page, a reconnected channel, "你好" after a restart) is shown it again and can answer it.
+   */
+  prompt: z.object({ text: z.string().max(8000) }).optional(),
   /** The id of the last message the bot did not understand: a second one in a row goes to a person. */
   lastMiss: z.string().max(300).optional(),
   /**

@@ -161,6 +161,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     const kept: ChatSession = turn.events.some((e) => e.type === 'data_deleted')
       ? { ...emptyChatSession(), seen: session.seen }
       : session;
+    rememberPrompt(kept, turn);
     kept.seen = [...kept.seen, message.id].slice(-SEEN_KEEP);
     kept.updatedAt = now.toISOString();
     await deps.sessions.save(key, kept);
@@ -204,6 +205,21 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
         turn.session.choices = [];
         if (flow?.onCancel) flow.onCancel(turn);
         else turn.say(turn.t('common:flowCancelled'), mainMenu(turn.t));
+      },
+    },
+    {
+      // Someone coming back mid-step (a reopened web page greets, Telegram's /start, "你好" after a while):
+      // the pending question again, with its choices, instead of leaving the step for a greeting.
+      when: (m) =>
+        isGreeting(m.text) &&
+        m.message.choiceIndex === undefined &&
+        Boolean(currentFlow(m.turn)) &&
+        Boolean(m.turn.session.prompt),
+      run: ({ turn }) => {
+        turn.intent = `flow.${turn.session.flow!.name}`;
+        const choices = turn.session.choices;
+        turn.say(turn.t('common:flowResumed'));
+        turn.say(turn.session.prompt!.text, choices);
       },
     },
     {
@@ -328,6 +344,25 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
       }
     },
   };
+}
+
+/** What a step in progress last asked: kept while the flow goes on, forgotten when it ends. */
+function rememberPrompt(session: ChatSession, turn: Turn): void {
+  const question = turn.replies.at(-1);
+  if (!session.flow) delete session.prompt;
+  else if (question && turn.replies.length) session.prompt = { text: question.text.slice(0, 8000) };
+}
+
+/** Only a greeting, nothing asked: "你好", "您好！", "hello", "在吗", Telegram's "/start". */
+const GREETING = /^(你好|您好|你们好|哈喽|嗨|喂|在吗|在不在|有人吗|hi|hello|hey|\/start)$/i;
+
+function isGreeting(text: string): boolean {
+  return GREETING.test(
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s!！。.,，~～?？]/gu, ''),
+  );
 }
 
 function isCancelWord(text: string): boolean {

@@ -12,12 +12,19 @@ export const HANDLED_INTENTS = [
   'choice.clause',
   'coordinator.redeem',
   'broadcast.report',
+  'roster.view',
+  'roster.leave',
   'course.fact',
   'chat.ack',
   'profile.view',
   'profile.correct',
   'class.question',
   'leave.request',
+  'schedule.mine',
+  'attendance.checkin',
+  'attendance.code',
+  'certificates.mine',
+  'subsidy.status',
 ] as const;
 export type HandledIntent = (typeof HANDLED_INTENTS)[number];
 

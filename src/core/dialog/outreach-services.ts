@@ -1,4 +1,5 @@
 import type { AttendanceService, CoordinationService, CoordinatorAccess } from '../outreach-ports';
+import type { ScheduleChangePort } from './flows/schedule/schedule-port';
 import type { Slots } from './handler';
 import type { Turn } from './turn';
 
@@ -10,6 +11,10 @@ export interface OutreachDialogServices {
   slotsOf(text: string): Slots;
   /** The programme's time zone, for the times coordinators are told. */
   timezone: string;
+  /** A notice asking for confirmation: the follow-up goes this long after it (issue 19; absent: not offered). */
+  ackFollowUpMinutes?: number;
+  /** Moving or cancelling a class from the chat ("/改课", "/停课", issue 19); absent: those commands are not known. */
+  scheduleChanges?: ScheduleChangePort;
 }
 
 /** The sender's coordinator rights, or undefined; looked up every time, so a revoked role stops at once. */

@@ -1,3 +1,7 @@
+import type { CheckinDialogPort } from '../attendance/checkin-port';
+import type { CertificateLookup } from '../outcomes/certificates';
+import type { SubsidyStatusLookup } from '../outcomes/subsidies';
+import type { SurveyPort } from '../outcomes/surveys';
 import type {
   CourseCatalog,
   EnrolmentRepository,
@@ -5,6 +9,8 @@ import type {
   LeaveRequestRepository,
   PeopleRepository,
 } from '../ports';
+import type { NoticeAcksPort, PreferencesPort } from './flows/opt-out/preferences-port';
+import type { SchedulePort } from './flows/schedule/schedule-port';
 
 /** The domain services handlers use; main wires Prisma-backed implementations. */
 export interface DialogServices {
@@ -15,6 +21,20 @@ export interface DialogServices {
   family?: FamilyRepository;
   /** Leave requests ("周二来不了"); without it the dialog says it cannot record one and offers a person. */
   leave?: LeaveRequestRepository;
+  /** Answers to the satisfaction question and employment follow-up (docs/surveys.md); without it none are taken. */
+  surveys?: SurveyPort;
+  /** "我的证书": certificates and course results (issue 20); without it the dialog says it cannot look them up. */
+  certificates?: CertificateLookup;
+  /** "补贴发了没": subsidy claim status (issue 20); without it the dialog says it cannot look it up. */
+  subsidies?: SubsidyStatusLookup;
+  /** Check-in by code or QR link (issue 20); without it "签到 123456" goes to the rest of the dialog. */
+  checkin?: CheckinDialogPort;
+  /** "退订"/"恢复提醒" and what "my details" shows of it (issue 19); without it those words go on as text. */
+  preferences?: PreferencesPort;
+  /** "收到" or a tap on a notice that asks for confirmation (issue 19). */
+  noticeAcks?: NoticeAcksPort;
+  /** "我的课表" with the reminders to come (issue 19). */
+  schedule?: SchedulePort;
   handoffPhone: string;
   timezone: string;
 }

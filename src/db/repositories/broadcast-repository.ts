@@ -19,9 +19,14 @@ export interface Audience {
 interface Texts {
   zh: string;
   en: string;
+  /** A notice asking for confirmation (issue 19): each person's text and "收到" choice, by language. */
+  ack?: Record<'zh' | 'en', { text: string; choices: unknown[] }>;
 }
 
 interface Claimed {
+  /** The broadcast's id, and whether it asks for confirmation (notice_ack_requests). */
+  id: string;
+  askAck: boolean;
   code: string;
   title: string;
   titleEn: string | null;
@@ -31,7 +36,8 @@ interface Claimed {
 
 /** The draft as its author would confirm it: what the notice's text is rendered from. */
 const READ_DRAFT = `
-  SELECT c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId"
+  SELECT b.id, c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId",
+    EXISTS (SELECT 1 FROM notice_ack_requests r WHERE r.broadcast_id = b.id) AS "askAck"
   FROM broadcasts b JOIN courses c ON c.id = b.course_id
   WHERE b.id = $1 AND b.author_id = $2 AND b.status = 'draft'`;
 
@@ -82,7 +88,7 @@ const WRITE_CHUNK = `
     ORDER BY e.person_id LIMIT $8
   ), batch AS (
     -- Each chat looked up for this chunk's people only (not for the whole course before the LIMIT).
-    SELECT e.person_id, ci.channel, ci.chat_id, p.locale
+    SELECT e.person_id, ci.channel, ci.chat_id, ci.external_id, p.locale
     FROM picked e JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL ${REACHABLE}
   ), written AS (
     INSERT INTO deliveries (id, key, kind, person_id, broadcast_id, channel, chat_id, status, error, message, updated_at)
@@ -90,10 +96,20 @@ const WRITE_CHUNK = `
       coalesce(b.channel, ''), coalesce(b.chat_id, ''),
       CASE WHEN b.channel IS NULL THEN 'failed' ELSE 'pending' END,
       CASE WHEN b.channel IS NULL THEN 'no_reachable_channel' END,
-      jsonb_build_object('text', CASE WHEN b.locale = 'en' THEN $5 ELSE $6 END), now()
+      CASE WHEN $9::jsonb IS NULL OR b.channel IS NULL
+        THEN jsonb_build_object('text', CASE WHEN b.locale = 'en' THEN $5 ELSE $6 END)
+        -- Asks for confirmation: its "收到" choice becomes the person's current one when it is delivered.
+        ELSE $9::jsonb -> (CASE WHEN b.locale = 'en' THEN 'en' ELSE 'zh' END)
+          || jsonb_build_object('sessionKey', b.channel || ':' || b.external_id) END, now()
     FROM batch b
     ON CONFLICT (key) DO NOTHING
     RETURNING key, channel, chat_id, status = 'pending' AS reachable
+  ), listed AS (
+    -- People no route reaches are listed for staff (follow-ups, 'no_channel'; src/delivery/fallback.ts).
+    INSERT INTO follow_ups (id, kind, person_id, course_id)
+    SELECT gen_random_uuid(), 'no_channel', b.person_id, $3::uuid FROM batch b
+    WHERE b.channel IS NULL AND NOT EXISTS (
+      SELECT 1 FROM follow_ups f WHERE f.person_id = b.person_id AND f.kind = 'no_channel' AND f.resolved_at IS NULL)
   )
   SELECT (SELECT count(*) FROM picked)::int AS n, (SELECT max(person_id::text) FROM picked) AS last,
     coalesce((SELECT json_agg(json_build_object('key', key, 'channel', channel, 'chatId', chat_id))
@@ -134,7 +150,10 @@ export interface ClaimedBroadcast {
   job: RowsJob;
 }
 
-type Render = (course: { code: string; title: string; titleEn: string | null }, text: string) => Texts;
+type Render = (
+  course: { code: string; title: string; titleEn: string | null; id?: string; askAck?: boolean },
+  text: string,
+) => Texts;
 
 /**
  * The set-based parts of a broadcast, in SQL: counting its audience; on confirmation claiming the draft
@@ -240,6 +259,7 @@ export function createBroadcastRepository(pool: pg.Pool, channels: readonly stri
           job.texts.zh,
           after ?? FIRST,
           limit,
+          job.texts.ack ? JSON.stringify(job.texts.ack) : null,
         ],
       );
       const r = rows[0]!;
@@ -263,7 +283,8 @@ export function createBroadcastRepository(pool: pg.Pool, channels: readonly stri
     async unwritten(render: Render): Promise<RowsJob[]> {
       const { rows } = await pool.query<Claimed & { id: string; includeWaitlisted: boolean }>(
         `SELECT b.id, c.code, c.title, c.title_en AS "titleEn", b.text, b.course_id AS "courseId",
-           b.include_waitlisted AS "includeWaitlisted"
+           b.include_waitlisted AS "includeWaitlisted",
+           EXISTS (SELECT 1 FROM notice_ack_requests r WHERE r.broadcast_id = b.id) AS "askAck"
          FROM broadcasts b JOIN courses c ON c.id = b.course_id
          WHERE b.status = 'sending' AND b.rows_written_at IS NULL`,
       );

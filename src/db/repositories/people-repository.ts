@@ -179,8 +179,10 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
 
     async claimIdNumber(personId, idNumber, consentAt, courseCode) {
       const hash = cipher.hash(idNumber);
+      let claimed: 'ok' | 'clash' = 'ok';
       const claim = () =>
         db.$transaction(async (tx) => {
+          claimed = 'ok';
           const holder = await tx.person.findUnique({ where: { idNumberHash: hash }, select: { id: true } });
           const clash = holder !== null && holder.id !== personId;
           // On a clash the number is kept (encrypted) for staff to check, but without the hash, which stays
@@ -195,6 +197,7 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
           });
           if (clash) {
             // Staff who may see this person are asked to sort it out (the console's follow-ups page).
+            claimed = 'clash';
             const course = await tx.course.findUnique({ where: { code: courseCode }, select: { id: true } });
             await tx.followUp.create({ data: { kind: 'id_clash', personId, courseId: course?.id ?? null } });
             await tx.auditLog.create({
@@ -213,6 +216,7 @@ export function createPeopleRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
         if ((error as { code?: string }).code !== 'P2002') throw error;
         return claim();
       });
+      return claimed;
     },
 
     deleteData: (personId) => deletePersonData(db, cipher, personId),

@@ -58,10 +58,28 @@ export async function deletePersonData(
         deletedAt: new Date(),
       },
     });
+    // The Service Account's consents and sent notices are kept by openid (src/channels/wechat-oa).
+    const openIds = person.identities.filter((i) => i.channel === 'wechat-oa').map((i) => i.chatId);
+    await tx.wechatOaConsent.deleteMany({ where: { openId: { in: openIds } } });
+    await tx.wechatOaSend.deleteMany({ where: { openId: { in: openIds } } });
     await tx.channelIdentity.deleteMany({ where: { personId } });
     await tx.followUp.deleteMany({ where: { personId } });
     // Their leave requests: the reason is free text they typed (docs/my-details.md).
     await tx.leaveRequest.deleteMany({ where: { enrolmentId: { in: person.enrolments.map((e) => e.id) } } });
+    // Their check-ins, survey answers, employment answers and certificates leave the reports' raw data
+    // (docs/reports.md); a subsidy claim keeps its status and amount (money paid out), not the staff's notes.
+    const enrolmentIds = person.enrolments.map((e) => e.id);
+    await tx.attendance.deleteMany({ where: { enrolmentId: { in: enrolmentIds } } });
+    await tx.satisfactionSurvey.deleteMany({ where: { enrolmentId: { in: enrolmentIds } } });
+    await tx.employmentCheck.deleteMany({ where: { enrolmentId: { in: enrolmentIds } } });
+    await tx.certificate.deleteMany({ where: { personId } });
+    // Their contact preferences and notice confirmations (docs/notices-and-preferences.md).
+    await tx.contactPreference.deleteMany({ where: { personId } });
+    await tx.noticeAck.deleteMany({ where: { personId } });
+    await tx.subsidyClaim.updateMany({
+      where: { enrolmentId: { in: enrolmentIds } },
+      data: { missingDocs: [] },
+    });
     // Their staff-inbox items: transcripts of what they wrote, callback numbers (docs/staff-inbox.md).
     await tx.inboxItem.deleteMany({ where: { personId } });
     // Messages waiting for them are not sent; what was sent keeps its outcome, not its text or chat.

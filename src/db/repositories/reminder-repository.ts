@@ -42,20 +42,24 @@ export function createReminderRepository(pool: pg.Pool, channels: readonly strin
          c.id AS "courseId", c.code, c.title,
          c.title_en AS "titleEn", s.course_id AS "sessionCourseId", s.starts_at AS "startsAt", s.cancelled,
          s.venue, s.venue_en AS "venueEn", pp.id AS "proxyId", CASE WHEN pp.id IS NOT NULL THEN p.real_name END
-         AS "memberName", coalesce(ci.channel, px.channel) AS channel, coalesce(ci.chat_id, px.chat_id) AS "chatId",
-         coalesce(ci.external_id, px.external_id) AS "externalId"
+         AS "memberName", CASE WHEN pp.id IS NOT NULL THEN px.channel ELSE ci.channel END AS channel,
+         CASE WHEN pp.id IS NOT NULL THEN px.chat_id ELSE ci.chat_id END AS "chatId",
+         CASE WHEN pp.id IS NOT NULL THEN px.external_id ELSE ci.external_id END AS "externalId"
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(enrolment_id, session_id, ord)
        JOIN enrolments e ON e.id = r.enrolment_id
        JOIN people p ON p.id = e.person_id
        JOIN courses c ON c.id = e.course_id
        LEFT JOIN class_sessions s ON s.id = r.session_id
        ${reachableIdentityJoin('e.person_id', '$3', 'ci')}
-       -- No chat of their own: the family member who signed them up (the latest link), if reachable.
+       -- No chat of their own (SMS at most): the family member who signed them up (the latest link), if
+       -- reachable, and by chat rather than SMS when only the member has a phone (a chat costs nothing).
        LEFT JOIN LATERAL (
          SELECT f.proxy_id FROM family_links f JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
-         WHERE f.member_id = e.person_id ORDER BY f.created_at DESC LIMIT 1) fl ON ci.channel IS NULL
+         WHERE f.member_id = e.person_id ORDER BY f.created_at DESC LIMIT 1) fl
+         ON ci.channel IS NULL OR ci.channel = 'sms'
        ${reachableIdentityJoin('fl.proxy_id', '$3', 'px')}
-       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL`,
+       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL
+         AND (ci.channel IS NULL OR px.channel <> 'sms')`,
         [refs.map((r) => r.enrolmentId), refs.map((r) => r.sessionId), channels],
       );
       const byRef = new Map(rows.map(({ ref, ...f }) => [Number(ref), f]));

@@ -22,6 +22,12 @@ function scopeOf(ctx: PageContext, a: AccountRow): string {
   return ctx.t('accounts:list.coordinatorOf', { places: places.join('、') || '—' });
 }
 
+/** The scope, and whether the account may export full ID numbers for subsidy claims. */
+function scopeCell(ctx: PageContext, a: AccountRow): string {
+  const scope = scopeOf(ctx, a);
+  return a.subsidyOfficer ? `${scope} · ${ctx.t('accounts:list.subsidyOfficer')}` : scope;
+}
+
 function statusOf(ctx: PageContext, a: AccountRow): string {
   const { t } = ctx;
   if (a.disabled) return t('accounts:list.disabled');
@@ -35,7 +41,9 @@ function actionsOf(ctx: PageContext, a: AccountRow, self: boolean): SafeHtml {
   if (self) return html`<a href="/console/account">${t('accounts:list.yours')}</a>`;
   const button = (action: AccountAction) =>
     postButton(ctx, `/console/accounts/${a.id}/${action}`, t(`accounts:action.${action}`));
-  return html`${a.disabled ? button('enable') : button('disable')}${a.lockedUntil ? button('unlock') : ''}${button('reset-password')}${a.totpEnabled ? button('reset-totp') : ''}${a.activeLogins ? button('revoke-sessions') : ''}`;
+  const subsidy =
+    a.role === null ? '' : a.subsidyOfficer ? button('revoke-subsidy') : button('grant-subsidy');
+  return html`${a.disabled ? button('enable') : button('disable')}${subsidy}${a.lockedUntil ? button('unlock') : ''}${button('reset-password')}${a.totpEnabled ? button('reset-totp') : ''}${a.activeLogins ? button('revoke-sessions') : ''}`;
 }
 
 function accountsTable(ctx: PageContext, rows: AccountRow[]): SafeHtml {
@@ -43,7 +51,7 @@ function accountsTable(ctx: PageContext, rows: AccountRow[]): SafeHtml {
   const heads = ['username', 'scope', 'lastSignIn', 'status', 'totp', 'sessions', 'actions'];
   return html`<table class="accounts"><thead><tr>${heads.map((h) => html`<th>${t(`accounts:list.${h}`)}</th>`)}</tr></thead><tbody>${rows.map(
     (a) =>
-      html`<tr data-account="${a.username}"${a.disabled ? html` class="muted-row"` : ''}><td class="mono">${a.username}</td><td>${scopeOf(ctx, a)}</td><td>${ctx.dateTime(a.lastSignInAt) || '—'}</td><td data-k="status">${statusOf(ctx, a)}</td><td data-k="totp">${t(a.totpEnabled ? 'accounts:list.totpOn' : 'accounts:list.totpOff')}</td><td data-k="sessions">${a.activeLogins}</td><td class="account-actions">${actionsOf(ctx, a, a.id === ctx.user?.accountId)}</td></tr>`,
+      html`<tr data-account="${a.username}"${a.disabled ? html` class="muted-row"` : ''}><td class="mono">${a.username}</td><td data-k="scope">${scopeCell(ctx, a)}</td><td>${ctx.dateTime(a.lastSignInAt) || '—'}</td><td data-k="status">${statusOf(ctx, a)}</td><td data-k="totp">${t(a.totpEnabled ? 'accounts:list.totpOn' : 'accounts:list.totpOff')}</td><td data-k="sessions">${a.activeLogins}</td><td class="account-actions">${actionsOf(ctx, a, a.id === ctx.user?.accountId)}</td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -2,17 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inLocale } from '../../core/domain';
 import type { BroadcastPreview } from '../../core/outreach-ports';
-import { html } from '../html';
+import type { DeliveryReport } from '../../services/broadcast-admin-service';
+import { html, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { csrfField, type PageContext, pageContext, postButton, sendPage } from './console-page';
 import { notFound } from './console-params';
+import { noticeAcksSection } from './notice-acks-view';
 
 const composeSchema = z.object({
   course: z.string().trim().toUpperCase().max(20),
   text: z.string().max(5000),
 });
 const idParams = z.object({ id: z.uuid() });
-const sendSchema = z.object({ waitlisted: z.literal('yes').optional() });
+const sendSchema = z.object({
+  waitlisted: z.literal('yes').optional(),
+  /** Ask the recipients to confirm ("收到"), with one follow-up (issue 19, services/acks-service.ts). */
+  ack: z.literal('yes').optional(),
+});
 
 type Target = Awaited<ReturnType<ConsoleDeps['coordinators']['targets']>>[number];
 
@@ -50,6 +56,7 @@ ${p.groups ? html`<p>${t('console:broadcast.groups', { count: p.groups })}</p>` 
 <div class="card"><h2>${t('console:broadcast.seenAs.en')}</h2><p class="message">${rendered('en')}</p></div></div>
 <p class="actions">${postButton(ctx, `${base}/send`, t('console:broadcast.send', { count: p.confirmed }))}
 ${p.waitlisted ? postButton(ctx, `${base}/send`, t('console:broadcast.sendAll', { count: p.confirmed + p.waitlisted }), html`<input type="hidden" name="waitlisted" value="yes">`) : ''}
+${deps.acks ? postButton(ctx, `${base}/send`, t('preferences:ack.sendAsk'), html`<input type="hidden" name="ack" value="yes">`) : ''}
 ${postButton(ctx, `${base}/discard`, t('console:broadcast.discard'))}</p>`;
 }
 
@@ -119,6 +126,7 @@ ${
     // Only the author's own draft is ever sent, and only while its course is still in their scope.
     if (!(await deps.broadcastAdmin.inScope(request.consoleUser!.access, id))) throw notFound();
     const body = sendSchema.safeParse(request.body);
+    if (body.success && body.data.ack === 'yes') await deps.acks?.request(request.consoleUser!.personId, id);
     const outcome = await deps.broadcasts.confirm(
       request.consoleUser!.personId,
       id,
@@ -163,11 +171,26 @@ ${
 ${report.failed.map((f) => html`<tr><th>${t('console:report.failed')}: ${t(`coordinator:report.reason.${f.reason}`, { defaultValue: f.reason })}</th><td data-k="failed">${f.count}</td></tr>`)}
 ${report.inDoubt ? html`<tr><th>${t('console:report.inDoubt')}</th><td>${report.inDoubt}</td></tr>` : ''}
 </tbody></table>
+${undeliveredTable(ctx, report)}
+${noticeAcksSection(ctx, await deps.acks?.report(report.id))}
 ${spread.map((s) => html`<p class="spread">${t('coordinator:report.spread', { channel: t(`coordinator:channel.${s.channel}`), cap: s.perDay, count: s.count, days: s.days, finish: ctx.dateTime(s.finishAt) })}</p>`)}
 ${busy && queuedLater(request.query) ? html`<p class="hint">${t('console:report.queuedLater')}</p>` : ''}
 ${busy ? html`<p class="hint">${t('console:report.refreshing')}</p>` : ''}`;
     return sendPage(reply, ctx, t('console:report.title'), body, busy ? { refreshSeconds: 3 } : {});
   });
+}
+
+/** Who the notice did not reach, by name (masked) with the reason in words: someone to phone instead. */
+function undeliveredTable(ctx: PageContext, report: DeliveryReport): SafeHtml | string {
+  const { t } = ctx;
+  if (!report.undelivered.length) return '';
+  const more = report.undeliveredTotal - report.undelivered.length;
+  return html`<h2>${t('console:report.undelivered')}</h2>
+<table class="undelivered cards-narrow"><thead><tr><th>${t('console:report.person')}</th><th>${t('console:roster.column.phone')}</th><th>${t('console:report.reason')}</th></tr></thead><tbody>${report.undelivered.map(
+    (u) =>
+      html`<tr><td>${u.name ?? t('coordinator:someone')}</td><td data-label="${t('console:roster.column.phone')}">${u.phone ?? '—'}</td><td data-label="${t('console:report.reason')}">${t(`coordinator:report.reason.${u.reason}`, { defaultValue: t('coordinator:report.reason.other') })}</td></tr>`,
+  )}</tbody></table>
+${more > 0 ? html`<p class="hint">${t('coordinator:report.undeliveredMore', { count: more })}</p>` : ''}`;
 }
 
 const queuedLater = (query: unknown) => (query as { queued?: unknown } | undefined)?.queued === 'later';

@@ -1,20 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { classSessionFieldsSchema, fieldErrors, withoutBlanks } from '../../services/course-input-schema';
-import { html } from '../html';
+import { html, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { csrfField, type PageContext, pageContext, postButton, sendPage } from './console-page';
 import { courseCodeOf, notFound } from './console-params';
 import { type FormErrors, type FormValues, textField } from './course-form-view';
 
-const classSessionParams = z.object({ id: z.uuid() });
-
 type Course = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
 
-function classSessionsPage(ctx: PageContext, course: Course, values: FormValues, errors: FormErrors) {
+function classSessionsPage(
+  ctx: PageContext,
+  course: Course,
+  values: FormValues,
+  errors: FormErrors,
+  flash: SafeHtml | string = '',
+) {
   const { t } = ctx;
   const base = `/console/courses/${course.code}/sessions`;
   return html`<p><a href="/console/courses/${course.code}">← ${course.code}</a></p>
+${flash}
 ${
   course.sessions.length
     ? html`<table><thead><tr><th>${t('console:classSession.startsAt')}</th><th>${t('console:classSession.endsAt')}</th><th>${t('console:course.field.venue')}</th><th></th></tr></thead><tbody>
@@ -23,7 +28,8 @@ ${course.sessions.map(
     html`<tr${s.cancelled ? html` class="muted"` : ''}><td>${ctx.dateTime(s.startsAt)}</td><td>${ctx.dateTime(s.endsAt)}</td><td>${s.venue}</td><td>${
       s.cancelled
         ? t('console:classSession.cancelled')
-        : postButton(ctx, `${base}/${s.id}/cancel`, t('console:classSession.cancel'))
+        : // Both lead to a preview of who is told and what they get (class-session-changes-routes.ts).
+          html`<a href="${base}/${s.id}/edit">${t('schedule:console.edit')}</a> ${postButton(ctx, `${base}/${s.id}/cancel`, t('console:classSession.cancel'))}`
     }</td></tr>`,
 )}</tbody></table>`
     : html`<p>${t('console:classSession.none')}</p>`
@@ -34,10 +40,29 @@ ${textField(ctx, values, errors, 'startsAt', { type: 'datetime-local', required:
 ${textField(ctx, values, errors, 'endsAt', { type: 'datetime-local', required: true, label: t('console:classSession.endsAt') })}
 ${textField(ctx, values, errors, 'venue', { label: t('console:course.field.venue') })}
 <button type="submit">${t('console:classSession.add')}</button>
-</form>`;
+</form>
+${course.status === 'cancelled' ? '' : html`<p>${postButton(ctx, `/console/courses/${course.code}/cancel`, t('schedule:console.cancelCourse'))}</p>`}`;
 }
 
-/** Class sessions of a course: list, add, cancel (reminders follow through the reminder scheduler). */
+const changeQuery = z.object({
+  notified: z.coerce.number().int().min(0).optional(),
+  unreachable: z.coerce.number().int().min(0).optional(),
+  unchanged: z.literal('1').optional(),
+});
+
+/** What the last confirmed schedule change did (class-session-changes-routes.ts redirects here with it). */
+function changeFlash(ctx: PageContext, query: unknown): SafeHtml | string {
+  const q = changeQuery.safeParse(query);
+  if (!q.success) return '';
+  if (q.data.unchanged)
+    return html`<p class="flash" data-k="changed">${ctx.t('schedule:console.unchanged')}</p>`;
+  if (q.data.notified === undefined) return '';
+  return html`<p class="flash" data-k="changed">${ctx.t('schedule:console.done', { notified: q.data.notified })}${
+    q.data.unreachable ? ` ${ctx.t('schedule:console.doneUnreachable', { count: q.data.unreachable })}` : ''
+  }</p>`;
+}
+
+/** Class sessions of a course: list, add (reminders follow through the reminder scheduler). */
 export async function classSessionRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
   const { courses } = deps;
 
@@ -49,7 +74,7 @@ export async function classSessionRoutes(scope: FastifyInstance, { deps }: { dep
       reply,
       ctx,
       `${ctx.t('console:classSession.title')} · ${course.code}`,
-      classSessionsPage(ctx, course, {}, []),
+      classSessionsPage(ctx, course, {}, [], changeFlash(ctx, request.query)),
     );
   });
 
@@ -77,13 +102,6 @@ export async function classSessionRoutes(scope: FastifyInstance, { deps }: { dep
     );
   });
 
-  scope.post('/console/courses/:code/sessions/:id/cancel', async (request, reply) => {
-    const code = courseCodeOf(request.params);
-    const params = classSessionParams.safeParse(request.params);
-    if (!params.success) throw notFound();
-    const user = request.consoleUser!;
-    const change = await courses.cancelClassSession(user.access, user.personId, code, params.data.id);
-    if (change.status !== 'ok') throw notFound();
-    return reply.redirect(`/console/courses/${code}/sessions`, 303);
-  });
+  // Cancelling a class (with a preview and a confirmation) and changing its time or place:
+  // class-session-changes-routes.ts (issue 19).
 }

@@ -1,8 +1,11 @@
 import type { Config } from '../../config';
 import type { Translator } from '../../core/i18n';
+import type { Acks } from '../../services/acks-service';
 import type { AuditLogReader } from '../../services/audit-log-service';
 import type { BroadcastAdmin } from '../../services/broadcast-admin-service';
 import type { BroadcastService } from '../../services/broadcast-service';
+import type { Certificates } from '../../services/certificates-service';
+import type { CheckinConsole } from '../../services/checkin-console-service';
 import type { AccountAdmin } from '../../services/console-account-admin-service';
 import type { ConsoleAccounts } from '../../services/console-accounts-service';
 import type { OwnAccount } from '../../services/console-own-account-service';
@@ -10,13 +13,17 @@ import type { ConsoleTotp } from '../../services/console-totp-service';
 import type { CoordinatorService } from '../../services/coordinator-service';
 import type { CourseAdmin } from '../../services/course-admin-service';
 import type { CourseImport } from '../../services/course-import/course-import-service';
+import type { CourseResults } from '../../services/course-results-service';
 import type { CuratedAnswers } from '../../services/curated-answers-service';
 import type { FollowUps } from '../../services/follow-ups-service';
 import type { InboxChange } from '../../services/inbox-events';
 import type { InboxService } from '../../services/inbox-service';
 import type { OnBehalfEnrolment } from '../../services/on-behalf-enrolment-service';
+import type { OutcomeReports } from '../../services/outcome-report-service';
 import type { PersonDeletion } from '../../services/person-deletion-service';
 import type { Roster } from '../../services/roster-service';
+import type { ScheduleChanges } from '../../services/schedule-change-service';
+import type { SubsidyClaims } from '../../services/subsidy-claims-service';
 import type { Unanswered } from '../../services/unanswered-service';
 
 /**
@@ -39,7 +46,11 @@ export interface ConsoleDeps {
   broadcasts: BroadcastService;
   broadcastAdmin: BroadcastAdmin;
   auditLog: AuditLogReader;
+  /** Attendance check-in (docs/attendance.md): sessions, the projector's rotating code, hand corrections. */
+  checkin: CheckinConsole;
   followUps: FollowUps;
+  /** Training outcomes per county, provider and course (docs/reports.md). */
+  reports: OutcomeReports;
   /** Staff-written answers the dialog gives first, and the questions the bot could not answer, grouped. */
   curatedAnswers: CuratedAnswers;
   unanswered: Unanswered;
@@ -47,6 +58,14 @@ export interface ConsoleDeps {
   inbox: InboxService;
   /** Opens this process's subscription to inbox changes (one Redis connection; the console's live page owns it). */
   inboxChanges: InboxChangeSource;
+  /** Class sessions moved or cancelled after a preview, the people told (issue 19, item 6). */
+  scheduleChanges?: ScheduleChanges;
+  /** Who confirmed a notice that asked for "收到" (issue 19, item 5). */
+  acks?: Acks;
+  /** Completion, certificates and subsidy claims (issue 20; docs/results-and-subsidies.md). */
+  courseResults: CourseResults;
+  certificates: Certificates;
+  subsidyClaims: SubsidyClaims;
 }
 
 /** Calls `listener` for every inbox change of the deployment until the returned function is called. */

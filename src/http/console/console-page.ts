@@ -67,6 +67,7 @@ function nav(ctx: PageContext): SafeHtml {
             : t('inbox-console:nav'),
         ],
         ['/console/answers', t('curated:nav')],
+        ['/console/reports', t('reports:nav')],
         ['/console/audit', t('console:nav.audit')],
       ];
   if (!user.gate && user.access.role === 'admin') {

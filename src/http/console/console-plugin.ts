@@ -7,9 +7,12 @@ import { html } from '../html';
 import { addSecurityHeaders } from '../security-headers';
 import { accountAdminRoutes } from './account-admin-routes';
 import { answersRoutes } from './answers-routes';
+import { attendanceRoutes } from './attendance-routes';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { broadcastRoutes } from './broadcasts-routes';
+import { certificateRoutes } from './certificates-routes';
+import { classSessionChangeRoutes } from './class-session-changes-routes';
 import { classSessionRoutes } from './class-sessions-routes';
 import type { ConsoleDeps } from './console-deps';
 import { allowedUnderGate, GATE_PAGES } from './console-gate';
@@ -22,8 +25,11 @@ import { importRoutes } from './import-routes';
 import { inboxRoutes, waitingCount } from './inbox-routes';
 import { ownAccountRoutes } from './own-account-routes';
 import { personDeleteRoutes } from './person-delete-routes';
+import { reportRoutes } from './reports-routes';
+import { resultsRoutes } from './results-routes';
 import { rosterRoutes } from './roster-routes';
 import { secondFactorRoutes } from './second-factor-routes';
+import { subsidyRoutes } from './subsidies-routes';
 
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
@@ -115,13 +121,19 @@ export async function consolePlugin(
     authRoutes,
     courseRoutes,
     classSessionRoutes,
+    classSessionChangeRoutes,
     importRoutes,
     rosterRoutes,
+    attendanceRoutes,
+    resultsRoutes,
+    certificateRoutes,
+    subsidyRoutes,
     enrolRoutes,
     personDeleteRoutes,
     broadcastRoutes,
     auditRoutes,
     followUpRoutes,
+    reportRoutes,
     answersRoutes,
     inboxRoutes,
     secondFactorRoutes,

@@ -56,6 +56,12 @@ ${textField(ctx, values, errors, 'materials')}
 ${textField(ctx, values, errors, 'materialsEn')}
 ${textField(ctx, values, errors, 'certificate')}
 ${textField(ctx, values, errors, 'certificateEn')}
+</fieldset>
+<fieldset><legend>${ctx.t('console:course.eligibility')}</legend>
+<p class="hint">${ctx.t('console:course.eligibilityHint')}</p>
+${textField(ctx, values, errors, 'minAge', { type: 'number' })}
+${textField(ctx, values, errors, 'maxAge', { type: 'number' })}
+${textField(ctx, values, errors, 'eligibleGroups')}
 </fieldset>`;
 }
 

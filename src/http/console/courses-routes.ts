@@ -117,6 +117,7 @@ ${rows.map(
         ]),
       ),
       realNameRequired: course.realNameRequired ? 'yes' : 'no',
+      eligibleGroups: course.eligibleGroups.map((g) => ctx.t(`domain:group.${g}`)).join('、'),
     };
     return sendPage(
       reply,
@@ -157,7 +158,8 @@ ${rows.map(
 
 /** Course facts shown on the course page when stated (the edit form has them all, English texts too). */
 const FACT_FIELDS = FACT_COLUMNS.filter(
-  (f): f is Exclude<(typeof FACT_COLUMNS)[number], `${string}En`> => !f.endsWith('En'),
+  (f): f is Exclude<(typeof FACT_COLUMNS)[number], `${string}En` | 'eligibleGroups'> =>
+    !f.endsWith('En') && f !== 'eligibleGroups',
 );
 
 type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
@@ -174,6 +176,7 @@ function overview(ctx: PageContext, course: CourseWithClassSessions) {
 <dt>${t('console:courses.seats')}</dt><dd>${course.seatsTaken} / ${course.capacity}</dd>
 <dt>${t('console:course.field.realNameRequired')}</dt><dd>${t(`console:yesNo.${course.realNameRequired ? 'yes' : 'no'}`)}</dd>
 <dt>${t('console:courses.next')}</dt><dd>${ctx.dateTime(upcoming[0]?.startsAt)}</dd>
+${course.eligibleGroups.length ? html`<dt>${t('console:course.field.eligibleGroups')}</dt><dd>${course.eligibleGroups.map((g) => t(`domain:group.${g}`)).join('、')}</dd>` : ''}
 ${FACT_FIELDS.filter((f) => course[f] !== null).map(
   (f) =>
     html`<dt>${t(`console:course.field.${f}`)}</dt><dd>${f === 'lodging' || f === 'meals' ? t(`console:course.provision.${course[f]}`) : String(course[f])}</dd>`,
@@ -183,7 +186,11 @@ ${FACT_FIELDS.filter((f) => course[f] !== null).map(
 <a class="button" href="${base}/edit">${t('console:course.edit')}</a>
 <a class="button" href="${base}/sessions">${t('console:classSession.title')}</a>
 <a class="button" href="${base}/roster">${t('console:roster.title')}</a>
+<a class="button" href="${base}/attendance">${t('attendance:console.title')}</a>
 <a class="button" href="${base}/enrol">${t('console:enrol.title')}</a>
+<a class="button" href="${base}/complete">${t('outcomes:console.complete.link')}</a>
+<a class="button" href="${base}/certificates">${t('outcomes:console.certificates.link')}</a>
+<a class="button" href="${base}/subsidies">${t('outcomes:console.subsidies.link')}</a>
 <a class="button" href="/console/broadcasts/new?course=${course.code}">${t('console:broadcast.new')}</a>
 ${course.status === 'open' ? postButton(ctx, `${base}/close`, t('console:course.close')) : ''}
 </p>`;

@@ -22,6 +22,9 @@ export const FACT_COLUMNS = [
   'materialsEn',
   'certificate',
   'certificateEn',
+  'minAge',
+  'maxAge',
+  'eligibleGroups',
 ] as const;
 /** Columns of the import file, in the order of the template. */
 export const IMPORT_COLUMNS = [
@@ -185,7 +188,7 @@ export type CourseImport = ReturnType<typeof createCourseImport>;
 
 /** The stored facts of the columns a file does not have, as import values. */
 function keptFacts(
-  course: Record<(typeof FACT_COLUMNS)[number], string | number | null>,
+  course: Record<(typeof FACT_COLUMNS)[number], string | number | string[] | null>,
   absent: readonly (typeof FACT_COLUMNS)[number][],
 ): Partial<ImportRow> {
   return Object.fromEntries(absent.map((c) => [c, course[c] ?? undefined])) as Partial<ImportRow>;

@@ -1,3 +1,4 @@
+import { LEAVE_LIST_REQUEST, ROSTER_REQUEST } from '../../broadcast/roster-request';
 import type { Nlu } from '../handler';
 import type { HandledIntent } from '../intent-name';
 
@@ -13,6 +14,9 @@ const ROUTES: readonly (readonly [RegExp, HandledIntent])[] = [
     /^(?:\/report\b|投递报告|发送报告|送达报告|通知报告|通知的?(?:发送|送达|投递)情况|(?:delivery|broadcast) report)/i,
     'broadcast.report',
   ],
+  // A coordinator's roster and leave list in chat (a trainee's own leave request never matches these).
+  [LEAVE_LIST_REQUEST, 'roster.leave'],
+  [ROSTER_REQUEST, 'roster.view'],
 ];
 
 /** The invite code in "/start ABC123" or "邀请码 ABC123", upper-cased. */

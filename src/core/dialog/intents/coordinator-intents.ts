@@ -1,6 +1,8 @@
+import { undeliveredLines } from '../../broadcast/undelivered-lines';
 import type { CoordinatorAccess } from '../../outreach-ports';
 import { findCourseCode } from '../course-code';
 import { describeSpread } from '../describe-spread';
+import { ackReportLines } from '../flows/opt-out/ack-report-lines';
 import { formatSessionTime } from '../format-time';
 import type { IntentTable } from '../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../outreach-services';
@@ -53,6 +55,10 @@ export function coordinatorIntents(services: DialogServices, outreach: OutreachD
             count: f.count,
           }),
         ),
+        // Who, by name (masked), and why: "1 人联系不上" alone does not help the coordinator phone them.
+        ...undeliveredLines(turn.t, report.undelivered, report.undeliveredTotal),
+        // Issue 19: who confirmed, who has not yet, by name (a notice that asked for "收到").
+        ...(report.acks ? ackReportLines(turn.t, report.acks) : []),
         ...describeSpread(turn, report.spread, services.timezone, 'coordinator:report.spread'),
       ];
       turn.say(lines.join('\n'));

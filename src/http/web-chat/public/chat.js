@@ -76,7 +76,11 @@
       entry.choices.forEach((label, i) => {
         const button = document.createElement('button');
         button.type = 'button';
-        button.textContent = label;
+        // Numbered like the words around them say ("回复数字"): typing the number does the same as a tap.
+        const number = document.createElement('span');
+        number.className = 'n';
+        number.textContent = `${i + 1}.`;
+        button.append(number, ` ${label}`);
         button.disabled = !live;
         button.addEventListener('click', () => send(label, i + 1));
         choices.appendChild(button);
@@ -213,7 +217,19 @@
     send(message);
   });
 
+  /** The check-in QR code opens /chat?checkin=<token>: the page sends it once and takes it out of the address. */
+  function takeCheckin() {
+    const params = new URLSearchParams(location.search);
+    const token = params.get('checkin');
+    if (token === null) return undefined;
+    params.delete('checkin');
+    const rest = params.toString();
+    history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    return /^[A-Za-z0-9_-]{28}$/.test(token) ? token : undefined;
+  }
+
   async function boot() {
+    const checkin = takeCheckin();
     applyLanguage();
     for (const [i, entry] of transcript.entries()) render(entry, i === transcript.length - 1);
     showStatus('connecting');
@@ -221,7 +237,8 @@
       await ensureSession();
       connectEvents();
       showStatus('');
-      if (!transcript.length) await send(t('hello'), undefined, true);
+      if (checkin) await send(`${lang === 'en' ? 'check in' : '签到'} ${checkin}`, undefined, true);
+      else if (!transcript.length) await send(t('hello'), undefined, true);
     } catch {
       showStatus('error');
     }

@@ -5,12 +5,12 @@ import {
   parseBroadcastRequest,
 } from '../../../broadcast/broadcast-request';
 import type { BroadcastPreview, CoordinatorAccess } from '../../../outreach-ports';
-import { findCourseCode } from '../../course-code';
 import { describeSpread } from '../../describe-spread';
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../../outreach-services';
 import type { Turn } from '../../turn';
+import { pickedClass } from './picked-class';
 
 const broadcast = defineFlow({
   name: 'broadcast',
@@ -25,6 +25,12 @@ const broadcast = defineFlow({
   },
 });
 const MAX_CHOICES = 9;
+
+/** "12 小时" or "90 分钟": when the follow-up of a notice asking for confirmation goes. */
+const afterTime = (turn: Turn, minutes: number) =>
+  minutes % 60 === 0
+    ? turn.t('preferences:ack.hours', { count: minutes / 60 })
+    : turn.t('preferences:ack.minutes', { count: minutes });
 const YES = /^(发送|发|确定|确认|是|好|可以|send|yes|y|ok)$/i;
 const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
 
@@ -99,13 +105,22 @@ export function broadcastModule(outreach: OutreachDialogServices): DialogModule 
       options.push(choice(turn.t('coordinator:broadcast.sendAll', { count: p.waitlisted }), 'send_all'));
     options.push(choice(turn.t('coordinator:broadcast.edit'), 'edit'));
     options.push(choice(turn.t('coordinator:broadcast.cancel'), 'no'));
+    // Issue 19: the same notice, asking each recipient to confirm ("收到"), with one follow-up to who does not.
+    if (outreach.ackFollowUpMinutes) options.push(choice(turn.t('preferences:ack.sendAsk'), 'send_ack'));
     broadcast.start(turn, 'confirm', { broadcastId: p.broadcastId, code: p.course.code, title });
     turn.say(lines.join('\n'), options);
   }
 
-  async function confirm(turn: Turn, broadcastId: string, includeWaitlisted: boolean): Promise<void> {
+  async function confirm(
+    turn: Turn,
+    broadcastId: string,
+    includeWaitlisted: boolean,
+    askAck = false,
+  ): Promise<void> {
     turn.endFlow();
-    const outcome = await outreach.coordination.confirm(turn.person.id, broadcastId, includeWaitlisted);
+    const outcome = await outreach.coordination.confirm(turn.person.id, broadcastId, includeWaitlisted, {
+      askAck,
+    });
     if (outcome.status === 'gone') {
       turn.say(turn.t('coordinator:broadcast.gone'));
       return;
@@ -127,6 +142,8 @@ export function broadcastModule(outreach: OutreachDialogServices): DialogModule 
         : turn.t('coordinator:broadcast.sending', { count: outcome.recipients }),
     ];
     lines.push(...describeSpread(turn, outcome.spread, outreach.timezone, 'coordinator:broadcast.spread'));
+    if (askAck && outreach.ackFollowUpMinutes)
+      lines.push(turn.t('preferences:ack.asked', { after: afterTime(turn, outreach.ackFollowUpMinutes) }));
     turn.say(lines.join('\n'));
   }
 
@@ -163,8 +180,12 @@ export function broadcastModule(outreach: OutreachDialogServices): DialogModule 
       const access = await coordinatorAccess(turn, outreach);
       if (!access) return refuse(turn, outreach, 'broadcast.flow');
       if (state?.step === 'pick') {
-        const code = input.value?.startsWith('class:') ? input.value.slice(6) : findCourseCode(input.text);
+        const code = pickedClass(turn, input);
         if (!code) return 'pass';
+        if (code === 'several') {
+          turn.say(turn.t('coordinator:broadcast.askClass'), turn.session.choices);
+          return;
+        }
         return proceed(turn, access, code, state.data.body);
       }
       if (state?.step === 'text') return proceed(turn, access, state.data.code, input.text);
@@ -174,6 +195,7 @@ export function broadcastModule(outreach: OutreachDialogServices): DialogModule 
       if (input.value === 'send' || (!input.value && YES.test(text)))
         return confirm(turn, broadcastId, false);
       if (input.value === 'send_all') return confirm(turn, broadcastId, true);
+      if (input.value === 'send_ack') return confirm(turn, broadcastId, false, true);
       if (input.value === 'edit') {
         await outreach.coordination.discard(turn.person.id, broadcastId);
         broadcast.start(turn, 'text', { code });

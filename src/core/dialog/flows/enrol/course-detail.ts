@@ -1,3 +1,4 @@
+import type { MatchReason } from '../../../courses/course-types';
 import { describeStart } from '../../../courses/describe-start';
 import { translateReason } from '../../../courses/format-course';
 import type { CourseView } from '../../../ports';
@@ -53,7 +54,7 @@ export function describeCourse(turn: Turn, services: DialogServices, course: Cou
     lines.push(
       t('enrol:course.nextSession', {
         when: formatSessionTime(course.nextSession.startsAt, locale, services.timezone),
-        start: translateReason(describeStart(course.nextSession.startsAt, turn.now), t),
+        start: startWords(turn, describeStart(course.nextSession.startsAt, turn.now)),
         venue: course.nextSession.venue[locale],
       }),
     );
@@ -68,6 +69,13 @@ export function describeCourse(turn: Turn, services: DialogServices, course: Cou
   lines.push(left > 0 ? t('courses:reason.seatsLeft', { seats: left }) : t('courses:reason.full'));
   if (course.realNameRequired) lines.push(t('enrol:course.realName'));
   return lines.join('\n');
+}
+
+/** "16天后开班" beside the date already shown: no second date in brackets within brackets. */
+function startWords(turn: Turn, start: MatchReason): string {
+  if (start.key === 'courses:start.inDays')
+    return turn.t('courses:start.inDaysShort', { days: start.params?.['days'] ?? '' });
+  return translateReason(start, turn.t);
 }
 
 /** A pressed course choice, or "报名 ZX-DS-01": show it and offer to sign up. */

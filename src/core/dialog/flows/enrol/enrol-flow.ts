@@ -1,3 +1,4 @@
+import { factQuestion } from '../../../courses/course-fact-question';
 import { idNumberFailureKey, validateIdNumber } from '../../../people/id-number';
 import { maskIdNumber } from '../../../people/mask';
 import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
@@ -12,7 +13,7 @@ import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 import { courseChosen, enrolStart, showCourse } from './course-detail';
-import { AGREE, DECLINE, NO_PHONE, nameIn } from './enrol-answers';
+import { AGREE, DECLINE, NO_PHONE, nameIn, plainNameIn } from './enrol-answers';
 import { ask, nextStep, type State } from './enrol-questions';
 import { enrol, type FamilyData } from './enrol-steps';
 import { familyStart, sayFamilyOutcome, sayRefusal, whoFor } from './family-sign-up';
@@ -109,6 +110,20 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
           turn.say(t('common:flowCancelled'), mainMenu(t));
           return stop;
         }
+        // "王小红" typed instead of pressing 报名这个班 for a family member: yes, and that is their name.
+        if (family && services.family && !input.value) {
+          const name = typedMemberName(input);
+          if (!name) return 'pass';
+          if (member?.realName === name) return { next: true };
+          const added = await services.family.addMember(
+            turn.person.id,
+            family.relation,
+            name,
+            turn.locale,
+            turn.now,
+          );
+          return { next: true, family: { relation: family.relation, memberId: added.id } };
+        }
         return 'pass';
       case 'name': {
         const name = nameIn(input.text);
@@ -178,7 +193,7 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         const consentAt = new Date(state.data.consentAt);
         // The same answer whether or not the number is registered to someone else: telling would let anyone
         // test whose number is on file. A clash is recorded for staff, and this sign-up goes on as any other.
-        await services.people.claimIdNumber(
+        const claimed = await services.people.claimIdNumber(
           member?.id ?? turn.person.id,
           checked.value,
           consentAt,
@@ -192,7 +207,9 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
             maskedIdNumber: masked,
             birthDate: checked.birthDate,
           };
-        turn.say(t('people:idNumber.saved', { masked }));
+        // Already on someone else's record (signed up before from another account, or by a relative): said,
+        // masked, with what happens next; the sign-up goes on and the menu after it offers a person.
+        turn.say(t(claimed === 'clash' ? 'people:idNumber.clash' : 'people:idNumber.saved', { masked }));
         return { next: true };
       }
       case 'guardian': {
@@ -261,6 +278,17 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
       },
     },
   };
+}
+
+/** A family member's name typed at the course's "sign up?" question; never a question about the course. */
+function typedMemberName(input: FlowInput): string | undefined {
+  const { intent, confidence } = input.understanding;
+  if (
+    factQuestion(input.text).length ||
+    (confidence >= 0.75 && intent !== 'unknown' && intent !== 'enrol.start')
+  )
+    return undefined;
+  return plainNameIn(input.text);
 }
 
 export function sayOutcome(

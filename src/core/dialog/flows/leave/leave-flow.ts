@@ -5,6 +5,7 @@ import { defineFlow } from '../../flow';
 import { formatSessionTime } from '../../format-time';
 import type { IntentRoute } from '../../handler';
 import { mainMenu } from '../../main-menu';
+import { coordinatorAccess, type OutreachDialogServices } from '../../outreach-services';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 
@@ -14,6 +15,23 @@ const LEAVE =
 /** Words that ask to give up the sign-up altogether: those stay with the cancel flow. */
 const CANCEL = /取消|退课|退班|退出|不学了|不报了|cancel|withdraw|quit/iu;
 const SKIP = /^(跳过|没有|无|不用|不说|skip|no|none)$/iu;
+const DAY = '(今天|明天|后天|大后天|今晚|明晚|明早|(这|下)?(周|星期|礼拜)[一二三四五六日天1-7])';
+const PART = '(早上|上午|中午|下午|傍晚|晚上|早晨|凌晨)';
+const CLOCK = '([0-9一二三四五六七八九十两]{1,3}(点|:)[0-9半一二三四五六七八九十]{0,3}分?)';
+/** Only a time, nothing asked or told ("明天上午", "周三下午2点", "tomorrow morning"): not a notice to send. */
+const BARE_TIME = new RegExp(
+  `^(?!(的课|呢|吧|啊)?$)${DAY}?${PART}?${CLOCK}?(的课|呢|吧|啊)?$|^(today|tomorrow|tonight)( (morning|afternoon|evening))?( at \\d{1,2}(:\\d\\d)? ?([ap]m)?)?$`,
+  'iu',
+);
+
+/** The time a bare time phrase names, as typed (without trailing punctuation), or undefined. */
+export function bareTime(text: string): string | undefined {
+  const s = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s?？。.!！~～]+$/u, '');
+  return s.length <= 20 && BARE_TIME.test(s) ? s : undefined;
+}
 const MAX_OPTIONS = 6;
 
 const sessionSchema = z.object({
@@ -40,12 +58,23 @@ const handoff = (turn: Turn): ChoiceOption => ({
  * Issue 18, item 3: a leave request for one class session of a confirmed sign-up, with an optional reason.
  * It is recorded (LeaveRequest) and shown on the course's console roster; the sign-up stays.
  */
-export function leaveModule(services: DialogServices): DialogModule {
-  const route: IntentRoute = (turn, understanding, next) => {
+export function leaveModule(services: DialogServices, outreach?: OutreachDialogServices): DialogModule {
+  const route: IntentRoute = async (turn, understanding, next) => {
     const text = turn.text.trim();
-    if (text.startsWith('/') || understanding.intent === 'broadcast.send') return next(understanding);
-    if (LEAVE.test(text) && !CANCEL.test(text))
+    // "明天上午" from someone who sends no notices: a question about their classes, not a notice (issue 18).
+    const time = bareTime(text);
+    if (time && !(outreach && (await coordinatorAccess(turn, outreach))))
+      return next({ ...understanding, intent: 'class.question', confidence: 1, target: `time:${time}` });
+    const leave = LEAVE.test(text) && !CANCEL.test(text);
+    // "我下周二请假" reads like a notice with a date to the classifier; from a trainee it is their leave.
+    if (
+      leave &&
+      understanding.intent === 'broadcast.send' &&
+      !(outreach && (await coordinatorAccess(turn, outreach)))
+    )
       return next({ ...understanding, intent: 'leave.request', confidence: 1 });
+    if (text.startsWith('/') || understanding.intent === 'broadcast.send') return next(understanding);
+    if (leave) return next({ ...understanding, intent: 'leave.request', confidence: 1 });
     return next(understanding);
   };
 

@@ -11,6 +11,7 @@ import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 import { nameIn } from '../enrol/enrol-answers';
+import { preferenceLines } from '../opt-out/opt-out-module';
 
 /** "查看我的信息", "我的资料", "my details": never a deletion (that needs 删除/注销 words, see intent-classifier). */
 const VIEW =
@@ -165,6 +166,8 @@ export function myDetailsModule(services: DialogServices): DialogModule {
             ),
           );
         }
+        // What is stopped where ("退订", issue 19): flows/opt-out.
+        if (services.preferences) lines.push('', ...(await preferenceLines(turn, services.preferences)));
         lines.push('', t('people:details.view.fix'));
         turn.say(lines.join('\n'), mainMenu(t));
       },
@@ -180,14 +183,17 @@ export function myDetailsModule(services: DialogServices): DialogModule {
         correction.start(turn, 'value', { field: f });
         turn.say(turn.t(`people:details.correct.${ASK[f]}`));
       },
-      async 'class.question'(turn) {
+      async 'class.question'(turn, understanding) {
         const { t, locale } = turn;
         const options = [handoff(turn, 'people:details.classQuestion.handoff')];
+        // A bare time ("明天上午", flows/leave): read as a question about one's classes, or asked back.
+        const time = understanding.target?.startsWith('time:') ? understanding.target.slice(5) : undefined;
         const sessions = services.leave
           ? await services.leave.upcoming(turn.person.id, turn.now, 3, { includeCancelled: true })
           : [];
         if (!sessions.length) {
-          turn.say(t('people:details.classQuestion.none'), options);
+          if (time) turn.say(t('people:details.classQuestion.timeNone', { time }), mainMenu(t));
+          else turn.say(t('people:details.classQuestion.none'), options);
           return;
         }
         const lines = sessions.map((s) =>
@@ -199,7 +205,7 @@ export function myDetailsModule(services: DialogServices): DialogModule {
           }),
         );
         turn.say(
-          `${t('people:details.classQuestion.intro')}\n${lines.join('\n')}\n${t('people:details.classQuestion.outro')}`,
+          `${time ? t('people:details.classQuestion.timeIntro', { time }) : t('people:details.classQuestion.intro')}\n${lines.join('\n')}\n${t('people:details.classQuestion.outro')}`,
           options,
         );
       },

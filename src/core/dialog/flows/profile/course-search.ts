@@ -47,7 +47,7 @@ export function profileModule(services: DialogServices): DialogModule & { search
     const p = turn.person;
     if (!skipped && asked < 1 && (!p.county || !p.interests.length)) {
       profile.start(turn, 'basics', { asked: 1 });
-      turn.say(turn.t('enrol:profile.askBasics'), [skipChoice(turn)]);
+      turn.say(askBasics(turn), [skipChoice(turn)]);
       return;
     }
     if (!skipped && asked < 2 && !p.birthYear && !p.groups.length) {
@@ -113,6 +113,15 @@ export function profileModule(services: DialogServices): DialogModule & { search
     flows: [flow],
     intents: { 'course.search': search, 'profile.reset': profileReset(services) },
   };
+}
+
+/** Where and what, asking only for what is not known yet: a county already given is never asked again. */
+function askBasics(turn: Turn): string {
+  const { county, interests } = turn.person;
+  if (county && !interests.length)
+    return turn.t('enrol:profile.askTrade', { county: turn.t(`domain:county.${county}`) });
+  if (!county && interests.length) return turn.t('enrol:profile.askCounty');
+  return turn.t('enrol:profile.askBasics');
 }
 
 function skipChoice(turn: Turn): ChoiceOption {

@@ -4,6 +4,7 @@ import type { ChoiceOption } from '../../chat-session';
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
 import { formatSessionTime } from '../../format-time';
+import type { TurnGate } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { OutreachDialogServices } from '../../outreach-services';
 import type { DialogServices } from '../../services';
@@ -36,6 +37,28 @@ export function reminderChoices(t: Turn['t'], ref: SessionRef): ChoiceOption[] {
   ];
 }
 
+/** "来不了", "我请个假", "这次去不了", "can't come": not coming to the class a reminder was about. */
+const TYPED_LEAVE =
+  /^(我|这次|今天|明天|那天)?.{0,4}(来不了|去不了|上不了|不能来|不能去|来不成|去不成|请假|请个假|请一天假)|^(sorry,? )?(i )?(can'?t|cannot|won'?t be able to) (come|make it|attend)|^(i need (a )?)?(day off|leave)/iu;
+/** Giving up the sign-up altogether is not leave: the reminder's own choices handle that. */
+const CANCEL_WORDS = /取消|退课|退班|不学了|不报了|cancel|withdraw/iu;
+
+const squash = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
+
+/** The class a reminder's "can't come" choice is about, when those are the choices last offered. */
+function reminderRef(choices: ChoiceOption[]): SessionRef | undefined {
+  for (const c of choices) {
+    if (c.action.type !== 'flow' || c.action.flow !== 'reminder') continue;
+    const { what, ref } = parseValue(c.action.value);
+    if (what === 'cant' && ref) return ref;
+  }
+  return undefined;
+}
+
 function parseValue(value: string | undefined): { what: string; ref?: SessionRef } {
   const [what = '', enrolmentId, sessionId] = (value ?? '').split(':');
   return { what, ref: enrolmentId && sessionId ? { enrolmentId, sessionId } : undefined };
@@ -63,17 +86,7 @@ export function reminderModule(services: DialogServices, outreach: OutreachDialo
         turn.say(turn.t('reminders:reply.kept'));
         return;
       }
-      if (what === 'absent') {
-        const outcome = await outreach.attendance.reportAbsence(turn.person.id, saved);
-        if (outcome.status === 'not_found') {
-          turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
-        } else if (outcome.coordinators === 0) {
-          turn.say(turn.t('reminders:reply.noCoordinator', { when, phone: services.handoffPhone }));
-        } else {
-          turn.say(turn.t('reminders:reply.notified', { when }));
-        }
-        return;
-      }
+      if (what === 'absent') return absent(turn, saved, when);
       if (what === 'cancel') {
         const { memberId } = state.data;
         const member = memberId ? await services.family?.member(turn.person.id, memberId) : undefined;
@@ -87,7 +100,45 @@ export function reminderModule(services: DialogServices, outreach: OutreachDialo
       return 'pass';
     },
   });
-  return { flows: [flow] };
+  /**
+   * "来不了", "请假" typed (not pressed) in answer to a class reminder: leave for that class, recorded and told
+   * to the coordinators, as "only this class" would be. The reminder's choices are still the session's.
+   */
+  const gate: TurnGate = async (turn) => {
+    if (turn.msg.choiceIndex !== undefined) return false;
+    const ref = reminderRef(turn.session.choices);
+    if (!ref || !TYPED_LEAVE.test(turn.text.trim()) || CANCEL_WORDS.test(turn.text)) return false;
+    const cantLabel = turn.session.choices.find(
+      (c) => c.action.type === 'flow' && c.action.value.startsWith('cant:'),
+    );
+    if (cantLabel && squash(cantLabel.label) === squash(turn.text)) return false;
+    const context = await outreach.attendance.describe(turn.person.id, ref);
+    turn.intent = 'flow.reminder';
+    turn.endFlow();
+    if (context?.enrolmentStatus !== 'confirmed') {
+      turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
+      return true;
+    }
+    await absent(turn, ref, formatSessionTime(context.startsAt, turn.locale, services.timezone));
+    return true;
+  };
+  return { flows: [flow], gate };
+
+  /** Just this class: leave recorded for it (the coordinator's roster shows it) and the coordinators told. */
+  async function absent(turn: Turn, ref: SessionRef, when: string): Promise<void> {
+    turn.endFlow();
+    const outcome = await outreach.attendance.reportAbsence(turn.person.id, ref);
+    if (outcome.status === 'not_found') {
+      turn.say(turn.t('reminders:reply.notFound'), mainMenu(turn.t));
+      return;
+    }
+    await services.leave?.record(ref.enrolmentId, ref.sessionId, undefined);
+    if (outcome.coordinators === 0) {
+      turn.say(turn.t('reminders:reply.noCoordinator', { when, phone: services.handoffPhone }));
+    } else {
+      turn.say(turn.t('reminders:reply.notified', { when }));
+    }
+  }
 
   async function ask(turn: Turn, ref: SessionRef): Promise<void> {
     const context = await outreach.attendance.describe(turn.person.id, ref);
