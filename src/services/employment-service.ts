@@ -16,6 +16,7 @@ import {
   type SurveyServiceDeps,
   TRAINEE_STATUSES,
 } from './satisfaction-service';
+import { queueThenStamp, whyNotSaved } from './survey-rows';
 
 /**
  * The employment follow-up (issue 20, item 4): EMPLOYMENT_CHECK_MONTHS after a course finished (3 and 6 by
@@ -100,24 +101,12 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
       deps.translator,
     );
     if (!items.length) return { sent: 0, unreachable };
-    await deps.outbox.enqueue(items);
-    const column = reminder ? 'reminded_at' : 'asked_at';
-    await pool.query(
-      `UPDATE employment_checks SET ${column} = $2 WHERE id = ANY($1::uuid[]) AND ${column} IS NULL`,
-      [ids, now],
-    );
+    await queueThenStamp(deps.outbox, pool, 'employment_checks', ids, items, reminder, now);
     return { sent: items.length, unreachable };
   }
 
-  async function why(personId: string, checkId: string): Promise<SurveyAnswerOutcome> {
-    const { rows } = await pool.query<{ answered: boolean }>(
-      `SELECT k.answered_at IS NOT NULL AS answered FROM employment_checks k
-       JOIN enrolments e ON e.id = k.enrolment_id WHERE k.id = $1 AND e.person_id = $2`,
-      [checkId, personId],
-    );
-    if (!rows[0]) return 'not_found';
-    return rows[0].answered ? 'already' : 'closed';
-  }
+  const why = (personId: string, checkId: string) =>
+    whyNotSaved(pool, 'employment_checks', checkId, personId);
 
   return {
     async run(now: Date): Promise<SurveyPass> {

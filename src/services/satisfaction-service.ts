@@ -7,6 +7,7 @@ import type { ChannelName } from '../core/message';
 import { SURVEY_KINDS, type SurveyAnswerOutcome, surveyKeys } from '../core/outcomes/surveys';
 import type { Outbox, OutboxItem } from '../delivery/outbox';
 import { reachableIdentityJoin, sessionKeyOf } from '../delivery/recipients';
+import { queueThenStamp, whyNotSaved } from './survey-rows';
 
 /** The settings both questions go by (src/config.ts: SURVEY_*, EMPLOYMENT_CHECK_*; docs/surveys.md). */
 export interface SurveySettings {
@@ -172,15 +173,13 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
       deps.translator,
     );
     if (!items.length) return { sent: 0, unreachable };
-    // The ledger first: a pass that stops after it sends nothing twice, the next one only stamps the rows.
-    await deps.outbox.enqueue(items);
-    const column = reminder ? 'reminded_at' : 'asked_at';
-    await pool.query(
-      `UPDATE satisfaction_surveys SET ${column} = $2 WHERE id = ANY($1::uuid[]) AND ${column} IS NULL`,
-      [ids, now],
-    );
+    await queueThenStamp(deps.outbox, pool, 'satisfaction_surveys', ids, items, reminder, now);
     return { sent: items.length, unreachable };
   }
+
+  /** Why an answer was not taken. */
+  const why = (personId: string, surveyId: string) =>
+    whyNotSaved(pool, 'satisfaction_surveys', surveyId, personId);
 
   return {
     /** One pass of the survey job at `now`. */
@@ -215,17 +214,6 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
       return rowCount ? 'saved' : why(personId, surveyId);
     },
   };
-
-  /** Why an answer was not taken. */
-  async function why(personId: string, surveyId: string): Promise<SurveyAnswerOutcome> {
-    const { rows } = await pool.query<{ answered: boolean }>(
-      `SELECT s.answered_at IS NOT NULL AS answered FROM satisfaction_surveys s
-       JOIN enrolments e ON e.id = s.enrolment_id WHERE s.id = $1 AND e.person_id = $2`,
-      [surveyId, personId],
-    );
-    if (!rows[0]) return 'not_found';
-    return rows[0].answered ? 'already' : 'closed';
-  }
 }
 
 export type SatisfactionService = ReturnType<typeof createSatisfactionService>;
