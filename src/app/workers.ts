@@ -98,8 +98,18 @@ export function createBackgroundWorkers(deps: BackgroundWorkerDeps) {
   async function startSurveys(): Promise<void> {
     if (!deps.surveys) return;
     const { queue, everyMinutes } = deps.surveys;
-    watch(
-      new Worker(SURVEY_QUEUE, surveyProcessor(deps.surveys.deps), { connection, prefix, concurrency: 1 }),
+    // A connection of its own, closed with the worker (as the reminders'): two workers on one shared client left
+    // one of them erroring on a closed connection at shutdown, which crashed the process.
+    const own = ownConnection(connection, 'jineng:surveys');
+    closeWith(
+      watch(
+        new Worker(SURVEY_QUEUE, surveyProcessor(deps.surveys.deps), {
+          connection: own,
+          prefix,
+          concurrency: 1,
+        }),
+      ),
+      own,
     );
     await scheduleSurveys(queue, everyMinutes * 60_000);
     // As for the sweep: a Redis flush removes the schedule too, so it is put back once a minute.
