@@ -75,6 +75,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** The engine, measured: messages in, replies out and turn latency per channel. */
 export function observeEngine(engine: DialogEngine, metrics: Metrics): DialogEngine {
   return {
+    flowNames: engine.flowNames,
     async handle(message) {
       const channel = message.address.channel;
       metrics.messagesIn.inc({ channel });

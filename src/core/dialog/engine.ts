@@ -63,6 +63,8 @@ const CANCEL_WORDS = new Set([
 
 export interface DialogEngine {
   handle(message: InboundMessage): Promise<TurnResult>;
+  /** The flows this engine can resume: a session naming any other flow is stale or corrupt. */
+  readonly flowNames: ReadonlySet<string>;
 }
 
 /** What the engine knows about a message before deciding who answers it. */
@@ -320,6 +322,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   }
 
   return {
+    flowNames: new Set(flows.keys()),
     async handle(message) {
       try {
         // The message's language, guessed once: for a first contact, and when the session has none.
