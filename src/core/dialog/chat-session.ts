@@ -8,6 +8,8 @@ export const choiceActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('course'), code: z.string() }),
   z.object({ type: z.literal('clause'), id: z.string() }),
   z.object({ type: z.literal('flow'), flow: z.string(), value: z.string() }),
+  /** A choice that stands for words: pressing it is as if the person had typed them (a suggested question). */
+  z.object({ type: z.literal('say'), text: z.string().max(500) }),
 ]);
 export type ChoiceAction = z.infer<typeof choiceActionSchema>;
 

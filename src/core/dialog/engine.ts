@@ -290,6 +290,11 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     },
     course: (m, action) => runIntent(m.turn, pressed(m, 'choice.course'), action.code),
     clause: (m, action) => runIntent(m.turn, pressed(m, 'choice.clause'), action.id),
+    say: (m, action) => {
+      m.turn.endFlow();
+      m.turn.text = action.text;
+      return routeIntent(m.turn, deps.nlu.understand(action.text));
+    },
   };
 
   function runAction(m: Inbound, action: ChoiceAction): Promise<void> {

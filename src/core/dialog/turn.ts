@@ -22,7 +22,8 @@ export class Turn {
 
   constructor(
     readonly msg: InboundMessage,
-    readonly text: string,
+    /** What the person said; a pressed choice that stands for words (action `say`) puts those words here. */
+    public text: string,
     public locale: Locale,
     private readonly translator: Translator,
     readonly session: ChatSession,

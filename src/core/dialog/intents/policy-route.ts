@@ -180,10 +180,10 @@ function askWhatAbout(turn: Turn, policy: PolicyKnowledge): void {
   turn.answer = 'clarify';
   turn.say(
     turn.t('policy:whatAbout', { document: policy.doc.shortTitle[turn.locale] }),
-    TOPIC_EXAMPLES.map((key) => ({
-      label: turn.t(`policy:examples.${key}`),
-      action: { type: 'intent', intent: 'policy.ask' },
-    })),
+    TOPIC_EXAMPLES.map((key) => {
+      const question = turn.t(`policy:examples.${key}`);
+      return { label: question, action: { type: 'say', text: question } };
+    }),
   );
 }
 
