@@ -50,3 +50,18 @@ describe('suggested questions after a clarifying question', () => {
     expect(allText(answered)).not.toMatch(/\p{Script=Han}{4}/u);
   });
 });
+
+describe('a question where the profile questions expect an answer', () => {
+  it('answers "能拿证不" as a question instead of taking it for "none of these" and listing courses', async () => {
+    const p = person(runtime, 'profile-question');
+    const asked = await p.say('我是镇雄的，想学电焊，有没得培训');
+    expect(allText(asked)).toContain('多大');
+    const r = await p.say('能拿证不');
+    expect(r.intent).not.toBe('flow.profile');
+    expect(allText(r)).not.toContain('这几个培训比较合适');
+    // "没有" is still the answer it asks for: the profile questions end with the course search.
+    const q = person(runtime, 'profile-none');
+    await q.say('我是镇雄的，想学电焊，有没得培训');
+    expect((await q.say('没有')).intent).toBe('flow.profile');
+  });
+});

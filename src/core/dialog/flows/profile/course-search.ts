@@ -105,6 +105,8 @@ export function profileModule(services: DialogServices): DialogModule & { search
       await applyProfileSlots(turn, services, input.understanding);
       const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
       if (!understood && confidence >= 0.6 && intent !== 'course.search') return 'pass';
+      // "能拿证不", "要钱不": a question, not an answer, even when the NLU is unsure what it asks.
+      if (!understood && looksLikeQuestion(input.text)) return 'pass';
       await proceed(turn, state?.data.asked ?? 0, skipped);
     },
   });
