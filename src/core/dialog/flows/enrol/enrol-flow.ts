@@ -10,6 +10,7 @@ import type { FlowInput } from '../../flow';
 import { formatSessionTime } from '../../format-time';
 import type { IntentHandler } from '../../handler';
 import { mainMenu } from '../../main-menu';
+import { looksLikeQuestion } from '../../question-words';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 import { courseChosen, enrolStart, showCourse } from './course-detail';
@@ -93,6 +94,9 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
     const stop = { next: false };
     const { family } = state.data;
     const text = input.text.trim();
+    // "在哪里上课", "我报名的课程" where a name, a number or a yes/no is asked: answered as what it is, not
+    // taken for a wrong answer and the same question asked again. The details given so far are kept.
+    if (state.step !== 'confirm' && asksSomethingElse(input, state.step === 'name')) return 'pass';
     switch (state.step) {
       case 'confirm':
         // Names, phones and ID numbers are never collected in a group chat where everyone can read them.
@@ -281,6 +285,19 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
 }
 
 /** A family member's name typed at the course's "sign up?" question; never a question about the course. */
+/** A question or request of its own instead of the asked-for detail (no name, phone or ID number in it). */
+function asksSomethingElse(input: FlowInput, nameAsked: boolean): boolean {
+  const { intent, confidence, slots } = input.understanding;
+  if (slots.phone || slots.idNumber || input.value !== undefined) return false;
+  if (factQuestion(input.text).length) return true;
+  if (confidence < 0.75 || STAYS_IN_SIGN_UP.has(intent)) return false;
+  // Where a name is asked, only a question leaves: a name can read like anything else.
+  return !nameAsked || looksLikeQuestion(input.text);
+}
+
+/** Intents a sign-up answer is often mistaken for ("好的", "报名", a bare name). */
+const STAYS_IN_SIGN_UP = new Set<string>(['unknown', 'enrol.start', 'greeting', 'course.search', 'ack']);
+
 function typedMemberName(input: FlowInput): string | undefined {
   const { intent, confidence } = input.understanding;
   if (
