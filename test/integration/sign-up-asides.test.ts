@@ -54,3 +54,28 @@ describe('questions in the middle of a sign-up', () => {
     expect(allText(await p.say('同意'))).toContain('18位');
   });
 });
+
+describe('"我要报名" about the course on screen', () => {
+  it('signs up for the course just viewed, in words or in English, even after a question about it', async () => {
+    for (const words of ['我要报名', 'I want to sign up', '报名']) {
+      const p = person(runtime, 'sign-up-words');
+      await p.say('LD-YH-01');
+      expect(allText(await p.say(words))).toMatch(/真实姓名|full name/i);
+    }
+    const q = person(runtime, 'sign-up-after-fact');
+    await q.say('LD-YH-01');
+    await q.say('学几天');
+    expect(allText(await q.say('我想报名'))).toContain('真实姓名');
+    // A question about the plan in between: the course on screen is shown again to confirm, not a search.
+    const s = person(runtime, 'sign-up-after-policy');
+    await s.say('LD-YH-01');
+    expect((await s.say('学徒制补贴多少钱')).intent).toBe('policy.ask');
+    const again = await s.say('我要报名');
+    expect(allText(again)).toContain('【LD-YH-01】');
+    expect(allText(await s.say('报名这个班'))).toContain('真实姓名');
+    // Another course named in the words is that course, not the one on screen.
+    const r = person(runtime, 'sign-up-other');
+    await r.say('LD-YH-01');
+    expect(allText(await r.say('我要报名 ZY-DS-01'))).toContain('【ZY-DS-01】');
+  });
+});

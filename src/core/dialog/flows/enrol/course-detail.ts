@@ -3,7 +3,7 @@ import { describeStart } from '../../../courses/describe-start';
 import { translateReason } from '../../../courses/format-course';
 import type { CourseView } from '../../../ports';
 import { findCourseCode } from '../../course-code';
-import { rememberCourse } from '../../current-course';
+import { currentCourse, rememberCourse } from '../../current-course';
 import { formatSessionTime } from '../../format-time';
 import type { IntentHandler } from '../../handler';
 import type { DialogServices } from '../../services';
@@ -83,11 +83,17 @@ export function courseChosen(services: DialogServices): IntentHandler {
   return (turn, u) => showCourse(turn, services, u.target ?? '');
 }
 
-/** "我要报名": a course code in the message goes straight to that course; otherwise find one first. */
+/**
+ * "我要报名": a course code in the message goes straight to that course, as does the course just viewed;
+ * otherwise find one first.
+ */
 export function enrolStart(services: DialogServices, search: IntentHandler): IntentHandler {
   return async (turn, u) => {
     const code = findCourseCode(turn.text);
     if (code) return showCourse(turn, services, code);
+    // "我要报名" right after looking at a course (and asking about it): that course, shown again to confirm.
+    const viewed = currentCourse(turn);
+    if (viewed?.via === 'viewed') return showCourse(turn, services, viewed.code);
     turn.say(turn.t('enrol:start.findFirst'));
     await search(turn, u);
   };

@@ -107,6 +107,8 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         }
         if (input.value === 'yes' || /^(好|是|对|要|报名|确定|确认|嗯|yes|y|ok|sure)$/i.test(text))
           return { next: true };
+        // "我要报名", "sign up", "I want to sign up" about the course on screen (not naming another one).
+        if (input.understanding.intent === 'enrol.start' && !findCourseCode(text)) return { next: true };
         // "Not her, someone else": the member on record is not the one; ask for the new one's details.
         if (input.value === 'other' && family) return { next: true, family: { relation: family.relation } };
         if (input.value === 'no') {
