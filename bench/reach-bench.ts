@@ -40,6 +40,7 @@ export async function benchReach(base: Runtime, recipients = 1_000): Promise<Rea
   const telegram = await startTelegramEmulator();
   const sms = await startFakeSms({
     accessKeyId: 'LTAI5tBenchKeyId01',
+    accessKeySecret: 'bench-secret-0123456789',
     signName: '昭通市人社局',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
     templates: { SMS_900100: '培训通知：${content1}${content2}${content3}拒收请回复R' },

@@ -374,7 +374,8 @@ export const configSchema = z.object({
   WECHAT_OA_TEMPLATES: oaNoticeTemplates,
   /** Subscription notices (message/subscribe/bizsend) per notice kind, sent only with the person's consent. */
   WECHAT_OA_SUBSCRIBE_TEMPLATES: oaNoticeTemplates,
-  /** The page with the subscribe button (wx-open-subscribe) offered after a sign-up; empty: no offer. */
+  /** The page with the subscribe button (wx-open-subscribe) offered after a sign-up; empty: our own page
+   * (<CHECKIN_LINK_BASE_URL>/wechat-oa/subscribe) when CHECKIN_LINK_BASE_URL is set, else no offer. */
   WECHAT_OA_SUBSCRIBE_URL: optional(z.url({ protocol: /^https?$/ })),
   /** API calls per second the channel's outbound queue may make. */
   WECHAT_OA_RATE_PER_SECOND: z.coerce.number().min(0.1).max(500).default(20),

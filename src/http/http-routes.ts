@@ -5,6 +5,7 @@ import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { registerTelegramWebhook } from '../channels/telegram/telegram-webhook';
 import { WechatOaChannel } from '../channels/wechat-oa/wechat-oa-channel';
 import { registerWechatOaPush } from '../channels/wechat-oa/wechat-oa-push';
+import { registerWechatOaSubscribePage } from '../channels/wechat-oa/wechat-oa-subscribe-page';
 import type { RouteRegistrar } from './server';
 
 /** The routes the configured platform features add to the HTTP server (start-http.ts), one line each. */
@@ -17,7 +18,9 @@ export function httpRoutes(runtime: Pick<Runtime, 'channels'>): RouteRegistrar[]
   const sms = runtime.channels.get('sms');
   if (sms instanceof SmsChannel) routes.push((app) => registerSmsReports(app, sms));
   const officialAccount = runtime.channels.get('wechat-oa');
-  if (officialAccount instanceof WechatOaChannel)
+  if (officialAccount instanceof WechatOaChannel) {
     routes.push((app) => registerWechatOaPush(app, officialAccount));
+    routes.push((app) => registerWechatOaSubscribePage(app, officialAccount));
+  }
   return routes;
 }

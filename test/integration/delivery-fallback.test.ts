@@ -19,6 +19,7 @@ const chat = new RecordingChannel();
 beforeAll(async () => {
   fake = await startFakeSms({
     accessKeyId: 'LTAI5tTestKeyId02',
+    accessKeySecret: 'test-secret-0123456789',
     signName: '昭通市人社局',
     templates: {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables

@@ -46,6 +46,7 @@ for (const provider of ['aliyun', 'tencent'] as const) {
     beforeAll(async () => {
       fake = await startFakeSms({
         accessKeyId: 'LTAI5tTestKeyId01',
+        accessKeySecret: 'test-secret-0123456789',
         signName: '昭通市人社局',
         sdkAppId: '1400000001',
         templates: { [p.templateId]: p.fakeWording },

@@ -7,11 +7,12 @@ import { buildXml } from '../../src/channels/wechat-oa/wechat-oa-mapper';
 
 /**
  * A protocol-level fake of the Official Account API, exactly the endpoints the wechat-oa channel uses:
- * GET /cgi-bin/token, POST /cgi-bin/message/custom/send, /message/template/send, /message/subscribe/bizsend.
+ * GET /cgi-bin/token, POST /cgi-bin/message/custom/send, /message/template/send, /message/subscribe/bizsend,
+ * and GET /cgi-bin/ticket/getticket?type=jsapi (the JS-SDK's jsapi_ticket, 7200 s, for the subscribe page).
  * Like the platform, fetching a token makes the previous one invalid (40001), a token can be expired (42001),
  * and a test can make any call answer one of the documented error codes.
  */
-export type FakeApi = 'custom' | 'template' | 'subscribe';
+export type FakeApi = 'custom' | 'template' | 'subscribe' | 'ticket';
 const PATHS: Record<string, FakeApi> = {
   '/cgi-bin/message/custom/send': 'custom',
   '/cgi-bin/message/template/send': 'template',
@@ -29,6 +30,7 @@ export const ERRMSG: Record<number, string> = {
   41001: 'access_token missing',
   40037: 'invalid template_id',
   47003: 'argument invalid! data.thing1.value invalid',
+  40097: 'invalid args',
 };
 
 const customSchema = z.object({
@@ -60,6 +62,8 @@ export interface FakeWechatOa {
   /** Every answered call, failures included. */
   attempts: FakeCall[];
   tokenFetches: number;
+  /** jsapi_tickets handed out by getticket, oldest first (each stays valid for its 7200 s). */
+  jsapiTickets: string[];
   /** The next `times` calls to `api` (for `openId` only, if given) answer `errcode`. */
   fail(api: FakeApi, errcode: number, options?: { times?: number; openId?: string }): void;
   /** The current token expires (42001) as the platform's two hours run out. */
@@ -85,6 +89,7 @@ export async function startFakeWechatOa(
     calls: [] as FakeCall[],
     attempts: [] as FakeCall[],
     tokenFetches: 0,
+    jsapiTickets: [] as string[],
     fail(api: FakeApi, errcode: number, options: { times?: number; openId?: string } = {}) {
       failures.push({ api, errcode, times: options.times ?? 1, openId: options.openId });
     },
@@ -118,6 +123,8 @@ export async function startFakeWechatOa(
       current = `TOKEN_${++seq}_${randomBytes(6).toString('hex')}`;
       return send(res, { access_token: current, expires_in: 7200 });
     }
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/ticket/getticket')
+      return getTicket(url.searchParams, res);
     const api = PATHS[url.pathname];
     if (req.method !== 'POST' || !api) return error(res, 404);
     const token = url.searchParams.get('access_token') ?? '';
@@ -157,6 +164,33 @@ export async function startFakeWechatOa(
       res,
       api === 'template' ? { errcode: 0, errmsg: 'ok', msgid: ++msgSeq } : { errcode: 0, errmsg: 'ok' },
     );
+  }
+
+  /** getticket: the token is checked like every call's; the answer is the documented one, errcode 0 and all. */
+  function getTicket(query: URLSearchParams, res: ServerResponse) {
+    const token = query.get('access_token') ?? '';
+    const type = query.get('type') ?? '';
+    const errcode = !token
+      ? 41001
+      : expired.has(token)
+        ? 42001
+        : token !== current
+          ? 40001
+          : type !== 'jsapi' && type !== 'wx_card'
+            ? 40097
+            : 0;
+    const failure = errcode === 0 ? failures.find((f) => f.api === 'ticket') : undefined;
+    if (failure) {
+      failure.times -= 1;
+      if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
+    }
+    const answer = failure?.errcode ?? errcode;
+    fake.attempts.push({ api: 'ticket', token, body: { type }, errcode: answer });
+    if (answer !== 0) return error(res, answer);
+    fake.calls.push({ api: 'ticket', token, body: { type }, errcode: 0 });
+    const ticket = `${randomBytes(32).toString('base64url')}${++seq}`;
+    fake.jsapiTickets.push(ticket);
+    return send(res, { errcode: 0, errmsg: 'ok', ticket, expires_in: 7200 });
   }
 
   const server: Server = createServer((req, res) => {

@@ -14,6 +14,7 @@ import {
   normalisePhone,
   OPT_OUT_TEXT,
   renderSms,
+  SMS_CREDENTIAL_ERRORS,
   smsSegments,
   templateFor,
   templateParams,
@@ -127,6 +128,11 @@ export class SmsChannel implements Channel {
     }
     if (!outcome.ok) {
       this.meter.refused(this.provider.name, outcome.code);
+      if (SMS_CREDENTIAL_ERRORS[this.provider.name].has(outcome.code))
+        this.logger.error(
+          { provider: this.provider.name, code: outcome.code },
+          'the SMS provider refused our credentials: check SMS_ACCESS_KEY_ID and SMS_ACCESS_KEY_SECRET (docs/sms.md)',
+        );
       throw classifySmsError(this.provider.name, outcome.code, outcome.message, now, this.settings.timezone);
     }
     const segments = outcome.fee || smsSegments(text);

@@ -76,6 +76,29 @@ export function templateFor(templates: Record<string, SmsTemplate>, kind: string
 
 const MINUTE = 60_000;
 
+/**
+ * The provider refused the request itself, before looking at the message: the key id is unknown, the signature
+ * made with SMS_ACCESS_KEY_SECRET does not match (a wrong or reset secret), the request is malformed, or the
+ * server's clock is off. A configuration problem to fix: every SMS fails the same way until it is.
+ */
+export const SMS_CREDENTIAL_ERRORS: Record<SmsProviderName, ReadonlySet<string>> = {
+  aliyun: new Set([
+    'SignatureDoesNotMatch',
+    'IncompleteSignature',
+    'InvalidAccessKeyId.NotFound',
+    'InvalidAccessKeyId.Inactive',
+    'InvalidTimeStamp.Expired',
+    'SignatureNonceUsed',
+  ]),
+  tencent: new Set([
+    'AuthFailure.SignatureFailure',
+    'AuthFailure.SignatureExpire',
+    'AuthFailure.InvalidAuthorization',
+    'AuthFailure.SecretIdNotFound',
+    'AuthFailure.InvalidSecretId',
+  ]),
+};
+
 /** Milliseconds until the next midnight in `timezone` (plus a minute): when a day's cap frees up. */
 export function untilTomorrow(now: Date, timezone: string): number {
   const local = new Date(now.toLocaleString('en-US', { timeZone: timezone }));
@@ -98,6 +121,9 @@ export function classifySmsError(
 ): ChannelSendError {
   const detail = `${provider} ${code}: ${message}`;
   const tomorrow = () => untilTomorrow(now, timezone);
+  // Final, not retried: a retry would be refused the same way (and SignatureNonceUsed says a retry was replayed).
+  if (SMS_CREDENTIAL_ERRORS[provider].has(code))
+    return new ChannelSendError(`${detail} (check SMS_ACCESS_KEY_ID / SMS_ACCESS_KEY_SECRET)`, 'invalid');
   if (provider === 'aliyun') {
     switch (code) {
       case 'isv.BUSINESS_LIMIT_CONTROL':

@@ -31,8 +31,14 @@ export interface WechatOaChannelOptions {
   pushPath: string;
   templates: OaTemplates;
   subscribeTemplates: OaTemplates;
-  /** The page with the subscribe button, offered after a sign-up. */
+  /** The page with the subscribe button, offered after a sign-up (by default our own, wechat-oa-subscribe-page.ts). */
   subscribeUrl?: string;
+  /**
+   * Where people reach this server from outside (https://host, no trailing slash): the subscribe page signs
+   * its own address for the JS-SDK, which behind a reverse proxy the server cannot see. Undefined: the address
+   * the request came to.
+   */
+  publicBaseUrl?: string;
   sendRatePerSecond: number;
   /** The token cache and the seen-push ids live here, shared by every process. */
   redis: Redis;
@@ -55,6 +61,8 @@ export class WechatOaChannel implements Channel {
   readonly name = 'wechat-oa' as const;
   readonly capabilities: ChannelCapabilities;
   readonly api: OaApi;
+  /** The JS-SDK's jsapi_ticket, shared by every process like the access token (the subscribe page signs with it). */
+  readonly jsapiTickets: OaTokenCache;
   private readonly log: Logger;
   private handler?: InboundHandler;
   /** Per person, the handling of their pushes in order (so replies never overtake each other). */
@@ -73,6 +81,13 @@ export class WechatOaChannel implements Channel {
     this.api = new OaApi(options);
     this.api.useTokenCache(
       new OaTokenCache(options.redis, options.prefix, options.appId, () => this.api.fetchToken()),
+    );
+    this.jsapiTickets = new OaTokenCache(
+      options.redis,
+      options.prefix,
+      options.appId,
+      () => this.api.fetchJsapiTicket(),
+      'jsapi_ticket',
     );
   }
 

@@ -19,6 +19,8 @@ if v and cjson.decode(v).token == ARGV[1] then return redis.call('del', KEYS[1])
  * the previous one for everybody, so only the holder of a Redis lock fetches; the others wait for its result.
  * A call that meets 40001/42001 drops the token it used (only if it is still the cached one: another process
  * may have refreshed it already) and asks again.
+ * The JS-SDK's jsapi_ticket (cgi-bin/ticket/getticket, also 7200 s, and with a small daily quota of fetches) is
+ * kept the same way under its own key (`kind` 'jsapi_ticket').
  */
 export class OaTokenCache {
   private readonly key: string;
@@ -29,8 +31,9 @@ export class OaTokenCache {
     prefix: string,
     appId: string,
     private readonly fetchToken: TokenFetcher,
+    private readonly kind: 'token' | 'jsapi_ticket' = 'token',
   ) {
-    this.key = `${prefix}:wechat-oa:${appId}:token`;
+    this.key = `${prefix}:wechat-oa:${appId}:${kind}`;
     this.lockKey = `${this.key}:lock`;
   }
 
@@ -55,7 +58,7 @@ export class OaTokenCache {
       }
       await sleep(POLL_MS);
     }
-    throw new Error('timed out waiting for another process to refresh the Official Account token');
+    throw new Error(`timed out waiting for another process to refresh the Official Account ${this.kind}`);
   }
 
   /** The platform said `token` is no good: forget it unless it was already replaced. */
