@@ -44,10 +44,12 @@ import { createAttendanceService } from '../services/attendance-service';
 import { type BroadcastService, createBroadcastService } from '../services/broadcast-service';
 import { createCertificateLookup } from '../services/certificates-service';
 import { checkinRulesOf, checkinSecret, createCheckinService } from '../services/checkin-service';
+import { createContactRoutes } from '../services/contact-route-service';
 import { type CoordinatorService, createCoordinatorService } from '../services/coordinator-service';
 import { createCuratedAnswerBook } from '../services/curated-answer-book';
 import { createEmploymentService } from '../services/employment-service';
 import { promotionNotices, withOutreach } from '../services/enrolment-service';
+import { createIdentityLinkService } from '../services/identity-link-service';
 import { createInboxAlerts } from '../services/inbox-alerts';
 import { createInboxDialogPort } from '../services/inbox-dialog-port';
 import { inboxPublisher } from '../services/inbox-events';
@@ -251,6 +253,12 @@ export async function createRuntime(
     // --- Services: reminders, coordinators, broadcasts, attendance, enrolments with their consequences ---
     const quiet = parseQuietHours(config.REMINDER_QUIET_HOURS);
     const { outbox, ledger: deliveries, recipients } = delivery;
+    const contactRoutes = createContactRoutes({
+      pool: database.pool,
+      recipients,
+      channels: delivery.channels,
+      wechatOa: Boolean(config.WECHAT_OA_APPID),
+    });
     const reminders = createReminderScheduler({
       db,
       queue: reminderQueue,
@@ -425,11 +433,24 @@ export async function createRuntime(
           coordinators,
           baseUrl: config.CHECKIN_LINK_BASE_URL,
         }),
+        // Account linking by phone and SMS code (docs/personal-data.md): codes in Redis, sent through the outbox.
+        linkAccount: createIdentityLinkService({
+          db,
+          redis,
+          prefix: config.QUEUE_PREFIX,
+          outbox,
+          sms: delivery.channels.includes('sms'),
+          hash: (value) => cipher.hash(value),
+          translator,
+          logger,
+        }),
         certificates: createCertificateLookup(db),
         subsidies: createSubsidyStatusLookup(db, subsidyDocuments),
         handoffPhone: config.HANDOFF_PHONE,
         timezone: config.TIMEZONE,
         preferences,
+        // "通知方式" (issue 19, item 3): what the delivery module's own rule can reach, one route at a time.
+        contactRoute: contactRoutes,
         noticeAcks: acks,
         schedule: createTimetable({
           db,
@@ -511,6 +532,7 @@ export async function createRuntime(
       inbox,
       inboxChanges: inboxChangeSource(config, logger),
       subsidyClaims,
+      contactRoutes,
       scheduleChanges,
       acks,
     });

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { QuestionMatcher } from '../core/curated/question-terms';
+import type { ContactRoutePort } from '../core/dialog/flows/contact-route/contact-route-port';
 import type { Translator } from '../core/i18n';
 import type { PiiCipher } from '../core/people/pii-crypto';
 import type { EnrolmentRepository, PeopleRepository } from '../core/ports';
@@ -17,9 +18,11 @@ import { createAccountAdmin } from '../services/console-account-admin-service';
 import { createConsoleAccounts } from '../services/console-accounts-service';
 import { createOwnAccount } from '../services/console-own-account-service';
 import { createConsoleTotp } from '../services/console-totp-service';
+import { createContactRouteConsole } from '../services/contact-route-console-service';
 import type { CoordinatorService } from '../services/coordinator-service';
 import { createCourseAdmin } from '../services/course-admin-service';
 import { createCourseImport } from '../services/course-import/course-import-service';
+import { createScheduleImport } from '../services/course-import/schedule-import';
 import { createCourseResults } from '../services/course-results-service';
 import { createCuratedAnswers } from '../services/curated-answers-service';
 import { createFollowUps } from '../services/follow-ups-service';
@@ -30,6 +33,7 @@ import { createPersonDeletion } from '../services/person-deletion-service';
 import { createRoster } from '../services/roster-service';
 import type { ScheduleChanges } from '../services/schedule-change-service';
 import type { SubsidyClaims } from '../services/subsidy-claims-service';
+import { createSurveyAnswers } from '../services/survey-answers-service';
 import { createUnanswered } from '../services/unanswered-service';
 
 export interface ConsoleServicesDeps {
@@ -53,6 +57,8 @@ export interface ConsoleServicesDeps {
   acks?: Acks;
   /** Subsidy claims (issue 20), built by the composition root: their changes are told through the outbox. */
   subsidyClaims: SubsidyClaims;
+  /** The contact preference the dialog sets too (issue 19, item 3). */
+  contactRoutes: ContactRoutePort;
 }
 
 /** The coordinator console's services, built once by the composition root and handed to the HTTP layer. */
@@ -82,6 +88,7 @@ export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
     roster: createRoster(db, cipher, coordinators),
     onBehalf: createOnBehalfEnrolment({ db, cipher, people, enrolments, coordinators }),
     personDeletion: createPersonDeletion({ db, cipher, people, enrolments, coordinators }),
+    contactRoutes: createContactRouteConsole({ db, coordinators, routes: deps.contactRoutes }),
     broadcasts: deps.broadcasts,
     broadcastAdmin: createBroadcastAdmin(db, coordinators),
     auditLog: createAuditLog(db),
@@ -104,9 +111,14 @@ export function createConsoleServices(deps: ConsoleServicesDeps): ConsoleDeps {
     inbox: deps.inbox,
     inboxChanges: deps.inboxChanges,
     scheduleChanges: deps.scheduleChanges,
+    // An import's changes to existing classes, confirmed after its preview (issue 19, item 6).
+    scheduleImport:
+      deps.scheduleChanges &&
+      createScheduleImport({ db, courses, coordinators, scheduleChanges: deps.scheduleChanges }),
     acks: deps.acks,
     courseResults: createCourseResults({ db, cipher, coordinators }),
     certificates: createCertificates({ db, cipher, coordinators }),
     subsidyClaims: deps.subsidyClaims,
+    surveyAnswers: createSurveyAnswers({ db, coordinators, timezone: config.TIMEZONE }),
   };
 }

@@ -4,13 +4,18 @@ import { broadcastModule } from '../core/dialog/flows/broadcast/broadcast-flow';
 import { rosterModule } from '../core/dialog/flows/broadcast/roster-flow';
 import { cancelModule } from '../core/dialog/flows/cancel/cancel-flow';
 import { certificatesModule } from '../core/dialog/flows/certificates/certificates-module';
-import { checkinModule } from '../core/dialog/flows/checkin/checkin-module';
+import { type CheckinModule, checkinModule } from '../core/dialog/flows/checkin/checkin-module';
+import { contactRouteModule } from '../core/dialog/flows/contact-route/contact-route-module';
 import { courseListModule } from '../core/dialog/flows/courses/course-list';
 import { deleteModule } from '../core/dialog/flows/delete/delete-flow';
 import { enrolModule } from '../core/dialog/flows/enrol/enrol-flow';
 import type { InboxDialogServices } from '../core/dialog/flows/inbox/inbox-dialog-services';
 import { inboxModule } from '../core/dialog/flows/inbox/inbox-module';
 import { leaveModule } from '../core/dialog/flows/leave/leave-flow';
+import {
+  type LinkAccountModule,
+  linkAccountModule,
+} from '../core/dialog/flows/link-account/link-account-module';
 import { myDetailsModule } from '../core/dialog/flows/my-details/my-details-module';
 import { noticeAckModule } from '../core/dialog/flows/opt-out/notice-ack';
 import { optOutModule } from '../core/dialog/flows/opt-out/opt-out-module';
@@ -46,6 +51,18 @@ export function buildDialog(
   inbox?: InboxDialogServices,
 ): { intents: IntentTable; flows: FlowHandler[]; routes: IntentRoute[]; gates: TurnGate[] } {
   const profile = profileModule(services);
+  // Check-in offers linking to a chat with no sign-up; linking completes the check-in that led to it.
+  const link: LinkAccountModule | undefined = services.linkAccount
+    ? linkAccountModule({
+        link: services.linkAccount,
+        resumeCheckin: async (turn, personId, pending): Promise<void> => {
+          await checkin?.resume(turn, personId, pending);
+        },
+      })
+    : undefined;
+  const checkin: CheckinModule | undefined = services.checkin
+    ? checkinModule({ checkin: services.checkin, timezone: services.timezone, offerLink: link?.offer })
+    : undefined;
   const modules: DialogModule[] = [
     basicIntents({
       handoffPhone: services.handoffPhone,
@@ -54,11 +71,15 @@ export function buildDialog(
       },
     }),
     // "退订"/"TD"/"stop" and "恢复提醒" on any channel (issue 19): a gate, before anything reads those words.
-    ...(services.preferences ? [optOutModule(services.preferences)] : []),
+    ...(services.preferences ? [optOutModule(services.preferences, services.contactRoute)] : []),
+    // "通知方式", "以后用短信通知我" (issue 19, item 3): the route messages try first, among those possible.
+    ...(services.contactRoute ? [contactRouteModule(services.contactRoute)] : []),
     // The staff inbox: a real handoff (replaces the hotline-only answer above), complaints, callbacks.
     ...(inbox ? [inboxModule(inbox)] : []),
     // "签到 123456", the QR link, a coordinator's "签到码": read before anything could take six digits.
-    ...(services.checkin ? [checkinModule({ checkin: services.checkin, timezone: services.timezone })] : []),
+    ...(checkin ? [checkin] : []),
+    // "绑定账号", and the offer a check-in from a chat with no sign-up makes: phone, SMS code, linked.
+    ...(link ? [link] : []),
     // Answers to the satisfaction question and the employment follow-up ("5", "很满意", "还在找工作"), typed
     // while one is open: before anything else reads those words.
     ...(services.surveys ? [surveysModule({ ...services, surveys: services.surveys })] : []),

@@ -6,7 +6,6 @@ import {
   type SurveyAnswerOutcome,
   surveyKeys,
 } from '../core/outcomes/surveys';
-import { reachableIdentityJoin } from '../delivery/recipients';
 import {
   type DueRow,
   FINISHED_COURSES,
@@ -16,6 +15,7 @@ import {
   type SurveyServiceDeps,
   TRAINEE_STATUSES,
 } from './satisfaction-service';
+import { mayAnswer, surveyRecipientColumns, surveyRecipientJoin } from './survey-recipient';
 import { queueThenStamp, whyNotSaved } from './survey-rows';
 
 /**
@@ -58,13 +58,13 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
       : `k.asked_at IS NULL AND k.due_at <= $1 AND k.due_at > $1::timestamptz - make_interval(days => $4::int)
          AND $3::int >= 0`;
     const { rows } = await pool.query<DueRow>(
-      `SELECT k.id, k.enrolment_id, e.person_id, p.locale, c.code, c.title, c.title_en, k.months,
-              r.channel, r.chat_id, r.external_id
+      `SELECT k.id, k.enrolment_id, e.person_id, c.code, c.title, c.title_en, k.months,
+              ${surveyRecipientColumns('p')}
        FROM employment_checks k
        JOIN enrolments e ON e.id = k.enrolment_id AND e.status IN ${TRAINEE_STATUSES}
        JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL
        JOIN courses c ON c.id = k.course_id
-       ${reachableIdentityJoin('e.person_id', '$2', 'r')}
+       ${surveyRecipientJoin('e.person_id', '$2')}
        WHERE k.answered_at IS NULL AND ${when}
        ORDER BY k.due_at LIMIT 5000`,
       [
@@ -81,7 +81,7 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
     const rows = await due(now, reminder);
     const { items, ids, unreachable } = outboxItems(
       rows,
-      (row, t, title) => {
+      (row, t, title, who) => {
         const months = row.months ?? 0;
         return {
           key: reminder
@@ -89,10 +89,12 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
             : surveyKeys.employment(row.enrolment_id, months),
           kind: reminder ? SURVEY_KINDS.employmentReminder : SURVEY_KINDS.employment,
           message: {
-            text: t(reminder ? 'surveys:employment.reminder' : 'surveys:employment.ask', {
+            // To a proxy: whose course it is, by name.
+            text: t(`surveys:employment.${reminder ? 'reminder' : 'ask'}${who ? 'Family' : ''}`, {
               code: row.code,
               title,
               months,
+              who,
             }),
             choices: employmentChoices(t, row.id),
           },
@@ -126,7 +128,7 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
       const { rowCount } = await pool.query(
         `UPDATE employment_checks k SET status = $3, answered_at = $4
          FROM enrolments e
-         WHERE k.id = $1 AND e.id = k.enrolment_id AND e.person_id = $2 AND k.answered_at IS NULL
+         WHERE k.id = $1 AND e.id = k.enrolment_id AND ${mayAnswer('e.person_id', '$2')} AND k.answered_at IS NULL
            AND k.asked_at IS NOT NULL AND k.asked_at > $4::timestamptz - make_interval(days => $5::int)`,
         [checkId, personId, answer, now, settings.answerDays],
       );
@@ -142,7 +144,7 @@ export function createEmploymentService(deps: SurveyServiceDeps & { timezone: st
       const { rowCount } = await pool.query(
         `UPDATE employment_checks k SET trade = $3, county = $4
          FROM enrolments e
-         WHERE k.id = $1 AND e.id = k.enrolment_id AND e.person_id = $2
+         WHERE k.id = $1 AND e.id = k.enrolment_id AND ${mayAnswer('e.person_id', '$2')}
            AND k.answered_at IS NOT NULL AND k.trade IS NULL AND k.county IS NULL`,
         [checkId, personId, details.trade ?? null, details.county ?? null],
       );

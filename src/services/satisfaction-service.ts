@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { Config } from '../config';
 import { satisfactionChoices } from '../core/dialog/flows/surveys/surveys-flow';
-import { asLocale, inLocale } from '../core/domain';
+import { asLocale, FAMILY_RELATIONS, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
 import { SURVEY_KINDS, type SurveyAnswerOutcome, surveyKeys } from '../core/outcomes/surveys';
 import type { Outbox, OutboxItem } from '../delivery/outbox';
-import { reachableIdentityJoin, sessionKeyOf } from '../delivery/recipients';
+import { sessionKeyOf } from '../delivery/recipients';
+import { mayAnswer, surveyRecipientColumns, surveyRecipientJoin } from './survey-recipient';
 import { queueThenStamp, whyNotSaved } from './survey-rows';
 
 /** The settings both questions go by (src/config.ts: SURVEY_*, EMPLOYMENT_CHECK_*; docs/surveys.md). */
@@ -76,6 +77,17 @@ export interface DueRow {
   channel: ChannelName | null;
   chat_id: string | null;
   external_id: string | null;
+  /** Set when the trainee has no chat of their own and the question goes to the family member who signed them up. */
+  proxy_id: string | null;
+  member_name: string | null;
+  relation: string | null;
+}
+
+/** "您女儿王小红": whose question it is, for a proxy (survey-recipient.ts); undefined for the trainee's own chat. */
+function whoOf(row: DueRow, t: ReturnType<Translator['forLocale']>): string | undefined {
+  if (!row.proxy_id) return undefined;
+  const rel = t(`enrol:family.relation.${FAMILY_RELATIONS.find((r) => r === row.relation) ?? 'other'}`);
+  return row.member_name ? t('enrol:family.who', { rel, name: row.member_name }) : rel;
 }
 
 /** The outbox items for due rows with a reachable chat; the others are counted, and tried again next pass. */
@@ -85,6 +97,7 @@ export function outboxItems(
     row: DueRow,
     t: ReturnType<Translator['forLocale']>,
     title: string,
+    who: string | undefined,
   ) => Omit<OutboxItem, 'address' | 'personId'>,
   translator: Translator,
 ): { items: OutboxItem[]; ids: string[]; unreachable: number } {
@@ -95,10 +108,11 @@ export function outboxItems(
     const locale = asLocale(row.locale);
     const t = translator.forLocale(locale);
     const identity = { channel: row.channel, chatId: row.chat_id, externalId: row.external_id };
-    const item = build(row, t, inLocale(locale, row.title, row.title_en));
+    const item = build(row, t, inLocale(locale, row.title, row.title_en), whoOf(row, t));
     items.push({
       ...item,
-      personId: row.person_id,
+      // The one written to: the trainee, or their proxy (whose opt-out and quiet hours then apply).
+      personId: row.proxy_id ?? row.person_id,
       address: { channel: identity.channel, chatId: identity.chatId },
       message: { ...item.message, sessionKey: sessionKeyOf(identity) },
     });
@@ -139,13 +153,13 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
       : `s.asked_at IS NULL AND s.created_at > $1::timestamptz - make_interval(days => $4::int)
          AND $3::int >= 0`;
     const { rows } = await pool.query<DueRow>(
-      `SELECT s.id, s.enrolment_id, e.person_id, p.locale, c.code, c.title, c.title_en, NULL::int AS months,
-              r.channel, r.chat_id, r.external_id
+      `SELECT s.id, s.enrolment_id, e.person_id, c.code, c.title, c.title_en, NULL::int AS months,
+              ${surveyRecipientColumns('p')}
        FROM satisfaction_surveys s
        JOIN enrolments e ON e.id = s.enrolment_id AND e.status IN ${TRAINEE_STATUSES}
        JOIN people p ON p.id = e.person_id AND p.deleted_at IS NULL
        JOIN courses c ON c.id = s.course_id
-       ${reachableIdentityJoin('e.person_id', '$2', 'r')}
+       ${surveyRecipientJoin('e.person_id', '$2')}
        WHERE s.answered_at IS NULL AND ${when}
        ORDER BY s.created_at LIMIT 5000`,
       [now, deps.channels, settings.reminderHours, reminder ? settings.answerDays : settings.maxAgeDays],
@@ -157,15 +171,17 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
     const rows = await due(now, reminder);
     const { items, ids, unreachable } = outboxItems(
       rows,
-      (row, t, title) => ({
+      (row, t, title, who) => ({
         key: reminder
           ? surveyKeys.satisfactionReminder(row.enrolment_id)
           : surveyKeys.satisfaction(row.enrolment_id),
         kind: reminder ? SURVEY_KINDS.satisfactionReminder : SURVEY_KINDS.satisfaction,
         message: {
-          text: t(reminder ? 'surveys:satisfaction.reminder' : 'surveys:satisfaction.ask', {
+          // To a proxy: whose course it is, by name ("您为您女儿王小红报名的…").
+          text: t(`surveys:satisfaction.${reminder ? 'reminder' : 'ask'}${who ? 'Family' : ''}`, {
             code: row.code,
             title,
+            who,
           }),
           choices: satisfactionChoices(t, row.id),
         },
@@ -195,7 +211,7 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
       const { rowCount } = await pool.query(
         `UPDATE satisfaction_surveys s SET rating = $3, answered_at = $4
          FROM enrolments e
-         WHERE s.id = $1 AND e.id = s.enrolment_id AND e.person_id = $2 AND s.answered_at IS NULL
+         WHERE s.id = $1 AND e.id = s.enrolment_id AND ${mayAnswer('e.person_id', '$2')} AND s.answered_at IS NULL
            AND s.asked_at IS NOT NULL AND s.asked_at > $4::timestamptz - make_interval(days => $5::int)`,
         [surveyId, personId, rating, now, settings.answerDays],
       );
@@ -207,7 +223,7 @@ export function createSatisfactionService(deps: SurveyServiceDeps) {
       const { rowCount } = await pool.query(
         `UPDATE satisfaction_surveys s SET comment = $3
          FROM enrolments e
-         WHERE s.id = $1 AND e.id = s.enrolment_id AND e.person_id = $2
+         WHERE s.id = $1 AND e.id = s.enrolment_id AND ${mayAnswer('e.person_id', '$2')}
            AND s.answered_at IS NOT NULL AND s.comment IS NULL`,
         [surveyId, personId, comment],
       );

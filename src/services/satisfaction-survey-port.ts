@@ -1,11 +1,20 @@
 import type pg from 'pg';
+import { FAMILY_RELATIONS } from '../core/domain';
 import type { OpenQuestion, SurveyPort } from '../core/outcomes/surveys';
 import type { EmploymentService } from './employment-service';
 import type { SatisfactionService } from './satisfaction-service';
 
 /**
- * The dialog's side of both questions (core/outcomes/surveys.ts): which one a person has open, and where
- * their answers go. The open one is the latest asked (or reminded) and unanswered, within SURVEY_ANSWER_DAYS.
+ * The questions sent to a person: their own, and those about a family member they signed up that went to them
+ * as the proxy (the delivery ledger says who a question or its reminder was written to). $1 = person.
+ */
+const SENT_TO = (key: string, reminderKey: string) => `(e.person_id = $1 OR EXISTS (
+  SELECT 1 FROM deliveries d WHERE d.key IN (${key}, ${reminderKey}) AND d.person_id = $1))`;
+
+/**
+ * The dialog's side of both questions (core/outcomes/surveys.ts): which ones a person has open, and where
+ * their answers go. The open ones are asked (or reminded) and unanswered, within SURVEY_ANSWER_DAYS; a
+ * proxy's include their family members' (docs/surveys.md, "Family members").
  */
 export function createSurveyPort(deps: {
   pool: pg.Pool;
@@ -13,37 +22,63 @@ export function createSurveyPort(deps: {
   employment: EmploymentService;
   answerDays: number;
 }): SurveyPort {
+  async function openAll(personId: string, now: Date): Promise<OpenQuestion[]> {
+    const { rows } = await deps.pool.query<{
+      kind: OpenQuestion['kind'];
+      id: string;
+      months: number | null;
+      code: string;
+      title: string;
+      title_en: string | null;
+      member_id: string;
+      member_name: string | null;
+      relation: string | null;
+    }>(
+      `SELECT q.kind, q.id, q.months, c.code, c.title, c.title_en, q.member_id, m.real_name AS member_name,
+              (SELECT f.relation FROM family_links f WHERE f.proxy_id = $1 AND f.member_id = q.member_id) AS relation
+       FROM (
+         SELECT 'satisfaction' AS kind, s.id, NULL::int AS months, s.course_id, e.person_id AS member_id,
+                COALESCE(s.reminded_at, s.asked_at) AS last_asked, s.asked_at
+         FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
+         WHERE s.asked_at IS NOT NULL AND s.answered_at IS NULL
+           AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
+           AND ${SENT_TO(`'survey:' || s.enrolment_id`, `'survey-reminder:' || s.enrolment_id`)}
+         UNION ALL
+         SELECT 'employment', k.id, k.months, k.course_id, e.person_id, COALESCE(k.reminded_at, k.asked_at),
+                k.asked_at
+         FROM employment_checks k JOIN enrolments e ON e.id = k.enrolment_id
+         WHERE k.asked_at IS NOT NULL AND k.answered_at IS NULL
+           AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
+           AND ${SENT_TO(
+             `'employment:' || k.enrolment_id || ':' || k.months`,
+             `'employment-reminder:' || k.enrolment_id || ':' || k.months`,
+           )}
+       ) q JOIN courses c ON c.id = q.course_id
+       JOIN people m ON m.id = q.member_id AND m.deleted_at IS NULL
+       WHERE q.asked_at > $2::timestamptz - make_interval(days => $3::int)
+       ORDER BY q.last_asked DESC, q.id LIMIT 20`,
+      [personId, now, deps.answerDays],
+    );
+    return rows.map((row): OpenQuestion => {
+      const course = { code: row.code, title: { 'zh-CN': row.title, en: row.title_en ?? row.title } };
+      const member =
+        row.member_id === personId
+          ? undefined
+          : {
+              name: row.member_name,
+              relation: FAMILY_RELATIONS.find((r) => r === row.relation) ?? 'other',
+            };
+      return row.kind === 'employment'
+        ? { kind: 'employment', id: row.id, months: row.months ?? 0, course, member }
+        : { kind: 'satisfaction', id: row.id, course, member };
+    });
+  }
+
   return {
     async open(personId, now) {
-      const { rows } = await deps.pool.query<{
-        kind: OpenQuestion['kind'];
-        id: string;
-        months: number | null;
-        code: string;
-        title: string;
-        title_en: string | null;
-      }>(
-        `SELECT q.kind, q.id, q.months, c.code, c.title, c.title_en FROM (
-           SELECT 'satisfaction' AS kind, s.id, NULL::int AS months, s.course_id,
-                  COALESCE(s.reminded_at, s.asked_at) AS last_asked, s.asked_at
-           FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
-           WHERE e.person_id = $1 AND s.asked_at IS NOT NULL AND s.answered_at IS NULL
-           UNION ALL
-           SELECT 'employment', k.id, k.months, k.course_id, COALESCE(k.reminded_at, k.asked_at), k.asked_at
-           FROM employment_checks k JOIN enrolments e ON e.id = k.enrolment_id
-           WHERE e.person_id = $1 AND k.asked_at IS NOT NULL AND k.answered_at IS NULL
-         ) q JOIN courses c ON c.id = q.course_id
-         WHERE q.asked_at > $2::timestamptz - make_interval(days => $3::int)
-         ORDER BY q.last_asked DESC LIMIT 1`,
-        [personId, now, deps.answerDays],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      const course = { code: row.code, title: { 'zh-CN': row.title, en: row.title_en ?? row.title } };
-      return row.kind === 'employment'
-        ? { kind: 'employment', id: row.id, months: row.months ?? 0, course }
-        : { kind: 'satisfaction', id: row.id, course };
+      return (await openAll(personId, now))[0];
     },
+    openAll,
     rate: (personId, surveyId, rating, now) => deps.satisfaction.rate(personId, surveyId, rating, now),
     comment: (personId, surveyId, comment) => deps.satisfaction.comment(personId, surveyId, comment),
     answerEmployment: (personId, checkId, answer, now) =>

@@ -5,7 +5,7 @@ import type { Translator } from '../core/i18n';
 import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import type { Outbox, OutboxItem } from '../delivery/outbox';
-import { type Recipients, sessionKeyOf } from '../delivery/recipients';
+import { type Reachable, type Recipients, sessionKeyOf } from '../delivery/recipients';
 import type { ReminderScheduler } from '../jobs/reminder-scheduler';
 import type { CoordinatorService } from './coordinator-service';
 
@@ -89,33 +89,36 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
     after: { startsAt: Date; venue: string } | undefined,
     status: string,
     position: number | null,
+    member?: string,
   ): string {
     const t = translator.forLocale(locale);
     const when = (d: Date) => formatSessionTime(d, locale, timezone);
-    const base = { code: course.code, title: inLocale(locale, course.title, course.titleEn) };
+    const base = { code: course.code, title: inLocale(locale, course.title, course.titleEn), name: member };
+    // To a proxy (a parent who signed their daughter up): whose class it is, by name, as in reminders.
+    const k = (key: string) => (member === undefined ? `schedule:notice.${key}` : `schedule-family:${key}`);
     if (kind === 'moved' && session && after) {
       const venueChanged = after.venue !== session.venue;
       return [
-        t('schedule:notice.moved', { ...base, old: when(session.startsAt), new: when(after.startsAt) }),
+        t(k('moved'), { ...base, old: when(session.startsAt), new: when(after.startsAt) }),
         venueChanged ? t('schedule:notice.venue', { old: session.venue, venue: after.venue }) : '',
-        t('schedule:notice.remindersFollow'),
+        t(k('remindersFollow'), base),
       ]
         .filter(Boolean)
         .join('\n');
     }
     if (kind === 'cancelled' && session) {
       return [
-        t('schedule:notice.sessionCancelled', { ...base, when: when(session.startsAt) }),
+        t(k('sessionCancelled'), { ...base, when: when(session.startsAt) }),
         status === 'waitlisted'
-          ? t('schedule:notice.waitlistKept', { position: position ?? '?' })
-          : t('schedule:notice.attendanceNotCounted'),
+          ? t(k('waitlistKept'), { ...base, position: position ?? '?' })
+          : t(k('attendanceNotCounted'), base),
       ].join('\n');
     }
     return [
-      t('schedule:notice.courseCancelled', base),
+      t(k('courseCancelled'), base),
       status === 'waitlisted'
-        ? t('schedule:notice.waitlistEnded', { position: position ?? '?' })
-        : t('schedule:notice.enrolmentEnded'),
+        ? t(k('waitlistEnded'), { ...base, position: position ?? '?' })
+        : t(k('enrolmentEnded'), base),
       t('schedule:notice.signUpOther'),
     ].join('\n');
   }
@@ -177,15 +180,33 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
     people: { personId: string; status: string; waitlistPosition: number | null; locale: string }[],
   ) {
     const reach = await deps.recipients.reachable(people.map((p) => p.personId));
+    const noChat = people.filter((p) => [undefined, 'sms'].includes(reach.get(p.personId)?.channel));
+    const proxies = await proxiesOf(
+      noChat.map((p) => p.personId),
+      reach,
+    );
     const items: OutboxItem[] = people.map((p) => {
-      const address = reach.get(p.personId);
+      // A family member with no chat of their own (SMS at most) is told through the proxy who signed them up.
+      const proxy = proxies.get(p.personId);
+      const to = proxy ?? { personId: p.personId, address: reach.get(p.personId), locale: p.locale };
+      const address = to.address;
       return {
+        // Keyed by the enrolled person: a proxy who is enrolled too gets one message for each sign-up.
         key: `schedule-change:${changeId}:${p.personId}`,
         kind: 'schedule_change',
-        personId: p.personId,
+        personId: to.personId,
         address,
         message: {
-          text: render(asLocale(p.locale), kind, course, session, after, p.status, p.waitlistPosition),
+          text: render(
+            asLocale(to.locale),
+            kind,
+            course,
+            session,
+            after,
+            p.status,
+            p.waitlistPosition,
+            proxy?.member,
+          ),
           sessionKey: address ? sessionKeyOf(address) : undefined,
         },
       };
@@ -193,6 +214,40 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
     const result = items.length ? await deps.outbox.enqueue(items) : { queued: 0, failed: 0 };
     await db.scheduleChange.update({ where: { id: changeId }, data: { notified: result.queued } });
     return { notified: result.queued, unreachable: result.failed };
+  }
+
+  /**
+   * The rule of reminders (db/repositories/reminder-repository.ts): a member with no chat of their own, or
+   * only SMS, is written to through the proxy who signed them up (the latest link), if the proxy can be
+   * reached, by chat rather than SMS when the member has a phone.
+   */
+  async function proxiesOf(memberIds: string[], reach: Map<string, Reachable>) {
+    const found = new Map<string, { personId: string; address: Reachable; locale: string; member: string }>();
+    if (!memberIds.length) return found;
+    const links = await db.familyLink.findMany({
+      where: { memberId: { in: memberIds }, proxy: { deletedAt: null } },
+      orderBy: { createdAt: 'desc' },
+      select: {
+        memberId: true,
+        proxyId: true,
+        proxy: { select: { locale: true } },
+        member: { select: { realName: true } },
+      },
+    });
+    const latest = new Map<string, (typeof links)[number]>();
+    for (const l of links) if (!latest.has(l.memberId)) latest.set(l.memberId, l);
+    const proxyReach = await deps.recipients.reachable([...latest.values()].map((l) => l.proxyId));
+    for (const [memberId, l] of latest) {
+      const address = proxyReach.get(l.proxyId);
+      if (!address || (reach.has(memberId) && address.channel === 'sms')) continue;
+      found.set(memberId, {
+        personId: l.proxyId,
+        address,
+        locale: l.proxy.locale,
+        member: l.member.realName ?? '',
+      });
+    }
+    return found;
   }
 
   const concerned = (courseId: string, kind: SchedulePreview['kind']) =>

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { SurveyAnswerOutcome } from '../core/outcomes/surveys';
 import type { Outbox, OutboxItem } from '../delivery/outbox';
+import { mayAnswer } from './survey-recipient';
 
 /** The two survey tables: the satisfaction question and the employment checks (docs/surveys.md). */
 export type SurveyTable = 'satisfaction_surveys' | 'employment_checks';
@@ -26,7 +27,7 @@ export async function queueThenStamp(
   ]);
 }
 
-/** Why an answer was not saved: not this person's question, already answered, or no longer open. */
+/** Why an answer was not saved: not this person's (or their family member's) question, already answered, or no longer open. */
 export async function whyNotSaved(
   pool: pg.Pool,
   table: SurveyTable,
@@ -35,7 +36,7 @@ export async function whyNotSaved(
 ): Promise<SurveyAnswerOutcome> {
   const { rows } = await pool.query<{ answered: boolean }>(
     `SELECT q.answered_at IS NOT NULL AS answered FROM ${table} q
-     JOIN enrolments e ON e.id = q.enrolment_id WHERE q.id = $1 AND e.person_id = $2`,
+     JOIN enrolments e ON e.id = q.enrolment_id WHERE q.id = $1 AND ${mayAnswer('e.person_id', '$2')}`,
     [id, personId],
   );
   if (!rows[0]) return 'not_found';

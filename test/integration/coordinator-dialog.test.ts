@@ -78,6 +78,22 @@ describe('coordinator invites', () => {
     );
   });
 
+  it('takes the code at the end of a sentence: "我是老师，邀请码 XXXX。", "my invite code is XXXX"', async () => {
+    for (const say of [
+      (c: string) => `我是镇雄职校的老师，邀请码 ${c}。`,
+      (c: string) => `my invite code is ${c}`,
+    ]) {
+      const course = await createCourse(world.runtime.db);
+      const { code } = await invite([course.code]);
+      const who = chatter(world.runtime);
+      const ok = await who.say(say(code));
+      expect(ok.intent).toBe('coordinator.redeem');
+      expect(ok.replies[0]!.text).toContain(course.code);
+    }
+    // "我没有邀请码" names no code: not a redemption.
+    expect((await chatter(world.runtime).say('我没有邀请码')).intent).not.toBe('coordinator.redeem');
+  });
+
   it('gives the same answer for a wrong or expired code, and logs the attempt', async () => {
     const who = chatter(world.runtime);
     await who.say('你好');

@@ -126,3 +126,39 @@ describe('opt-out ("退订") and "恢复提醒"', () => {
     expect(reply.intent).not.toBe('flow.opt-out');
   });
 });
+
+describe('"退订" in a chat that cannot write first (the scripted converse chat)', () => {
+  const scripted = (id: string) => ({
+    say: (words: string) =>
+      world.runtime.engine.handle({
+        id: `${id}:${randomUUID()}`,
+        address: { channel: 'converse', chatId: id },
+        senderId: id,
+        text: words,
+        receivedAt: new Date(),
+      }),
+  });
+
+  it('does not promise reminders "here"; says there is no way to reach the person when there is none', async () => {
+    const reply = await scripted(`cv-${randomUUID().slice(0, 8)}`).say('退订');
+    expect(text(reply)).toContain('本对话不能主动给您发消息');
+    expect(text(reply)).toContain('不会收到任何提醒或通知');
+    expect(text(reply)).not.toContain('仍会发送');
+  });
+
+  it('names the chat where the reminders really go, and they do go there', async () => {
+    const id = `cv-${randomUUID().slice(0, 8)}`;
+    const who = scripted(id);
+    await who.say('你好');
+    const identity = await world.runtime.db.channelIdentity.findFirstOrThrow({ where: { externalId: id } });
+    const elsewhere = `tg-${id}`;
+    await world.runtime.db.channelIdentity.create({
+      data: { channel: 'test', externalId: elsewhere, chatId: elsewhere, personId: identity.personId },
+    });
+    const reply = await who.say('退订');
+    expect(text(reply)).toContain('会通过测试渠道发送');
+    const reminder = await deliver(identity.personId, elsewhere, 'reminder', '明天上课');
+    expect(reminder.status).toBe('sent');
+    expect(world.channel.sentTo(elsewhere).map((s) => s.text)).toEqual(['明天上课']);
+  });
+});

@@ -23,6 +23,8 @@ export const HANDLED_INTENTS = [
   'schedule.mine',
   'attendance.checkin',
   'attendance.code',
+  /** "绑定账号": link this chat to the record signed up with elsewhere (flows/link-account). */
+  'account.link',
   'certificates.mine',
   'subsidy.status',
 ] as const;

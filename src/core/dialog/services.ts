@@ -9,6 +9,8 @@ import type {
   LeaveRequestRepository,
   PeopleRepository,
 } from '../ports';
+import type { ContactRoutePort } from './flows/contact-route/contact-route-port';
+import type { LinkAccountPort } from './flows/link-account/link-account-port';
 import type { NoticeAcksPort, PreferencesPort } from './flows/opt-out/preferences-port';
 import type { SchedulePort } from './flows/schedule/schedule-port';
 
@@ -31,10 +33,14 @@ export interface DialogServices {
   checkin?: CheckinDialogPort;
   /** "退订"/"恢复提醒" and what "my details" shows of it (issue 19); without it those words go on as text. */
   preferences?: PreferencesPort;
+  /** "通知方式", "以后用短信通知我": the route messages try first (issue 19, item 3); without it no such words. */
+  contactRoute?: ContactRoutePort;
   /** "收到" or a tap on a notice that asks for confirmation (issue 19). */
   noticeAcks?: NoticeAcksPort;
   /** "我的课表" with the reminders to come (issue 19). */
   schedule?: SchedulePort;
+  /** Linking a fresh chat to the record signed up with elsewhere, by phone and SMS code (issue 20). */
+  linkAccount?: LinkAccountPort;
   handoffPhone: string;
   timezone: string;
 }

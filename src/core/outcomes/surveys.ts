@@ -1,4 +1,5 @@
 import type { LocalizedString } from '../courses/course-types';
+import type { FamilyRelation } from '../domain';
 
 /**
  * The satisfaction question at course end and the employment follow-up months later (issue 20, items 3 and 4;
@@ -12,8 +13,17 @@ export type EmploymentAnswer = (typeof EMPLOYMENT_ANSWERS)[number];
 
 /** The question a person was asked last and has not answered, while it still takes an answer. */
 export type OpenQuestion =
-  | { kind: 'satisfaction'; id: string; course: SurveyCourse }
-  | { kind: 'employment'; id: string; months: number; course: SurveyCourse };
+  | { kind: 'satisfaction'; id: string; course: SurveyCourse; member?: SurveyMember }
+  | { kind: 'employment'; id: string; months: number; course: SurveyCourse; member?: SurveyMember };
+
+/**
+ * Set when the question is about a family member the person signed up (it was sent to them as the proxy):
+ * whose course it is, so that every question and answer names one person.
+ */
+export interface SurveyMember {
+  name: string | null;
+  relation: FamilyRelation;
+}
 
 export interface SurveyCourse {
   code: string;
@@ -30,6 +40,11 @@ export type SurveyAnswerOutcome = 'saved' | 'already' | 'closed' | 'not_found';
 export interface SurveyPort {
   /** The latest question asked of this person and not answered, if it still takes an answer. */
   open(personId: string, now: Date): Promise<OpenQuestion | undefined>;
+  /**
+   * Every question sent to this person (about themselves, or as the proxy of a family member) and not answered,
+   * while it takes an answer; the latest asked first. More than one of a kind: a typed answer is not guessed.
+   */
+  openAll(personId: string, now: Date): Promise<OpenQuestion[]>;
   rate(personId: string, surveyId: string, rating: number, now: Date): Promise<SurveyAnswerOutcome>;
   /** The optional comment after a rating (masked, at most COMMENT_MAX characters). */
   comment(personId: string, surveyId: string, comment: string): Promise<SurveyAnswerOutcome>;

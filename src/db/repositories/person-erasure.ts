@@ -55,6 +55,8 @@ export async function deletePersonData(
         interests: [],
         consentProfileAt: null,
         consentIdAt: null,
+        // Their contact preference (docs/notices-and-preferences.md): a choice of theirs, gone with them.
+        preferredRoute: null,
         deletedAt: new Date(),
       },
     });

@@ -10,9 +10,11 @@ import type { AccountAdmin } from '../../services/console-account-admin-service'
 import type { ConsoleAccounts } from '../../services/console-accounts-service';
 import type { OwnAccount } from '../../services/console-own-account-service';
 import type { ConsoleTotp } from '../../services/console-totp-service';
+import type { ContactRouteConsole } from '../../services/contact-route-console-service';
 import type { CoordinatorService } from '../../services/coordinator-service';
 import type { CourseAdmin } from '../../services/course-admin-service';
 import type { CourseImport } from '../../services/course-import/course-import-service';
+import type { ScheduleImport } from '../../services/course-import/schedule-import';
 import type { CourseResults } from '../../services/course-results-service';
 import type { CuratedAnswers } from '../../services/curated-answers-service';
 import type { FollowUps } from '../../services/follow-ups-service';
@@ -24,6 +26,7 @@ import type { PersonDeletion } from '../../services/person-deletion-service';
 import type { Roster } from '../../services/roster-service';
 import type { ScheduleChanges } from '../../services/schedule-change-service';
 import type { SubsidyClaims } from '../../services/subsidy-claims-service';
+import type { SurveyAnswersService } from '../../services/survey-answers-service';
 import type { Unanswered } from '../../services/unanswered-service';
 
 /**
@@ -43,6 +46,8 @@ export interface ConsoleDeps {
   roster: Roster;
   onBehalf: OnBehalfEnrolment;
   personDeletion: PersonDeletion;
+  /** A person's contact preference from a roster (issue 19, item 3; docs/notices-and-preferences.md). */
+  contactRoutes: ContactRouteConsole;
   broadcasts: BroadcastService;
   broadcastAdmin: BroadcastAdmin;
   auditLog: AuditLogReader;
@@ -60,12 +65,16 @@ export interface ConsoleDeps {
   inboxChanges: InboxChangeSource;
   /** Class sessions moved or cancelled after a preview, the people told (issue 19, item 6). */
   scheduleChanges?: ScheduleChanges;
+  /** The confirmation of an import's changes to existing class sessions (import-routes.ts). */
+  scheduleImport?: ScheduleImport;
   /** Who confirmed a notice that asked for "收到" (issue 19, item 5). */
   acks?: Acks;
   /** Completion, certificates and subsidy claims (issue 20; docs/results-and-subsidies.md). */
   courseResults: CourseResults;
   certificates: Certificates;
   subsidyClaims: SubsidyClaims;
+  /** Raw survey answers in scope: names for bureau staff, anonymous for providers (docs/surveys.md). */
+  surveyAnswers: SurveyAnswersService;
 }
 
 /** Calls `listener` for every inbox change of the deployment until the returned function is called. */

@@ -68,6 +68,7 @@ function nav(ctx: PageContext): SafeHtml {
         ],
         ['/console/answers', t('curated:nav')],
         ['/console/reports', t('reports:nav')],
+        ['/console/survey-answers', t('survey-answers:nav')],
         ['/console/audit', t('console:nav.audit')],
       ];
   if (!user.gate && user.access.role === 'admin') {

@@ -18,6 +18,7 @@ import type { ConsoleDeps } from './console-deps';
 import { allowedUnderGate, GATE_PAGES } from './console-gate';
 import { consoleLoginOf, isPageRequest } from './console-login';
 import { pageContext, sendPage } from './console-page';
+import { contactRouteRoutes } from './contact-route-routes';
 import { courseRoutes } from './courses-routes';
 import { enrolRoutes } from './enrol-routes';
 import { followUpRoutes } from './follow-ups-routes';
@@ -30,6 +31,7 @@ import { resultsRoutes } from './results-routes';
 import { rosterRoutes } from './roster-routes';
 import { secondFactorRoutes } from './second-factor-routes';
 import { subsidyRoutes } from './subsidies-routes';
+import { surveyAnswersRoutes } from './survey-answers-routes';
 
 const CSS = readFileSync(new URL('./console.css', import.meta.url));
 const PUBLIC = new Set(['/console/login', '/console/assets/console.css']);
@@ -130,10 +132,12 @@ export async function consolePlugin(
     subsidyRoutes,
     enrolRoutes,
     personDeleteRoutes,
+    contactRouteRoutes,
     broadcastRoutes,
     auditRoutes,
     followUpRoutes,
     reportRoutes,
+    surveyAnswersRoutes,
     answersRoutes,
     inboxRoutes,
     secondFactorRoutes,

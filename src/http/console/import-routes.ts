@@ -4,6 +4,7 @@ import { TableTooLargeError, UnreadableFileError } from '../../services/course-i
 import { html } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { type PageContext, pageContext, sendPage } from './console-page';
+import { importScheduleRoutes, schedulePreview } from './import-schedule-view';
 
 /** Why an upload was refused: a console:import.error.* key and the numbers its sentence names. */
 type UploadError = { key: string; values?: Record<string, number> };
@@ -13,6 +14,7 @@ function uploadForm(ctx: PageContext, error?: UploadError) {
   // Multipart bodies are read by the handler, after the CSRF check: the token travels in the URL.
   return html`${error ? html`<p class="error" role="alert">${t(`console:import.error.${error.key}`, error.values)}</p>` : ''}
 <p class="hint">${t('console:import.intro')}</p>
+<p class="hint">${t('schedule-import:hint')}</p>
 <form method="post" action="/console/import?_csrf=${encodeURIComponent(ctx.csrf)}" enctype="multipart/form-data" class="form">
 <label>${t('console:import.file')}<input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></label>
 <button type="submit">${t('console:import.submit')}</button>
@@ -55,11 +57,13 @@ ${
       )}</tbody></table>`
     : ''
 }
+${schedulePreview(ctx, report.schedule)}
 <p><a href="/console/import">${t('console:import.again')}</a></p>`;
 }
 
 /** Course import from CSV (UTF-8, UTF-16 or GBK from Excel) or .xlsx, with a report per row. */
 export async function importRoutes(scope: FastifyInstance, { deps }: { deps: ConsoleDeps }) {
+  await importScheduleRoutes(scope, { deps });
   scope.get('/console/import', async (request, reply) => {
     const ctx = pageContext(request, reply, deps);
     return sendPage(reply, ctx, ctx.t('console:import.title'), uploadForm(ctx));

@@ -15,7 +15,7 @@ const exportQuery = z.object({ ids: z.enum(['full']).optional() }).catch({});
 /** The per-person action: a link to the confirmation page, or a note that their data is already gone. */
 function actionCell(t: (key: string) => string, base: string, row: RosterRow) {
   if (row.deleted) return html`<td>${t('console:personDelete.deletedMark')}</td>`;
-  return html`<td><a href="${base}/${row.enrolmentId}/delete">${t('console:personDelete.action')}</a></td>`;
+  return html`<td><a href="${base}/${row.enrolmentId}/contact">${t('contact-route:console.action')}</a> <a href="${base}/${row.enrolmentId}/delete">${t('console:personDelete.action')}</a></td>`;
 }
 
 const COLUMNS = [

@@ -5,6 +5,7 @@ import type { CoordinatorService } from '../coordinator-service';
 import type { CourseAdmin } from '../course-admin-service';
 import { fieldErrors, type ImportRow, importRowSchema, scheduleOf } from '../course-input-schema';
 import { readTable, type TableLimits } from './read-table';
+import { diffSchedule, type ScheduleDiff } from './schedule-diff';
 
 /**
  * Course facts a file may leave out: a column the file does not have keeps what the course holds (an older
@@ -67,6 +68,22 @@ export interface ImportReport {
   /** Required columns the header lacks; nothing was imported then. */
   missingColumns: ImportColumn[];
   encoding?: string;
+  /**
+   * Changes to existing courses' class sessions the file asks for: none is made by the import itself; the
+   * report previews them and a confirmation makes them (schedule-import.ts), telling the people concerned.
+   */
+  schedule: ScheduleProposal[];
+}
+
+/** One existing course's session changes from one row, with how many people they concern. */
+export interface ScheduleProposal extends ScheduleDiff {
+  line: number;
+  code: string;
+  title: string;
+  /** The course venue the file changes, kept as it was until the moves to the new place are confirmed. */
+  venue?: { from: string; to: string; toEn?: string };
+  confirmed: number;
+  waitlisted: number;
 }
 
 const squash = (s: string) =>
@@ -102,6 +119,39 @@ export function createCourseImport(deps: {
   const aliases = headerAliases();
   const rowSchema = importRowSchema(deps.timezone);
 
+  /** What the row would change in the course's class sessions, or nothing when it changes none. */
+  async function proposeSchedule(
+    course: NonNullable<Awaited<ReturnType<CourseAdmin['find']>>>,
+    row: ImportRow,
+    line: number,
+    given: { sessions: boolean; everyDays: boolean },
+  ): Promise<ScheduleProposal | undefined> {
+    if (course.status === 'cancelled') return undefined;
+    const diff = diffSchedule(course.sessions, course.venue, row, given, deps.timezone, new Date());
+    if (!diff.moves.length && !diff.cancels.length && !diff.adds.length && !diff.past.length)
+      return undefined;
+    const venueMoves = diff.moves.some((m) => m.before.venue !== m.after.venue);
+    const counts = await deps.db.enrolment.groupBy({
+      by: ['status'],
+      where: {
+        courseId: course.id,
+        status: { in: ['confirmed', 'waitlisted'] },
+        person: { deletedAt: null },
+      },
+      _count: true,
+    });
+    const n = (s: string) => counts.find((r) => r.status === s)?._count ?? 0;
+    return {
+      line,
+      code: course.code,
+      title: course.title,
+      ...diff,
+      ...(venueMoves ? { venue: { from: course.venue, to: row.venue, toEn: row.venueEn } } : {}),
+      confirmed: n('confirmed'),
+      waitlisted: n('waitlisted'),
+    };
+  }
+
   return {
     async run(
       access: CoordinatorAccess,
@@ -119,6 +169,7 @@ export function createCourseImport(deps: {
         problems: table.broken.map((b) => ({ line: b.line, field: '', key: b.reason })),
         missingColumns,
         encoding: table.encoding,
+        schedule: [],
       };
       if (missingColumns.length) return report;
       const seen = new Set<string>();
@@ -141,7 +192,8 @@ export function createCourseImport(deps: {
         }
         seen.add(row.code);
         const absent = FACT_COLUMNS.filter((c) => !columns.includes(c));
-        await this.apply(access, actorId, row, line, report, absent);
+        const given = { sessions: Boolean(raw['sessions']), everyDays: Boolean(raw['everyDays']) };
+        await this.apply(access, actorId, row, line, report, absent, given);
       }
       report.problems.sort((a, b) => a.line - b.line);
       await deps.coordinators.audit(actorId, 'course.imported', file.name.slice(0, 120), {
@@ -149,6 +201,7 @@ export function createCourseImport(deps: {
         created: report.created.length,
         updated: report.updated.length,
         problems: report.problems.length,
+        scheduleChanges: report.schedule.length,
       });
       return report;
     },
@@ -160,9 +213,13 @@ export function createCourseImport(deps: {
       line: number,
       report: ImportReport,
       absentFacts: readonly (typeof FACT_COLUMNS)[number][] = [],
+      given = { sessions: true, everyDays: true },
     ) {
       const mine = await deps.courses.find(access, row.code);
       if (mine) row = { ...row, ...keptFacts(mine, absentFacts) };
+      const proposal = mine && (await proposeSchedule(mine, row, line, given));
+      // The new course venue waits for the confirmation that moves the classes there.
+      if (proposal?.venue && mine) row = { ...row, venue: mine.venue, venueEn: mine.venueEn ?? undefined };
       const exists =
         mine ?? (await deps.db.course.findUnique({ where: { code: row.code }, select: { id: true } }));
       if (exists && !mine) {
@@ -172,8 +229,10 @@ export function createCourseImport(deps: {
       const change = mine
         ? await deps.courses.update(access, actorId, row.code, row)
         : await deps.courses.create(access, actorId, row, scheduleOf(row, deps.timezone));
-      if (change.status === 'ok') (mine ? report.updated : report.created).push(row.code);
-      else
+      if (change.status === 'ok') {
+        (mine ? report.updated : report.created).push(row.code);
+        if (proposal) report.schedule.push(proposal);
+      } else
         report.problems.push({
           line,
           code: row.code,

@@ -6,6 +6,11 @@ import type { HandledIntent } from '../intent-name';
 const ROUTES: readonly (readonly [RegExp, HandledIntent])[] = [
   [/^\/start\s+[A-Za-z0-9]{4,16}$/, 'coordinator.redeem'],
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*[A-Za-z0-9]{4,16}$/i, 'coordinator.redeem'],
+  // "我是老师，邀请码 AB12CD。", "my invite code is AB12CD": the code at the end of a sentence.
+  [
+    /(?:邀请码|激活码|invite code)(?:是|为|\s+is)?\s*[:：]?\s*[A-Za-z0-9]{4,16}\s*[。.!！]?$/i,
+    'coordinator.redeem',
+  ],
   // The command without its code: asked for the code, not "sorry, I did not understand".
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?$/i, 'coordinator.redeem'],
   [/^\/start$/, 'greeting'],
@@ -24,7 +29,8 @@ export function inviteCodeIn(text: string): string | undefined {
   const rest = text
     .normalize('NFKC')
     .trim()
-    .replace(/^(?:\/start|邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*/i, '');
+    .replace(/^(?:\/start|邀请码|激活码|invite(?:\s+code)?)\s*[:：]?\s*/i, '')
+    .replace(/\s*[。.!！]$/u, '');
   // "我的邀请码是 AB12CD": the code is the last word; the command word alone has none.
   const m = /(?:^|[\s:：\p{Script=Han}])([A-Za-z0-9]{4,16})$/u.exec(rest);
   return m ? m[1]!.toUpperCase() : undefined;

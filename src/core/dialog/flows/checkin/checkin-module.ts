@@ -6,11 +6,22 @@ import { defineFlow } from '../../flow';
 import type { IntentRoute } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { Turn } from '../../turn';
+import type { PendingCheckin } from '../link-account/link-account-module';
 import { checkinReply, sessionParams, showCodeReply, whoLabel } from './checkin-replies';
 
 export interface CheckinModuleDeps {
   checkin: CheckinDialogPort;
   timezone: string;
+  /**
+   * A chat with no sign-up at all (a trainee who signed up on Telegram and scanned the QR code into the web
+   * chat): offer to link it to their record (flows/link-account). False: nothing said, the usual answer.
+   */
+  offerLink?: (turn: Turn, pending: PendingCheckin) => Promise<boolean>;
+}
+
+export interface CheckinModule extends DialogModule {
+  /** Completes a check-in for `personId` (the chat's person after linking), answering as usual. */
+  resume(turn: Turn, personId: string, pending: PendingCheckin): Promise<void>;
 }
 
 const ALL = 'all';
@@ -41,13 +52,23 @@ const checkinFlow = defineFlow({
  * coordinator's "签到码 ZX-DS-01". Read before the classifier (a route early in the registry), so a code is
  * never taken for a policy question. docs/attendance.md.
  */
-export function checkinModule(deps: CheckinModuleDeps): DialogModule {
+export function checkinModule(deps: CheckinModuleDeps): CheckinModule {
   const { checkin, timezone } = deps;
   const { stepMinutes } = checkin;
 
-  async function attempt(turn: Turn, request: Omit<CheckinAttempt, 'personId' | 'now'>): Promise<void> {
-    const outcome = await checkin.checkIn({ ...request, personId: turn.person.id, now: turn.now });
+  async function attempt(
+    turn: Turn,
+    request: Omit<CheckinAttempt, 'personId' | 'now'>,
+    personId = turn.person.id,
+  ): Promise<void> {
+    const outcome = await checkin.checkIn({ ...request, personId, now: turn.now });
     if (outcome.status === 'choose') return choose(turn, outcome, request);
+    // No sign-up at all in this chat: perhaps the person signed up on another channel (not after a link).
+    const fresh = personId === turn.person.id;
+    if (outcome.status === 'not_enrolled' && !outcome.session && fresh && deps.offerLink) {
+      const pending = { code: request.code, sessionId: request.sessionId, method: request.method };
+      if (await deps.offerLink(turn, pending)) return;
+    }
     reply(turn, outcome);
   }
 
@@ -148,5 +169,9 @@ export function checkinModule(deps: CheckinModuleDeps): DialogModule {
     }
   };
 
-  return { route, flows: [flow] };
+  return {
+    route,
+    flows: [flow],
+    resume: (turn, personId, pending) => attempt(turn, pending, personId),
+  };
 }

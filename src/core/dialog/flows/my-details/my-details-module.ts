@@ -10,6 +10,7 @@ import type { IntentRoute } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
+import { contactRouteLine } from '../contact-route/contact-route-module';
 import { nameIn } from '../enrol/enrol-answers';
 import { preferenceLines } from '../opt-out/opt-out-module';
 
@@ -168,6 +169,8 @@ export function myDetailsModule(services: DialogServices): DialogModule {
         }
         // What is stopped where ("退订", issue 19): flows/opt-out.
         if (services.preferences) lines.push('', ...(await preferenceLines(turn, services.preferences)));
+        // The route reminders and notices try first ("通知方式", issue 19 item 3): flows/contact-route.
+        if (services.contactRoute) lines.push(await contactRouteLine(turn, services.contactRoute));
         lines.push('', t('people:details.view.fix'));
         turn.say(lines.join('\n'), mainMenu(t));
       },

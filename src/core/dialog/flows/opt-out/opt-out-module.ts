@@ -3,6 +3,7 @@ import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
 import type { TurnGate } from '../../handler';
 import type { Turn } from '../../turn';
+import type { ContactRoutePort } from '../contact-route/contact-route-port';
 import type { PreferencesPort } from './preferences-port';
 
 /** "退订", "TD", "T", "stop", "unsubscribe": the words SMS and chat users use to stop messages. */
@@ -46,7 +47,7 @@ export async function preferenceLines(turn: Turn, preferences: PreferencesPort):
  * reminders and notices of the person's own classes too; "恢复提醒" starts everything again. Checked before
  * anything else (a gate), except "stop" inside a flow, which keeps meaning "cancel this".
  */
-export function optOutModule(preferences: PreferencesPort): DialogModule {
+export function optOutModule(preferences: PreferencesPort, contact?: ContactRoutePort): DialogModule {
   const gate: TurnGate = async (turn) => {
     if (turn.msg.isGroup || turn.msg.choiceIndex !== undefined) return false;
     const words = squash(turn.text);
@@ -71,11 +72,36 @@ export function optOutModule(preferences: PreferencesPort): DialogModule {
       return;
     }
     if (!current) await preferences.optOut(turn.person.id, channel, 'optional');
+    // A chat that cannot write first (the scripted `converse`): say where reminders would really go, if anywhere,
+    // instead of promising them here.
+    const elsewhere = await elsewhereThan(turn, channel);
+    if (elsewhere !== undefined) {
+      turn.say(
+        elsewhere
+          ? turn.t('preferences:optOut.notHereElsewhere', { channel: name, where: channelLabel(turn, elsewhere) })
+          : turn.t('preferences:optOut.notHereNowhere', { channel: name }),
+      );
+      return;
+    }
     optOut.start(turn, 'scope', { channel });
     turn.say(turn.t('preferences:optOut.done', { channel: name }), [
       optOut.choice(turn.t('preferences:optOut.stopAll'), 'all'),
       optOut.choice(turn.t('preferences:optOut.keepClass'), 'keep'),
     ]);
+  }
+
+  /**
+   * undefined: this chat can carry the person's reminders (or nothing tells otherwise). Else where they go
+   * instead ('' when no route reaches the person at all).
+   */
+  async function elsewhereThan(turn: Turn, channel: string): Promise<string | undefined> {
+    if (!contact) return undefined;
+    const { routes } = await contact.options(turn.person.id);
+    if (routes.chat.ok && routes.chat.channel === channel) return undefined;
+    if (routes.chat.ok) return routes.chat.channel;
+    if (routes.wechat_oa.ok) return routes.wechat_oa.channel;
+    if (routes.sms.ok) return 'sms';
+    return '';
   }
 
   async function resume(turn: Turn): Promise<void> {

@@ -13,8 +13,13 @@ export const surveysFlow = defineFlow({
   name: 'surveys',
   version: 1,
   steps: {
-    comment: z.object({ surveyId: z.string().max(64) }),
-    details: z.object({ checkId: z.string().max(64), answer: z.enum(EMPLOYMENT_ANSWERS) }),
+    // `who`: the family member the question is about, when the person answers as their proxy ("您女儿王小红").
+    comment: z.object({ surveyId: z.string().max(64), who: z.string().max(80).optional() }),
+    details: z.object({
+      checkId: z.string().max(64),
+      answer: z.enum(EMPLOYMENT_ANSWERS),
+      who: z.string().max(80).optional(),
+    }),
   },
 });
 

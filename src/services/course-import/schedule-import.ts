@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { CoordinatorAccess } from '../../core/outreach-ports';
+import type { Db } from '../../db/prisma-client';
+import type { CoordinatorService } from '../coordinator-service';
+import type { CourseAdmin } from '../course-admin-service';
+import { COURSE_CODE } from '../course-input-schema';
+import type { ScheduleChanges } from '../schedule-change-service';
+
+const code = z.string().trim().toUpperCase().regex(COURSE_CODE);
+const place = z.string().trim().min(1).max(200);
+
+/** One change the import preview lists, as its confirmation form sends it back (parsed, never trusted). */
+export const scheduleItemSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('move'),
+    code,
+    sessionId: z.uuid(),
+    was: z.coerce.date(),
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    venue: place,
+  }),
+  z.object({ kind: z.literal('cancel'), code, sessionId: z.uuid(), was: z.coerce.date() }),
+  z.object({
+    kind: z.literal('add'),
+    code,
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    venue: place,
+  }),
+  z.object({ kind: z.literal('venue'), code, from: place, to: place, toEn: place.optional() }),
+]);
+export type ScheduleItem = z.infer<typeof scheduleItemSchema>;
+
+export interface ScheduleImportOutcome {
+  moved: number;
+  cancelled: number;
+  added: number;
+  /** Changes found already made, or overtaken by another change since the preview: nothing done, nobody told. */
+  unchanged: number;
+  notified: number;
+  unreachable: number;
+}
+
+/**
+ * The confirmation of an import's schedule changes: each goes through the same schedule-change service as
+ * the console's sessions page (source `import`): the session is changed only if it is still as previewed,
+ * reminders are re-planned, the people concerned are told once. A second confirmation changes nothing.
+ */
+export function createScheduleImport(deps: {
+  db: Db;
+  courses: CourseAdmin;
+  coordinators: CoordinatorService;
+  scheduleChanges: ScheduleChanges;
+}) {
+  return {
+    async confirm(
+      access: CoordinatorAccess,
+      actorId: string,
+      items: readonly ScheduleItem[],
+    ): Promise<ScheduleImportOutcome> {
+      const out: ScheduleImportOutcome = {
+        moved: 0,
+        cancelled: 0,
+        added: 0,
+        unchanged: 0,
+        notified: 0,
+        unreachable: 0,
+      };
+      // The course's new venue first, then moves before additions (an added class may take a moved one's time).
+      const order = ['venue', 'move', 'cancel', 'add'] as const;
+      const sorted = [...items].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+      for (const item of sorted) {
+        const course = await deps.courses.find(access, item.code);
+        if (!course) {
+          out.unchanged++;
+          continue;
+        }
+        if (item.kind === 'venue') {
+          const updated = await deps.db.course.updateMany({
+            where: { id: course.id, venue: item.from },
+            data: { venue: item.to, venueEn: item.toEn ?? null },
+          });
+          if (updated.count)
+            await deps.coordinators.audit(actorId, 'course.updated', course.code, {
+              fields: ['venue'],
+              source: 'import',
+            });
+          continue;
+        }
+        if (item.kind === 'add') {
+          if (course.sessions.some((s) => s.startsAt.getTime() === item.startsAt.getTime())) {
+            out.unchanged++;
+            continue;
+          }
+          const added = await deps.courses.addClassSession(access, actorId, course.code, item);
+          if (added.status === 'ok') out.added++;
+          else out.unchanged++;
+          continue;
+        }
+        const session = course.sessions.find((s) => s.id === item.sessionId);
+        // Changed (or cancelled) by someone else since the preview, or this confirmation came twice.
+        if (!session || session.cancelled || session.startsAt.getTime() !== item.was.getTime()) {
+          out.unchanged++;
+          continue;
+        }
+        const outcome = await deps.scheduleChanges.applySession(
+          access,
+          actorId,
+          course.code,
+          session.id,
+          item.kind === 'move'
+            ? { kind: 'move', startsAt: item.startsAt, endsAt: item.endsAt, venue: item.venue }
+            : { kind: 'cancel' },
+          'import',
+        );
+        if (outcome.status !== 'ok') {
+          out.unchanged++;
+          continue;
+        }
+        if (item.kind === 'move') out.moved++;
+        else out.cancelled++;
+        out.notified += outcome.notified;
+        out.unreachable += outcome.unreachable;
+      }
+      return out;
+    },
+  };
+}
+
+export type ScheduleImport = ReturnType<typeof createScheduleImport>;
