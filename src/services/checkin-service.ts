@@ -248,8 +248,20 @@ export function createCheckinService(deps: CheckinDeps): CheckinDialogPort {
           select: SESSION_SELECT,
           take: 2,
         });
-        if (open.length !== 1) return { status: 'no_course' };
-        session = open[0]!;
+        session = open.length === 1 ? open[0] : undefined;
+        if (!open.length) {
+          // Nothing open now, and they look after exactly one course: its next class, with when check-in opens.
+          const only = await db.course.findMany({
+            where: deps.coordinators.inScope(access),
+            select: { id: true, code: true },
+            take: 2,
+          });
+          if (only.length === 1) {
+            session = await currentOrNextSession(db, only[0]!.id, now, rules.closesAfterMinutes);
+            if (!session) return { status: 'no_session', courseCode: only[0]!.code };
+          }
+        }
+        if (!session) return { status: 'no_course' };
       }
       const sref = await ref(session);
       const w = checkinWindow(session.startsAt, rules);

@@ -240,6 +240,28 @@ describe('the QR code and the coordinator', () => {
   });
 });
 
+describe('"签到码" without a course code', () => {
+  it("for the coordinator of one course: the open class, or else that course's next class and when it opens", async () => {
+    const soon = await classStarting(10);
+    const later = await classStarting(3 * 24 * 60);
+    const one = await trainee('ci-one-open');
+    await db().coordinator.create({
+      data: { personId: one.personId, role: 'coordinator', courseScope: [soon.course.code] },
+    });
+    const open = allText(await one.say('签到码'));
+    expect(acceptedCodes(soon.session.id).some((c) => open.includes(`签到码：${c}`))).toBe(true);
+
+    const other = await trainee('ci-one-later');
+    await db().coordinator.create({
+      data: { personId: other.personId, role: 'coordinator', courseScope: [later.course.code] },
+    });
+    const notYet = allText(await other.say('签到码'));
+    expect(notYet).toContain(later.course.code);
+    expect(notYet).toContain('现在不在签到时间内');
+    expect(notYet).not.toContain('请在“签到码”后面加上课程编号');
+  });
+});
+
 describe('the console: derived absence, leave as excused, corrections by hand', () => {
   it('shows absent and excused for a past class, a leave request from the chat as excused, and audits a correction', async () => {
     const past = await classStarting(-180);
