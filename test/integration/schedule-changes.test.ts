@@ -261,5 +261,14 @@ describe('schedule changes reach people', () => {
       },
     );
     expect(text(await admin.say('/改课'))).toContain('改课请这样发');
+
+    // Typed as people type it: no slash, the date and time in words. Previewed, then left as it is.
+    const later = target.plus({ days: 1 }).set({ hour: 14, minute: 30 });
+    const worded = await admin.say(`改课 ${course.code} ${later.toFormat('M月d日')} 下午2点半 二楼实训室`);
+    expect(worded.intent).toBe('flow.schedule-change');
+    expect(text(worded)).toContain(`改为 ${when(later.toJSDate())} 二楼实训室`);
+    expect(text(await admin.say('不改了'))).toContain('没有修改');
+    // Without a course code the bare word is not a command.
+    expect((await admin.say('调课 是什么意思')).intent).not.toBe('flow.schedule-change');
   });
 });

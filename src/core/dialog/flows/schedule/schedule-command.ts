@@ -13,8 +13,21 @@ import type { ChatSessionEdit, ScheduleChangePort } from './schedule-port';
 /** "/改课 LD-YH-01 12-20 09:00 301教室", "/停课 LD-YH-01 12-18", and the English "/reschedule", "/cancelclass". */
 const MOVE = /^\/(改课|调课|reschedule)(\s|$)/i;
 const CANCEL = /^\/(停课|cancelclass)(\s|$)/i;
+/** The same commands typed without the slash ("改课 LD-YH-01 …"): only with a course code, so a question is not one. */
+const BARE = /^(改课|调课|停课)\s/u;
 const DATE = /(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})|(\d{1,2})月(\d{1,2})[日号]?/u;
-const TIME = /(\d{1,2})[:：](\d{2})/;
+/** "09:00", "9点", "上午9点半", "下午2点30", "晚上7点": the hour and minute, afternoon words moving the hour on. */
+const TIME = /(上午|早上|早晨|中午|下午|晚上)?\s*(\d{1,2})(?:[:：](\d{2})|[点時时](?:(\d{1,2})分?|(半))?)/u;
+
+function timeIn(text: string): { hour: number; minute: number; text: string } | undefined {
+  const m = TIME.exec(text);
+  if (!m) return undefined;
+  let hour = Number(m[2]);
+  const minute = m[5] ? 30 : Number(m[3] ?? m[4] ?? 0);
+  if ((m[1] === '下午' || m[1] === '晚上') && hour < 12) hour += 12;
+  if (m[1] === '中午' && hour < 11) hour += 12;
+  return { hour, minute, text: m[0] };
+}
 
 const change = defineFlow({
   name: 'schedule-change',
@@ -58,7 +71,8 @@ export function scheduleCommandModule(
 
   // A gate, not a route: a typed command is read before any flow or answer could take its words.
   const gate: TurnGate = async (turn) => {
-    const text = turn.text.normalize('NFKC').trim();
+    let text = turn.text.normalize('NFKC').trim();
+    if (BARE.test(text) && findCourseCode(text)) text = `/${text}`;
     if (turn.msg.isGroup || (!MOVE.test(text) && !CANCEL.test(text))) return false;
     turn.intent = 'flow.schedule-change';
     turn.endFlow();
@@ -92,20 +106,17 @@ export function scheduleCommandModule(
     let edit: ChatSessionEdit = { kind: 'cancel' };
     if (!cancel) {
       const date = dateIn(rest, turn.now, zone);
-      const time = TIME.exec(date?.rest ?? '');
+      const time = timeIn(date?.rest ?? '');
       if (!date || !time) {
         turn.say(turn.t('schedule:chat.usageMove'));
         return;
       }
-      const startsAt = DateTime.fromISO(date.iso, { zone }).set({
-        hour: Number(time[1]),
-        minute: Number(time[2]),
-      });
+      const startsAt = DateTime.fromISO(date.iso, { zone }).set({ hour: time.hour, minute: time.minute });
       if (!startsAt.isValid || startsAt.toJSDate() <= turn.now) {
         turn.say(turn.t('schedule:chat.badTime'));
         return;
       }
-      const venue = date.rest.replace(time[0], ' ').trim().slice(0, 200) || undefined;
+      const venue = date.rest.replace(time.text, ' ').trim().slice(0, 200) || undefined;
       const start = startsAt.toJSDate();
       edit = {
         kind: 'move',
