@@ -2,14 +2,14 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { COUNTIES, GROUPS } from '../core/domain';
 import {
+  addTally,
   EMPLOYMENT_STATUSES,
-  type EmploymentStatus,
+  emptyTally,
   type Figures,
-  figuresBy,
-  figuresOf,
-  type SignUpOutcome,
+  figuresByTally,
+  figuresOfTally,
   SUBSIDY_STATUSES,
-  type SubsidyStatus,
+  type Tally,
 } from '../core/outcomes/report-figures';
 import {
   countyTarget,
@@ -19,7 +19,7 @@ import {
 } from '../core/outcomes/training-targets';
 import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { courseScopeWhere } from './access-scope';
 
 const day = z
@@ -116,27 +116,78 @@ export function reportJson(report: OutcomeReport): Record<string, unknown> {
   };
 }
 
-/** A county's yearly target as staff set it (the console's form; admins only). */
-export const targetInputSchema = z.object({
-  county: z.enum(COUNTIES),
-  year: z.coerce.number().int().min(2019).max(2100),
-  sessions: z.coerce.number().int().min(0).max(10_000_000),
-  povertySessions: z.coerce.number().int().min(0).max(10_000_000),
-});
+/**
+ * A county's yearly target as staff set it (the console's form: admins for any county, county staff for their
+ * own). `clear` drops the county's own target: the even share of the plan's applies again.
+ */
+export const targetInputSchema = z.union([
+  z.object({
+    county: z.enum(COUNTIES),
+    year: z.coerce.number().int().min(2019).max(2100),
+    clear: z.literal('yes'),
+  }),
+  z
+    .object({
+      county: z.enum(COUNTIES),
+      year: z.coerce.number().int().min(2019).max(2100),
+      sessions: z.coerce.number().int().min(0).max(10_000_000),
+      povertySessions: z.coerce.number().int().min(0).max(10_000_000),
+    })
+    .refine((t) => t.povertySessions <= t.sessions, {
+      message: 'the 建档立卡 target is part of the whole target',
+      path: ['povertySessions'],
+    }),
+]);
 export type TargetInput = z.infer<typeof targetInputSchema>;
+
+/** A county's yearly target as the form shows it. */
+export interface CountyTarget {
+  county: string;
+  year: number;
+  sessions: number;
+  povertySessions: number;
+  source: 'plan' | 'county';
+}
+
+/** Whose yearly targets an account may see and set: admins every county's, county staff their counties'. */
+export function targetCounties(access: CoordinatorAccess): string[] {
+  if (access.role === 'admin') return [...COUNTIES];
+  return COUNTIES.filter((c) => access.counties.includes(c));
+}
 
 export interface OutcomeReports {
   build(access: CoordinatorAccess, filter: ReportFilter, now?: Date): Promise<OutcomeReport>;
-  /** Sets a county's yearly target (admins only; audited). False when the access may not. */
+  /** The yearly targets of the counties the account may set (targetCounties), for one year. */
+  targets(access: CoordinatorAccess, year: number): Promise<CountyTarget[]>;
+  /** Sets or clears a county's yearly target (audited). False when the access may not (outside its counties). */
   setTarget(access: CoordinatorAccess, actorId: string | null, input: TargetInput): Promise<boolean>;
 }
 
-const PAGE = 2_000;
+/** One course's counts as the SQL below returns them (integers; yuan as float8 to stay a JS number). */
+interface CourseTallyRow {
+  course_id: string;
+  trained: number;
+  trained_poverty: number;
+  sessions_due: number;
+  sessions_attended: number;
+  passed: number;
+  decided: number;
+  working_3m: number;
+  answered_3m: number;
+  working_6m: number;
+  answered_6m: number;
+  ratings: number;
+  rating_sum: number;
+  /** Per status, in SUBSIDY_STATUSES order. */
+  claim_counts: number[];
+  claim_yuan: number[];
+}
 
 /**
- * The outcome report (docs/reports.md): every confirmed or attended sign-up of a course that starts in the
- * period and lies in the reader's scope, reduced to what the figures need (no name, no contact), then added up
- * per county, provider and course, with the yearly targets. Read a page of sign-ups at a time.
+ * The outcome report (docs/reports.md): the confirmed or attended sign-ups of the courses in the reader's scope
+ * whose first class falls in the period, counted per course in PostgreSQL (one query: no sign-up is loaded into
+ * the process), then added up per county, provider and course with the yearly targets. No name or contact
+ * leaves the database.
  */
 export function createOutcomeReports(deps: {
   db: Db;
@@ -150,97 +201,170 @@ export function createOutcomeReports(deps: {
 }): OutcomeReports {
   const { db } = deps;
 
-  async function load(where: Prisma.EnrolmentWhereInput, from: Date, to: Date, now: Date) {
-    const rows: SignUpOutcome[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await db.enrolment.findMany({
-        where,
-        orderBy: { id: 'asc' },
-        take: PAGE,
-        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-        select: {
-          id: true,
-          createdAt: true,
-          person: { select: { groups: true, deletedAt: true } },
-          course: {
-            select: {
-              code: true,
-              title: true,
-              county: true,
-              createdAt: true,
-              provider: { select: { name: true } },
-              sessions: { select: { id: true, startsAt: true, endsAt: true, cancelled: true } },
-            },
-          },
-          attendance: { select: { sessionId: true, status: true } },
-          result: { select: { outcome: true } },
-          satisfaction: { select: { rating: true } },
-          employmentChecks: { where: { answeredAt: { not: null } }, select: { months: true, status: true } },
-          subsidyClaim: { select: { status: true, amountYuan: true } },
-        },
+  /** The courses in scope and filter whose first class (or, with none, creation) lies in [from, to]. */
+  async function coursesIn(where: Prisma.CourseWhereInput, from: Date, to: Date) {
+    const courses = await db.course.findMany({
+      where,
+      select: {
+        id: true,
+        code: true,
+        title: true,
+        county: true,
+        createdAt: true,
+        provider: { select: { name: true } },
+      },
+    });
+    const firsts = new Map<string, Date>();
+    if (courses.length) {
+      const starts = await db.classSession.groupBy({
+        by: ['courseId'],
+        where: { course: where },
+        _min: { startsAt: true },
       });
-      if (page.length === 0) break;
-      cursor = page[page.length - 1]!.id;
-      const leaves = await db.leaveRequest.findMany({
-        where: { enrolmentId: { in: page.map((e) => e.id) } },
-        select: { enrolmentId: true, sessionId: true },
-      });
-      for (const e of page) {
-        const starts = e.course.sessions.map((s) => s.startsAt.getTime());
-        const start = starts.length ? new Date(Math.min(...starts)) : e.course.createdAt;
-        if (start < from || start > to) continue;
-        // An erased person's check-ins are gone (docs/reports.md): their sessions leave the attendance base too.
-        const held = e.person.deletedAt
-          ? []
-          : e.course.sessions.filter((s) => !s.cancelled && s.endsAt <= now);
-        const heldIds = new Set(held.map((s) => s.id));
-        const attendedIds = new Set(
-          e.attendance
-            .filter((a) => heldIds.has(a.sessionId) && (a.status === 'present' || a.status === 'late'))
-            .map((a) => a.sessionId),
-        );
-        const excusedIds = new Set([
-          ...e.attendance.filter((a) => a.status === 'excused').map((a) => a.sessionId),
-          ...leaves.filter((l) => l.enrolmentId === e.id).map((l) => l.sessionId),
-        ]);
-        const excused = [...excusedIds].filter((id) => heldIds.has(id) && !attendedIds.has(id)).length;
-        rows.push({
-          county: e.course.county,
-          provider: e.course.provider?.name ?? null,
-          courseCode: e.course.code,
-          courseTitle: e.course.title,
-          groups: e.person.groups,
-          sessionsHeld: held.length,
-          sessionsAttended: attendedIds.size,
-          sessionsExcused: excused,
-          result: e.result?.outcome === 'passed' || e.result?.outcome === 'failed' ? e.result.outcome : null,
-          employment: e.employmentChecks.flatMap((c) =>
-            EMPLOYMENT_STATUSES.includes(c.status as EmploymentStatus)
-              ? [{ months: c.months, status: c.status as EmploymentStatus }]
-              : [],
-          ),
-          rating: e.satisfaction?.rating ?? null,
-          subsidy:
-            e.subsidyClaim && SUBSIDY_STATUSES.includes(e.subsidyClaim.status as SubsidyStatus)
-              ? { status: e.subsidyClaim.status as SubsidyStatus, amountYuan: e.subsidyClaim.amountYuan }
-              : null,
-        });
-      }
+      for (const s of starts) if (s._min.startsAt) firsts.set(s.courseId, s._min.startsAt);
     }
-    return rows;
+    return courses.filter((c) => {
+      const start = firsts.get(c.id) ?? c.createdAt;
+      return start >= from && start <= to;
+    });
+  }
+
+  /**
+   * Per course: sign-ups (confirmed or attended, of the group when asked) and what was recorded about them.
+   * Attendance: sessions not cancelled and over by `now`, of people not erased; excused = a leave request or an
+   * attendance row marked excused, for a session the person did not attend (present or late).
+   */
+  async function tallies(
+    courseIds: string[],
+    group: string | undefined,
+    now: Date,
+  ): Promise<Map<string, Tally>> {
+    const out = new Map<string, Tally>();
+    if (courseIds.length === 0) return out;
+    const ids = Prisma.sql`${courseIds}::uuid[]`;
+    const working = Prisma.sql`ARRAY['employed', 'self_employed']`;
+    const answered = Prisma.sql`${[...EMPLOYMENT_STATUSES]}::text[]`;
+    const claimCounts = Prisma.join(
+      SUBSIDY_STATUSES.map((st) => Prisma.sql`(count(*) FILTER (WHERE sc.status = ${st}))::int`),
+    );
+    const claimYuan = Prisma.join(
+      SUBSIDY_STATUSES.map(
+        (st) => Prisma.sql`coalesce(sum(sc.amount_yuan) FILTER (WHERE sc.status = ${st}), 0)::float8`,
+      ),
+    );
+    // One row per sign-up (results, answers and claims are one per sign-up, a check one per sign-up and month),
+    // counted per course; attendance and leave per course from the classes held.
+    const rows = await db.$queryRaw<CourseTallyRow[]>`
+      WITH e AS MATERIALIZED (
+        SELECT e.id, e.course_id, p.deleted_at IS NULL AS kept,
+               'poverty_registered' = ANY(p.groups) AS poverty
+        FROM enrolments e JOIN people p ON p.id = e.person_id
+        WHERE e.course_id = ANY(${ids}) AND e.status IN ('confirmed', 'attended')
+          ${group ? Prisma.sql`AND ${group} = ANY(p.groups)` : Prisma.empty}
+      ),
+      held AS MATERIALIZED (
+        SELECT id, course_id FROM class_sessions
+        WHERE course_id = ANY(${ids}) AND NOT cancelled AND ends_at <= ${now}
+      ),
+      held_count AS (SELECT course_id, count(*)::int AS n FROM held GROUP BY course_id),
+      marks AS (
+        SELECT e.course_id,
+          (count(*) FILTER (WHERE a.status IN ('present', 'late')))::int AS came,
+          (count(*) FILTER (WHERE a.status = 'excused'))::int AS excused
+        FROM attendance a JOIN held h ON h.id = a.session_id JOIN e ON e.id = a.enrolment_id AND e.kept
+        GROUP BY e.course_id
+      ),
+      leaves AS (
+        SELECT e.course_id, count(*)::int AS excused
+        FROM leave_requests l JOIN held h ON h.id = l.session_id JOIN e ON e.id = l.enrolment_id AND e.kept
+        LEFT JOIN attendance a ON a.enrolment_id = l.enrolment_id AND a.session_id = l.session_id
+        WHERE a.status IS NULL OR a.status NOT IN ('present', 'late', 'excused')
+        GROUP BY e.course_id
+      ),
+      people AS (
+        SELECT e.course_id,
+          count(*)::int AS trained,
+          (count(*) FILTER (WHERE e.poverty))::int AS trained_poverty,
+          (count(*) FILTER (WHERE e.kept))::int AS kept,
+          (count(*) FILTER (WHERE r.outcome = 'passed'))::int AS passed,
+          (count(*) FILTER (WHERE r.outcome IN ('passed', 'failed')))::int AS decided,
+          (count(*) FILTER (WHERE c3.status = ANY(${working})))::int AS working_3m,
+          count(c3.id)::int AS answered_3m,
+          (count(*) FILTER (WHERE c6.status = ANY(${working})))::int AS working_6m,
+          count(c6.id)::int AS answered_6m,
+          count(s.rating)::int AS ratings,
+          coalesce(sum(s.rating), 0)::int AS rating_sum,
+          ARRAY[${claimCounts}] AS claim_counts,
+          ARRAY[${claimYuan}] AS claim_yuan
+        FROM e
+        LEFT JOIN course_results r ON r.enrolment_id = e.id
+        LEFT JOIN satisfaction_surveys s ON s.enrolment_id = e.id
+        LEFT JOIN employment_checks c3 ON c3.enrolment_id = e.id AND c3.months = 3
+          AND c3.answered_at IS NOT NULL AND c3.status = ANY(${answered})
+        LEFT JOIN employment_checks c6 ON c6.enrolment_id = e.id AND c6.months = 6
+          AND c6.answered_at IS NOT NULL AND c6.status = ANY(${answered})
+        LEFT JOIN subsidy_claims sc ON sc.enrolment_id = e.id
+        GROUP BY e.course_id
+      )
+      SELECT p.course_id::text AS course_id, p.trained, p.trained_poverty,
+        (p.kept * coalesce(hc.n, 0) - coalesce(m.excused, 0) - coalesce(l.excused, 0))::int AS sessions_due,
+        coalesce(m.came, 0) AS sessions_attended, p.passed, p.decided,
+        p.working_3m, p.answered_3m, p.working_6m, p.answered_6m, p.ratings, p.rating_sum,
+        p.claim_counts, p.claim_yuan
+      FROM people p
+      LEFT JOIN held_count hc ON hc.course_id = p.course_id
+      LEFT JOIN marks m ON m.course_id = p.course_id
+      LEFT JOIN leaves l ON l.course_id = p.course_id`;
+    for (const row of rows) {
+      const tally = emptyTally();
+      tally.trained = row.trained;
+      tally.trainedPoverty = row.trained_poverty;
+      tally.sessionsDue = row.sessions_due;
+      tally.sessionsAttended = row.sessions_attended;
+      tally.passed = row.passed;
+      tally.decided = row.decided;
+      tally.working3m = row.working_3m;
+      tally.answered3m = row.answered_3m;
+      tally.working6m = row.working_6m;
+      tally.answered6m = row.answered_6m;
+      tally.ratings = row.ratings;
+      tally.ratingSum = row.rating_sum;
+      SUBSIDY_STATUSES.forEach((status, i) => {
+        tally.subsidies[status] = { count: row.claim_counts[i] ?? 0, yuan: row.claim_yuan[i] ?? 0 };
+      });
+      out.set(row.course_id, tally);
+    }
+    return out;
   }
 
   return {
+    async targets(access, year) {
+      const counties = targetCounties(access);
+      if (counties.length === 0) return [];
+      const own = await db.trainingTarget.findMany({ where: { year, county: { in: counties } } });
+      return counties.map((county) => {
+        const target = countyTarget(own.find((t) => t.county === county));
+        return { county, year, ...target };
+      });
+    },
+
     async setTarget(access, actorId, input) {
-      if (access.role !== 'admin') return false;
-      const { county, year, ...figures } = input;
+      if (!targetCounties(access).includes(input.county)) return false;
+      const { county, year } = input;
+      const before = await db.trainingTarget.findUnique({ where: { county_year: { county, year } } });
+      const previous = before ? { sessions: before.sessions, povertySessions: before.povertySessions } : null;
+      if ('clear' in input) {
+        if (before) await db.trainingTarget.delete({ where: { county_year: { county, year } } });
+        await deps.audit?.(actorId, 'report.target_cleared', `${county}:${year}`, { previous });
+        return true;
+      }
+      const figures = { sessions: input.sessions, povertySessions: input.povertySessions };
       await db.trainingTarget.upsert({
         where: { county_year: { county, year } },
         create: { county, year, ...figures },
         update: figures,
       });
-      await deps.audit?.(actorId, 'report.target', `${county}:${year}`, figures);
+      await deps.audit?.(actorId, 'report.target', `${county}:${year}`, { ...figures, previous });
       return true;
     },
 
@@ -259,26 +383,32 @@ export function createOutcomeReports(deps: {
           filter.provider ? { provider: { OR: [{ id: filter.provider }, { name: filter.provider }] } } : {},
         ],
       };
-      const rows = await load(
-        {
-          status: { in: ['confirmed', 'attended'] },
-          course: courseWhere,
-          ...(filter.group ? { person: { groups: { has: filter.group } } } : {}),
-        },
-        from,
-        to,
+      const courses = await coursesIn(courseWhere, from, to);
+      const counted = await tallies(
+        courses.map((c) => c.id),
+        filter.group,
         now,
       );
+      // One item per course with sign-ups counted: the course's tally and where it belongs.
+      const items = courses.flatMap((c) => {
+        const tally = counted.get(c.id);
+        return tally ? [{ course: c, tally }] : [];
+      });
       const year = fromDay.year;
       const own = await db.trainingTarget.findMany({ where: { year } });
-      const byCountyFigures = new Map(figuresBy(rows, (r) => r.county).map((g) => [g.key, g.figures]));
+      const byCountyFigures = new Map(
+        figuresByTally(items.map((i) => ({ key: i.course.county, tally: i.tally }))).map((g) => [
+          g.key,
+          g.figures,
+        ]),
+      );
       const counties = filter.county
         ? [filter.county]
         : access.role === 'admin'
           ? [...COUNTIES]
           : [...new Set([...access.counties, ...byCountyFigures.keys()])];
       const byCounty: CountyRow[] = counties.map((county) => {
-        const figures = byCountyFigures.get(county) ?? figuresOf([]);
+        const figures = byCountyFigures.get(county) ?? figuresOfTally(emptyTally());
         const yearly = countyTarget(own.find((t) => t.county === county));
         const target = {
           sessions: targetForPeriod(yearly.sessions, from, to),
@@ -295,7 +425,7 @@ export function createOutcomeReports(deps: {
           },
         };
       });
-      const total = figuresOf(rows);
+      const total = figuresOfTally(items.reduce((sum, i) => addTally(sum, i.tally), emptyTally()));
       // The city's target when the report covers the city; the counties' own when it covers some of them.
       const cityWide = !filter.county && access.role === 'admin';
       const totalTarget = cityWide
@@ -311,7 +441,7 @@ export function createOutcomeReports(deps: {
             { sessions: 0, povertySessions: 0 },
           );
       const courseTitles = new Map(
-        rows.map((r) => [r.courseCode, { title: r.courseTitle, county: r.county }]),
+        items.map((i) => [i.course.code, { title: i.course.title, county: i.course.county }]),
       );
       return {
         period: { from: fromDay.toISODate()!, to: toDay.toISODate()! },
@@ -325,11 +455,13 @@ export function createOutcomeReports(deps: {
           },
         },
         byCounty,
-        byProvider: figuresBy(rows, (r) => r.provider ?? '').map((g) => ({
+        byProvider: figuresByTally(
+          items.map((i) => ({ key: i.course.provider?.name ?? '', tally: i.tally })),
+        ).map((g) => ({
           provider: g.key || null,
           figures: g.figures,
         })),
-        byCourse: figuresBy(rows, (r) => r.courseCode).map((g) => ({
+        byCourse: figuresByTally(items.map((i) => ({ key: i.course.code, tally: i.tally }))).map((g) => ({
           course: g.key,
           title: courseTitles.get(g.key)?.title ?? '',
           county: courseTitles.get(g.key)?.county ?? '',

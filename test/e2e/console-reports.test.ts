@@ -33,6 +33,19 @@ describe('the outcome report in a browser', () => {
     await page.waitForSelector('body[data-charts-drawn="3"]');
     expect(await page.locator('#by-county tbody tr').count()).toBe(1);
     expect(await page.locator('#by-county tr[data-county="ludian"] td').nth(1).textContent()).toBe('2');
+
+    // The admin sets 鲁甸县's own yearly target in the table at the foot of the page; the county's row follows it.
+    const row = page.locator('#targets-table tr[data-county="ludian"]');
+    await row.locator('input[name="sessions"]').fill('10');
+    await row.locator('input[name="povertySessions"]').fill('2');
+    await row.locator('button', { hasText: '保存目标' }).click();
+    await page.waitForURL(/done=target/);
+    expect(await page.locator('p.notice').textContent()).toBe('目标已保存。');
+    const saved = page.locator('#targets-table tr[data-county="ludian"]');
+    expect(await saved.locator('input[name="sessions"]').inputValue()).toBe('10');
+    expect(await saved.locator('td').nth(3).textContent()).toBe('本县区自定');
+    const ludian = page.locator('#by-county tr[data-county="ludian"] td');
+    expect(await ludian.nth(9).getAttribute('title')).toBe('本县区自定目标');
     expect(errors).toEqual([]);
   });
 });

@@ -107,24 +107,84 @@ describe('the console report', () => {
     const own = await coordinator.get('/console/reports');
     expect(own.text).toContain('RP-ZX-01');
     expect(own.text).not.toContain('RP-LD-01');
-    expect(own.text).not.toContain('年度培训目标');
+    // A county coordinator sees and sets the targets of their own county only.
+    expect(own.text).toContain('年度培训目标');
+    expect(own.text).toContain('id="target-zhenxiong"');
+    expect(own.text).not.toContain('id="target-ludian"');
 
-    // An admin sets 镇雄县's own target for this year; a coordinator cannot.
     const year = new Date().getFullYear();
-    const target = { county: 'zhenxiong', year: String(year), sessions: '36500', povertySessions: '3650' };
-    const refused = await coordinator.submit('/console/reports', '/console/reports/targets', target);
+    const refused = await coordinator.submit('/console/reports', '/console/reports/targets', {
+      county: 'ludian',
+      year: String(year),
+      sessions: '100',
+      povertySessions: '10',
+    });
     expect(refused.status).toBe(404);
+    expect(await world.runtime.db.trainingTarget.count({ where: { county: 'ludian' } })).toBe(0);
+    const tooMany = await coordinator.submit('/console/reports', '/console/reports/targets', {
+      county: 'zhenxiong',
+      year: String(year),
+      sessions: '100',
+      povertySessions: '101',
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.text).toContain('建档立卡目标不能大于培训人次目标');
+    const ownSaved = await coordinator.submit('/console/reports', '/console/reports/targets', {
+      county: 'zhenxiong',
+      year: String(year),
+      sessions: '100',
+      povertySessions: '10',
+    });
+    expect(ownSaved.status).toBe(303);
+
+    // The admin changes it for the city; progress follows the new target.
+    const target = { county: 'zhenxiong', year: String(year), sessions: '36500', povertySessions: '3650' };
     const saved = await admin.submit('/console/reports', '/console/reports/targets', target);
     expect(saved.status).toBe(303);
     const withTarget = await admin.get(
       `/console/reports?county=zhenxiong&from=${year}-01-01&to=${year}-12-31`,
     );
     expect(withTarget.text).toContain('36500');
+    // Marked as the county's own target.
+    expect(withTarget.text).toContain('本县区自定');
     const stored = await world.runtime.db.trainingTarget.findUniqueOrThrow({
       where: { county_year: { county: 'zhenxiong', year } },
     });
     expect(stored).toMatchObject({ sessions: 36500, povertySessions: 3650 });
-    expect(await world.runtime.db.auditLog.count({ where: { action: 'report.target' } })).toBe(1);
+    const audits = await world.runtime.db.auditLog.findMany({
+      where: { action: 'report.target' },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audits).toHaveLength(2);
+    expect(audits[1]!.detail).toMatchObject({
+      sessions: 36500,
+      previous: { sessions: 100, povertySessions: 10 },
+    });
+    const json = report([
+      '--json',
+      '--county',
+      '镇雄县',
+      '--from',
+      `${year}-01-01`,
+      '--to',
+      `${year}-12-31`,
+    ]).json;
+    expect(json.by_county[0].target).toMatchObject({ sessions: 36500, source: 'county' });
+    expect(json.by_county[0].progress.sessions).toBe(Math.round((6 / 36500) * 1000) / 1000);
+
+    // Back to the even share of the plan: the row goes, the change is logged.
+    const cleared = await admin.submit('/console/reports', '/console/reports/targets', {
+      county: 'zhenxiong',
+      year: String(year),
+      clear: 'yes',
+    });
+    expect(cleared.status).toBe(303);
+    expect(await world.runtime.db.trainingTarget.count({ where: { county: 'zhenxiong' } })).toBe(0);
+    expect(await world.runtime.db.auditLog.count({ where: { action: 'report.target_cleared' } })).toBe(1);
+    const planShare = await admin.get(
+      `/console/reports?county=zhenxiong&from=${year}-01-01&to=${year}-12-31`,
+    );
+    expect(planShare.text).toContain('36364');
 
     const future = await admin.get('/console/reports?from=2099-01-01&to=2099-12-31');
     expect(future.text).toContain('这段时间没有学员。');

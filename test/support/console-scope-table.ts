@@ -489,7 +489,7 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
       })),
   },
   // Issue 20 (docs/reports.md): the outcome report adds up the courses in scope only: no other course's code or
-  // title, asked for by county, course or over a period that holds every course. Targets: admins only.
+  // title, asked for by county, course or over a period that holds every course. Targets: admins any county, county staff their own.
   'GET /console/assets/chart.umd.min.js': { kind: 'public', probes: () => [] },
   'GET /console/assets/reports-page.js': { kind: 'public', probes: () => [] },
   'GET /console/reports': {
@@ -500,13 +500,29 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
     kind: 'course',
     probes: (o, actor) => reportProbes(o, actor, '/console/reports.xlsx'),
   },
+  // Issue 20, item 7 (docs/surveys.md): raw survey answers, the courses in scope only, asked for the same ways.
+  'GET /console/assets/survey-answers-page.js': { kind: 'public', probes: () => [] },
+  'GET /console/survey-answers': {
+    kind: 'course',
+    probes: (o, actor) => reportProbes(o, actor, '/console/survey-answers'),
+  },
+  'GET /console/survey-answers.json': {
+    kind: 'course',
+    probes: (o, actor) => reportProbes(o, actor, '/console/survey-answers.json'),
+  },
   'POST /console/reports/targets': {
     kind: 'county',
-    probes: (_o, actor) => [
+    probes: (_o, actor): Probe[] => [
       {
         method: 'POST',
         url: '/console/reports/targets',
         fields: { county: outsideCounty(actor), year: '2026', sessions: '7', povertySessions: '3' },
+      },
+      // Yearly targets: admins any county's, county staff their own only (docs/reports.md); clearing alike.
+      {
+        method: 'POST',
+        url: '/console/reports/targets',
+        fields: { county: outsideCounty(actor), year: '2027', clear: 'yes' },
       },
     ],
   },
@@ -525,6 +541,26 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
         upload: { name: 'courses.csv', content: `${header}\r\n${example!.replace('ZX-DS-09', c.code)}\r\n` },
         expect: 'list' as const,
       }));
+    },
+  },
+  // Issue 19: an import's class changes, confirmed: another county's class (as previewed) stays as it is.
+  'POST /console/import/schedule': {
+    kind: 'session',
+    probes: async (o) => {
+      const probes = [];
+      for (const c of o.courses) {
+        const s = await state.world.runtime.db.classSession.findUniqueOrThrow({
+          where: { id: c.classSessionId },
+        });
+        const change = { kind: 'cancel', code: c.code, sessionId: s.id, was: s.startsAt.toISOString() };
+        probes.push({
+          method: 'POST' as const,
+          url: '/console/import/schedule',
+          fields: { change: JSON.stringify(change) },
+          expect: 'list' as const,
+        });
+      }
+      return probes;
     },
   },
   'GET /console/courses/:code/roster': {
@@ -573,6 +609,52 @@ export const TABLE: Record<string, { kind: string; probes: Probes }> = {
             },
           ])
         : []),
+    ],
+  },
+  // Issue 19, item 3 (docs/notices-and-preferences.md): a person's contact preference from a roster; before the
+  // deletion rows (an admin's probes delete people). Seen for anyone on the actor's roster, set only for people
+  // wholly in scope (the partial ones: shown, the change refused with 403).
+  'GET /console/courses/:code/roster/:enrolment/contact': {
+    kind: 'person',
+    probes: (o, actor) => [
+      ...o.people.flatMap((x) =>
+        Object.entries(x.enrolments).flatMap(([code, enrolment]) => [
+          { method: 'GET' as const, url: `/console/courses/${code}/roster/${enrolment}/contact` },
+          ...(actor === 'admin'
+            ? []
+            : [
+                {
+                  method: 'GET' as const,
+                  url: `/console/courses/${state.fx.courses.A1.code}/roster/${enrolment}/contact`,
+                },
+              ]),
+        ]),
+      ),
+      ...o.partial.map((x) => ({
+        method: 'GET' as const,
+        url: `/console/courses/${state.fx.courses.A1.code}/roster/${x.enrolments[state.fx.courses.A1.code]}/contact`,
+        expect: 200,
+      })),
+    ],
+  },
+  'POST /console/courses/:code/roster/:enrolment/contact': {
+    kind: 'person',
+    probes: (o, actor) => [
+      ...o.people.flatMap((x) =>
+        Object.entries(x.enrolments).flatMap(([code, enrolment]) =>
+          (actor === 'admin' ? [code] : [code, state.fx.courses.A1.code]).map((via) => ({
+            method: 'POST' as const,
+            url: `/console/courses/${via}/roster/${enrolment}/contact`,
+            fields: { route: 'default' },
+          })),
+        ),
+      ),
+      ...o.partial.map((x) => ({
+        method: 'POST' as const,
+        url: `/console/courses/${state.fx.courses.A1.code}/roster/${x.enrolments[state.fx.courses.A1.code]}/contact`,
+        fields: { route: 'default' },
+        expect: 403,
+      })),
     ],
   },
   'GET /console/courses/:code/roster/:enrolment/delete': {

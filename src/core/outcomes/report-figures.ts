@@ -4,7 +4,7 @@ import { EMPLOYMENT_ANSWERS, type EmploymentAnswer } from './surveys';
 /**
  * The plan's measures for a set of sign-ups (issue 20; docs/reports.md): how many were trained (人次), how many
  * of them 建档立卡, attendance, 合格率, 就业创业率 at 3 and 6 months, satisfaction and subsidies by status. Pure:
- * the report service loads one row per sign-up and this adds them up, per county, provider and course alike.
+ * the report service counts per course (a Tally) and this adds them up, per county, provider and course alike.
  */
 
 export { EMPLOYMENT_ANSWERS as EMPLOYMENT_STATUSES, SUBSIDY_STATUSES, type SubsidyStatus };
@@ -65,60 +65,137 @@ export function rate(numerator: number, denominator: number): Rate {
   return { numerator, denominator, rate: value, suppressed };
 }
 
-function employmentRate(rows: readonly SignUpOutcome[], months: number): Rate {
-  let working = 0;
-  let answered = 0;
-  for (const row of rows) {
-    const answer = row.employment.find((e) => e.months === months);
-    if (!answer) continue;
-    answered += 1;
-    if (answer.status === 'employed' || answer.status === 'self_employed') working += 1;
-  }
-  return rate(working, answered);
+/**
+ * The counts every figure is made of. Counts add up: the tally of a county is the sum of its courses' tallies,
+ * so the report service can count per course in SQL and add up per county, provider and the whole in the
+ * process, with the same figures as adding up the sign-ups one by one (`tallyOf`).
+ */
+export interface Tally {
+  trained: number;
+  trainedPoverty: number;
+  /** Sessions held less those excused, over the sign-ups. */
+  sessionsDue: number;
+  sessionsAttended: number;
+  passed: number;
+  /** Results set (passed or failed). */
+  decided: number;
+  working3m: number;
+  answered3m: number;
+  working6m: number;
+  answered6m: number;
+  ratings: number;
+  ratingSum: number;
+  subsidies: Record<SubsidyStatus, { count: number; yuan: number }>;
 }
 
-export function figuresOf(rows: readonly SignUpOutcome[]): Figures {
-  let held = 0;
-  let attended = 0;
-  let passed = 0;
-  let decided = 0;
-  let ratingSum = 0;
-  let ratings = 0;
-  const subsidies = Object.fromEntries(
-    SUBSIDY_STATUSES.map((s) => [s, { count: 0, yuan: 0 }]),
-  ) as Figures['subsidies'];
+export function emptyTally(): Tally {
+  return {
+    trained: 0,
+    trainedPoverty: 0,
+    sessionsDue: 0,
+    sessionsAttended: 0,
+    passed: 0,
+    decided: 0,
+    working3m: 0,
+    answered3m: 0,
+    working6m: 0,
+    answered6m: 0,
+    ratings: 0,
+    ratingSum: 0,
+    subsidies: Object.fromEntries(
+      SUBSIDY_STATUSES.map((s) => [s, { count: 0, yuan: 0 }]),
+    ) as Tally['subsidies'],
+  };
+}
+
+/** Adds `more` into `into` (changed in place) and returns it. */
+export function addTally(into: Tally, more: Tally): Tally {
+  for (const key of Object.keys(into) as (keyof Tally)[]) {
+    if (key !== 'subsidies') into[key] += more[key];
+  }
+  for (const status of SUBSIDY_STATUSES) {
+    into.subsidies[status].count += more.subsidies[status].count;
+    into.subsidies[status].yuan += more.subsidies[status].yuan;
+  }
+  return into;
+}
+
+const isWorking = (status: EmploymentStatus) => status === 'employed' || status === 'self_employed';
+
+/** The tally of a set of sign-ups, one row at a time. */
+export function tallyOf(rows: readonly SignUpOutcome[]): Tally {
+  const tally = emptyTally();
   for (const row of rows) {
-    held += Math.max(0, row.sessionsHeld - row.sessionsExcused);
-    attended += row.sessionsAttended;
+    tally.trained += 1;
+    if (row.groups.includes('poverty_registered')) tally.trainedPoverty += 1;
+    tally.sessionsDue += Math.max(0, row.sessionsHeld - row.sessionsExcused);
+    tally.sessionsAttended += row.sessionsAttended;
     if (row.result) {
-      decided += 1;
-      if (row.result === 'passed') passed += 1;
+      tally.decided += 1;
+      if (row.result === 'passed') tally.passed += 1;
+    }
+    const at3 = row.employment.find((e) => e.months === 3);
+    if (at3) {
+      tally.answered3m += 1;
+      if (isWorking(at3.status)) tally.working3m += 1;
+    }
+    const at6 = row.employment.find((e) => e.months === 6);
+    if (at6) {
+      tally.answered6m += 1;
+      if (isWorking(at6.status)) tally.working6m += 1;
     }
     if (row.rating !== null) {
-      ratings += 1;
-      ratingSum += row.rating;
+      tally.ratings += 1;
+      tally.ratingSum += row.rating;
     }
     if (row.subsidy) {
-      const bucket = subsidies[row.subsidy.status];
+      const bucket = tally.subsidies[row.subsidy.status];
       bucket.count += 1;
       bucket.yuan += row.subsidy.amountYuan ?? 0;
     }
   }
+  return tally;
+}
+
+/** The figures of a tally: rates and the average, held back for fewer than SMALL_GROUP people. */
+export function figuresOfTally(tally: Tally): Figures {
+  const { ratings, ratingSum } = tally;
   const smallRatings = ratings > 0 && ratings < SMALL_GROUP;
   return {
-    trained: rows.length,
-    trainedPoverty: rows.filter((r) => r.groups.includes('poverty_registered')).length,
-    attendance: rate(attended, held),
-    passRate: rate(passed, decided),
-    employment3m: employmentRate(rows, 3),
-    employment6m: employmentRate(rows, 6),
+    trained: tally.trained,
+    trainedPoverty: tally.trainedPoverty,
+    attendance: rate(tally.sessionsAttended, tally.sessionsDue),
+    passRate: rate(tally.passed, tally.decided),
+    employment3m: rate(tally.working3m, tally.answered3m),
+    employment6m: rate(tally.working6m, tally.answered6m),
     satisfaction: {
       responses: ratings,
       average: ratings > 0 && !smallRatings ? Math.round((ratingSum / ratings) * 100) / 100 : null,
       suppressed: smallRatings,
     },
-    subsidies,
+    subsidies: Object.fromEntries(
+      SUBSIDY_STATUSES.map((s) => [s, { ...tally.subsidies[s] }]),
+    ) as Figures['subsidies'],
   };
+}
+
+export function figuresOf(rows: readonly SignUpOutcome[]): Figures {
+  return figuresOfTally(tallyOf(rows));
+}
+
+/** Tallies added up by a key (null: left out), each group's figures, in key order. */
+export function figuresByTally<K extends string>(
+  items: readonly { key: K | null; tally: Tally }[],
+): { key: K; figures: Figures }[] {
+  const groups = new Map<K, Tally>();
+  for (const { key, tally } of items) {
+    if (key === null) continue;
+    const sum = groups.get(key) ?? emptyTally();
+    groups.set(key, addTally(sum, tally));
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, sum]) => ({ key, figures: figuresOfTally(sum) }));
 }
 
 /** Rows grouped by a key, each group's figures, in key order. */
@@ -126,15 +203,5 @@ export function figuresBy<K extends string>(
   rows: readonly SignUpOutcome[],
   keyOf: (row: SignUpOutcome) => K | null,
 ): { key: K; figures: Figures }[] {
-  const groups = new Map<K, SignUpOutcome[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    if (key === null) continue;
-    const list = groups.get(key) ?? [];
-    list.push(row);
-    groups.set(key, list);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, list]) => ({ key, figures: figuresOf(list) }));
+  return figuresByTally(rows.map((row) => ({ key: keyOf(row), tally: tallyOf([row]) })));
 }

@@ -6,6 +6,7 @@ import { COUNTIES, GROUPS } from '../../core/domain';
 import type { Translate } from '../../core/i18n';
 import { type Figures, type Rate, SUBSIDY_STATUSES } from '../../core/outcomes/report-figures';
 import {
+  type CountyTarget,
   type OutcomeReport,
   type ReportFilter,
   reportFilterSchema,
@@ -69,18 +70,28 @@ ${(['course', 'provider'] as const).map((k) => (filter[k] ? html`<input type="hi
 </form>`;
 }
 
-function targetForm(ctx: PageContext) {
+/**
+ * The yearly targets of the counties the account may set (admins: all; county staff: their own), for the year
+ * of the period shown: one row per county, each its own form (the inputs name it with form=…).
+ */
+function targetForm(ctx: PageContext, year: number, targets: CountyTarget[]) {
   const { t } = ctx;
-  const year = new Date().getFullYear();
-  return html`<h2>${t('reports:target.title')}</h2><p class="hint">${t('reports:target.hint')}</p>
-<form method="post" action="/console/reports/targets" class="form compact filters">${csrfField(ctx)}
-<label>${t('reports:filter.county')}<select name="county" required>${COUNTIES.map(
-    (c) => html`<option value="${c}">${t(`domain:county.${c}`)}</option>`,
-  )}</select></label>
-<label>${t('reports:target.year')}<input type="number" name="year" value="${year}" min="2019" max="2100" required></label>
-<label>${t('reports:target.sessions')}<input type="number" name="sessions" min="0" required></label>
-<label>${t('reports:target.poverty')}<input type="number" name="povertySessions" min="0" required></label>
-<button type="submit">${t('reports:target.save')}</button></form>`;
+  if (targets.length === 0) return '';
+  return html`<h2 id="targets">${t('reports:target.title', { year })}</h2><p class="hint">${t('reports:target.hint')}</p>
+<div class="table-wrap"><table id="targets-table"><thead><tr><th>${t('reports:table.county')}</th><th>${t('reports:target.sessions')}</th><th>${t('reports:target.poverty')}</th><th>${t('reports:target.source')}</th><th></th></tr></thead><tbody>${targets.map(
+    (row) => {
+      const id = `target-${row.county}`;
+      return html`<tr data-county="${row.county}"><td>${t(`domain:county.${row.county}`)}</td>
+<td><input type="number" form="${id}" name="sessions" value="${row.sessions}" min="0" max="10000000" required aria-label="${t('reports:target.sessions')}"></td>
+<td><input type="number" form="${id}" name="povertySessions" value="${row.povertySessions}" min="0" max="10000000" required aria-label="${t('reports:target.poverty')}"></td>
+<td>${t(`reports:target.source_${row.source}`)}</td>
+<td><form method="post" action="/console/reports/targets" id="${id}" class="inline">${csrfField(ctx)}<input type="hidden" name="county" value="${row.county}"><input type="hidden" name="year" value="${year}"><button type="submit">${t('reports:target.save')}</button></form>${
+        row.source === 'county'
+          ? html` <form method="post" action="/console/reports/targets" class="inline">${csrfField(ctx)}<input type="hidden" name="county" value="${row.county}"><input type="hidden" name="year" value="${year}"><input type="hidden" name="clear" value="yes"><button type="submit" class="secondary">${t('reports:target.clear')}</button></form>`
+          : ''
+      }</td></tr>`;
+    },
+  )}</tbody></table></div>`;
 }
 
 function figureCells(t: Translate, f: Figures) {
@@ -116,6 +127,7 @@ function reportBody(
   ctx: PageContext & { done?: boolean },
   filter: ReportFilter,
   report: OutcomeReport,
+  targets: CountyTarget[],
 ): SafeHtml {
   const { t } = ctx;
   const total = report.total;
@@ -177,7 +189,7 @@ ${list(
   report.byCourse.map((c) => ({ name: `${c.course} ${c.title}`, figures: c.figures })),
   'by-course',
 )}
-${ctx.user?.access.role === 'admin' ? targetForm(ctx) : ''}`;
+${targetForm(ctx, Number(report.period.from.slice(0, 4)), targets)}`;
 }
 
 /** Empty form fields mean "no filter". */
@@ -217,9 +229,16 @@ export async function reportRoutes(scope: FastifyInstance, { deps }: { deps: Con
       const body = html`${filterForm(ctx, {}, undefined)}<p class="error" role="alert">${t('reports:badFilter', { issues })}</p>`;
       return sendPage(reply, ctx, t('reports:title'), body, { status: 400 });
     }
-    const report = await deps.reports.build(request.consoleUser!.access, parsed.data);
+    const access = request.consoleUser!.access;
+    const report = await deps.reports.build(access, parsed.data);
+    const targets = await deps.reports.targets(access, Number(report.period.from.slice(0, 4)));
     const done = (request.query as { done?: unknown } | undefined)?.done === 'target';
-    return sendPage(reply, ctx, t('reports:title'), reportBody({ ...ctx, done }, parsed.data, report));
+    return sendPage(
+      reply,
+      ctx,
+      t('reports:title'),
+      reportBody({ ...ctx, done }, parsed.data, report, targets),
+    );
   });
 
   scope.post('/console/reports/targets', async (request, reply) => {
@@ -231,7 +250,10 @@ export async function reportRoutes(scope: FastifyInstance, { deps }: { deps: Con
       return sendPage(reply, ctx, ctx.t('reports:title'), body, { status: 400 });
     }
     if (!(await deps.reports.setTarget(user.access, user.personId, parsed.data))) throw notFound();
-    return reply.redirect('/console/reports?done=target', 303);
+    // Back to the report of the target's year, where its progress shows (this year: up to today).
+    const { year } = parsed.data;
+    const period = year === new Date().getFullYear() ? '' : `&from=${year}-01-01&to=${year}-12-31`;
+    return reply.redirect(`/console/reports?done=target${period}#targets`, 303);
   });
 
   scope.get('/console/reports.xlsx', async (request, reply) => {
