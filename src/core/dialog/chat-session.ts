@@ -35,8 +35,13 @@ const fields = {
   /** Recent inbound message ids: a redelivered message is not handled twice. */
   seen: z.array(z.string()).default([]),
   updatedAt: z.string().default(() => new Date(0).toISOString()),
-  /** The last policy question answered, so a short follow-up ("那要什么条件") is read in its light. */
-  topic: z.object({ text: z.string().max(500), at: z.string() }).optional(),
+  /**
+   * The last policy question answered, so a short follow-up ("那要什么条件") is read in its light, and the
+   * clause it was answered from (a follow-up naming another group stays on it when it names that group too).
+   */
+  topic: z
+    .object({ text: z.string().max(500), at: z.string(), clause: z.string().max(32).optional() })
+    .optional(),
   /** The staff-inbox item this conversation has open (a handoff, callback or complaint): see flows/inbox. */
   inbox: z.object({ id: z.string().max(64) }).optional(),
   /**

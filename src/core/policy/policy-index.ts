@@ -4,6 +4,7 @@ import { createHomophoneCorrector } from '../nlu/homophone-corrector';
 import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
+import { dialectSearchText } from './dialect';
 import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
@@ -129,7 +130,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     ...options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]),
     ...options.synonyms.stopwords.en,
   ]);
-  const correct = (query: string) => spelling.correct(homophones.correct(query));
+  const correct = (query: string) => spelling.correct(homophones.correct(dialectSearchText(query)));
   const idf = (term: string): number | undefined => {
     const f = df.get(term);
     return f === undefined ? undefined : Math.log(1 + (n - f + 0.5) / (f + 0.5));
@@ -176,12 +177,14 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   const isAspect = (c: QueryConcept) => c.terms.some((t) => ASPECT_TERMS.has(t));
   /**
    * True when the question asks nothing of the clause but an aspect (补贴, 免费, 条件): every other concept is
-   * a word the plan never uses, a word in nearly every clause (培训), or one whose rarest term the clause has
-   * (the group itself, 农村 for s1.1; not 创业培训 for s1.3, which only says 创业).
+   * a word the plan never uses, a word in nearly every clause (培训), a phrase of the synonym table one of whose
+   * plan terms the clause has (贫困家庭 → 贫困), or one whose rarest term the clause has (the group itself, 农村
+   * for s1.1; not 创业培训 for s1.3, which only says 创业).
    */
   const speaksToAll = (query: AnalyzedQuery, matched: ReadonlySet<string>): boolean =>
     query.concepts.every((c) => {
       if (isAspect(c)) return true;
+      if (c.canonical?.some((t) => matched.has(t) && (idf(t) ?? 0) >= GENERIC_IDF)) return true;
       const known = c.terms.filter((t) => idf(t) !== undefined);
       if (known.length === 0) return true;
       const rarest = known.reduce((a, b) => (idf(b)! > idf(a)! ? b : a));

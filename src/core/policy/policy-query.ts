@@ -32,8 +32,16 @@ export interface QueryConcept {
   pieces?: string[];
   /** The asked word itself, when the index must know it for the concept to count as fully weighed. */
   word?: string;
-  /** A word made with a function character (想学种, 娃能, 好多): if the plan never uses it, it names no topic. */
+  /**
+   * A word made with a function character (想学种, 娃能, 好多), or one the synonym table read all but a character
+   * of (关门 in 厂要关门): if the plan never uses it, it names no topic.
+   */
   filler?: boolean;
+  /**
+   * For a phrase read through the synonym table: the plan's own terms it stands for (贫困家庭 → 建档立卡, 贫困).
+   * A clause that has one of them speaks to the concept, whatever the rarity of the phrase's own pieces (家庭).
+   */
+  canonical?: string[];
 }
 
 /**
@@ -159,19 +167,28 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
       taken.push(...hits);
       const expanded = [...new Set([...terms(k.add.join(' ')), ...terms(k.key)])];
       for (const t of expanded) put(t, HAN_ONLY.test(t) && t.length === 2 && !k.add.includes(t) ? 0.5 : 1);
-      if (expanded.length > 0) concepts.push({ label: k.key, terms: expanded });
+      const canonical = terms(k.add.join(' '));
+      if (expanded.length > 0) concepts.push({ label: k.key, terms: expanded, canonical });
     }
     const covered = taken.map((s) => text.slice(s.start, s.end));
 
-    const words = [
+    // A word the synonym table read all but one character of (关门 in 厂要关门, read as 厂要关).
+    const mostlyRead = (word: string): boolean => {
+      const at = text.indexOf(word);
+      if (at < 0 || !HAN_ONLY.test(word)) return false;
+      let unread = 0;
+      for (let i = at; i < at + word.length; i++) if (!taken.some((t) => i >= t.start && i < t.end)) unread++;
+      return unread < word.length && unread < 2;
+    };
+    // A word inside a phrase the synonym table read is not asked again, stemmed or not ("poor families").
+    const free = [
       ...new Set(
-        tokenizer
-          .words(text)
-          .map((w) => keep(w))
-          .filter((w): w is string => w !== null),
+        tokenizer.words(text).flatMap((w) => {
+          const kept = keep(w);
+          return kept && !covered.some((c) => c.includes(w) || c.includes(kept)) ? [kept] : [];
+        }),
       ),
     ];
-    const free = words.filter((w) => !covered.some((c) => c.includes(w)));
     for (const word of free) {
       if (free.some((other) => other !== word && other.includes(word))) continue;
       const parts = free.filter((other) => other !== word && word.includes(other));
@@ -179,7 +196,7 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
       put(word, 1);
       for (const p of parts) put(p, 0.7);
       for (const g of grams) put(g, 0.4);
-      const filler = HAN_ONLY.test(word) && FILLER_CHARS.test(word);
+      const filler = HAN_ONLY.test(word) && (FILLER_CHARS.test(word) || mostlyRead(word));
       concepts.push({ label: word, terms: [word, ...parts, ...grams], pieces: grams, word, filler });
     }
     // Bigrams across the whole message give typo tolerance (见档立卡 still shares 档立, 立卡).

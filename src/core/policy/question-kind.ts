@@ -1,3 +1,5 @@
+import { standardizeDialect } from './dialect';
+
 /**
  * What a policy question asks, read from the user's own words (zh-CN, including colloquial and Yunnan
  * speech such as 要钱不 / 得不得 / 整得成不 / 啷个 / 好多钱 / 哪个可以, and English). Pure: no I/O.
@@ -8,7 +10,7 @@ export type QuestionKind = 'yesno' | 'amount' | 'who' | 'how' | 'where_when' | '
 export type YesNoForm = 'can' | 'have' | 'will' | 'is';
 
 const AMOUNT_ZH =
-  /多少|好多|几[次个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+  /多少|好多|几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
 const AMOUNT_EN = /\bhow (much|many)\b|\bamount\b|\bwhat (is|are) the (rate|figure|sum)\b|\bpercentage\b/i;
 
 const WHERE_WHEN_ZH =
@@ -49,7 +51,8 @@ const RESPONSIBLE_EN =
 
 /** The kind of question; the first match in this order wins (a figure outranks a yes/no form, etc.). */
 export function detectQuestionKind(text: string): QuestionKind {
-  const q = text.trim();
+  // Zhaotong speech read as standard Mandarin first: 有没得 → 有没有, 哪点 → 哪里, 咋个考 → 怎么考.
+  const q = standardizeDialect(text).trim();
   if (!q) return 'other';
   if (AMOUNT_ZH.test(q) || AMOUNT_EN.test(q)) return 'amount';
   if (WHERE_WHEN_ZH.test(q) || WHERE_WHEN_EN.test(q)) return 'where_when';
@@ -70,7 +73,8 @@ export function asksAboutCost(text: string): boolean {
 }
 
 /** How a Chinese yes/no question is put: 是不是 → 是的, 能/可以 → 可以, 会 → 会, 有…吗 → 有, otherwise 是的. */
-export function yesNoForm(text: string): YesNoForm {
+export function yesNoForm(asked: string): YesNoForm {
+  const text = standardizeDialect(asked);
   if (IS_ZH.test(text)) return 'is';
   if (CAN_ZH.test(text)) return 'can';
   if (/会/.test(text)) return 'will';

@@ -24,3 +24,20 @@ export function searchPlan(turn: Turn, index: PolicyIndex, text: string): PlanSe
   }
   return found;
 }
+
+/**
+ * Puts `clauseId` first among the turn's results for `text` when it is already among them and covers as much
+ * of the question as the best one: the clause a follow-up's topic was answered from, still speaking to it.
+ * Returns whether it is first now.
+ */
+export function preferClause(turn: Turn, index: PolicyIndex, text: string, clauseId: string): boolean {
+  const found = searchPlan(turn, index, text);
+  const top = found.results[0];
+  const kept = found.results.find((r) => r.clauseId === clauseId);
+  if (!top || !kept) return false;
+  if (kept === top) return true;
+  if (kept.coverage < top.coverage) return false;
+  const results = [kept, ...found.results.filter((r) => r !== kept)];
+  byTurn.get(turn)!.set(text, { results, confidence: index.confidence(results) });
+  return true;
+}

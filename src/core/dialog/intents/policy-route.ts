@@ -1,3 +1,4 @@
+import { dialectSearchText } from '../../policy/dialect';
 import {
   ABSTAIN_BELOW,
   BASIS_CONFIDENCE_THRESHOLD,
@@ -8,7 +9,7 @@ import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
-import { searchPlan } from './plan-search';
+import { preferClause, searchPlan } from './plan-search';
 
 /**
  * The one answer decision for free text: intent classification has spoken, and the plan is searched too.
@@ -35,6 +36,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     turn.planQuery = query;
+    // The topic stays what it was: "那退役军人呢" after 创业培训 is answered from the clause on 创业培训 when it
+    // names 退役军人 too (s4.1), not from the clause about 退役军人 that mentions 创业培训 in passing (s1.3).
+    if (leans && topic.clause && preferClause(turn, policy.index, query, topic.clause))
+      return search(turn, query);
     return together;
   };
 
@@ -105,7 +110,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       turn.answer === 'both' ||
       (turn.answer === undefined && turn.citations.length && turn.intent === 'policy.ask')
     )
-      turn.session.topic = { text: (turn.planQuery ?? turn.text).slice(0, 500), at: turn.now.toISOString() };
+      turn.session.topic = {
+        text: (turn.planQuery ?? turn.text).slice(0, 500),
+        at: turn.now.toISOString(),
+        ...(turn.citations[0] ? { clause: turn.citations[0] } : {}),
+      };
     else turn.session.topic = undefined;
   };
 }
@@ -194,5 +203,6 @@ const QUESTION_ONLY =
   /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|由|部门|单位|负责|牵头|管|一年|参加|次|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so|responsible|department|charge|times|year|per)\b|[\s\p{P}\p{S}\p{N}]/giu;
 
 function namesSubject(text: string): boolean {
-  return text.replace(QUESTION_ONLY, '').length >= 2;
+  // Dialect asking words (咋个, 哪点, 要得不) are read as their standard twins, which name nothing either.
+  return dialectSearchText(text).replace(QUESTION_ONLY, '').length >= 2;
 }

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/compose';
+import { allText, person, testRuntime } from '../support/converse';
+
+// Phrasings written for these tests, not taken from the tuning, dev or held-out sets.
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await testRuntime();
+});
+afterAll(async () => {
+  await runtime.close();
+});
+
+const fresh = (() => {
+  let n = 0;
+  return () => person(runtime, `dialect-${Date.now().toString(36)}-${++n}`);
+})();
+
+describe('Zhaotong speech asks what its standard twin asks', () => {
+  it('answers a dialect how-to question about claiming the subsidy from the platform clause, not with "which part?"', async () => {
+    for (const text of ['培训补贴钱哪点领', '学完了补贴钱啷个领']) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('policy');
+      expect(r.citations[0], text).toBe('s8');
+      expect(allText(r), text).toContain('申领补贴');
+    }
+  });
+
+  it('reads 咋个 / 啷个 / 有没得 as how and yes/no questions and cites the clause', async () => {
+    const closing = await fresh().say('矿上要关门了，工人啷个办');
+    expect(closing.answer).toBe('policy');
+    expect(closing.citations[0]).toBe('s3.1');
+
+    const poor = await fresh().say('建档立卡户学技术有没得补贴');
+    expect(poor.answer).toBe('policy');
+    expect(poor.citations[0]).toBe('s1.1');
+    // A yes/no question (有没得 = 有没有) gets a yes/no lead: the clause does not say so outright.
+    expect(allText(poor)).toMatch(/^《实施方案》没有直接写明/);
+  });
+});
+
+describe('a follow-up keeps the topic and takes the new group', () => {
+  it('stays on the entrepreneurship clause for another group it names', async () => {
+    const p = fresh();
+    const first = await p.say('创业培训哪些人能参加');
+    expect(first.citations[0]).toBe('s4.1');
+    const next = await p.say('那大学生呢');
+    expect(next.answer).toBe('policy');
+    expect(next.citations[0]).toBe('s4.1');
+  });
+
+  it('reads "how many times a year" after a question about a group as about that group', async () => {
+    const p = fresh();
+    expect((await p.say('建档立卡户培训要钱不')).citations[0]).toBe('s1.1');
+    const next = await p.say('一年里能培训几回');
+    expect(next.answer).toBe('policy');
+    expect(next.citations[0]).toBe('s1.1');
+  });
+
+  it('moves to the group’s own clause when the topic’s clause does not name that group', async () => {
+    const p = fresh();
+    await p.say('创业培训哪些人能参加');
+    const next = await p.say('那残疾人呢');
+    expect(next.citations[0]).toBe('s1.3');
+  });
+});
+
+describe('English questions about poor rural families', () => {
+  it('cites the clause on registered-poor rural workers and does not promise free training', async () => {
+    const r = await fresh().say('do poor families in the countryside get training for free');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s1.1');
+    // The plan never says "free": the answer says so and what the plan does say.
+    expect(allText(r)).toMatch(/does not say the training is free/);
+  });
+});
