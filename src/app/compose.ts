@@ -451,6 +451,7 @@ export async function createRuntime(
         preferences,
         // "通知方式" (issue 19, item 3): what the delivery module's own rule can reach, one route at a time.
         contactRoute: contactRoutes,
+        writesFirst: (channel) => delivery.channels.includes(channel as ChannelName),
         noticeAcks: acks,
         schedule: createTimetable({
           db,

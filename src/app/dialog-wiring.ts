@@ -71,7 +71,14 @@ export function buildDialog(
       },
     }),
     // "退订"/"TD"/"stop" and "恢复提醒" on any channel (issue 19): a gate, before anything reads those words.
-    ...(services.preferences ? [optOutModule(services.preferences, services.contactRoute)] : []),
+    ...(services.preferences
+      ? [
+          optOutModule(services.preferences, {
+            contact: services.contactRoute,
+            writesFirst: services.writesFirst,
+          }),
+        ]
+      : []),
     // "通知方式", "以后用短信通知我" (issue 19, item 3): the route messages try first, among those possible.
     ...(services.contactRoute ? [contactRouteModule(services.contactRoute)] : []),
     // The staff inbox: a real handoff (replaces the hotline-only answer above), complaints, callbacks.

@@ -146,6 +146,26 @@ describe('"退订" in a chat that cannot write first (the scripted converse chat
     expect(text(reply)).not.toContain('仍会发送');
   });
 
+  it('on a chat the bot can write on, the usual reply, even when another chat of theirs is used more', async () => {
+    const who = chatter(world.runtime);
+    await who.say('你好');
+    const personId = await who.personId();
+    const other = `web-${randomUUID().slice(0, 8)}`;
+    await world.runtime.db.channelIdentity.create({
+      data: {
+        channel: 'web',
+        externalId: other,
+        chatId: other,
+        personId,
+        lastInboundAt: new Date(Date.now() + 60_000),
+      },
+    });
+    const reply = await who.say('退订');
+    expect(text(reply)).toContain('上课提醒和课程通知仍会发送');
+    expect(text(reply)).not.toContain('不能主动');
+    expect(reply.replies.at(-1)!.choices).toEqual(['也停止上课提醒和通知', '保留上课提醒和通知']);
+  });
+
   it('names the chat where the reminders really go, and they do go there', async () => {
     const id = `cv-${randomUUID().slice(0, 8)}`;
     const who = scripted(id);

@@ -35,6 +35,8 @@ export interface DialogServices {
   preferences?: PreferencesPort;
   /** "通知方式", "以后用短信通知我": the route messages try first (issue 19, item 3); without it no such words. */
   contactRoute?: ContactRoutePort;
+  /** Whether the bot can write first on a channel (the scripted `converse` cannot); unknown: assumed it can. */
+  writesFirst?: (channel: string) => boolean;
   /** "收到" or a tap on a notice that asks for confirmation (issue 19). */
   noticeAcks?: NoticeAcksPort;
   /** "我的课表" with the reminders to come (issue 19). */

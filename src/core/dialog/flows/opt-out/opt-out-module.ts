@@ -47,7 +47,10 @@ export async function preferenceLines(turn: Turn, preferences: PreferencesPort):
  * reminders and notices of the person's own classes too; "恢复提醒" starts everything again. Checked before
  * anything else (a gate), except "stop" inside a flow, which keeps meaning "cancel this".
  */
-export function optOutModule(preferences: PreferencesPort, contact?: ContactRoutePort): DialogModule {
+export function optOutModule(
+  preferences: PreferencesPort,
+  reach: { contact?: ContactRoutePort; writesFirst?: (channel: string) => boolean } = {},
+): DialogModule {
   const gate: TurnGate = async (turn) => {
     if (turn.msg.isGroup || turn.msg.choiceIndex !== undefined) return false;
     const words = squash(turn.text);
@@ -78,7 +81,10 @@ export function optOutModule(preferences: PreferencesPort, contact?: ContactRout
     if (elsewhere !== undefined) {
       turn.say(
         elsewhere
-          ? turn.t('preferences:optOut.notHereElsewhere', { channel: name, where: channelLabel(turn, elsewhere) })
+          ? turn.t('preferences:optOut.notHereElsewhere', {
+              channel: name,
+              where: channelLabel(turn, elsewhere),
+            })
           : turn.t('preferences:optOut.notHereNowhere', { channel: name }),
       );
       return;
@@ -91,13 +97,12 @@ export function optOutModule(preferences: PreferencesPort, contact?: ContactRout
   }
 
   /**
-   * undefined: this chat can carry the person's reminders (or nothing tells otherwise). Else where they go
-   * instead ('' when no route reaches the person at all).
+   * undefined: this chat can carry the person's reminders (a channel the bot writes first on, or nothing tells
+   * otherwise). Else where they go instead ('' when no route reaches the person at all).
    */
   async function elsewhereThan(turn: Turn, channel: string): Promise<string | undefined> {
-    if (!contact) return undefined;
-    const { routes } = await contact.options(turn.person.id);
-    if (routes.chat.ok && routes.chat.channel === channel) return undefined;
+    if (!reach.contact || !reach.writesFirst || reach.writesFirst(channel)) return undefined;
+    const { routes } = await reach.contact.options(turn.person.id);
     if (routes.chat.ok) return routes.chat.channel;
     if (routes.wechat_oa.ok) return routes.wechat_oa.channel;
     if (routes.sms.ok) return 'sms';
