@@ -14,6 +14,11 @@ const ROUTES: readonly (readonly [RegExp, HandledIntent])[] = [
   // The command without its code: asked for the code, not "sorry, I did not understand".
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?$/i, 'coordinator.redeem'],
   [/^\/start$/, 'greeting'],
+  // "在哪报名", "去哪点报名", "哪里可以报名": where to sign up, not "which have I signed up for".
+  [
+    /^(?:请问)?(?:在|去|到)?(?:哪|哪里|哪儿|哪点|哪块)(?:里|儿)?(?:可以|能|才能)?报名(?:啊|呀|呢)?[?？]?$/u,
+    'enrol.start',
+  ],
   [/^\/broadcast(?:\s|$)/i, 'broadcast.send'],
   [
     /^(?:\/report\b|投递报告|发送报告|送达报告|通知报告|通知的?(?:发送|送达|投递)情况|(?:delivery|broadcast) report)/i,

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/app/compose';
+import { allText, person, testRuntime } from '../support/converse';
+
+/**
+ * Questions the plan does not answer, about things a worker often asks the bureau (unemployment benefit, the
+ * minimum wage, an injury at work, travel money, number plates): an honest "not in the plan" and where to go,
+ * never a clause of the plan that merely shares a word. And "where do I sign up" is a sign-up question.
+ */
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await testRuntime();
+});
+afterAll(async () => {
+  await runtime.close();
+});
+
+const ask = (text: string) => person(runtime, 'referral').say(text);
+
+describe('topics outside the plan are referred, not answered from a clause', () => {
+  it.each([
+    ['失业金每个月能领多少', '社保经办'],
+    ['unemployment benefit how to apply', 'social insurance desk'],
+    ['昭通的最低工资标准是多少', '劳动保障监察'],
+    ['我在工地干活摔伤了找谁', '劳动保障监察'],
+    ['出去打工的车费能报销吗', '公共就业服务机构'],
+    ['摩托车上牌要带什么', '车管所'],
+  ])('%s', async (question, where) => {
+    const r = await ask(question);
+    expect(r.answer).toBe('abstain');
+    expect(r.citations).toEqual([]);
+    expect(allText(r)).toContain(where);
+  });
+
+  it('still answers what the plan does say about unemployment insurance and skills', async () => {
+    const r = await ask('失业保险支持技能提升是怎么回事');
+    expect(r.answer).toBe('policy');
+    expect(r.citations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('"where do I sign up"', () => {
+  it('is a sign-up question, not "which courses have I signed up for"', async () => {
+    for (const text of ['在哪报名', '去哪点报名？', '请问哪里可以报名']) {
+      const r = await ask(text);
+      expect(r.intent, text).toBe('enrol.start');
+      expect(allText(r), text).not.toContain('您还没有报名任何课程');
+    }
+    expect((await ask('我报了哪些课')).intent).toBe('enrol.list');
+  });
+});
