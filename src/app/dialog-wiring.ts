@@ -1,6 +1,6 @@
 import type { DialogModule } from '../core/dialog/dialog-module';
 import type { FlowHandler } from '../core/dialog/flow';
-import { broadcastModule } from '../core/dialog/flows/broadcast/broadcast-flow';
+import { broadcastModule, broadcastWordsRoute } from '../core/dialog/flows/broadcast/broadcast-flow';
 import { rosterModule } from '../core/dialog/flows/broadcast/roster-flow';
 import { cancelModule } from '../core/dialog/flows/cancel/cancel-flow';
 import { certificatesModule } from '../core/dialog/flows/certificates/certificates-module';
@@ -81,6 +81,9 @@ export function buildDialog(
       : []),
     // "通知方式", "以后用短信通知我" (issue 19, item 3): the route messages try first, among those possible.
     ...(services.contactRoute ? [contactRouteModule(services.contactRoute)] : []),
+    // Words with 通知 in them from someone who is not a coordinator: an ordinary message unless typed as a
+    // notice command (only that is refused); before the routes that leave a notice request alone.
+    ...(outreach ? [{ route: broadcastWordsRoute(outreach) }] : []),
     // The staff inbox: a real handoff (replaces the hotline-only answer above), complaints, callbacks.
     ...(inbox ? [inboxModule(inbox)] : []),
     // "签到 123456", the QR link, a coordinator's "签到码": read before anything could take six digits.

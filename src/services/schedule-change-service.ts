@@ -45,7 +45,14 @@ export interface SchedulePreview {
 }
 
 export type ScheduleOutcome =
-  | { status: 'ok'; changeId: string; notified: number; unreachable: number }
+  | {
+      status: 'ok';
+      changeId: string;
+      notified: number;
+      unreachable: number;
+      /** The people concerned whose notice was queued (to them or their proxy): to count people, not messages. */
+      told: string[];
+    }
   | { status: 'not_found' }
   | { status: 'unchanged' };
 
@@ -213,19 +220,26 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
     });
     const result = items.length ? await deps.outbox.enqueue(items) : { queued: 0, failed: 0 };
     await db.scheduleChange.update({ where: { id: changeId }, data: { notified: result.queued } });
-    return { notified: result.queued, unreachable: result.failed };
+    const told = people.filter((_, i) => items[i]!.address).map((p) => p.personId);
+    return { notified: result.queued, unreachable: result.failed, told };
   }
 
   /**
    * The rule of reminders (db/repositories/reminder-repository.ts): a member with no chat of their own, or
    * only SMS, is written to through the proxy who signed them up (the latest link), if the proxy can be
-   * reached, by chat rather than SMS when the member has a phone.
+   * reached, by chat rather than SMS when the member has a phone. Not a member who chose SMS themselves
+   * ("通知方式", people.preferred_route = 'sms') and can be reached by it: their own choice is kept.
    */
   async function proxiesOf(memberIds: string[], reach: Map<string, Reachable>) {
     const found = new Map<string, { personId: string; address: Reachable; locale: string; member: string }>();
     if (!memberIds.length) return found;
+    const ownChoice = await db.person.findMany({
+      where: { id: { in: memberIds }, preferredRoute: 'sms' },
+      select: { id: true },
+    });
+    const keep = new Set(ownChoice.filter((p) => reach.get(p.id)?.channel === 'sms').map((p) => p.id));
     const links = await db.familyLink.findMany({
-      where: { memberId: { in: memberIds }, proxy: { deletedAt: null } },
+      where: { memberId: { in: memberIds.filter((id) => !keep.has(id)) }, proxy: { deletedAt: null } },
       orderBy: { createdAt: 'desc' },
       select: {
         memberId: true,
@@ -244,7 +258,10 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
         personId: l.proxyId,
         address,
         locale: l.proxy.locale,
-        member: l.member.realName ?? '',
+        // No name on record: "您的家人" / "your family member" (in the proxy's language), never "您为报名的".
+        member:
+          l.member.realName?.trim() ||
+          translator.forLocale(asLocale(l.proxy.locale))('schedule-family:someone'),
       });
     }
     return found;
@@ -340,6 +357,54 @@ export function createScheduleChanges(deps: ScheduleChangeDeps) {
         changeId: change.id,
         ...(await notify(change.id, kind, course, session, after, people)),
       };
+    },
+
+    /**
+     * Adds a class (an import's confirmation): only if no session of the course starts at that time, checked
+     * and inserted under a per-course lock in one transaction, so a confirmation sent twice (or two at once)
+     * adds it once. Reminders are planned for it and the addition is audited.
+     */
+    async addSession(
+      access: CoordinatorAccess,
+      actorId: string,
+      code: string,
+      fields: { startsAt: Date; endsAt: Date; venue: string },
+      source: ChangeSource,
+    ): Promise<{ status: 'ok'; sessionId: string } | { status: 'not_found' } | { status: 'unchanged' }> {
+      const found = await load(access, code);
+      if (!found) return { status: 'not_found' };
+      const { course } = found;
+      const added = await db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`class-sessions:${course.id}`}))`;
+        const taken = await tx.classSession.findFirst({
+          where: { courseId: course.id, startsAt: fields.startsAt },
+          select: { id: true },
+        });
+        if (taken) return undefined;
+        const { venue } = await tx.course.findUniqueOrThrow({
+          where: { id: course.id },
+          select: { venue: true },
+        });
+        return tx.classSession.create({
+          data: {
+            courseId: course.id,
+            startsAt: fields.startsAt,
+            endsAt: fields.endsAt,
+            venue: fields.venue,
+            // The course's English venue only where it is the course's venue.
+            venueEn: fields.venue === venue ? course.venueEn : null,
+          },
+          select: { id: true },
+        });
+      });
+      if (!added) return { status: 'unchanged' };
+      await deps.reminders.rescheduleSession(added.id);
+      await deps.coordinators.audit(actorId, 'session.added', course.code, {
+        sessionId: added.id,
+        startsAt: fields.startsAt,
+        source,
+      });
+      return { status: 'ok', sessionId: added.id };
     },
 
     /**

@@ -73,7 +73,23 @@ export interface CourseAnswers {
 
 export interface SurveyAnswers {
   filter: SurveyAnswersFilter;
+  /**
+   * The period the anonymous courses were counted over, when a from/to was given and some course is shown
+   * anonymously: from/to rounded out to whole months (a day-level period could single out one day's answers).
+   */
+  anonymousPeriod?: { from?: string; to?: string };
   courses: CourseAnswers[];
+}
+
+/**
+ * A provider's (anonymous) view is filtered by whole months only: from → the first day of its month, to → the
+ * last day of its month. Otherwise comparing to=D with to=D−1 would isolate one day's answers, defeating both
+ * the ANONYMOUS_MIN threshold and the month-only times.
+ */
+export function wholeMonths(filter: SurveyAnswersFilter): { from?: string; to?: string } {
+  const from = filter.from ? DateTime.fromISO(filter.from).startOf('month').toISODate() : null;
+  const to = filter.to ? DateTime.fromISO(filter.to).endOf('month').toISODate() : null;
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
 /** Names for bureau staff: admins, and a coordinator for the courses of their counties (access-scope.md). */
@@ -86,11 +102,12 @@ const KNOWN_COUNTIES = new Set<string>(COUNTIES);
 export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorService; timezone: string }) {
   const { db, coordinators, timezone } = deps;
 
-  const period = (filter: SurveyAnswersFilter) => {
-    const gte = filter.from ? DateTime.fromISO(filter.from, { zone: timezone }).toJSDate() : undefined;
-    const lt = filter.to
-      ? DateTime.fromISO(filter.to, { zone: timezone }).plus({ days: 1 }).toJSDate()
-      : undefined;
+  const bounds = (filter: { from?: string; to?: string }) => ({
+    gte: filter.from ? DateTime.fromISO(filter.from, { zone: timezone }).toJSDate() : undefined,
+    lt: filter.to ? DateTime.fromISO(filter.to, { zone: timezone }).plus({ days: 1 }).toJSDate() : undefined,
+  });
+  const period = (filter: { from?: string; to?: string }) => {
+    const { gte, lt } = bounds(filter);
     return { not: null, ...(gte ? { gte } : {}), ...(lt ? { lt } : {}) };
   };
   const localDay = (d: Date) => DateTime.fromJSDate(d, { zone: timezone }).toISODate() ?? '';
@@ -110,7 +127,13 @@ export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorSer
         ],
       };
       const enrolment = { course: courseWhere, person: { deletedAt: null } };
-      const answeredAt = period(filter);
+      // Read over whole months (which cover the exact days); named courses are then cut to the exact days,
+      // anonymous ones keep the whole months.
+      const months = wholeMonths(filter);
+      const answeredAt = period(months);
+      const exact = bounds(filter);
+      const inExact = (d: Date | null) =>
+        !!d && (!exact.gte || d >= exact.gte) && (!exact.lt || d < exact.lt);
       const courseSelect = { id: true, code: true, title: true, titleEn: true, county: true } as const;
       const [ratings, checks] = await Promise.all([
         db.satisfactionSurvey.findMany({
@@ -174,8 +197,14 @@ export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorSer
       let namedRows = 0;
       const courses: CourseAnswers[] = [...byCourse.values()]
         .sort((a, b) => a.course.code.localeCompare(b.course.code))
-        .map(({ course, ratings: rs, checks: ks }) => {
+        .map(({ course, ratings: allRatings, checks: allChecks }) => {
           const named = namesVisible(access, course.county);
+          const rs = named ? allRatings.filter((r) => inExact(r.answeredAt)) : allRatings;
+          const ks = new Map(
+            [...allChecks.entries()]
+              .map(([m, l]) => [m, named ? l.filter((k) => inExact(k.answeredAt)) : l] as const)
+              .filter(([, l]) => l.length > 0),
+          );
           const when = (d: Date | null) => (d ? (named ? d.toISOString() : localMonth(d)) : '');
           const name = (n: string | null) => (named ? { name: maskName(n ?? '') } : {});
           let satisfaction: SatisfactionAnswer[] | null = rs.map((r) => ({
@@ -233,7 +262,9 @@ export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorSer
             satisfaction: { count: rs.length, answers: satisfaction },
             employment,
           };
-        });
+        })
+        // A named course whose answers all fell outside the exact days.
+        .filter((c) => !c.named || c.satisfaction.count > 0 || c.employment.length > 0);
 
       // Names of trainees were read: audited, as a roster view is (anonymous views hold no personal data).
       if (namedRows > 0)
@@ -244,7 +275,12 @@ export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorSer
           ...(filter.from ? { from: filter.from } : {}),
           ...(filter.to ? { to: filter.to } : {}),
         });
-      return { filter, courses };
+      const anonymous = courses.some((c) => !c.named);
+      return {
+        filter,
+        ...(anonymous && (filter.from || filter.to) ? { anonymousPeriod: months } : {}),
+        courses,
+      };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startHttp } from '../../src/http/start-http';
 import { consoleHttp, invite } from '../support/console';
 import { type FakeSms, startFakeSms } from '../support/fake-sms';
@@ -136,6 +136,75 @@ describe('the contact preference in the dialog', () => {
     // The delivery module's one rule now picks the chat for them.
     const address = (await world.runtime.delivery.recipients.reachable([personId])).get(personId);
     expect(address?.channel).toBe('test');
+  });
+
+  it('"请短信联系我" / "用微信联系我" ask for staff (a callback), not for a contact preference', async () => {
+    const course = await createCourse(world.runtime.db);
+    const { who, personId } = await trainee(course.id, '13712340001');
+    for (const words of ['请短信联系我', '用微信联系我', 'contact me by sms']) {
+      const said = await who.say(words);
+      expect(said.intent).not.toBe('flow.contact-route');
+      expect(text(said)).not.toMatch(/通知方式|优先用|暂时不能用|reminders and class notices/);
+      expect(await preferred(personId)).toBeNull();
+    }
+    // Where a request to be contacted goes today: to staff.
+    expect((await who.say('请短信联系我')).intent).toBe('handoff.human');
+    // 通知 / 提醒 / 发 still set it.
+    await who.say('请短信通知我');
+    expect(await preferred(personId)).toBe('sms');
+  });
+
+  it('says a refusal once, and with only "默认" left asks for 1, never "1 到 1"', async () => {
+    const course = await createCourse(world.runtime.db);
+    const { who, personId } = await trainee(course.id);
+    // A chat that cannot be written to first (as the web chat): no chat can reach them, no phone, no Service
+    // Account — the delivery module's reachability rule answers nothing for them.
+    const recipients = world.runtime.delivery.recipients;
+    const real = recipients.reachable.bind(recipients);
+    const spy = vi.spyOn(recipients, 'reachable').mockImplementation(async (ids, ...rest) => {
+      const found = await real(ids, ...rest);
+      found.delete(personId);
+      return found;
+    });
+    onTestFinished(() => spy.mockRestore());
+
+    const refused = await who.say('短信提醒我');
+    const said = text(refused);
+    expect(said).toContain('抱歉，暂时不能用短信通知您');
+    expect(said.split('我们还没有您的手机号').length - 1).toBe(1);
+    expect(said).toContain('没有其他可以主动联系您的聊天');
+    expect(choicesOf(refused)).toEqual(['默认（不指定）']);
+    expect(said).toContain('回复 1');
+    expect(said).not.toContain('请选择');
+
+    const wrong = await who.say('2');
+    expect(text(wrong)).not.toContain('1 到 1');
+    expect(text(wrong)).toContain('回复 1');
+    expect(text(await who.say('1'))).toContain('您没有指定通知方式');
+    expect(await preferred(personId)).toBeNull();
+  });
+
+  it('"通知方式" with a very long text, or "notify me by 📱": a sensible answer, never the coordinators-only refusal', async () => {
+    const course = await createCourse(world.runtime.db);
+    const { who, personId } = await trainee(course.id);
+    const story = '我想问一下'.repeat(2000);
+
+    // The first sentence is the request: the choices are offered.
+    const sentence = await who.say(`通知方式。\n${story}`);
+    expect(sentence.intent).toBe('flow.contact-route');
+    expect(text(sentence)).toContain('通知方式：上课提醒和班级通知优先用哪种方式发给您');
+    const emoji = await who.say('notify me by 📱');
+    expect(emoji.intent).toBe('flow.contact-route');
+    expect(choicesOf(emoji)).toContain('默认（不指定）');
+
+    // 10,000 characters in one run: the usual answer to a long message.
+    const long = await who.say(`通知方式${story}`);
+    expect(text(long)).toContain('您的消息比较长');
+    for (const r of [sentence, emoji, long]) expect(text(r)).not.toContain('只对培训管理员开放');
+    expect(
+      await world.runtime.db.auditLog.count({ where: { actorId: personId, action: 'coordinator.refused' } }),
+    ).toBe(0);
+    expect(await preferred(personId)).toBeNull();
   });
 
   it('"默认" / "随便" clears it, and "my details" shows it', async () => {

@@ -155,6 +155,32 @@ describe('coordinator broadcasts', () => {
     ]);
   });
 
+  it('answers a trainee’s words that merely contain 通知 as an ordinary message; only a notice command is refused', async () => {
+    const course = await createCourse(world.runtime.db);
+    const stranger = chatter(world.runtime);
+    await stranger.say('你好');
+    for (const words of [
+      '我收到通知了，但是明天几点上课我不清楚，麻烦告诉我一下，谢谢老师，我在镇雄县',
+      `通知方式${'我想问一下'.repeat(2000)}`,
+    ]) {
+      const reply = await stranger.say(words);
+      expect(reply.intent).not.toBe('broadcast.send');
+      expect(reply.replies.map((r) => r.text).join('\n')).not.toContain(NOT_COORDINATOR);
+    }
+    expect(await audited(await stranger.personId())).toEqual([]);
+    // Typed as a command, it is still refused (and logged), as before.
+    for (const words of [
+      `通知${course.code}:明天停课`,
+      '通知电商班：明天停课',
+      `/broadcast ${course.code} 明天停课`,
+    ]) {
+      const reply = await stranger.say(words);
+      expect(reply.replies.map((r) => r.text)).toEqual([NOT_COORDINATOR]);
+    }
+    expect(await audited(await stranger.personId())).toHaveLength(3);
+    expect(await world.runtime.db.broadcast.count({ where: { courseId: course.id } })).toBe(0);
+  });
+
   it('previews with the recipient count, sends only after confirmation, and reports back', async () => {
     const course = await createCourse(world.runtime.db);
     const people = await enrolledPeople(world.runtime.db, course.id, 5);

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSessionTime } from '../../src/core/dialog/format-time';
 import { allText } from '../support/converse';
+import { type FakeSms, startFakeSms } from '../support/fake-sms';
 import { createCourse } from '../support/fixtures';
 import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
 
@@ -13,10 +14,37 @@ import { chatter, type OutreachWorld, outreachWorld, until } from '../support/ou
 const ZONE = 'Asia/Shanghai';
 const ADMIN = 'admin-family-schedule';
 let world: OutreachWorld;
+let fake: FakeSms;
 beforeAll(async () => {
-  world = await outreachWorld({ env: { ADMIN_IDENTITIES: `test:${ADMIN}` } });
+  // SMS is on: a family member who chose SMS can be written to directly.
+  fake = await startFakeSms({
+    accessKeyId: 'LTAI5tTestKeyId12',
+    accessKeySecret: 'test-secret-0123456789',
+    signName: '昭通市人社局',
+    templates: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
+      SMS_912001: '培训通知：${content1}${content2}拒收请回复R',
+    },
+  });
+  world = await outreachWorld({
+    env: {
+      ADMIN_IDENTITIES: `test:${ADMIN}`,
+      DELIVERY_FALLBACK: 'chat,wechat_oa,sms',
+      SMS_PROVIDER: 'aliyun',
+      SMS_ENDPOINT: fake.url,
+      SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId12',
+      SMS_ACCESS_KEY_SECRET: 'test-secret-0123456789',
+      SMS_SIGN_NAME: '昭通市人社局',
+      SMS_TEMPLATES: JSON.stringify({
+        default: { templateId: 'SMS_912001', params: ['content1', 'content2'] },
+      }),
+    },
+  });
+}, 120_000);
+afterAll(async () => {
+  await world?.close();
+  await fake?.close();
 });
-afterAll(() => world.close());
 
 const when = (d: Date) => formatSessionTime(d, 'zh-CN', ZONE);
 const received = (chatId: string, count: number) =>
@@ -130,5 +158,49 @@ describe('schedule changes of a family sign-up', () => {
     expect(toHer!.text).toContain('课程变动：您报名的');
     await new Promise((r) => setTimeout(r, 400));
     expect(world.channel.sentTo(p.id)).toHaveLength(before);
+  });
+
+  it('go to a member who chose SMS herself (通知方式) by SMS, not to the parent; one with no name is "您的家人"', async () => {
+    const c = await createCourse(world.runtime.db, { capacity: 5, realNameRequired: false });
+    const p = chatter(world.runtime);
+    await p.say('你好');
+    const proxyId = await p.personId();
+    const db = world.runtime.db;
+    /** A family member the parent signed up, with no chat of her own. */
+    const member = async (data: { realName?: string; phone?: string; preferredRoute?: string }) => {
+      const m = await db.person.create({ data });
+      await db.familyLink.create({ data: { proxyId, memberId: m.id, relation: 'daughter' } });
+      await db.enrolment.create({ data: { personId: m.id, courseId: c.id, status: 'confirmed' } });
+      return m.id;
+    };
+    const choseSms = await member({ realName: '王小丽', phone: '13700001212', preferredRoute: 'sms' });
+    const noChoice = await member({ realName: '王小梅', phone: '13700001313' });
+    await member({});
+    const before = world.channel.sentTo(p.id).length;
+
+    const admin = chatter(world.runtime, ADMIN);
+    await admin.say('你好');
+    await admin.say(`/停课 ${c.code}`);
+    expect(allText(await admin.say('1'))).toContain('已通知 3 人');
+    const change = await db.scheduleChange.findFirstOrThrow({ where: { courseId: c.id } });
+    const rows = await db.delivery.findMany({
+      where: { key: { startsWith: `schedule-change:${change.id}:` } },
+    });
+    const to = new Map(rows.map((r) => [r.key.split(':').at(-1), r]));
+    // Her own choice: SMS to her own phone.
+    expect(to.get(choseSms)).toMatchObject({ personId: choseSms, channel: 'sms' });
+    // No choice of her own: through the parent, as her reminders.
+    expect(to.get(noChoice)).toMatchObject({ personId: proxyId, channel: 'test' });
+
+    // The parent gets two: the one without a preference by name, the one with no name as "您的家人".
+    const texts = (await received(p.id, before + 2)).slice(before).map((m) => m.text);
+    expect(texts).toHaveLength(2);
+    expect(texts.some((t) => t.includes('您为王小梅报名的'))).toBe(true);
+    const unnamed = texts.find((t) => !t.includes('王小梅'));
+    expect(unnamed).toContain('您为您的家人报名的');
+    expect(unnamed).toContain('请转告您的家人');
+    expect(texts.join('\n')).not.toContain('您为报名的');
+    expect(texts.join('\n')).not.toContain('王小丽');
+    await until('the SMS to her', async () => fake.sent.find((m) => m.phone === '13700001212'));
   });
 });

@@ -126,7 +126,8 @@ describe('an import that changes existing classes', () => {
     const done = await confirm(changes, preview.text);
     expect(done.status).toBe(200);
     expect(done.text).toContain('改期 2 次');
-    expect(done.text).toContain('已通知 4 人');
+    // Two people, each told of both classes: two people told, not four messages.
+    expect(done.text).toContain('已通知 2 人');
 
     const newFirst = moved.toJSDate();
     const newSecond = moved.plus({ days: 1 }).toJSDate();
@@ -212,6 +213,73 @@ describe('an import that changes existing classes', () => {
     expect(
       (await world.runtime.db.classSession.findUniqueOrThrow({ where: { id: first!.id } })).startsAt,
     ).toEqual(newFirst);
+  });
+
+  it('adds a class the file has once, however often (or at once) the confirmation comes; never one ending before it starts', async () => {
+    const console = await consoleHttp(base, await invite(world.runtime, { counties: ['zhenxiong'] }));
+    const upload = async (csv: string) => {
+      const page = await console.get('/console/import');
+      const token = /action="\/console\/import\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? '';
+      const form = new FormData();
+      form.append('file', new Blob([csv]), 'courses.csv');
+      return console.post(`/console/import?_csrf=${token}`, form);
+    };
+    const code = courseCode();
+    const start = DateTime.now().setZone(ZONE).plus({ days: 4 }).startOf('day').set({ hour: 9 });
+    const file = (sessions: number) =>
+      [
+        '课程编号,课程名称,工种,县区,地点,名额,开始时间,结束时间,课次,间隔天数',
+        `${code},导入加课测试班,ecommerce,镇雄县,C楼301,5,${fmt(start)},${fmt(start.plus({ hours: 8 }))},${sessions},1`,
+      ].join('\n');
+    expect((await upload(file(1))).text).toContain('新建 1 门');
+    const course = await world.runtime.db.course.findUniqueOrThrow({ where: { code } });
+    const who = chatter(world.runtime);
+    await who.say('你好');
+    expect(await world.runtime.enrolments.enrol(await who.personId(), code)).toMatchObject({
+      status: 'confirmed',
+    });
+    await settle();
+    const before = world.channel.sentTo(who.id).length;
+
+    const preview = await upload(file(2));
+    const changes = changesOf(preview.text);
+    expect(changes.filter((c) => c.includes('"add"'))).toHaveLength(1);
+    const confirm = () => {
+      const form = new URLSearchParams({ _csrf: console.tokenOf(preview.text) });
+      for (const v of changes) form.append('change', v);
+      return console.post('/console/import/schedule', form);
+    };
+    // The form sent twice at once, then once more.
+    const both = await Promise.all([confirm(), confirm()]);
+    const third = await confirm();
+    const texts = [...both, third].map((r) => r.text);
+    expect(texts.filter((t) => t.includes('新增 1 次'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('新增 0 次'))).toHaveLength(2);
+    const sessions = await world.runtime.db.classSession.findMany({ where: { courseId: course.id } });
+    expect(sessions).toHaveLength(2);
+    expect(await world.runtime.db.auditLog.count({ where: { action: 'session.added', target: code } })).toBe(
+      1,
+    );
+    await settle();
+    expect(world.channel.sentTo(who.id)).toHaveLength(before);
+
+    // A class that ends before it starts, typed into the form: not added, counted as unchanged.
+    const later = start.plus({ days: 7 });
+    const form = new URLSearchParams({ _csrf: console.tokenOf(preview.text) });
+    form.append(
+      'change',
+      JSON.stringify({
+        kind: 'add',
+        code,
+        startsAt: later.toJSDate().toISOString(),
+        endsAt: later.minus({ hours: 1 }).toJSDate().toISOString(),
+        venue: 'C楼301',
+      }),
+    );
+    const backwards = await console.post('/console/import/schedule', form);
+    expect(backwards.text).toContain('新增 0 次');
+    expect(backwards.text).toContain('1 项没有变化');
+    expect(await world.runtime.db.classSession.count({ where: { courseId: course.id } })).toBe(2);
   });
 
   it('keeps the old rhythm and count when the file leaves those cells empty, and shows a class already held', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleHttp, invite } from '../support/console';
 import { type WebWorld, webWorld } from '../support/web-world';
@@ -193,5 +194,35 @@ describe('raw survey answers in the console', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('筛选条件不正确');
     expect((await admin.get('/console/survey-answers.json?county=atlantis')).status).toBe(400);
+  });
+
+  it('filters a provider’s anonymous view by whole months only, so two filters a day apart show the same', async () => {
+    const provider = await consoleHttp(world.url, await invite(world.runtime, { courses: [ZX] }));
+    // The day the answers were given, local time; two filters one day apart within its month.
+    const d = DateTime.fromMillis(Date.now() - 2 * DAY, { zone: world.runtime.config.TIMEZONE });
+    const iso = (x: DateTime) => x.toISODate() ?? '';
+    const [a, b] =
+      d.day > 1
+        ? [`to=${iso(d)}`, `to=${iso(d.minus({ days: 1 }))}`]
+        : [`from=${iso(d)}`, `from=${iso(d.plus({ days: 1 }))}`];
+    const one = json((await provider.get(`/console/survey-answers.json?course=${ZX}&${a}`)).text);
+    const other = json((await provider.get(`/console/survey-answers.json?course=${ZX}&${b}`)).text);
+    expect(one.courses).toHaveLength(1);
+    expect(one.courses[0]).toMatchObject({ named: false, satisfaction: { count: 5 } });
+    expect(other.courses).toEqual(one.courses);
+    expect(other).toMatchObject({
+      anonymous_period: expect.objectContaining(d.day > 1 ? { to: iso(d.endOf('month')) } : { from: iso(d) }),
+    });
+    // The page says the period was taken as whole months.
+    const page = await provider.get(`/console/survey-answers?course=${ZX}&${b}`);
+    expect(page.text).toContain('只按整月筛选');
+    expect(page.text).toContain('老师讲得很好');
+    // Bureau staff keep the exact days (their view is named and audited).
+    const admin = await consoleHttp(world.url, await invite(world.runtime, { role: 'admin' }));
+    const before = json(
+      (await admin.get(`/console/survey-answers.json?course=${ZX}&to=${iso(d.minus({ days: 1 }))}`)).text,
+    );
+    expect(before.courses).toEqual([]);
+    expect((await admin.get(`/console/survey-answers?course=${ZX}`)).text).not.toContain('只按整月筛选');
   });
 });

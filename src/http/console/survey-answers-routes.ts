@@ -78,6 +78,7 @@ ${c.employment.length ? html`<h3>${t('survey-answers:employment')}</h3>${employm
 function answersJson(found: SurveyAnswers) {
   return {
     filter: found.filter,
+    ...(found.anonymousPeriod ? { anonymous_period: found.anonymousPeriod } : {}),
     anonymous_min: ANONYMOUS_MIN,
     courses: found.courses.map((c) => ({
       code: c.course.code,
@@ -132,6 +133,7 @@ export async function surveyAnswersRoutes(scope: FastifyInstance, { deps }: { de
     const found = await deps.surveyAnswers.list(user.access, parsed.data, user.personId);
     const body = html`<p class="hint">${t('survey-answers:intro', { min: ANONYMOUS_MIN })}</p>
 ${filterForm(ctx, parsed.data)}
+${found.anonymousPeriod ? html`<p class="hint" id="whole-months">${t('survey-answers:wholeMonths', { from: found.anonymousPeriod.from ?? '…', to: found.anonymousPeriod.to ?? '…' })}</p>` : ''}
 ${found.courses.length ? found.courses.map((c) => courseSection(ctx, c)) : html`<p>${t('survey-answers:empty')}</p>`}
 <script src="/console/assets/survey-answers-page.js"></script>`;
     return sendPage(reply, ctx, t('survey-answers:title'), body);

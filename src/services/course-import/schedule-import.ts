@@ -9,25 +9,33 @@ import type { ScheduleChanges } from '../schedule-change-service';
 const code = z.string().trim().toUpperCase().regex(COURSE_CODE);
 const place = z.string().trim().min(1).max(200);
 
+/** A class ends after it starts. */
+const endsAfterStart = (t: { startsAt: Date; endsAt: Date }) => t.endsAt.getTime() > t.startsAt.getTime();
+const period = { message: 'ends_before_start', path: ['endsAt'] };
+
 /** One change the import preview lists, as its confirmation form sends it back (parsed, never trusted). */
 export const scheduleItemSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('move'),
-    code,
-    sessionId: z.uuid(),
-    was: z.coerce.date(),
-    startsAt: z.coerce.date(),
-    endsAt: z.coerce.date(),
-    venue: place,
-  }),
+  z
+    .object({
+      kind: z.literal('move'),
+      code,
+      sessionId: z.uuid(),
+      was: z.coerce.date(),
+      startsAt: z.coerce.date(),
+      endsAt: z.coerce.date(),
+      venue: place,
+    })
+    .refine(endsAfterStart, period),
   z.object({ kind: z.literal('cancel'), code, sessionId: z.uuid(), was: z.coerce.date() }),
-  z.object({
-    kind: z.literal('add'),
-    code,
-    startsAt: z.coerce.date(),
-    endsAt: z.coerce.date(),
-    venue: place,
-  }),
+  z
+    .object({
+      kind: z.literal('add'),
+      code,
+      startsAt: z.coerce.date(),
+      endsAt: z.coerce.date(),
+      venue: place,
+    })
+    .refine(endsAfterStart, period),
   z.object({ kind: z.literal('venue'), code, from: place, to: place, toEn: place.optional() }),
 ]);
 export type ScheduleItem = z.infer<typeof scheduleItemSchema>;
@@ -38,6 +46,7 @@ export interface ScheduleImportOutcome {
   added: number;
   /** Changes found already made, or overtaken by another change since the preview: nothing done, nobody told. */
   unchanged: number;
+  /** Distinct people told (a person in two moved classes counts once). */
   notified: number;
   unreachable: number;
 }
@@ -67,6 +76,7 @@ export function createScheduleImport(deps: {
         notified: 0,
         unreachable: 0,
       };
+      const told = new Set<string>();
       // The course's new venue first, then moves before additions (an added class may take a moved one's time).
       const order = ['venue', 'move', 'cancel', 'add'] as const;
       const sorted = [...items].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
@@ -89,11 +99,8 @@ export function createScheduleImport(deps: {
           continue;
         }
         if (item.kind === 'add') {
-          if (course.sessions.some((s) => s.startsAt.getTime() === item.startsAt.getTime())) {
-            out.unchanged++;
-            continue;
-          }
-          const added = await deps.courses.addClassSession(access, actorId, course.code, item);
+          // Guarded: only if no session of the course starts then (a second confirmation, even at once, adds none).
+          const added = await deps.scheduleChanges.addSession(access, actorId, course.code, item, 'import');
           if (added.status === 'ok') out.added++;
           else out.unchanged++;
           continue;
@@ -120,9 +127,10 @@ export function createScheduleImport(deps: {
         }
         if (item.kind === 'move') out.moved++;
         else out.cancelled++;
-        out.notified += outcome.notified;
+        for (const personId of outcome.told) told.add(personId);
         out.unreachable += outcome.unreachable;
       }
+      out.notified = told.size;
       return out;
     },
   };

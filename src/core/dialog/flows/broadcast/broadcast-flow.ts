@@ -8,6 +8,7 @@ import type { BroadcastPreview, CoordinatorAccess } from '../../../outreach-port
 import { describeSpread } from '../../describe-spread';
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
+import type { IntentRoute } from '../../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../../outreach-services';
 import type { Turn } from '../../turn';
 import { pickedClass } from './picked-class';
@@ -33,6 +34,42 @@ const afterTime = (turn: Turn, minutes: number) =>
     : turn.t('preferences:ack.minutes', { count: minutes });
 const YES = /^(发送|发|确定|确认|是|好|可以|send|yes|y|ok)$/i;
 const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
+
+/** A command word opening a notice request: "通知", "群发", "发通知", "broadcast", "notify". */
+const COMMAND_LEAD =
+  /^(?:(?:请|麻烦|麻烦您|您|帮我|帮忙|给我|再)\s*)*(?:群发|发布通知|发个?通知|发条通知|通知|广播|公告|broadcast|notify|announcement)/i;
+/** The head before the first colon names a class: "通知电商班：", "群发给全体学员：". */
+const CLASS_HEAD =
+  /^[^:：\n]{0,40}(?:班|学员|学生|的人|所有人|全体|大家|class|course|students|trainees|everyone)[^:：\n]{0,6}[:：]/i;
+
+/**
+ * Whether the words are a notice request as a command ("/broadcast …", "通知 ZX-DS-01：…", "通知电商班：…"),
+ * not a sentence that merely contains 通知 ("通知方式" and a long story): only the former is refused to someone
+ * who is not a coordinator; the latter is an ordinary message for them.
+ */
+export function isBroadcastCommand(text: string): boolean {
+  const typed = text.trim();
+  if (typed.startsWith('/')) return true;
+  const request = parseBroadcastRequest(typed);
+  if (!request.body) return false;
+  if (request.code) return true;
+  return COMMAND_LEAD.test(typed) && CLASS_HEAD.test(typed);
+}
+
+/**
+ * The classifier reads many sentences with 通知 in them as a notice request. For someone who is not a
+ * coordinator, only a command (isBroadcastCommand) goes on to the refusal; anything else is answered as an
+ * ordinary message (intent `unknown`). Registered early (src/app/dialog-wiring.ts), before the routes that
+ * leave a notice request alone. Coordinators are not affected.
+ */
+export function broadcastWordsRoute(outreach: OutreachDialogServices): IntentRoute {
+  return async (turn, understanding, next) => {
+    if (understanding.intent !== 'broadcast.send' || isBroadcastCommand(turn.text))
+      return next(understanding);
+    if (await coordinatorAccess(turn, outreach)) return next(understanding);
+    return next({ ...understanding, intent: 'unknown' });
+  };
+}
 
 /**
  * A coordinator's notice to one class: find the class (asking when several fit), get the text, show a preview

@@ -72,11 +72,11 @@ export function contactRouteModule(port: ContactRoutePort): DialogModule {
     await choose(turn, routeOfWord(request.word, turn.msg.address.channel));
   };
 
-  /** The reasons the routes that cannot be chosen cannot, one line each. */
-  function unavailableLines(turn: Turn, options: ContactRouteOptions): string[] {
+  /** The reasons the routes that cannot be chosen cannot, one line each (but `except`'s, already said). */
+  function unavailableLines(turn: Turn, options: ContactRouteOptions, except?: ContactRoute): string[] {
     return CONTACT_ROUTES.flatMap((r) => {
       const state = options.routes[r];
-      return state.ok ? [] : [turn.t(`contact-route:reason.${state.reason}`)];
+      return state.ok || r === except ? [] : [turn.t(`contact-route:reason.${state.reason}`)];
     });
   }
 
@@ -90,19 +90,25 @@ export function contactRouteModule(port: ContactRoutePort): DialogModule {
   }
 
   /** What is set now, what may be chosen (buttons), and why the rest may not. */
-  function offer(turn: Turn, options: ContactRouteOptions, intro?: string): void {
+  function offer(
+    turn: Turn,
+    options: ContactRouteOptions,
+    refused?: { route: ContactRoute; intro: string },
+  ): void {
     const current = options.current
       ? routeLabel(turn, options.current, options)
       : turn.t('contact-route:current.none');
-    const unavailable = unavailableLines(turn, options);
+    const unavailable = unavailableLines(turn, options, refused?.route);
+    const offered = choices(turn, options);
     const lines = [
-      intro ?? turn.t('contact-route:ask.intro', { current }),
+      refused?.intro ?? turn.t('contact-route:ask.intro', { current }),
       ...(unavailable.length ? ['', turn.t('contact-route:ask.unavailable'), ...unavailable] : []),
       '',
-      turn.t('contact-route:ask.choose'),
+      // Only "默认" left: no "1 到 1", just the one thing to reply.
+      turn.t(offered.length === 1 ? 'contact-route:ask.chooseOnly' : 'contact-route:ask.choose'),
     ];
     contactRoute.start(turn, 'choose', {});
-    turn.say(lines.join('\n'), choices(turn, options));
+    turn.say(lines.join('\n'), offered);
   }
 
   async function choose(turn: Turn, wanted: ContactRoute | null): Promise<void> {
@@ -117,11 +123,10 @@ export function contactRouteModule(port: ContactRoutePort): DialogModule {
     const label = routeLabel(turn, wanted, options);
     if (!state.ok) {
       // Said politely with why, what the person can do, and the routes that do work.
-      offer(
-        turn,
-        options,
-        `${turn.t('contact-route:refused', { route: label })}\n${turn.t(`contact-route:reason.${state.reason}`)}`,
-      );
+      offer(turn, options, {
+        route: wanted,
+        intro: `${turn.t('contact-route:refused', { route: label })}\n${turn.t(`contact-route:reason.${state.reason}`)}`,
+      });
       return;
     }
     turn.endFlow();
@@ -143,7 +148,14 @@ export function contactRouteModule(port: ContactRoutePort): DialogModule {
     async handle(turn, _state, input) {
       // A pressed choice carries the route (or "default"); typed words ("短信", "随便", "2" is the engine's).
       const word = routeWordSchema.safeParse(input.value ?? routeWordIn(input.text));
-      if (!word.success) return 'pass';
+      if (!word.success) {
+        // Another number with only "默认" offered: not "请回复 1 到 1 之间的数字".
+        if (turn.session.choices.length === 1 && /^\s*\d+\s*$/.test(input.text)) {
+          turn.say(turn.t('contact-route:ask.replyOne'), turn.session.choices);
+          return;
+        }
+        return 'pass';
+      }
       await choose(turn, routeOfWord(word.data, turn.msg.address.channel));
     },
   });

@@ -33,9 +33,12 @@ const wordOf = (found: string): RouteWord | undefined =>
 /** "通知方式", "提醒方式设置", "contact preference": asks what is set and offers the routes. */
 const ASK =
   /^(我的)?(设置|修改|更改|改|换|选择|选|查看|查询)?(一下)?(我的)?(通知|提醒|接收)(方式|渠道)(设置|偏好)?$|^(我的)?联系(方式)?偏好$|^(my)?(contact|notification|reminder)(preferences?|method|route|channel|settings?)$|^howdoyou(contact|notify)me$/u;
-/** "以后用短信通知我", "短信提醒我", "用微信通知我", "通过服务号发给我": a route named with the request. */
+/**
+ * "以后用短信通知我", "短信提醒我", "用微信通知我", "通过服务号发给我": a route named with the request. Not
+ * "联系": "请短信联系我" asks for staff to get in touch (a callback, handled as a handoff), not a preference.
+ */
 const SET_ZH = new RegExp(
-  `^(以后|今后|之后|从今以后)?(请|麻烦)?(都|还是)?(用|通过|改用|改成|换成|使用)?(${ROUTE_WORD})(来)?(通知|提醒|联系|发给|发)(我|给我)(吧|就行|就好)?$`,
+  `^(以后|今后|之后|从今以后)?(请|麻烦)?(都|还是)?(用|通过|改用|改成|换成|使用)?(${ROUTE_WORD})(来)?(通知|提醒|发给|发)(我|给我)(吧|就行|就好)?$`,
   'u',
 );
 /** "通知方式改成短信", "提醒方式：默认". */
@@ -46,17 +49,30 @@ const SET_BY_NAME = new RegExp(
 /** "恢复默认通知方式", "reset my contact preference". */
 const CLEAR =
   /^(恢复|改回|改成|换回|用)(系统)?默认(的)?(通知|提醒)(方式|渠道)$|^(reset|clear)(my)?(contact|notification)preferences?$/u;
-/** "notify me by SMS", "remind me on WeChat", "send reminders by text", "contact me here". */
+/** "notify me by SMS", "remind me on WeChat", "send reminders by text" (not "contact me…": a callback request). */
 const SET_EN = new RegExp(
-  `^(please)?(notify|remind|contact|message|text)me(by|via|on|through|over|in)?(${ROUTE_WORD})(please)?$|^(please)?send(me)?(the)?(reminders|notices|notifications|messages)(to)?(by|via|on|through|over)(${ROUTE_WORD})$`,
+  `^(please)?(notify|remind|message|text)me(by|via|on|through|over|in)?(${ROUTE_WORD})(please)?$|^(please)?send(me)?(the)?(reminders|notices|notifications|messages)(to)?(by|via|on|through|over)(${ROUTE_WORD})$`,
   'u',
 );
 
-/** A request about the contact preference: `word` undefined asks for the choices. */
+/** "notify me by 📱": a route the words do not name (an emoji, squashed away) — the choices are shown. */
+const ASK_EN_UNNAMED = /^(please)?(notify|remind|message|text)me(by|via|on|through|over|in)$/u;
+const MAX_REQUEST = 40;
+
+/**
+ * A request about the contact preference: `word` undefined asks for the choices. A long message is read by its
+ * first sentence ("通知方式。" then a long story); otherwise it is no such request and goes on as any message.
+ */
 export function routeRequest(text: string): { word?: RouteWord } | undefined {
-  const words = squash(text);
-  if (!words || words.length > 40) return undefined;
-  if (ASK.test(words)) return {};
+  const whole = squash(text);
+  if (whole.length <= MAX_REQUEST) return requestIn(whole);
+  const first = squash(text.trim().split(/[\n。！？!?；;]/u)[0] ?? '');
+  return first.length <= MAX_REQUEST ? requestIn(first) : undefined;
+}
+
+function requestIn(words: string): { word?: RouteWord } | undefined {
+  if (!words) return undefined;
+  if (ASK.test(words) || ASK_EN_UNNAMED.test(words)) return {};
   if (CLEAR.test(words)) return { word: 'default' };
   for (const re of [SET_ZH, SET_BY_NAME, SET_EN]) {
     const found = re.exec(words);
