@@ -25,6 +25,10 @@ export const storedMessageSchema = z.object({
   sessionKey: z.string().optional(),
   /** Not to be sent before this time (ISO): a reminder prepared ahead of its due time. */
   notBefore: z.string().optional(),
+  /** Not to be sent after this time (ISO): a message that is useless late (a one-time code) fails as 'expired'. */
+  notAfter: z.string().optional(),
+  /** Only the route it was queued for may carry it (a code that proves a phone): no fallback to another. */
+  routeOnly: z.boolean().optional(),
   /** A reminder: the class start time its text states (ISO); a class that moved since makes it stale. */
   forStartsAt: z.string().optional(),
   /** Its parts by name (course, time, place…), for template-only channels; the kind defaults to the row's. */
@@ -33,6 +37,10 @@ export const storedMessageSchema = z.object({
     .optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
+/** Whether a message with a `notAfter` would be late at `at` (ms). */
+const pastNotAfter = (message: Pick<StoredMessage, 'notAfter'>, at: number): boolean =>
+  message.notAfter !== undefined && at > Date.parse(message.notAfter);
 
 /** A message due this close to now is sent rather than put back to wait. */
 const EARLY_SLACK_MS = 50;
@@ -112,7 +120,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     attemptId: string | undefined,
     reason: string,
   ): Promise<void> => {
-    if (!deps.fallback) {
+    if (!deps.fallback || storedMessageSchema.safeParse(row.message).data?.routeOnly) {
       await recordAttempt(attemptId, { status: 'failed', reason });
       await final(row, reason);
       return;
@@ -148,6 +156,10 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     if (notBefore - Date.now() > EARLY_SLACK_MS) {
       await deliveries.release(row.id, claimToken);
       return delay(job, token, notBefore);
+    }
+    if (pastNotAfter(message.data, Date.now())) {
+      await final(row, 'expired');
+      return 'failed:expired';
     }
     const expired = await deliveries.reminderExpired(row, message.data.forStartsAt);
     if (expired === 'moved') {
@@ -257,8 +269,14 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'unavailable': {
         // This process cannot send (not logged in): the message waits and keeps its attempts; another
         // process that is logged in may take it meanwhile, so the queue itself is not paused.
-        await deliveries.release(row.id, claimToken);
         const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 5_000));
+        // Not worth waiting for when it would go out too late.
+        const stored = storedMessageSchema.safeParse(row.message).data;
+        if (stored && pastNotAfter(stored, Date.now() + retryAfterMs)) {
+          await final(row, 'expired');
+          return 'failed:expired';
+        }
+        await deliveries.release(row.id, claimToken);
         deps.logger.warn({ channel: row.channel, retryAfterMs, reason: detail }, 'channel cannot send now');
         return delay(job, token, Date.now() + retryAfterMs);
       }

@@ -78,6 +78,12 @@ async function signUpsOf(db: Db, personId: string) {
   });
 }
 
+/**
+ * How long after the scan a check-in may still be completed with the code as it was then (the person linked
+ * the chat by SMS code meanwhile): a little more than a linking code lives. The window must still be open.
+ */
+const SCAN_GRACE_MS = 20 * 60_000;
+
 /** Check-in by code or QR link, for the dialog (docs/attendance.md). */
 export function createCheckinService(deps: CheckinDeps): CheckinDialogPort {
   const { db, secret, rules } = deps;
@@ -144,6 +150,10 @@ export function createCheckinService(deps: CheckinDeps): CheckinDialogPort {
     stepMinutes: rules.stepMinutes,
     async checkIn(attempt) {
       const { now } = attempt;
+      // The code is checked as of the scan when that was a little earlier (linking the chat took a few minutes).
+      const { scannedAt } = attempt;
+      const scanAge = scannedAt ? now.getTime() - scannedAt.getTime() : -1;
+      const codeTime = scannedAt && scanAge >= 0 && scanAge <= SCAN_GRACE_MS ? scannedAt : now;
       const signUps = await signUpsOf(db, attempt.personId);
       const mineIn = (courseId: string) => signUps.filter((s) => s.courseId === courseId);
 
@@ -154,7 +164,7 @@ export function createCheckinService(deps: CheckinDeps): CheckinDialogPort {
           select: SESSION_SELECT,
         });
         if (!session || session.cancelled) return { status: 'wrong_code' };
-        const match = matchCode(secret, session.id, attempt.code, now, rules, lookBack);
+        const match = matchCode(secret, session.id, attempt.code, codeTime, rules, lookBack);
         if (match === 'none') return { status: 'wrong_code' };
         const mine = mineIn(session.courseId);
         // No sign-up at all (e.g. signed up on another channel): the reply says where to check in instead.
@@ -177,7 +187,7 @@ export function createCheckinService(deps: CheckinDeps): CheckinDialogPort {
         : [];
       const matches = candidates.map((s) => ({
         s,
-        match: matchCode(secret, s.id, attempt.code, now, rules, lookBack),
+        match: matchCode(secret, s.id, attempt.code, codeTime, rules, lookBack),
       }));
       const hit = matches.find((m) => m.match === 'current') ?? matches.find((m) => m.match === 'stale');
       if (hit && hit.match !== 'none') return decide(hit.s, mineIn(hit.s.courseId), hit.match, attempt);

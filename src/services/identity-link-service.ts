@@ -13,12 +13,15 @@ import type { Db } from '../db/prisma-client';
 import type { Outbox } from '../delivery/outbox';
 import type { Logger } from '../logger';
 
-/** How long a code lives, how many wrong tries, how long a lock lasts, how many codes an hour. */
+/** How long a code lives, how many wrong tries, how long a lock lasts, how many codes an hour and a day. */
 export interface LinkLimits {
   codeMinutes: number;
   maxTries: number;
   lockMinutes: number;
+  /** Per chat and per phone. */
   codesPerHour: number;
+  /** Per phone: new web sessions cannot get round it (the SMS daily cap for reminders is not touched). */
+  codesPerDayPerPhone: number;
 }
 
 export const DEFAULT_LINK_LIMITS: LinkLimits = {
@@ -26,6 +29,7 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   maxTries: 5,
   lockMinutes: 60,
   codesPerHour: 3,
+  codesPerDayPerPhone: 5,
 };
 
 export interface IdentityLinkDeps {
@@ -113,16 +117,24 @@ export function createIdentityLinkService(deps: IdentityLinkDeps): LinkAccountPo
     return (await redis.exists(key('lock', chatOf(identity)))) ? 'locked' : 'ready';
   }
 
-  /** Counts one more code for the chat and for the phone; true when either is over the hour's limit. */
+  /** Counts one more in `k` (expiring `seconds` after its first); true when that is more than `max`. */
+  async function over(k: string, seconds: number, max: number): Promise<boolean> {
+    const n = await redis.incr(k);
+    if (n === 1) await redis.expire(k, seconds);
+    return n > max;
+  }
+
+  /**
+   * Counts one more code for the chat and for the phone; true when either is over the hour's limit, or the
+   * phone over the day's (a rolling day from its first code; only codes the hour allowed count in it).
+   */
   async function overLimit(chat: string, phoneKey: string): Promise<boolean> {
-    const counts = await Promise.all(
-      [key('rate', 'chat', chat), key('rate', 'phone', phoneKey)].map(async (k) => {
-        const n = await redis.incr(k);
-        if (n === 1) await redis.expire(k, 3_600);
-        return n;
-      }),
-    );
-    return counts.some((n) => n > limits.codesPerHour);
+    const hourly = await Promise.all([
+      over(key('rate', 'chat', chat), 3_600, limits.codesPerHour),
+      over(key('rate', 'phone', phoneKey), 3_600, limits.codesPerHour),
+    ]);
+    if (hourly.some(Boolean)) return true;
+    return over(key('rate-day', 'phone', phoneKey), 86_400, limits.codesPerDayPerPhone);
   }
 
   /** The people registered with this number (not the asker, not erased): compared normalised. */
@@ -190,13 +202,21 @@ export function createIdentityLinkService(deps: IdentityLinkDeps): LinkAccountPo
       if (first) {
         const t = deps.translator.forLocale(asLocale(first.locale));
         const text = t('link-account:sms', { code, minutes: limits.codeMinutes });
+        // By SMS only (it proves the phone: no other route may carry it), and never after the code has expired
+        // (an SMS held back by the provider's limits would otherwise arrive useless, or confusing, hours later).
         await deps.outbox.enqueue([
           {
             key: `link-code:${chat.slice(0, 16)}:${Date.now()}`,
             kind: 'link_code',
             personId: first.id,
             address: { channel: 'sms', chatId: first.id },
-            message: { text, notice: { kind: 'link_code', params: { code } } },
+            message: {
+              text,
+              notice: { kind: 'link_code', params: { code } },
+              routeOnly: true,
+              // Real time, as the code's own expiry in Redis.
+              notAfter: new Date(Date.now() + limits.codeMinutes * 60_000).toISOString(),
+            },
           },
         ]);
       }
@@ -205,6 +225,12 @@ export function createIdentityLinkService(deps: IdentityLinkDeps): LinkAccountPo
         'account linking: code requested',
       );
       return { status: 'sent', maskedPhone: masked };
+    },
+
+    async justLinkedWith(identity, code) {
+      const chat = chatOf(identity);
+      const used = await redis.get(key('used', chat));
+      return Boolean(used && sameHash(used, codeHash(chat, code)));
     },
 
     async checkCode({ personId, identity, code }): Promise<CodeCheckOutcome> {
@@ -232,6 +258,8 @@ export function createIdentityLinkService(deps: IdentityLinkDeps): LinkAccountPo
       if (!stored.target) return { status: 'expired' };
       if (stored.target === 'staff') return { status: 'staff' };
       if (!(await join(personId, identity, stored.target))) return { status: 'staff' };
+      // The code's hash is kept as long as the code would have lived, so the same code sent again is answered.
+      await redis.set(key('used', chat), stored.code, 'EX', limits.codeMinutes * 60);
       logger.info(
         { channel: identity.channel, phone: stored.masked, from: personId, to: stored.target },
         'account linking: chat joined to the record of a verified phone',

@@ -23,6 +23,9 @@ import {
 import type { SmsProvider } from './sms-provider';
 import type { SmsStore } from './sms-store';
 
+/** Kinds outside the per-person daily cap, and not counted in it. */
+const UNCAPPED_KINDS: ReadonlySet<string> = new Set(['link_code']);
+
 /** Counts for /metrics (src/app/metrics.ts): what SMS cost and how they fared. */
 export interface SmsMeter {
   sent(provider: string, kind: string, segments: number): void;
@@ -97,7 +100,12 @@ export class SmsChannel implements Channel {
     const template = templateFor(this.settings.templates, kind);
     if (!template) throw new RouteUnreachableError(`no SMS template for ${kind}`, 'sms_no_template');
     const now = new Date();
-    if ((await this.store.sentToday(personId)) >= this.settings.dailyCapPerPerson)
+    // Account-linking codes are neither held back by the daily cap nor counted in it: someone who knows a
+    // trainee's number must not use up the reminders' SMS (the linking service limits codes per phone itself).
+    if (
+      !UNCAPPED_KINDS.has(kind) &&
+      (await this.store.sentToday(personId, [...UNCAPPED_KINDS])) >= this.settings.dailyCapPerPerson
+    )
       throw new ChannelSendError(
         `daily SMS cap of ${this.settings.dailyCapPerPerson} reached`,
         'unavailable',

@@ -16,13 +16,17 @@ export function createSmsStore(pool: pg.Pool, timezone: string) {
       return rows[0]?.phone ?? undefined;
     },
 
-    /** SMS accepted by the provider for this person since midnight in the programme's time zone. */
-    async sentToday(personId: string): Promise<number> {
+    /**
+     * SMS accepted by the provider for this person since midnight in the programme's time zone, not counting
+     * messages of `except` kinds (account-linking codes have a limit of their own: identity-link-service.ts).
+     */
+    async sentToday(personId: string, except: readonly string[] = []): Promise<number> {
       const { rows } = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM delivery_attempts
-         WHERE person_id = $1::uuid AND channel = 'sms' AND status = 'sent'
-           AND created_at >= (date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2)`,
-        [personId, timezone],
+        `SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE a.person_id = $1::uuid AND a.channel = 'sms' AND a.status = 'sent'
+           AND a.created_at >= (date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2)
+           AND NOT (d.kind = ANY($3::text[]))`,
+        [personId, timezone, except],
       );
       return rows[0]?.n ?? 0;
     },

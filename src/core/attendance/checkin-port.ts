@@ -46,6 +46,11 @@ export interface CheckinAttempt {
   code: string;
   sessionId?: string;
   method: 'code' | 'qr';
+  /**
+   * When the code was scanned or typed, if earlier than `now` (a check-in completed after account linking):
+   * the code is checked as of then, within a bounded grace; the check-in window is still checked as of now.
+   */
+  scannedAt?: Date;
   /** After a 'choose': the sign-ups picked (each must be the writer's own or a family member's). */
   enrolmentIds?: string[];
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
 import type { ChoiceOption } from '../../chat-session';
 import type { DialogModule } from '../../dialog-module';
-import { defineFlow } from '../../flow';
+import { defineFlow, type FlowInput } from '../../flow';
 import type { IntentRoute } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { Turn } from '../../turn';
@@ -13,6 +13,8 @@ const pendingCheckinSchema = z.object({
   code: z.string().regex(/^\d{6}$/),
   sessionId: z.string().min(1).max(64).optional(),
   method: z.enum(['code', 'qr']),
+  /** When the code was scanned: it is checked as of then once the chat is linked (checkin-service.ts). */
+  scannedAt: z.coerce.date().optional(),
 });
 export type PendingCheckin = z.infer<typeof pendingCheckinSchema>;
 
@@ -21,9 +23,14 @@ const linkFlow = defineFlow({
   version: 1,
   steps: {
     /** Asked for the phone number given at sign-up. */
-    phone: z.object({ checkin: pendingCheckinSchema.optional() }),
+    phone: z.object({ checkin: pendingCheckinSchema.optional(), reprompted: z.boolean().optional() }),
     /** A code was (perhaps) sent: waiting for the six digits. */
-    code: z.object({ checkin: pendingCheckinSchema.optional(), masked: z.string().max(20) }),
+    code: z.object({
+      checkin: pendingCheckinSchema.optional(),
+      masked: z.string().max(20),
+      /** Something that was neither a code nor a question came once already: the next such message leaves. */
+      reprompted: z.boolean().optional(),
+    }),
   },
 });
 
@@ -46,6 +53,14 @@ const squash = (text: string) =>
     .toLowerCase()
     .replace(/[\s\p{P}\p{S}]/gu, '');
 export const isLinkCommand = (text: string) => COMMANDS.has(squash(text));
+
+/**
+ * A message that clearly asks something else (a recognised intent, in words): the flow lets it go. An emoji,
+ * "?", "嗯" is asked about again instead.
+ */
+const clearlyElse = (input: FlowInput) =>
+  input.understanding.intent !== 'unknown' &&
+  (input.text.normalize('NFKC').match(/[\p{L}]/gu)?.length ?? 0) >= 2;
 
 /** Six digits, however typed (full-width, spaces). */
 const codeOf = (text: string) => {
@@ -175,9 +190,20 @@ export function linkAccountModule(deps: LinkAccountModuleDeps): LinkAccountModul
       const typed = input.understanding.slots.phone ?? input.text;
       const phone = normalizeMobile(typed);
       if (phone.ok) return sendCode(turn, phone.value, checkin);
-      // Anything but a run of digits is something else: the engine leaves the flow and reads it afresh.
       const bare = input.text.normalize('NFKC').replace(/[\s\-–—.()（）+]/g, '');
-      if (!/^\d+$/.test(bare)) return 'pass';
+      if (!/^\d+$/.test(bare)) {
+        // A clear question of another kind, or junk a second time: the engine leaves the flow and reads it
+        // afresh. Junk the first time (an emoji, "?"): the question again, with how to stop ("取消" works here).
+        if (clearlyElse(input) || state.data.reprompted) return 'pass';
+        if (state.step === 'code') {
+          linkFlow.start(turn, 'code', { ...state.data, reprompted: true });
+          turn.say(turn.t('link-account:codeReprompt', { phone: state.data.masked }));
+        } else {
+          linkFlow.start(turn, 'phone', { ...state.data, reprompted: true });
+          turn.say(turn.t('link-account:phoneReprompt'));
+        }
+        return;
+      }
       turn.say(turn.t(state.step === 'code' ? 'link-account:codeMalformed' : mobileFailureKey(phone.reason)));
     },
     onCancel(turn) {
@@ -186,7 +212,16 @@ export function linkAccountModule(deps: LinkAccountModuleDeps): LinkAccountModul
   });
 
   const route: IntentRoute = async (turn, understanding, next) => {
-    if (!isLinkCommand(turn.text)) return next(understanding);
+    if (!isLinkCommand(turn.text)) {
+      // The code sent again just after it linked this chat: said so, instead of "not understood".
+      const code = turn.msg.isGroup ? undefined : codeOf(turn.text);
+      if (code && (await link.justLinkedWith(identityOf(turn), code))) {
+        turn.intent = 'account.link';
+        turn.say(turn.t('link-account:alreadyLinked'));
+        return;
+      }
+      return next(understanding);
+    }
     turn.intent = 'account.link';
     // A phone number and a code do not belong in a group chat.
     if (turn.msg.isGroup) {
@@ -201,7 +236,7 @@ export function linkAccountModule(deps: LinkAccountModuleDeps): LinkAccountModul
     flows: [flow],
     async offer(turn, pending) {
       if (turn.msg.isGroup) return false;
-      await begin(turn, pending);
+      await begin(turn, { ...pending, scannedAt: pending.scannedAt ?? turn.now });
       return true;
     },
   };

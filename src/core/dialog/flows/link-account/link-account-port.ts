@@ -42,6 +42,8 @@ export interface LinkAccountPort {
     phone: string;
     now: Date;
   }): Promise<CodeRequestOutcome>;
+  /** Whether this chat was linked a moment ago with exactly this code (the code sent twice). */
+  justLinkedWith(identity: IdentityKey, code: string): Promise<boolean>;
   checkCode(request: {
     personId: string;
     identity: IdentityKey;

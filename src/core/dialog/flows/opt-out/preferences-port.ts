@@ -33,6 +33,8 @@ const SERVICE_KINDS = new Set([
   'inbox_alert',
   'inbox_escalation',
   'unanswered',
+  // An account-linking code the person just asked for in a chat (link-account flow): never stopped by "退订".
+  'link_code',
 ]);
 
 export function categoryOf(kind: string): MessageCategory {
