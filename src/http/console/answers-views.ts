@@ -1,8 +1,8 @@
-import { COUNTIES } from '../../core/domain';
 import type { CuratedAnswerView } from '../../services/curated-answers-service';
 import type { UnansweredGroup } from '../../services/unanswered-service';
 import { html, type SafeHtml } from '../html';
 import { csrfField, type PageContext, postButton } from './console-page';
+import { countyOptions } from './county-options';
 
 /** What the answer form shows: the fields as typed (questions one per line). */
 export interface AnswerFormValues {
@@ -52,10 +52,7 @@ ${v.group ? html`<input type="hidden" name="group" value="${v.group}">` : ''}
 <label>${t('curated:form.questions')}<textarea name="questions" rows="5" required>${v.questions}</textarea></label>
 <label>${t('curated:form.answer')}<textarea name="answer" rows="5" maxlength="2000" required>${v.answer}</textarea></label>
 <label>${t('curated:form.clauses')}<input name="clauses" value="${v.clauses}" autocomplete="off"></label>
-<label>${t('curated:form.county')}<select name="county"><option value="">${t('curated:form.allCounties')}</option>${COUNTIES.map(
-    (c) =>
-      html`<option value="${c}"${v.county === c ? html` selected` : ''}>${t(`domain:county.${c}`)}</option>`,
-  )}</select></label>
+<label>${t('curated:form.county')}<select name="county">${countyOptions(t, t('curated:form.allCounties'), v.county)}</select></label>
 <label>${t('curated:form.validUntil')}<input name="validUntil" value="${v.validUntil}" placeholder="2027-06-30" autocomplete="off"></label>
 <button type="submit">${t('curated:form.save')}</button></form>`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { COUNTIES, GROUPS } from '../../core/domain';
+import { GROUPS } from '../../core/domain';
 import type { Translate } from '../../core/i18n';
 import { type Figures, type Rate, SUBSIDY_STATUSES } from '../../core/outcomes/report-figures';
 import {
@@ -17,6 +17,7 @@ import { html, jsonForScript, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { csrfField, type PageContext, pageContext, sendPage } from './console-page';
 import { notFound } from './console-params';
+import { countyOptions } from './county-options';
 
 /** Chart.js, served from this origin (the console's pages run no script from elsewhere). */
 const CHART_JS = readFileSync(
@@ -54,10 +55,7 @@ function filterForm(ctx: PageContext, filter: ReportFilter, report: OutcomeRepor
     Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'),
   ).toString();
   return html`<form method="get" action="/console/reports" class="form compact filters">
-<label>${t('reports:filter.county')}<select name="county"><option value="">${t('reports:filter.allCounties')}</option>${COUNTIES.map(
-    (c) =>
-      html`<option value="${c}"${filter.county === c ? html` selected` : ''}>${t(`domain:county.${c}`)}</option>`,
-  )}</select></label>
+<label>${t('reports:filter.county')}<select name="county">${countyOptions(t, t('reports:filter.allCounties'), filter.county)}</select></label>
 <label>${t('reports:filter.group')}<select name="group"><option value="">${t('reports:filter.allGroups')}</option>${GROUPS.map(
     (g) =>
       html`<option value="${g}"${filter.group === g ? html` selected` : ''}>${t(`domain:group.${g}`)}</option>`,

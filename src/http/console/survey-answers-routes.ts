@@ -12,6 +12,7 @@ import {
 import { html, type SafeHtml } from '../html';
 import type { ConsoleDeps } from './console-deps';
 import { type PageContext, pageContext, sendPage } from './console-page';
+import { countyOptions } from './county-options';
 
 const SCRIPT = readFileSync(new URL('./survey-answers-page.js', import.meta.url));
 const KNOWN_TRADES = new Set<string>(TRADES);
@@ -27,10 +28,7 @@ function filterForm(ctx: PageContext, filter: SurveyAnswersFilter): SafeHtml {
   const { t } = ctx;
   return html`<form method="get" action="/console/survey-answers" class="form compact filters" id="survey-answers-filter">
 <label>${t('survey-answers:filter.course')}<input name="course" value="${filter.course ?? ''}" maxlength="40" autocomplete="off"></label>
-<label>${t('survey-answers:filter.county')}<select name="county"><option value="">${t('survey-answers:filter.allCounties')}</option>${COUNTIES.map(
-    (c) =>
-      html`<option value="${c}"${filter.county === c ? html` selected` : ''}>${t(`domain:county.${c}`)}</option>`,
-  )}</select></label>
+<label>${t('survey-answers:filter.county')}<select name="county">${countyOptions(t, t('survey-answers:filter.allCounties'), filter.county)}</select></label>
 <label>${t('survey-answers:filter.from')}<input type="date" name="from" value="${filter.from ?? ''}"></label>
 <label>${t('survey-answers:filter.to')}<input type="date" name="to" value="${filter.to ?? ''}"></label>
 <button type="submit">${t('survey-answers:filter.apply')}</button></form>`;
