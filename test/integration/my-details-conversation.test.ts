@@ -196,3 +196,32 @@ describe('leave requests', () => {
     expect(r.replies.at(-1)?.choices).toEqual(['转给工作人员']);
   });
 });
+
+describe('corrections as people type them', () => {
+  it('takes the new value given with the request: 改电话 139…, 名字改成…, 改县区 镇雄', async () => {
+    const { p, personId } = await registered();
+    const phone = await p.say('改电话 13700001111');
+    expect(allText(phone)).toContain('137****1111');
+    expect(allText(await p.say('确定'))).toContain('137****1111');
+    expect(allText(await p.say('名字改成王小明'))).toContain('王小明');
+    await p.say('确定');
+    expect(allText(await p.say('改县区 镇雄'))).toContain('镇雄县');
+    await p.say('确定');
+    const saved = await runtime.db.person.findUniqueOrThrow({ where: { id: personId } });
+    expect(saved).toMatchObject({ phone: '13700001111', realName: '王小明', county: 'zhenxiong' });
+  });
+
+  it('does not hold a person at "请输入您的新手机号" when they ask for something else', async () => {
+    const { p } = await registered();
+    expect(allText(await p.say('改电话'))).toContain('新手机号');
+    const other = await p.say('谢谢');
+    expect(allText(other)).not.toContain('手机号');
+    expect(other.intent).not.toMatch(/^flow\./);
+    // A wrong number is still a wrong number, and "我的名字是张三" is a name.
+    await p.say('改电话');
+    expect(allText(await p.say('1370000'))).toContain('11位');
+    await p.say('取消');
+    await p.say('改名字');
+    expect(allText(await p.say('我的名字是张三'))).toContain('张三');
+  });
+});

@@ -4,10 +4,11 @@ import { maskIdNumber, maskPhone } from '../../../people/mask';
 import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
 import type { ChoiceOption } from '../../chat-session';
 import type { DialogModule } from '../../dialog-module';
-import { defineFlow } from '../../flow';
+import { defineFlow, type FlowInput } from '../../flow';
 import { formatSessionTime } from '../../format-time';
 import type { IntentRoute } from '../../handler';
 import { mainMenu } from '../../main-menu';
+import { looksLikeQuestion } from '../../question-words';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
 import { contactRouteLine } from '../contact-route/contact-route-module';
@@ -21,13 +22,16 @@ const FIELD_WORDS: ReadonlyArray<[Field | 'idNumber', RegExp]> = [
   ['idNumber', /(改|换|更正|修改|写错).{0,4}(身份证)|身份证.{0,4}(写错|错了|改|换|更正)|change my id/iu],
   [
     'name',
-    /(改|换|更正|修改).{0,3}(名字|姓名)|(名字|姓名).{0,4}(写错|错了|打错)|change my name|change name/iu,
+    /(改|换|更正|修改).{0,3}(名字|姓名)|(名字|姓名).{0,4}(写错|错了|打错)|(名字|姓名).{0,2}(改成|改为|换成)|change my name|change name/iu,
   ],
   [
     'phone',
-    /(改|换|更正|修改).{0,3}(电话|手机)|(电话|手机).{0,4}(写错|错了|打错|换了)|change (my )?(phone|mobile)/iu,
+    /(改|换|更正|修改).{0,3}(电话|手机)(号码?)?|(电话|手机)(号码?)?.{0,4}(写错|错了|打错|换了)|(电话|手机)(号码?)?.{0,2}(改成|改为|换成)|change (my )?(phone|mobile)( number)?( to)?/iu,
   ],
-  ['county', /(改|换|更正|修改).{0,3}(县区|县|区)$|(县区).{0,4}(写错|错了)|change (my )?county/iu],
+  [
+    'county',
+    /(改|换|更正|修改).{0,3}(县区|县|区)(?=$|[\s,，:：成为到])|(县区).{0,4}(写错|错了)|change (my )?county( to)?/iu,
+  ],
 ];
 /** "停课了我还要去不", "还上课吗": a question about a class, never a cancellation. */
 const CLASS_QUESTION =
@@ -78,6 +82,24 @@ export function myDetailsModule(services: DialogServices): DialogModule {
     return next(understanding);
   };
 
+  /** "把电话改成 139…?": the change named, with 确认 / 不改. */
+  function askConfirm(turn: Turn, field: Field, value: string): void {
+    const { t } = turn;
+    const old = shown(turn, field, field === 'name' ? turn.person.realName : turn.person[field]);
+    correction.start(turn, 'confirm', { field, value });
+    turn.say(
+      t('people:details.correct.confirm', {
+        field: t(`people:details.correct.field.${field}`),
+        old,
+        value: shown(turn, field, value),
+      }),
+      [
+        correction.choice(t('people:details.correct.yes'), 'yes'),
+        correction.choice(t('people:details.correct.no'), 'no'),
+      ],
+    );
+  }
+
   const flow = correction.handler({
     async handle(turn, state, input) {
       if (!state) return 'pass';
@@ -86,22 +108,12 @@ export function myDetailsModule(services: DialogServices): DialogModule {
         const { field } = state.data;
         const value = checkedValue(field, input.text, input.understanding.slots.county);
         if (!value.ok) {
+          // "取消报名", "谢谢", "删除我的信息" where a new phone number is asked: another request, not a wrong value.
+          if (notAnAnswer(field, input)) return 'pass';
           turn.say(value.message(turn));
           return;
         }
-        const old = shown(turn, field, field === 'name' ? turn.person.realName : turn.person[field]);
-        correction.start(turn, 'confirm', { field, value: value.value });
-        turn.say(
-          t('people:details.correct.confirm', {
-            field: t(`people:details.correct.field.${field}`),
-            old,
-            value: shown(turn, field, value.value),
-          }),
-          [
-            correction.choice(t('people:details.correct.yes'), 'yes'),
-            correction.choice(t('people:details.correct.no'), 'no'),
-          ],
-        );
+        askConfirm(turn, field, value.value);
         return;
       }
       const answer = input.value ?? input.text.trim();
@@ -183,6 +195,9 @@ export function myDetailsModule(services: DialogServices): DialogModule {
           return;
         }
         const f = fieldSchema.parse(field);
+        // "改电话 13700001111", "名字改成王小明": the new value given with the request goes straight to the confirmation.
+        const inline = inlineValue(f, turn.text, understanding.slots.county);
+        if (inline) return askConfirm(turn, f, inline);
         correction.start(turn, 'value', { field: f });
         turn.say(turn.t(`people:details.correct.${ASK[f]}`));
       },
@@ -216,11 +231,37 @@ export function myDetailsModule(services: DialogServices): DialogModule {
   };
 }
 
+/** A value given in the same message as "改电话"/"改名字"/"改县区", when there is one. */
+function inlineValue(field: Field, text: string, county: string | undefined): string | undefined {
+  const rest = text
+    .replace(FIELD_WORDS.find(([f]) => f === field)![1], ' ')
+    .replace(/^[\s,，:：]*(成|为|到|是)?[\s:：]*/u, '')
+    .trim();
+  if (!rest) return undefined;
+  if (field === 'phone') {
+    if (!/\d{7}/.test(rest.replace(/[\s-]/g, ''))) return undefined;
+    const phone = normalizeMobile(rest);
+    return phone.ok ? phone.value : undefined;
+  }
+  if (field === 'county') return county;
+  return nameIn(rest) ?? undefined;
+}
+
+/** Words at a value step that ask for something else: no digits where a phone is asked, a question, a request. */
+function notAnAnswer(field: Field, input: FlowInput): boolean {
+  const { intent, confidence, slots } = input.understanding;
+  if (field === 'phone') return !/\d/.test(input.text) && !slots.phone;
+  if (field === 'county' && slots.county) return false;
+  return looksLikeQuestion(input.text) || (confidence >= 0.75 && intent !== 'unknown');
+}
+
 type Checked = { ok: true; value: string } | { ok: false; message: (turn: Turn) => string };
 
 function checkedValue(field: Field, text: string, county: string | undefined): Checked {
   if (field === 'name') {
-    const name = nameIn(text);
+    const name = nameIn(
+      text.replace(/^\s*(我的名字是|我的姓名是|名字是|姓名是|我叫|叫|是|my name is)\s*/iu, ''),
+    );
     return name
       ? { ok: true, value: name }
       : { ok: false, message: (t) => t.t('people:details.correct.badName') };
