@@ -196,6 +196,15 @@ describe('a parent signs up their daughter', () => {
   });
 });
 
+describe('a sign-up for a family member in a trade with no class', () => {
+  it('says the classes offered are not what they want to learn, instead of listing them as if they were', async () => {
+    await course({});
+    const parent = chatter(world.runtime);
+    const r = await parent.say('帮我儿子报个名，他17岁，想学汽修');
+    expect(allText(r)).toContain('暂时没有完全对口的班');
+  });
+});
+
 describe('in English', () => {
   it('asks about the daughter, in English, when a parent writes "sign up my daughter"', async () => {
     const c = await course({ realName: false });

@@ -84,6 +84,8 @@ export async function familyStart(
   );
   const profile = { county: u.slots.county ?? turn.person.county, groups: [], interests };
   let results = matchCourses(profile, courses, { now: turn.now, limit: 3 });
+  // Nothing in what they want to learn ("汽修"): other classes, said to be other classes.
+  const widened = !results.length && interests.length > 0;
   if (!results.length)
     results = matchCourses({ ...profile, interests: [] }, courses, {
       now: turn.now,
@@ -97,7 +99,7 @@ export async function familyStart(
   }
   enrol.start(turn, 'pick', { family });
   turn.say(
-    `${turn.t('enrol:family.pickCourse', { who })}\n\n${courseList(results, turn.locale, turn.t)}`,
+    `${turn.t(widened ? 'enrol:family.pickCourseWidened' : 'enrol:family.pickCourse', { who })}\n\n${courseList(results, turn.locale, turn.t)}`,
     results.map((r) =>
       enrol.choice(
         turn.t('enrol:suggest.choice', { code: r.course.code, title: r.course.title[turn.locale] }),
