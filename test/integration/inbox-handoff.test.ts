@@ -135,6 +135,18 @@ describe('staff inbox: a handoff from the dialog to a staff reply and back', () 
     expect(transcript).not.toContain('13912345678');
   });
 
+  it('outside office hours: asked for a phone, another request is answered, not "that is not a number" again', async () => {
+    now = SATURDAY_10;
+    const user = chatter(runtime);
+    await user.say('你好');
+    await user.say('人工客服');
+    expect(allText(await user.say('需要回电'))).toContain('手机号');
+    expect(allText(await user.say('12345'))).toMatch(/手机号|11/);
+    const other = await user.say('我的课表');
+    expect(other.intent).toBe('schedule.mine');
+    expect(allText(other)).not.toContain('手机号');
+  });
+
   it('outside office hours: a typed "需要" takes the call-back offer and a typed number is the phone', async () => {
     now = SATURDAY_10;
     const user = chatter(runtime);

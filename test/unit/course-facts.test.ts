@@ -20,6 +20,8 @@ describe('what a follow-up asks about a course', () => {
     expect(factQuestion('什么时候开课')).toEqual(['start']);
     expect(factQuestion('how long is it')).toEqual(['duration']);
     expect(factQuestion('where is it?')).toEqual(['address']);
+    expect(factQuestion('is lunch provided?')).toEqual(['lodging']);
+    expect(factQuestion('is there a dorm')).toEqual(['lodging']);
     expect(factQuestion('学几天，包吃住不')).toEqual(['duration', 'lodging']);
   });
 

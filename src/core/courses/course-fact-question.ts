@@ -23,7 +23,7 @@ const CUES: Record<FactKind, RegExp> = {
   start:
     /哪天开[课班始]|什么时候开[课班始]|几号开[课班始]|开[课班]时间|when does it start|start date|when is the first/i,
   lodging:
-    /包吃|包住|吃住|食宿|住宿|住哪|管饭|管吃|管住|吃饭|伙食|午饭|宿舍|lodging|accommodation|\bmeals?\b|\bfood\b|where (do|can|will) (i|we) (stay|sleep)/i,
+    /包吃|包住|吃住|食宿|住宿|住哪|管饭|管吃|管住|吃饭|伙食|午饭|宿舍|lodging|accommodation|\bmeals?\b|\bfood\b|\b(lunch|breakfast|dinner)\b|\b(dorm|dormitory|board)\b|where (do|can|will) (i|we) (stay|sleep)/i,
   address:
     /在哪|哪里上课|哪儿上课|地址|地点|怎么去|怎么走|位置|地图|where is it|where is the|address|location|\bmap\b|how do i get/i,
   materials:

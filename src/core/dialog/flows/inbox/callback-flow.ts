@@ -81,6 +81,8 @@ export function inboxFlowHandler(services: InboxDialogServices) {
         case 'phone': {
           const typed = input.understanding.slots.phone ?? PHONE.exec(input.text)?.[0];
           if (!typed) {
+            // "my schedule", "算了": no digit at all is another request, not a mistyped number (the handoff stays open).
+            if (!/\d/.test(input.text)) return 'pass';
             turn.say(turn.t('inbox:callback.badPhone'));
             return;
           }
