@@ -1,3 +1,4 @@
+import { standardizeDialect } from './dialect';
 import type { QuestionKind } from './question-kind';
 
 /**
@@ -29,6 +30,7 @@ const NORMALISE: [RegExp, string][] = [
   [/下岗/g, '失业'],
   [/没得/g, '没有'],
   [/补多少/g, '补贴多少'],
+  [/比赛/g, '竞赛'],
 ];
 
 /** Question words and particles: they say what is asked, not what about, so they are not compared. */
@@ -289,4 +291,76 @@ export function kindPhrase(
 /** Whether a sentence states that something is not allowed or not given. */
 export function isNegative(sentence: string): boolean {
   return /不予|不得|禁止/.test(sentence);
+}
+
+/** What a question asks of its subject (money, conditions, the steps): "有创业补贴吗" is about 创业, not 补贴. */
+const ASPECT_WORDS =
+  /补贴|补助|资助|津贴|奖励|奖金|免费|不要钱|收费|费用|学费|经费|钱|条件|资格|要求|申请|申领|报名|办理|标准|部门|单位|负责|牵头/g;
+/** Words any question about training is made of, and which most clauses have: they name no subject. */
+const GENERIC_WORDS =
+  /职业技能|培训班|培训|技能|职业|就业|政策|人员|参加|学习|学技术|学手艺|技术|手艺|国家|政府|项目|开展|实施|劳动者|劳动|我市|昭通|工作|方面|相关|规定|方案|问题|情况|这个|那个|这些|一下|现在|今年|还|超过|以上|以下|不到|左右/g;
+
+/** Function words that join a question's words ("给不给安排", "也能"), never its subject. */
+const SUBJECT_FILLER = /[给把被让就都也又再才还]/g;
+
+/** The subject of a question: its content words other than question words, aspects and generic words. */
+export interface QuestionSubject {
+  /** Runs of two characters or more (normalised: 下岗 → 失业, 当兵回来 → 退役军人). */
+  runs: string[];
+  /** The whole question, normalised, for finding a clause's keywords in it. */
+  text: string;
+}
+
+export function questionSubject(question: string): QuestionSubject {
+  const text = normaliseQuestion(standardizeDialect(question));
+  const runs = text
+    .replace(ASPECT_WORDS, ' ')
+    .replace(GENERIC_WORDS, ' ')
+    .replace(QUESTION_WORDS, ' ')
+    .replace(SUBJECT_FILLER, ' ')
+    .split(/[^\p{Script=Han}a-z0-9]+/u)
+    .filter((run) => /\p{Script=Han}/u.test(run) && Array.from(run).length >= 2);
+  return { runs, text };
+}
+
+/** A run's bigrams; two digits say nothing without their unit ("60岁" is not "60%"). */
+function bigrams(run: string): string[] {
+  const chars = Array.from(run);
+  return chars
+    .slice(0, -1)
+    .map((c, i) => c + chars[i + 1]!)
+    .filter((b) => !/^\d\d$/.test(b));
+}
+
+/**
+ * Whether `text` speaks of the question's subject at all: some run of it has at least half its bigrams in the
+ * text ("建档立卡户" in "建档立卡贫困劳动力"), or is named by one of the clause's own keywords found in the
+ * question ("拜师" for the apprenticeship clause). Questions carry incidental words (家娃, 享受, 过来), so one run
+ * is enough; a question with no subject beyond generic words is always covered.
+ */
+export function subjectCovered(
+  text: string,
+  subject: QuestionSubject,
+  keywords: readonly string[] = [],
+): boolean {
+  const named = keywords.filter((k) => Array.from(k).length >= 2 && subject.text.includes(k));
+  const runs = subject.runs.filter((run) => bigrams(run).length > 0);
+  return (
+    runs.length === 0 ||
+    runs.some((run) => {
+      const pairs = bigrams(run);
+      if (named.some((k) => pairs.some((p) => k.includes(p)))) return true;
+      return pairs.filter((p) => text.includes(p)).length * 2 >= pairs.length;
+    })
+  );
+}
+
+/** Whether one of the clause's keywords found in the question names part of its subject: the clause is about it. */
+export function keywordNamesSubject(subject: QuestionSubject, keywords: readonly string[]): boolean {
+  return keywords.some(
+    (k) =>
+      Array.from(k).length >= 2 &&
+      subject.text.includes(k) &&
+      subject.runs.some((run) => bigrams(run).some((p) => k.includes(p))),
+  );
 }

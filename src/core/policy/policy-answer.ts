@@ -2,12 +2,17 @@ import type { Locale } from '../domain';
 import type { Translate } from '../i18n';
 import {
   bestOverlap,
+  clauseSentences,
   ELLIPSIS,
   figurePhrase,
   isNegative,
+  keywordNamesSubject,
   kindPhrase,
   negatesQuestion,
   pickSentences,
+  type QuestionSubject,
+  questionSubject,
+  subjectCovered,
 } from './answer-sentence';
 import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
@@ -29,6 +34,8 @@ export interface PolicyAnswerInput {
   threshold?: number;
   /** The user's own words: with them, a confident answer leads with what was asked and quotes the clause. */
   question?: string;
+  /** The question was searched together with the one before it: the clause its topic chose stays first. */
+  followUp?: boolean;
 }
 
 /** What a choice under an answer leads to; the dialog maps it to an action. */
@@ -169,7 +176,10 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
   switch (kind) {
     case 'yesno': {
       if (c.cost) return t('policy:direct.notFree', { document });
+      // A yes needs the quoted sentences to speak of what is asked about (创业 in "有创业补贴吗", 养蜂 in
+      // "养蜂有补贴吗"), not only of a generic word they share with it (补贴, 培训, 政策).
       const supported =
+        subjectCovered(c.quoted, questionSubject(c.question), c.clause.keywords['zh-CN']) &&
         bestOverlap(c.quoted, c.question) >= YES_SUPPORT &&
         !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
         aspectQuoted(c.quoted, c.question);
@@ -323,7 +333,9 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
     const clause = byId.get(r.clauseId);
     return clause ? [clause] : [];
   });
-  const best = found[0];
+  // A Chinese question is answered from the clause about its subject when the best one only shares a
+  // generic word with it ("有创业补贴吗": not the clause on subsidised-training management, s6).
+  const best = input.question && !input.followUp ? subjectClause(found, input.question) : found[0];
   if (best && confidence >= threshold) return confident(best, doc, locale, t, input.question);
 
   const hotline = t('policy:hotline');
@@ -339,6 +351,9 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   };
 }
 
+/** A sentence that speaks of money in any of the plan's ways. */
+const MONEY_SAID = /补贴|补助|资助|津贴|奖励|奖金|免费|经费|资金/;
+
 /** What a yes/no question asks about a subject: money, a subsidy. */
 const ASKED_ASPECT = /补贴|补助|资助|津贴|奖励|奖金|免费|不要钱|收费/gu;
 
@@ -353,4 +368,54 @@ function aspectQuoted(quoted: string, question: string): boolean {
       ? /免费|补贴/.test(quoted)
       : quoted.includes(a.slice(0, 2)),
   );
+}
+
+/**
+ * How a clause speaks to the question's subject: `about` when one of its keywords names it, `mentions` when
+ * one of its sentences has part of it (and, when the question asks about money, the money too), `no` when it
+ * shares only generic words with the question (补贴, 培训 with "有创业补贴吗").
+ */
+function subjectFit(
+  clause: PolicyClause,
+  subject: QuestionSubject,
+  question: string,
+): 'about' | 'mentions' | 'no' {
+  if (keywordNamesSubject(subject, clause.keywords['zh-CN'])) return 'about';
+  const money = question.match(ASKED_ASPECT) !== null;
+  const mentions = clauseSentences(clause.text).some(
+    (s) => subjectCovered(s, subject) && (!money || MONEY_SAID.test(s)),
+  );
+  return mentions ? 'mentions' : 'no';
+}
+
+/**
+ * The clause to answer a Chinese question from: the best one, unless it lacks the question's subject
+ * entirely, or has fewer of its parts, and a runner-up is about it (one of its keywords names it: 培训机构 for
+ * s5, 创业 for s4.1). A runner-up that merely mentions the subject is no surer than the best (the search read
+ * synonyms this does not).
+ */
+export function subjectClause<T extends PolicyClause>(found: readonly T[], question: string): T | undefined {
+  const [best, ...rest] = found;
+  if (!best || !/[\p{Script=Han}]/u.test(question)) return best;
+  const subject = questionSubject(question);
+  if (subject.runs.length === 0) return best;
+  const fit = subjectFit(best, subject, question);
+  if (fit === 'no') return rest.find((c) => subjectFit(c, subject, question) === 'about') ?? best;
+  // A runner-up about the subject that has more of its parts ("竞赛" and "破格晋升") beats a best that has
+  // fewer ("竞赛" only).
+  const parts = partsSaid(best, subject);
+  return (
+    rest.find((c) => subjectFit(c, subject, question) === 'about' && partsSaid(c, subject) > parts) ?? best
+  );
+}
+
+/** How many parts (runs) of the subject the clause has: named by a keyword or said in a sentence. */
+function partsSaid(clause: PolicyClause, subject: QuestionSubject): number {
+  const sentences = clauseSentences(clause.text);
+  return subject.runs.filter((run) => {
+    const part = { ...subject, runs: [run] };
+    return (
+      subjectCovered('', part, clause.keywords['zh-CN']) || sentences.some((s) => subjectCovered(s, part))
+    );
+  }).length;
 }

@@ -29,6 +29,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       locale: turn.locale,
       t: turn.t,
       question,
+      followUp: turn.planQuery !== undefined,
     });
     turn.cite(reply.citations);
     turn.say(reply.text, toOptions(reply.choices));

@@ -1,4 +1,5 @@
 import { dialectSearchText } from '../../policy/dialect';
+import { subjectClause } from '../../policy/policy-answer';
 import {
   ABSTAIN_BELOW,
   BASIS_CONFIDENCE_THRESHOLD,
@@ -68,9 +69,13 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         const { results, confidence } = saysWhat(turn.text)
           ? search(turn, turn.text)
           : { results: [], confidence: 0 };
+        // A sure search gives the clause about the message's subject, not one sharing only 报名 or 培训 with it.
         const basis =
           confidence >= BASIS_CONFIDENCE_THRESHOLD
-            ? results[0]!.clauseId
+            ? (subjectClause(
+                results.flatMap((r) => policy.index.clause(r.clauseId) ?? []),
+                turn.text,
+              )?.id ?? results[0]!.clauseId)
             : (results.find((r) => named.includes(r.clauseId))?.clauseId ?? named[0]);
         const clause = basis ? policy.index.clause(basis) : undefined;
         if (clause) {
