@@ -173,11 +173,15 @@ describe('coordinator broadcasts', () => {
       `通知${course.code}:明天停课`,
       '通知电商班：明天停课',
       `/broadcast ${course.code} 明天停课`,
+      // Without a colon, as people type it, and led by 给…发通知 / 群发：.
+      '通知电工班学员 周日不上课',
+      '给电商班的学员发通知 教室换到302',
+      '群发：所有学员周五前交照片',
     ]) {
       const reply = await stranger.say(words);
       expect(reply.replies.map((r) => r.text)).toEqual([NOT_COORDINATOR]);
     }
-    expect(await audited(await stranger.personId())).toHaveLength(3);
+    expect(await audited(await stranger.personId())).toHaveLength(6);
     expect(await world.runtime.db.broadcast.count({ where: { courseId: course.id } })).toBe(0);
   });
 

@@ -48,4 +48,9 @@ describe('"where do I sign up"', () => {
     }
     expect((await ask('我报了哪些课')).intent).toBe('enrol.list');
   });
+
+  it('"我不报名了" is withdrawing a sign-up, not "show my sign-ups"', async () => {
+    for (const text of ['我不报名了', '不想报了'])
+      expect((await ask(text)).intent, text).toBe('enrol.cancel');
+  });
 });

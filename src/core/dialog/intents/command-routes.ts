@@ -14,6 +14,8 @@ const ROUTES: readonly (readonly [RegExp, HandledIntent])[] = [
   // The command without its code: asked for the code, not "sorry, I did not understand".
   [/^(?:邀请码|激活码|invite(?:\s+code)?)\s*[:：]?$/i, 'coordinator.redeem'],
   [/^\/start$/, 'greeting'],
+  // "我不报名了", "不想报了": withdrawing a sign-up, not "show my sign-ups".
+  [/^(?:我)?(?:不想|不)(?:报名|报)了(?:吧|啊|哦)?[。.!！]?$/u, 'enrol.cancel'],
   // "在哪报名", "去哪点报名", "哪里可以报名": where to sign up, not "which have I signed up for".
   [
     /^(?:请问)?(?:在|去|到)?(?:哪|哪里|哪儿|哪点|哪块)(?:里|儿)?(?:可以|能|才能)?报名(?:啊|呀|呢)?[?？]?$/u,

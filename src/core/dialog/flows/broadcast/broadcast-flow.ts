@@ -35,17 +35,21 @@ const afterTime = (turn: Turn, minutes: number) =>
 const YES = /^(发送|发|确定|确认|是|好|可以|send|yes|y|ok)$/i;
 const NO = /^(不发了|不发|不要|否|no|n|don'?t send)$/i;
 
-/** A command word opening a notice request: "通知", "群发", "发通知", "broadcast", "notify". */
+/** A command word opening a notice request: "通知", "群发", "发通知", "给电商班发通知", "broadcast", "send notice". */
 const COMMAND_LEAD =
-  /^(?:(?:请|麻烦|麻烦您|您|帮我|帮忙|给我|再)\s*)*(?:群发|发布通知|发个?通知|发条通知|通知|广播|公告|broadcast|notify|announcement)/i;
-/** The head before the first colon names a class: "通知电商班：", "群发给全体学员：". */
-const CLASS_HEAD =
-  /^[^:：\n]{0,40}(?:班|学员|学生|的人|所有人|全体|大家|class|course|students|trainees|everyone)[^:：\n]{0,6}[:：]/i;
+  /^(?:(?:请|麻烦|麻烦您|您|帮我|帮忙|给我|再)\s*)*(?:群发|发布通知|发个?通知|发条通知|通知|广播|公告|broadcast|notify|announcement|send (?:a |the )?(?:notice|message|announcement))|^(?:请|帮我)?给.{1,15}?(?:群发|发个?通知|发条通知|发消息|通知)/i;
+/** Who it is for, near the start: "电商班", "全体学员", "all trainees". */
+const CLASS_WORD =
+  /^[^\n]{0,30}?(?:班|学员|学生|的人|所有人|全体|大家|class|course|students|trainees|everyone)/i;
+/** "群发：…": the words after a colon right behind the command are the notice. */
+const COLON_NEAR = /^[^\n]{0,12}[:：]/;
+/** "通知方式", "提醒方式": the contact preference, never a notice (flows/contact-route). */
+const NOT_A_NOTICE = /^(?:通知|提醒)(?:方式|渠道)/;
 
 /**
- * Whether the words are a notice request as a command ("/broadcast …", "通知 ZX-DS-01：…", "通知电商班：…"),
- * not a sentence that merely contains 通知 ("通知方式" and a long story): only the former is refused to someone
- * who is not a coordinator; the latter is an ordinary message for them.
+ * Whether the words are a notice request as a command ("/broadcast …", "通知 ZX-DS-01：…", "通知电商班 周日不上课",
+ * "群发：…"), not a sentence that merely contains 通知 ("通知方式" and a long story): only the former is refused to
+ * someone who is not a coordinator; the latter is an ordinary message for them.
  */
 export function isBroadcastCommand(text: string): boolean {
   const typed = text.trim();
@@ -53,7 +57,8 @@ export function isBroadcastCommand(text: string): boolean {
   const request = parseBroadcastRequest(typed);
   if (!request.body) return false;
   if (request.code) return true;
-  return COMMAND_LEAD.test(typed) && CLASS_HEAD.test(typed);
+  if (NOT_A_NOTICE.test(typed) || !COMMAND_LEAD.test(typed)) return false;
+  return CLASS_WORD.test(typed) || COLON_NEAR.test(typed);
 }
 
 /**
