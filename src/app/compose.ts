@@ -217,7 +217,7 @@ export async function createRuntime(
     });
     const people = createPeopleRepository(db, cipher, database.pool);
     const catalog = createCourseCatalog(db, database.pool);
-    const family = createFamilyRepository(db, cipher);
+    const family = createFamilyRepository(db, cipher, database.pool);
     const activity = createChannelActivity(db);
 
     const preferences = createPreferences(database.pool);
@@ -384,6 +384,7 @@ export async function createRuntime(
     const matcher = loadQuestionMatcher(knowledge);
     const curatedBook = createCuratedAnswerBook({
       db,
+      pool: database.pool,
       matcher,
       onError: (error) => logger.warn({ err: error }, 'curated answers could not be reloaded'),
     });
@@ -445,7 +446,7 @@ export async function createRuntime(
           logger,
         }),
         certificates: createCertificateLookup(db),
-        subsidies: createSubsidyStatusLookup(db, subsidyDocuments),
+        subsidies: createSubsidyStatusLookup(db, subsidyDocuments, database.pool),
         handoffPhone: config.HANDOFF_PHONE,
         timezone: config.TIMEZONE,
         preferences,

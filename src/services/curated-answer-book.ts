@@ -1,16 +1,37 @@
+import type pg from 'pg';
 import type { CuratedAnswerBook, PreparedCuratedAnswer } from '../core/curated/curated-ports';
 import type { QuestionMatcher } from '../core/curated/question-terms';
 import type { Db } from '../db/prisma-client';
+import { sqlRunner } from '../db/repositories/sql-runner';
 
 /** How old the dialog's list may get before a turn starts a reload: a CLI `answers add` answers within this. */
 export const CURATED_REFRESH_MS = 2_000;
 
 export interface CuratedBookDeps {
   db: Db;
+  /** The runtime's `pg` pool: the reload (every `refreshMs` while people write) then costs no Prisma compile. */
+  pool?: pg.Pool;
   matcher: QuestionMatcher;
   refreshMs?: number;
   onError: (error: unknown) => void;
   clock?: () => number;
+}
+
+/** The live answers; the day as text (a `date` read as a JS Date would shift with the server's time zone). */
+const LIVE_SQL = `
+  SELECT id, version, questions, answer, clause_ids AS "clauseIds", county,
+    to_char(valid_until, 'YYYY-MM-DD') AS "validUntil", updated_at AS "updatedAt"
+  FROM curated_answers WHERE retired_at IS NULL`;
+
+interface LiveRow {
+  id: string;
+  version: number;
+  questions: string[];
+  answer: string;
+  clauseIds: string[];
+  county: string | null;
+  validUntil: string | null;
+  updatedAt: Date;
 }
 
 /**
@@ -21,6 +42,7 @@ export interface CuratedBookDeps {
  * process) makes the next turn reload.
  */
 export function createCuratedAnswerBook(deps: CuratedBookDeps): CuratedAnswerBook & { invalidate(): void } {
+  const sql = sqlRunner(deps.db, deps.pool, new Map([[LIVE_SQL, 'jineng_curated_live']]));
   const refreshMs = deps.refreshMs ?? CURATED_REFRESH_MS;
   const clock = deps.clock ?? Date.now;
   /** Term sets by answer id and version: a reload re-tokenises only what changed. */
@@ -32,19 +54,7 @@ export function createCuratedAnswerBook(deps: CuratedBookDeps): CuratedAnswerBoo
 
   async function load(): Promise<void> {
     const started = clock();
-    const rows = await deps.db.curatedAnswer.findMany({
-      where: { retiredAt: null },
-      select: {
-        id: true,
-        version: true,
-        questions: true,
-        answer: true,
-        clauseIds: true,
-        county: true,
-        validUntil: true,
-        updatedAt: true,
-      },
-    });
+    const rows = await sql.query<LiveRow>(LIVE_SQL, []);
     const next = new Map<string, PreparedCuratedAnswer>();
     for (const r of rows) {
       const known = prepared.get(r.id);
@@ -58,7 +68,7 @@ export function createCuratedAnswerBook(deps: CuratedBookDeps): CuratedAnswerBoo
               answer: r.answer,
               clauseIds: r.clauseIds,
               county: r.county ?? undefined,
-              validUntil: r.validUntil ? r.validUntil.toISOString().slice(0, 10) : undefined,
+              validUntil: r.validUntil ?? undefined,
               updatedAt: r.updatedAt,
               variants: r.questions.map((q) => deps.matcher.terms(q)),
             },

@@ -86,6 +86,10 @@ const HOME_FACTOR = 2;
 const GENERIC_IDF = 0.5;
 
 type IndexedClause = Record<(typeof FIELDS)[number], string> & { id: string };
+/** A document's raw BM25 score for one term in one field. */
+type Posting = { doc: number; raw: number };
+/** A document's running score and the query terms it matched, in the order they were met. */
+type Accumulated = { score: number; terms: string[] };
 
 function indexable(clause: PolicyClause): IndexedClause {
   const topic = clause.topic ? `${clause.topic['zh-CN']} | ${clause.topic.en}` : '';
@@ -167,6 +171,76 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     return { coverage: total > 0 ? evidence / total : 0, evidence };
   };
 
+  /**
+   * MiniSearch's OR search with BOOST and a boost per term, as `miniSearch.search(terms.join(' '), …)` computes
+   * it (same sums in the same order, same ties), from each term's per-field BM25 scores read once from the index
+   * (it never changes). MiniSearch's own search spent most of a policy search building options and match
+   * objects for every term of every question.
+   */
+  const indexOf = new Map(docs.map((d, i) => [d.id, i]));
+  const postingsByTerm = new Map<string, Posting[][]>();
+  const postings = (term: string): Posting[][] | undefined => {
+    // Only terms the index has are kept (the set is bounded by the plan's words, not by what people type).
+    if (!df.has(term)) return undefined;
+    let found = postingsByTerm.get(term);
+    if (!found) {
+      found = FIELDS.map((field) =>
+        miniSearch
+          .search(term, { fields: [field], boost: {}, tokenize: (s) => [s], processTerm: (t) => t })
+          // One term in one field, boosts 1: the score is the raw BM25 score (x * 1 is exact). Documents are
+          // kept in the order MiniSearch meets them (the order they were added), which decides ties.
+          .map((r) => ({ doc: indexOf.get(String(r.id))!, raw: r.score }))
+          .sort((a, b) => a.doc - b.doc),
+      );
+      postingsByTerm.set(term, found);
+    }
+    return found;
+  };
+  const bm25Search = (
+    boosts: ReadonlyMap<string, number>,
+  ): { id: string; score: number; queryTerms: string[] }[] => {
+    // MiniSearch splits the joined query on spaces and drops empty terms.
+    const queryTerms = [...boosts.keys()]
+      .join(' ')
+      .split(' ')
+      .filter((t) => !!t);
+    let combined: Map<number, Accumulated> | undefined;
+    for (const term of queryTerms) {
+      const termBoost = boosts.get(term) ?? 1;
+      const results = new Map<number, Accumulated>();
+      const fields = postings(term);
+      if (fields) {
+        for (let f = 0; f < FIELDS.length; f++) {
+          const fieldBoost = BOOST[FIELDS[f]!];
+          for (const { doc, raw } of fields[f]!) {
+            const weighted = termBoost * fieldBoost * raw;
+            const result = results.get(doc);
+            if (result) {
+              result.score += weighted;
+              if (!result.terms.includes(term)) result.terms.push(term);
+            } else results.set(doc, { score: weighted, terms: [term] });
+          }
+        }
+      }
+      if (!combined) {
+        combined = results;
+        continue;
+      }
+      for (const [doc, b] of results) {
+        const existing = combined.get(doc);
+        if (!existing) combined.set(doc, b);
+        else {
+          existing.score = existing.score + b.score;
+          for (const t of b.terms) if (!existing.terms.includes(t)) existing.terms.push(t);
+        }
+      }
+    }
+    const out: { id: string; score: number; queryTerms: string[] }[] = [];
+    for (const [doc, { score, terms }] of combined ?? [])
+      out.push({ id: docs[doc]!.id, score: score * (terms.length || 1), queryTerms: terms });
+    return out.sort((a, b) => b.score - a.score);
+  };
+
   /** The home clauses of the groups of people the question names. */
   const homeClauses = (query: AnalyzedQuery): Set<string> => {
     const terms = new Set(query.concepts.flatMap((c) => c.terms));
@@ -198,13 +272,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   const search = (query: string, limit = 5): PolicySearchResult[] => {
     const analyzed = analyzer.analyze(correct(query));
     if (analyzed.terms.size === 0) return [];
-    const raw = miniSearch.search([...analyzed.terms.keys()].join(' '), {
-      boost: BOOST,
-      combineWith: 'OR',
-      tokenize: (s) => s.split(' '),
-      processTerm: (t) => t,
-      boostTerm: (term) => analyzed.terms.get(term) ?? 1,
-    });
+    const raw = bm25Search(analyzed.terms);
     const homes = homeClauses(analyzed);
     return raw
       .map((r) => {

@@ -151,6 +151,18 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
 
   const indexTerms = (text: string): string[] => chunks(text).flatMap(terms);
 
+  /** What a key stands for, tokenised once (the table never changes); the arrays are only read. */
+  const expansions = new Map<CompiledKey, { expanded: string[]; canonical: string[] }>();
+  const expansion = (k: CompiledKey) => {
+    let found = expansions.get(k);
+    if (!found) {
+      const canonical = terms(k.add.join(' '));
+      found = { expanded: [...new Set([...canonical, ...terms(k.key)])], canonical };
+      expansions.set(k, found);
+    }
+    return found;
+  };
+
   const analyze = (query: string): AnalyzedQuery => {
     const text = normalizeText(query);
     const boosts = new Map<string, number>();
@@ -162,12 +174,13 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
     const taken: Span[] = [];
     const overlaps = (s: Span): boolean => taken.some((t) => s.start < t.end && t.start < s.end);
     for (const k of keys) {
+      // Every key is looked for in every query: the cheap test first (a key not in the text has no hit).
+      if (!text.includes(k.key)) continue;
       const hits = k.find(text).filter((s) => !overlaps(s));
       if (hits.length === 0) continue;
       taken.push(...hits);
-      const expanded = [...new Set([...terms(k.add.join(' ')), ...terms(k.key)])];
+      const { expanded, canonical } = expansion(k);
       for (const t of expanded) put(t, HAN_ONLY.test(t) && t.length === 2 && !k.add.includes(t) ? 0.5 : 1);
-      const canonical = terms(k.add.join(' '));
       if (expanded.length > 0) concepts.push({ label: k.key, terms: expanded, canonical });
     }
     const covered = taken.map((s) => text.slice(s.start, s.end));

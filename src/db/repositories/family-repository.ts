@@ -1,9 +1,11 @@
+import type pg from 'pg';
 import type { FamilyRelation, Group } from '../../core/domain';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { FamilyMember, FamilyRepository } from '../../core/ports';
 import type { Db } from '../prisma-client';
 import { courseWithSessions, toCourseView } from './courses-repository';
 import { idFacts } from './people-repository';
+import { sqlRunner } from './sql-runner';
 
 /** The audit action of a guardian's consent to a minor's sign-up. */
 export const GUARDIAN_CONSENT_ACTION = 'enrolment.guardian_consent';
@@ -23,7 +25,16 @@ const MEMBER_SELECT = { id: true, realName: true, phone: true, idNumberEnc: true
  * identity: the proxy is the one who sees their sign-ups, cancels them and is reminded. A proxy reaches only
  * members linked to them, whatever id is asked for.
  */
-export function createFamilyRepository(db: Db, cipher: PiiCipher): FamilyRepository {
+/** Whether any member linked to the proxy ($1) has a listed sign-up: most have none (see HAS_ACTIVE_SQL). */
+const FAMILY_HAS_ACTIVE_SQL = `
+  SELECT 1 FROM family_links f
+  JOIN people p ON p.id = f.member_id AND p.deleted_at IS NULL
+  JOIN enrolments e ON e.person_id = f.member_id AND e.status IN ('confirmed', 'waitlisted', 'attended')
+  WHERE f.proxy_id = $1::uuid LIMIT 1`;
+
+/** `pool` (the runtime's `pg` pool) carries the cheap checks a turn makes before a Prisma read, when given. */
+export function createFamilyRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool): FamilyRepository {
+  const sql = sqlRunner(db, pool, new Map([[FAMILY_HAS_ACTIVE_SQL, 'jineng_family_has_active']]));
   const toMember = (p: MemberRow, relation: string): FamilyMember => ({
     id: p.id,
     relation: relation as FamilyRelation,
@@ -84,6 +95,7 @@ export function createFamilyRepository(db: Db, cipher: PiiCipher): FamilyReposit
     },
 
     async listEnrolments(proxyId, now) {
+      if ((await sql.query(FAMILY_HAS_ACTIVE_SQL, [proxyId])).length === 0) return [];
       const rows = await db.enrolment.findMany({
         where: {
           status: { in: ['confirmed', 'waitlisted', 'attended'] },
