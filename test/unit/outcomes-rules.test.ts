@@ -62,6 +62,8 @@ describe('which words ask for one’s own records', () => {
       '我的补贴',
       '我女儿的补贴审核了没',
       '补助什么时候到账',
+      '补贴好久发',
+      '我的补贴啥时候到',
       'has my subsidy been paid?',
       'my subsidy',
     ])
