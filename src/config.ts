@@ -85,21 +85,23 @@ const oaNoticeTemplate = z.object({
   /** Subscription notices: true for a long-term (长期) subscription, else each consent allows one notice. */
   longTerm: z.boolean().optional(),
 });
-const oaNoticeTemplates = z
-  .string()
-  .default('{}')
-  .transform((v, ctx) => {
-    try {
-      return JSON.parse(v.trim() || '{}') as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'JSON such as {"reminder":{"templateId":"…","fields":{"thing1":"title"}}}',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.partialRecord(z.enum(OA_NOTICE_KINDS), oaNoticeTemplate));
+/** A setting holding a JSON object (empty: {}), parsed before its schema; `example` is shown when it is not JSON. */
+const jsonObjectEnv = (example: string) =>
+  z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v.trim() || '{}') as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: example });
+        return z.NEVER;
+      }
+    });
+
+const oaNoticeTemplates = jsonObjectEnv(
+  'JSON such as {"reminder":{"templateId":"…","fields":{"thing1":"title"}}}',
+).pipe(z.partialRecord(z.enum(OA_NOTICE_KINDS), oaNoticeTemplate));
 export type OaNoticeTemplate = z.infer<typeof oaNoticeTemplate>;
 export type OaNoticeKind = (typeof OA_NOTICE_KINDS)[number];
 
@@ -134,21 +136,9 @@ const smsTemplate = z.object({
     .default([]),
   text: z.string().min(2).max(500).optional(),
 });
-const smsTemplates = z
-  .string()
-  .default('{}')
-  .transform((v, ctx) => {
-    try {
-      return JSON.parse(v.trim() || '{}') as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'JSON such as {"reminder":{"templateId":"SMS_1","params":["course","time"]}}',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string().regex(/^[a-z_]{2,40}$/, 'a message kind such as reminder'), smsTemplate));
+const smsTemplates = jsonObjectEnv(
+  'JSON such as {"reminder":{"templateId":"SMS_1","params":["course","time"]}}',
+).pipe(z.record(z.string().regex(/^[a-z_]{2,40}$/, 'a message kind such as reminder'), smsTemplate));
 export type SmsTemplate = z.infer<typeof smsTemplate>;
 
 export const configSchema = z.object({
