@@ -88,7 +88,7 @@ export function registerAskCommands(program: Command): void {
     )
     .option('--live', 'ask every question as a new person through the dialog engine (database and Redis)')
     .addOption(
-      new Option('--set <set>', 'with --live: only this set (default: all three)').choices(LIVE_EVAL_SETS),
+      new Option('--set <set>', 'with --live: only this set (default: all of them)').choices(LIVE_EVAL_SETS),
     )
     .option('--min <name=value,...>', 'with --live: fail (exit 1) when a figure is below this', collect, [])
     .option('--max <name=value,...>', 'with --live: fail (exit 1) when a figure is above this', collect, [])

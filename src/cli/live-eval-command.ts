@@ -19,7 +19,7 @@ import { boot } from './run-cli';
 
 const TEST = new URL('../../test/', import.meta.url).pathname;
 
-export const LIVE_EVAL_SETS = ['tuning', 'dev', 'heldout'] as const;
+export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'heldout'] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
 
 export interface LiveEvalOptions {
@@ -33,6 +33,7 @@ export interface LiveEvalOptions {
 /** Where each set's questions are: tuning and dev are tuned on; the held-out set only measures. */
 const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev: `${TEST}fixtures/policy-dev.jsonl`,
+  dev2: `${TEST}fixtures/policy-dev2.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 

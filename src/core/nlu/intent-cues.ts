@@ -18,16 +18,16 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ['%where_when', /哪里|哪点|哪儿|在哪|附近|什么时候|啥时候|几号|几月|where|when|near/],
   [
     '%enrol',
-    /报名|报个名|把名报|报上|报了|报一个|报这个|报那个|报第|报电|报焊|报厨|登记|算我一个|加我|sign (?:me )?up|regist|enrol|enroll|\bjoin|\bapply|\bbook|count me in|put me down|add me|reserve/,
+    /报名|报个名|把名报|报上|报了|报一个|报这个|报那个|报第|报电|报焊|报厨|登记|算我一个|加我|sign(?:ed)? (?:me )?up|regist|enrol|enroll|\bjoin|\bapply|\bbook|count me in|put me down|add me|reserve/,
   ],
   [
     '%cancel',
-    /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|不想去|不想参加|不能参加|就算了|让给别人|cancel|withdraw|\bquit|drop|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
+    /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|不想去|不想参加|不能参加|就算了|让给别人|cancel|withdraw|\bquit|\bdrop\b|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
   ],
   ['%mine', /我报|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
   [
     '%human',
-    /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|\bhuman|\bperson\b|\bstaff|\bagent|operator|someone|somebody|complain|feedback/,
+    /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|\bhuman|\bperson\b|(?:a|your|real|human|talk to|speak to|speak with|talk with|contact) staff|staff member|\bagent|operator|someone|somebody|complain|feedback/,
   ],
   ['%contact', /电话|联系|call me|phone number|contact/],
   ['%language', /英文|英语|中文|汉语|普通话|english|chinese|mandarin|language/],

@@ -31,6 +31,8 @@ export interface PolicyIndex {
   /** 0..1; below POLICY_CONFIDENCE_THRESHOLD the caller should say it is not sure. */
   confidence(results: readonly PolicySearchResult[]): number;
   clause(id: string): PolicyClause | undefined;
+  /** The clauses about the groups of people the text names (退役军人 → s1.3), from the groups table. */
+  groupClauses(text: string): string[];
 }
 
 export interface PolicyIndexOptions {
@@ -298,7 +300,9 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     return Math.min(1, Math.max(0, base * (1 - MARGIN_WEIGHT + MARGIN_WEIGHT * (2 * margin))));
   };
 
-  return { doc, search, confidence, clause: (id) => byId.get(id) };
+  const groupClauses = (text: string): string[] => [...homeClauses(analyzer.analyze(correct(text)))];
+
+  return { doc, search, confidence, clause: (id) => byId.get(id), groupClauses };
 }
 
 export interface PolicyKnowledgeInput {

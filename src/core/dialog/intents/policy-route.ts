@@ -76,7 +76,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
                 results.flatMap((r) => policy.index.clause(r.clauseId) ?? []),
                 turn.text,
               )?.id ?? results[0]!.clauseId)
-            : (results.find((r) => named.includes(r.clauseId))?.clauseId ?? named[0]);
+            : (results.find((r) => named.includes(r.clauseId))?.clauseId ??
+              named[0] ??
+              // "当兵回来想学门手艺", "俺是建档立卡的，想学个技术": the clause about the person's group, when
+              // the search ranks it first (not "startup training for young people": 创业 is the subject).
+              policy.index.groupClauses(turn.text).find((id) => results[0]?.clauseId === id));
         const clause = basis ? policy.index.clause(basis) : undefined;
         if (clause) {
           turn.say(
