@@ -165,6 +165,8 @@ export function rosterModule(outreach: OutreachDialogServices): DialogModule {
   const flow = roster.handler({
     async handle(turn, state, input) {
       if (state?.step !== 'pick') return 'pass';
+      // "通知ZX-DS-02：后天停课" typed while "which class?" waits is a notice to draft, not the class to list.
+      if (input.value === undefined && input.understanding.intent === 'broadcast.send') return 'pass';
       const access = await coordinatorAccess(turn, outreach);
       if (!access) return refuse(turn, outreach, 'roster.flow');
       const code = pickedClass(turn, input);

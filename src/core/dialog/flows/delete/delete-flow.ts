@@ -16,7 +16,9 @@ export function deleteModule(services: DialogServices, outreach?: OutreachDialog
   const flow = deletion.handler({
     async handle(turn, _state, input) {
       const yes = input.value === 'yes' || /^(确定|确认|删除|是|yes|y)$/i.test(input.text.trim());
-      const no = input.value === 'no' || /^(不|否|不删除|no|n)$/i.test(input.text.trim());
+      const no =
+        input.value === 'no' ||
+        /^(不|否|不删除|不删|不删了|不要删|别删|不用了|不用|不要|no|n)[。.!！]?$/i.test(input.text.trim());
       if (!yes && !no) return 'pass';
       turn.endFlow();
       if (no) {

@@ -67,7 +67,15 @@ export function describeCourse(turn: Turn, services: DialogServices, course: Cou
   if (course.subsidyText[locale]) lines.push(course.subsidyText[locale]);
   const left = course.capacity - course.seatsTaken;
   lines.push(left > 0 ? t('courses:reason.seatsLeft', { seats: left }) : t('courses:reason.full'));
-  if (course.realNameRequired) lines.push(t('enrol:course.realName'));
+  // The 实名制 sentence once: staff's subsidy text often says it already ("实行实名制管理").
+  if (course.realNameRequired)
+    lines.push(
+      t(
+        /实名|real[- ]name/iu.test(course.subsidyText[locale] ?? '')
+          ? 'enrol:course.realNameNeeds'
+          : 'enrol:course.realName',
+      ),
+    );
   return lines.join('\n');
 }
 

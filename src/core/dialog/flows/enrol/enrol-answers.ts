@@ -6,7 +6,7 @@ const NAME = /^[\p{Script=Han}·•][\p{Script=Han}·• ]{0,18}[\p{Script=Han}�
  * 王好, 钱有福) or English words that begin names ("My Linh", "I Made").
  */
 const NOT_A_NAME =
-  /[吗呢吧啊呀嘛哦嗯您么怎什哪谁]|培训|报名|不想|不要|不报|不用|怎么|什么|你好|谢谢|请问|多少|知道|可以|同意|取消|确认|确定|退出|返回|算了|改名|名字|删除|注销|^(hello|hi|yes|no|ok|okay|thanks|thank you|cancel|stop|quit|agree|disagree)$/iu;
+  /[吗呢吧啊呀嘛哦嗯您么怎什哪谁]|培训|报名|不想|不要|不报|不用|怎么|什么|你好|谢谢|请问|多少|知道|可以|同意|取消|确认|确定|退出|返回|算了|改名|名字|删除|注销|信息|资料|请假|^(hello|hi|yes|no|ok|okay|thanks|thank you|cancel|stop|quit|agree|disagree)$/iu;
 /** Saying no to giving the ID number, in other words than the consent buttons. */
 export const DECLINE =
   /^(那|那我|我|我还是)?(不同意|不想|不要|不给|不愿意|算了|不报了|不提供|没有身份证)|^(no\b|don'?t|i don'?t want|i'd rather not)/i;

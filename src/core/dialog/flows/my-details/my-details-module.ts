@@ -106,6 +106,8 @@ export function myDetailsModule(services: DialogServices): DialogModule {
       const { t } = turn;
       if (state.step === 'value') {
         const { field } = state.data;
+        // "查看我的信息", "改电话", "停课了我还要去不" where a new name is asked: this module's own requests, never a value.
+        if (ownRequest(input.text)) return 'pass';
         const value = checkedValue(field, input.text, input.understanding.slots.county);
         if (!value.ok) {
           // "取消报名", "谢谢", "删除我的信息" where a new phone number is asked: another request, not a wrong value.
@@ -180,7 +182,8 @@ export function myDetailsModule(services: DialogServices): DialogModule {
           );
         }
         // What is stopped where ("退订", issue 19): flows/opt-out.
-        if (services.preferences) lines.push('', ...(await preferenceLines(turn, services.preferences)));
+        if (services.preferences)
+          lines.push('', ...(await preferenceLines(turn, services.preferences, services.writesFirst)));
         // The route reminders and notices try first ("通知方式", issue 19 item 3): flows/contact-route.
         if (services.contactRoute) lines.push(await contactRouteLine(turn, services.contactRoute));
         lines.push('', t('people:details.view.fix'));
@@ -229,6 +232,12 @@ export function myDetailsModule(services: DialogServices): DialogModule {
       },
     },
   };
+}
+
+/** The requests this module answers ("查看我的信息", "改电话", "还上课吗"): at a value step they leave it. */
+function ownRequest(text: string): boolean {
+  const words = text.trim();
+  return VIEW.test(words) || FIELD_WORDS.some(([, re]) => re.test(words)) || CLASS_QUESTION.test(words);
 }
 
 /** A value given in the same message as "改电话"/"改名字"/"改县区", when there is one. */

@@ -31,14 +31,31 @@ export function channelLabel(turn: Turn, channel: string): string {
   return turn.t(`preferences:channel.${channel}`, { defaultValue: channel });
 }
 
-/** The lines "my details" shows about what is stopped where (nothing stopped: one line saying so). */
-export async function preferenceLines(turn: Turn, preferences: PreferencesPort): Promise<string[]> {
+/**
+ * The lines "my details" shows about what is stopped where (nothing stopped: one line saying so). A chat the bot
+ * cannot write first on (the scripted `converse` chat; `writesFirst` false) never carries reminders or notices,
+ * whatever was stopped there: it says so instead of "reminders still come" (an opt-out there stops nothing).
+ */
+export async function preferenceLines(
+  turn: Turn,
+  preferences: PreferencesPort,
+  writesFirst?: (channel: string) => boolean,
+): Promise<string[]> {
+  const silent = (channel: string) => writesFirst !== undefined && !writesFirst(channel);
+  const here = turn.msg.address.channel;
   const list = await preferences.list(turn.person.id);
-  if (!list.length) return [turn.t('preferences:details.none')];
+  const stopped = list.filter((p) => !silent(p.channel));
+  const quiet = [...new Set([...(silent(here) ? [here] : []), ...list.map((p) => p.channel).filter(silent)])];
+  if (!stopped.length && !quiet.length) return [turn.t('preferences:details.none')];
   return [
     turn.t('preferences:details.intro'),
-    ...list.map((p) => turn.t(`preferences:details.${p.optOut}`, { channel: channelLabel(turn, p.channel) })),
-    turn.t('preferences:details.resume'),
+    ...quiet.map((channel) =>
+      turn.t('preferences:details.cannotWrite', { channel: channelLabel(turn, channel) }),
+    ),
+    ...stopped.map((p) =>
+      turn.t(`preferences:details.${p.optOut}`, { channel: channelLabel(turn, p.channel) }),
+    ),
+    ...(stopped.length ? [turn.t('preferences:details.resume')] : []),
   ];
 }
 
