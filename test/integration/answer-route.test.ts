@@ -135,4 +135,47 @@ describe('one answer decision for what people type', () => {
     expect(r.answer).toBe('other');
     expect(r.citations).toEqual([]);
   });
+
+  it('answers "想学X，有补贴吗" with the plan on subsidised trades and goes on to the courses', async () => {
+    for (const text of ['想学厨师，政府有没有补贴', 'I want to learn welding. Is it free?']) {
+      const r = await fresh().say(text);
+      expect(r.intent).toBe('course.search');
+      expect(r.answer).toBe('both');
+      expect(r.citations).toEqual(['s6']);
+      // It does not pretend the plan names the trade's subsidy …
+      expect(r.replies[0]?.text).toMatch(/没有写哪个工种补多少钱|does not say how much/);
+      // … and the course search still asks where.
+      expect(allText(r)).toMatch(/县区|county/);
+    }
+  });
+
+  it('does not quote a clause as the answer to a figure the plan never gives', async () => {
+    const r = await fresh().say('技能大赛拿一等奖奖金是多少');
+    expect(r.answer).toBe('abstain');
+    expect(r.citations).toEqual([]);
+    expect(r.replies[0]?.text).toContain('没有写这个具体数字');
+    // The clause on the subject is offered to read, and a person.
+    const labels = r.replies[0]?.choices ?? [];
+    expect(labels.some((l) => l.startsWith('看看：'))).toBe(true);
+    // A figure the plan does give is still answered.
+    const apprentice = await fresh().say('学徒制补贴多少钱');
+    expect(apprentice.citations).toEqual(['s2.2']);
+    expect(apprentice.replies[0]?.text).toContain('4000元');
+  });
+
+  it('answers a question about a named programme instead of showing the menu', async () => {
+    const r = await fresh().say('展翅行动是干嘛的');
+    expect(r.intent).toBe('policy.ask');
+    expect(r.citations).toEqual(['s2.4']);
+    // "how does it work" is still the menu.
+    const help = await fresh().say('怎么使用啊');
+    expect(help.intent).toBe('help');
+  });
+
+  it('answers a question about what a kind of training covers from the plan, without the course questions', async () => {
+    const r = await fresh().say('创业培训都教些什么内容');
+    expect(r.intent).toBe('policy.ask');
+    expect(r.citations).toEqual(['s4.1']);
+    expect(allText(r)).not.toContain('您在哪个县区');
+  });
 });

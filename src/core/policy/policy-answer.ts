@@ -50,6 +50,11 @@ export interface PolicyAnswer {
   choices: PolicyChoice[];
   /** Clause IDs the answer relies on (empty when the bot was not sure). */
   citations: string[];
+  /**
+   * The question asks for a figure (how much, how many) and the clause gives none: the plan does not answer
+   * it, whatever the clause is about (the dialog says so instead of citing it).
+   */
+  noFigure?: boolean;
 }
 
 /** Departments named in an answer; a clause may list many, the first ones lead. */
@@ -91,8 +96,11 @@ function confident(
   const contact = departments
     ? t('policy:answer.contactDepartments', { departments, hotline })
     : t('policy:answer.contactHotline', { hotline });
+  const lines = answerLines(clause, doc, locale, t, question);
+  const noFigure = lines[0] === t('policy:direct.noFigure', { document: doc.shortTitle[locale] });
   return {
-    text: [...answerLines(clause, doc, locale, t, question), citation, contact].join('\n'),
+    ...(noFigure && { noFigure }),
+    text: [...lines, citation, contact].join('\n'),
     choices: [
       { label: t('policy:choice.courses'), kind: 'courses' },
       { label: t('policy:choice.signUp'), kind: 'signUp' },

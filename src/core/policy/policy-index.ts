@@ -326,9 +326,14 @@ export interface PolicyKnowledge {
   referrals: Referrals;
   /** Clause ids naming a trade (lexicon trade id → clauses, best first); a trade the plan never names has none. */
   tradeClauses(trade: string): readonly string[];
+  /** The clause that says which trades' training is subsidised (the published list), if the plan has one. */
+  subsidyListClause?: string;
 }
 
-const tradeTableSchema = z.object({ trades: z.record(z.string(), z.array(clauseIdSchema).min(1)) });
+const tradeTableSchema = z.object({
+  trades: z.record(z.string(), z.array(clauseIdSchema).min(1)),
+  subsidyList: clauseIdSchema.optional(),
+});
 
 /** Builds the document, synonyms and index from file contents. */
 export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowledge {
@@ -336,7 +341,9 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
   const synonyms = synonymTableSchema.parse(JSON.parse(input.synonymsJson));
   const tokenizer = input.tokenizer ?? createTokenizer(input.userDict);
   const referrals = input.referralsJson ? createReferrals(JSON.parse(input.referralsJson)) : NO_REFERRALS;
-  const trades = input.tradesJson ? tradeTableSchema.parse(JSON.parse(input.tradesJson)).trades : {};
+  const tradeTable = input.tradesJson ? tradeTableSchema.parse(JSON.parse(input.tradesJson)) : undefined;
+  const trades = tradeTable?.trades ?? {};
+  const subsidyListClause = tradeTable?.subsidyList;
   const groupHomes = input.groupsJson ? groupHomesSchema.parse(JSON.parse(input.groupsJson)).groups : [];
   const index = createPolicyIndex(doc, { tokenizer, synonyms, groupHomes });
   for (const id of groupHomes.flatMap((g) => g.clauses))
@@ -344,5 +351,13 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
   for (const ids of Object.values(trades))
     for (const id of ids)
       if (!index.clause(id)) throw new Error(`trade clauses: no clause ${id} in the plan`);
-  return { doc, index, referrals, tradeClauses: (trade) => trades[trade] ?? [] };
+  if (subsidyListClause && !index.clause(subsidyListClause))
+    throw new Error(`trade clauses: no clause ${subsidyListClause} in the plan`);
+  return {
+    doc,
+    index,
+    referrals,
+    tradeClauses: (trade) => trades[trade] ?? [],
+    ...(subsidyListClause && { subsidyListClause }),
+  };
 }

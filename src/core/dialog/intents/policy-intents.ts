@@ -31,8 +31,30 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       question,
       followUp: turn.planQuery !== undefined,
     });
+    if (reply.noFigure && question) return noFigure(turn, reply.citations[0]!);
     turn.cite(reply.citations);
     turn.say(reply.text, toOptions(reply.choices));
+  };
+
+  /**
+   * "创业培训补贴每人补多少", "技能大赛一等奖奖金是多少": the plan gives no such figure, so none is quoted as if
+   * it answered; where to ask, and the clause on the subject offered to read.
+   */
+  const noFigure = (turn: Turn, clauseId: string) => {
+    const clause = policy.index.clause(clauseId);
+    const hotline = turn.t('policy:hotline');
+    turn.answer = 'abstain';
+    turn.say(turn.t('policy:noFigure', { document: policy.doc.shortTitle[turn.locale], hotline }), [
+      ...(clause
+        ? [
+            {
+              label: turn.t('policy:nearest', { topic: clause.topic?.[turn.locale] ?? clause.heading }),
+              action: { type: 'clause' as const, id: clause.id },
+            },
+          ]
+        : []),
+      { label: turn.t('policy:choice.human', { hotline }), action: ACTIONS.human },
+    ]);
   };
 
   const intents: DialogModule['intents'] = {

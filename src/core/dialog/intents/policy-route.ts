@@ -6,6 +6,7 @@ import {
   POLICY_CONFIDENCE_THRESHOLD,
   type PolicyKnowledge,
 } from '../../policy/policy-index';
+import { detectQuestionKind } from '../../policy/question-kind';
 import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
@@ -51,7 +52,29 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       const referral = referralFor(policy.referrals, turn.text, () => withTopic(turn).confidence);
       if (referral) return abstain(turn, policy, undefined, referral);
     }
+    // "想学电焊，有补贴吗", "学厨师要钱不": a wish to learn a trade and a question about money the plan does not
+    // answer for that trade is a course search with what the plan does say about subsidised trades.
+    if (
+      (u.intent === 'policy.ask' || u.intent === 'unknown') &&
+      wantsToLearn(turn.text, u) &&
+      asksMoney(turn.text) &&
+      // "创业补助怎么申请", "电焊补贴一个人多少钱" ask what the plan does not say; they are not course wishes.
+      !['amount', 'how'].includes(detectQuestionKind(turn.text)) &&
+      withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
+    )
+      return route(turn, { ...u, intent: 'course.search' }, next);
     switch (u.intent) {
+      case 'help': {
+        // "展翅行动是干嘛的", "What are the Phoenix and Kunpeng plans?": a question the plan answers surely is
+        // not a request for the menu.
+        if (
+          !ASKS_FOR_HELP.test(turn.text) &&
+          namesSubject(turn.text) &&
+          withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
+        )
+          return route(turn, { ...u, intent: 'policy.ask' }, next);
+        return next(u);
+      }
       case 'unknown': {
         const { confidence } = withTopic(turn);
         if (confidence >= POLICY_CONFIDENCE_THRESHOLD) return next({ ...u, intent: 'policy.ask' });
@@ -61,6 +84,17 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       }
       case 'course.search':
       case 'enrol.start': {
+        // "创业培训都教些什么内容", "搞养殖的有什么培训", "Can I register online?": a question about what the
+        // programme offers that the plan answers surely, with no wish of the person's own in it, is answered
+        // as the policy question it is (its reply offers the courses); "我想学养殖" stays a course search.
+        if (
+          looksLikeQuestion(turn.text) &&
+          !OWN_WISH.test(turn.text) &&
+          !ABOUT_OUR_CLASSES.test(turn.text) &&
+          detectQuestionKind(turn.text) !== 'where_when' &&
+          withTopic(turn).confidence >= BASIS_CONFIDENCE_THRESHOLD
+        )
+          return route(turn, { ...u, intent: 'policy.ask' }, next);
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
         // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
@@ -81,10 +115,17 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
               // "当兵回来想学门手艺", "俺是建档立卡的，想学个技术": the clause about the person's group, when
               // the search ranks it first (not "startup training for young people": 创业 is the subject).
               policy.index.groupClauses(turn.text).find((id) => results[0]?.clauseId === id));
-        const clause = basis ? policy.index.clause(basis) : undefined;
+        // "想学厨师，有补贴吗": the plan names no trade's subsidy, only that the list of subsidised trades is
+        // published; said so, with the courses and their fees.
+        const aboutMoney = !basis && asksMoney(turn.text) && policy.subsidyListClause;
+        const clause = basis
+          ? policy.index.clause(basis)
+          : aboutMoney
+            ? policy.index.clause(policy.subsidyListClause!)
+            : undefined;
         if (clause) {
           turn.say(
-            turn.t('courses:policyBasis', {
+            turn.t(aboutMoney ? 'courses:subsidyBasis' : 'courses:policyBasis', {
               document: policy.doc.shortTitle[turn.locale],
               ref: clause.ref,
               topic: clause.topic?.[turn.locale] ?? clause.heading,
@@ -103,7 +144,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         if (!turn.planQuery && !namesSubject(turn.text)) return askWhatAbout(turn, policy);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
-        if (!turn.citations.length) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
+        if (!turn.citations.length && !turn.answer) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
         return;
       }
       default:
@@ -154,6 +195,36 @@ const GENERIC =
 
 function saysWhat(text: string): boolean {
   return text.replace(GENERIC, '').length >= 2;
+}
+
+/** Words that ask how the bot is used ("怎么使用", "帮助一下", "how does it work"), whatever else matches. */
+const ASKS_FOR_HELP =
+  /帮助|帮忙|菜单|功能|怎么用|怎么使用|咋个?用|怎么操作|咋个?操作|使用|说明|教程|你是谁|能干啥|能做什么|\b(help|menu|how (does|do) (it|this|you) work|how (do|can) i use|what can you do|who are you)\b/i;
+
+/** The person's own wish to learn or sign up: "我想学", "帮我报", "I want to…" — a course search, not a question. */
+const OWN_WISH =
+  /我想|我要|想学|要学|想去|想报|想考|想参加|帮我|给我|推荐|介绍|报个名|有没有.{0,6}(课|班)|\b(i want|i'd like|i would like|i wanna|find me|sign me|help me|recommend)\b/i;
+
+/**
+ * Asks about the classes themselves or signing up for one: where, when, how long, how to sign up, which
+ * courses, whether there is training for something ("天麻种植有培训吗" wants the classes as much as the rule).
+ */
+const ABOUT_OUR_CLASSES =
+  /报名|报个|课程|几天|多久|有(没有|没得)?[^，,。？?]{0,8}(培训|课|班)|(什么|啥|哪些)(技术)?培训|\b(enrol|enroll|register|sign up|courses|classes|how long|is there (any )?training|any training)\b/i;
+
+/** Asks whether something costs or pays money: 补贴, 免费, 要钱不, subsidy, free, cost … */
+const MONEY =
+  /补贴|补助|补钱|给钱|要钱|收钱|收费|免费|花钱|掏钱|学费|费用|多少钱|好多钱|报销|\b(subsid\w*|free|costs?|fees?|pay|paid)\b/i;
+
+function asksMoney(text: string): boolean {
+  return MONEY.test(dialectSearchText(text));
+}
+
+/** Wants to learn something: names a trade, or says 想学 / 学门手艺 / I want to learn. */
+const LEARN = /想学|要学|去学|学个|学门|学点|学一门|学下|\b(learn|learning|study|train as)\b/i;
+
+function wantsToLearn(text: string, u: { slots: { trade?: string; trades?: readonly string[] } }): boolean {
+  return Boolean(u.slots.trade || u.slots.trades?.length || LEARN.test(text));
 }
 
 function offersClauses(turn: Turn): boolean {
