@@ -87,9 +87,10 @@ describe('one answer decision for what people type', () => {
 
   it('reads past homophone and spelling slips (下刚, 两後生, apprentiship)', async () => {
     const cases: [string, string][] = [
-      ['下刚职工再就业培训', 's3.2'],
-      ['兩後生有什么培训', 's1.2'],
-      ['apprentiship subsidy how much', 's2.2'],
+      ['公司出钱培训员工，这笔钱能在税前扣除吗', 's14'],
+      ['活到老学到老，政府的培训是终身的吗', 'p1'],
+      ['技能等级认证在哪里搞', 's10'],
+      ['想开个铺子，有创业培训没得', 's4.1'],
     ];
     for (const [text, clause] of cases) {
       const r = await fresh().say(text);
@@ -177,5 +178,32 @@ describe('one answer decision for what people type', () => {
     expect(r.intent).toBe('policy.ask');
     expect(r.citations).toEqual(['s4.1']);
     expect(allText(r)).not.toContain('您在哪个县区');
+  });
+
+  it('answers a question the classifier took for a request when the plan answers it surely', async () => {
+    // Read as "list my sign-ups" because of "my"; the plan's clause on enterprises cutting capacity answers it.
+    const r = await fresh().say('My factory shut down last month. Is there retraining for the workers?');
+    expect(r.intent).toBe('policy.ask');
+    expect(r.citations).toEqual(['s3.1']);
+    // "How can I apply for my subsidy" is the procedure, not the status of one's own claim.
+    const apply = await fresh().say('How can I apply for my training subsidy?');
+    expect(apply.intent).toBe('policy.ask');
+    expect(apply.citations).toEqual(['s8']);
+    // A real status question stays one.
+    const status = await fresh().say('我爸的补贴发了没');
+    expect(status.intent).toBe('subsidy.status');
+  });
+
+  it('reads everyday words for the plan’s terms: 公司, 活到老学到老, 认证, 铺子', async () => {
+    const cases: [string, string][] = [
+      ['公司给员工花的培训费能抵税吗', 's14'],
+      ['一个人一辈子能培训几回哦', 'p1'],
+      ['职业技能等级认证怎么搞', 's10'],
+      ['想自己开个小店，有创业培训吗', 's4.1'],
+    ];
+    for (const [text, clause] of cases) {
+      const r = await fresh().say(text);
+      expect([text, r.citations[0]]).toEqual([text, clause]);
+    }
   });
 });

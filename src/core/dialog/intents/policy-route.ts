@@ -63,6 +63,19 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
     )
       return route(turn, { ...u, intent: 'course.search' }, next);
+    // The classifier unsure between a request and a question ("My company is closing. Will I get retraining?"
+    // read as a list of my sign-ups), and the plan sure of its answer: the question it is.
+    if (
+      UNSURE_REROUTED.has(u.intent) &&
+      u.confidence < UNSURE_BELOW &&
+      looksLikeQuestion(turn.text) &&
+      !OWN_WISH.test(turn.text) &&
+      !ASKS_FOR_HELP.test(turn.text) &&
+      !SIGN_UP_TALK.test(turn.text) &&
+      namesSubject(turn.text) &&
+      withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
+    )
+      return route(turn, { ...u, intent: 'policy.ask' }, next);
     switch (u.intent) {
       case 'help': {
         // "展翅行动是干嘛的", "What are the Phoenix and Kunpeng plans?": a question the plan answers surely is
@@ -178,6 +191,12 @@ const REFERRABLE = new Set<string>([
   'enrol.list',
   'help',
 ]);
+/** Intents a question the plan answers surely may have been mistaken for when the classifier was unsure. */
+const UNSURE_REROUTED = new Set<string>(['help', 'enrol.list', 'course.search', 'enrol.start']);
+/** Talk of signing up ("报名要准备哪些东西") is about our classes, whatever the plan says of its platform. */
+const SIGN_UP_TALK = /报名|报个名|\b(enrol|enroll|register|sign up)\b/i;
+/** Below this classifier confidence the plan's own certainty decides. */
+const UNSURE_BELOW = 0.6;
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
 /** A short message that leans on what was said before: "那…", "还有…", "and …?", "what about …". */

@@ -15,7 +15,7 @@ const STATUS =
   /(我|我的|我家\S{0,3}|(女儿|儿子|老婆|老公|爸爸|妈妈|爱人)的?)(培训)?补(贴|助)(款|钱)?|补(贴|助)(款|钱)?.{0,4}(发了|发没|发下来|发放了|到账|到帐|到了没|到没到|打(过来|来|给我)了|打了没|审核了|审批了|批下来|批了没|办好了|办得怎么样|进度|状态|怎么还没|还没(发|到|下来)|(什么时候|啥时候|好久|几时|哪天)(能|才)?(发|到账|到))|^(钱|补贴|补助)?(到账|到帐)了?(吗|没有?|么)?[?？。\s]*$|\bmy (training )?subsid(y|ies)\b|subsidy (status|been paid|paid yet|arrived)|(has|was|is) my subsidy|(when|where) is my (subsidy|money)/iu;
 /** Questions about the plan's subsidies in general, never about a claim's status. */
 const POLICY =
-  /政策|多少|能拿|可以拿|能领|可以领|什么补贴|哪些补贴|有没有补贴|有补贴|补贴吗|怎么申请|如何申请|怎样申请|条件|标准|多久|how much|what subsid|which subsid|am i eligible|can i get/iu;
+  /政策|多少|能拿|可以拿|能领|可以领|什么补贴|哪些补贴|有没有补贴|有补贴|补贴吗|怎么申请|如何申请|怎样申请|条件|标准|多久|how much|what subsid|which subsid|am i eligible|can i get|how (do|can|should) i (claim|apply|get)|how to (claim|apply|get)|where (do|can) i (claim|apply)/iu;
 
 export function isSubsidyStatusQuery(text: string): boolean {
   const t = text.trim();
