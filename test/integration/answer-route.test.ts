@@ -87,10 +87,9 @@ describe('one answer decision for what people type', () => {
 
   it('reads past homophone and spelling slips (下刚, 两後生, apprentiship)', async () => {
     const cases: [string, string][] = [
-      ['公司出钱培训员工，这笔钱能在税前扣除吗', 's14'],
-      ['活到老学到老，政府的培训是终身的吗', 'p1'],
-      ['技能等级认证在哪里搞', 's10'],
-      ['想开个铺子，有创业培训没得', 's4.1'],
+      ['下刚职工再就业培训', 's3.2'],
+      ['兩後生有什么培训', 's1.2'],
+      ['apprentiship subsidy how much', 's2.2'],
     ];
     for (const [text, clause] of cases) {
       const r = await fresh().say(text);
@@ -196,10 +195,10 @@ describe('one answer decision for what people type', () => {
 
   it('reads everyday words for the plan’s terms: 公司, 活到老学到老, 认证, 铺子', async () => {
     const cases: [string, string][] = [
-      ['公司给员工花的培训费能抵税吗', 's14'],
-      ['一个人一辈子能培训几回哦', 'p1'],
-      ['职业技能等级认证怎么搞', 's10'],
-      ['想自己开个小店，有创业培训吗', 's4.1'],
+      ['公司出钱培训员工，这笔钱能在税前扣除吗', 's14'],
+      ['活到老学到老，政府的培训是终身的吗', 'p1'],
+      ['技能等级认证在哪里搞', 's10'],
+      ['想开个铺子，有创业培训没得', 's4.1'],
     ];
     for (const [text, clause] of cases) {
       const r = await fresh().say(text);
