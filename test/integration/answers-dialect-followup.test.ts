@@ -65,6 +65,16 @@ describe('a follow-up keeps the topic and takes the new group', () => {
   });
 });
 
+describe('English follow-ups that point back with "that" or "it"', () => {
+  it('reads "does that…" after the apprentice subsidy as about the apprentice subsidy', async () => {
+    const p = fresh();
+    expect((await p.say('what do apprentices get paid by the government')).citations[0]).toBe('s2.2');
+    const next = await p.say('Is that paid to the worker or to the employer?');
+    expect(next.answer).toBe('policy');
+    expect(next.citations[0]).toBe('s2.2');
+  });
+});
+
 describe('English questions about poor rural families', () => {
   it('cites the clause on registered-poor rural workers and does not promise free training', async () => {
     const r = await fresh().say('do poor families in the countryside get training for free');

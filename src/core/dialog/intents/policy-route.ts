@@ -199,9 +199,9 @@ const SIGN_UP_TALK = /报名|报个名|\b(enrol|enroll|register|sign up)\b/i;
 const UNSURE_BELOW = 0.6;
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
-/** A short message that leans on what was said before: "那…", "还有…", "and …?", "what about …". */
+/** A message that leans on what was said before: "那…", "还有…", "and …?", "what about …", "does that …?". */
 const FOLLOW_UP_LEAD =
-  /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if)/i;
+  /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|it|they|those|these)\b)/i;
 
 function isFollowUp(text: string): boolean {
   const t = text.trim();
