@@ -18,7 +18,7 @@ const fresh = (() => {
 
 describe('Zhaotong speech asks what its standard twin asks', () => {
   it('answers a dialect how-to question about claiming the subsidy from the platform clause, not with "which part?"', async () => {
-    for (const text of ['培训补贴钱哪点领', '学完了补贴钱啷个领']) {
+    for (const text of ['培训补贴钱哪点领', '学完了补贴钱啷个领', '补贴到哪领']) {
       const r = await fresh().say(text);
       expect(r.answer, text).toBe('policy');
       expect(r.citations[0], text).toBe('s8');
@@ -62,6 +62,17 @@ describe('a follow-up keeps the topic and takes the new group', () => {
     await p.say('创业培训哪些人能参加');
     const next = await p.say('那残疾人呢');
     expect(next.citations[0]).toBe('s1.3');
+  });
+});
+
+describe('English words for the plan’s own terms', () => {
+  it('reads "in charge of carrying out" as who leads the plan and "which trades qualify" as the subsidised list', async () => {
+    expect((await fresh().say('who is in charge of carrying out the training plan')).citations[0]).toBe(
+      's12',
+    );
+    expect((await fresh().say('is there a list of which trades qualify for a subsidy')).citations[0]).toBe(
+      's6',
+    );
   });
 });
 

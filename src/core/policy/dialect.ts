@@ -38,7 +38,7 @@ const WORDS: readonly [RegExp, string][] = [
  * 补助 or 发放: 创业补助 and how money is paid out are other matters).
  */
 const CLAIM_MONEY =
-  /(补贴|钱)[^，。？?！!,.\s]{0,4}?(怎么|如何|怎样|去哪里|哪里|在哪里?|找谁)(领|拿|申领|申请|兑现)/u;
+  /(补贴|钱)[^，。？?！!,.\s]{0,4}?(怎么|如何|怎样|去哪里?|哪里|在哪里?|到哪里?|找谁)(领|拿|申领|申请|兑现)/u;
 
 /** The message in standard Mandarin; text without dialect comes back unchanged. */
 export function standardizeDialect(text: string): string {
