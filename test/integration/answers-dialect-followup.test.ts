@@ -74,6 +74,11 @@ describe('English words for the plan’s own terms', () => {
       's6',
     );
   });
+
+  it('reads 打分/绩效 as the plan’s assessment of providers and 哪几类 as the forms of training', async () => {
+    expect((await fresh().say('培训机构办得好不好由谁来打分')).citations[0]).toBe('s6');
+    expect((await fresh().say('政府的职业培训分哪几类')).citations[0]).toBe('p1');
+  });
 });
 
 describe('English follow-ups that point back with "that" or "it"', () => {
