@@ -46,6 +46,7 @@ import { createCertificateLookup } from '../services/certificates-service';
 import { checkinRulesOf, checkinSecret, createCheckinService } from '../services/checkin-service';
 import { createContactRoutes } from '../services/contact-route-service';
 import { type CoordinatorService, createCoordinatorService } from '../services/coordinator-service';
+import { createCourseCompletions } from '../services/course-completions';
 import { createCuratedAnswerBook } from '../services/curated-answer-book';
 import { createEmploymentService } from '../services/employment-service';
 import { promotionNotices, withOutreach } from '../services/enrolment-service';
@@ -446,6 +447,7 @@ export async function createRuntime(
           logger,
         }),
         certificates: createCertificateLookup(db),
+        completions: createCourseCompletions(db),
         subsidies: createSubsidyStatusLookup(db, subsidyDocuments, database.pool),
         handoffPhone: config.HANDOFF_PHONE,
         timezone: config.TIMEZONE,
@@ -570,7 +572,7 @@ export async function createRuntime(
       delivery,
       channels,
       reminderJob: {
-        reminders: createReminderRepository(database.pool, delivery.channels),
+        reminders: createReminderRepository(database.pool, delivery.channels, cipher),
         outbox,
         translator,
         timezone: config.TIMEZONE,

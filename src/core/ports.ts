@@ -77,6 +77,8 @@ export interface CourseView extends CourseForMatching {
   nextSession?: SessionView;
   /** Duration, hours, lodging, address… (core/courses/course-facts.ts); each may be unstated. */
   facts: CourseFacts;
+  /** Free-text prerequisite shown in the details ("需持有初级工证书"); not checked. */
+  prerequisiteNote?: string;
 }
 
 export interface LocalizedText {
@@ -140,6 +142,8 @@ export interface FamilyMember {
   hasIdNumber: boolean;
   birthDate?: string;
   groups: Group[];
+  /** Where the member lives, when the proxy told us (a county-limited course asks). */
+  county?: County;
 }
 
 export interface FamilyEnrolmentView extends EnrolmentView {

@@ -1,13 +1,20 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { ADULT_AGE, ageOn } from '../core/dialog/flows/enrol/sign-up-eligibility';
 import { reminderChoices } from '../core/dialog/flows/reminder/reminder-flow';
 import { formatSessionTime } from '../core/dialog/format-time';
 import { asLocale, inLocale } from '../core/domain';
 import type { Translator } from '../core/i18n';
 import type { ChannelName } from '../core/message';
-import { isQuiet, planReminders, type QuietHours, reminderKey } from '../core/reminders/reminder-plan';
+import {
+  guardianReminderKey,
+  isQuiet,
+  planReminders,
+  type QuietHours,
+  reminderKey,
+} from '../core/reminders/reminder-plan';
 import type { ReminderFacts, ReminderRepository } from '../db/repositories/reminder-repository';
-import type { Outbox } from '../delivery/outbox';
+import type { Outbox, OutboxItem } from '../delivery/outbox';
 import { sessionKeyOf } from '../delivery/recipients';
 
 /** Fires at a reminder's due time: checks the sign-up and class still stand, then queues the message. */
@@ -43,20 +50,29 @@ const TEXTS_KEPT = 1_000;
 
 export function reminderProcessor(deps: ReminderJobDeps) {
   const texts = new Map<string, string>();
-  const reminderText = (locale: ReturnType<typeof asLocale>, f: ReminderFacts, startsAt: Date): string => {
+  const reminderText = (
+    locale: ReturnType<typeof asLocale>,
+    f: ReminderFacts,
+    startsAt: Date,
+    /** To a proxy or guardian: the member's name; the reminder names them. */
+    memberName = f.proxyId ? (f.memberName ?? '') : undefined,
+  ): string => {
     const venue = locale === 'en' ? (f.venueEn ?? f.venue) : f.venue;
     const title = inLocale(locale, f.title, f.titleEn);
-    const key = JSON.stringify([locale, f.code, title, startsAt.getTime(), venue, f.memberName]);
+    const key = JSON.stringify([locale, f.code, title, startsAt.getTime(), venue, memberName ?? null]);
     let text = texts.get(key);
     if (text === undefined) {
       // To a proxy (a parent who signed their daughter up): whose class it is, by name.
-      text = deps.translator.forLocale(locale)(f.proxyId ? 'reminders:messageFamily' : 'reminders:message', {
-        code: f.code,
-        title,
-        when: formatSessionTime(startsAt, locale, deps.timezone),
-        venue,
-        name: f.memberName ?? '',
-      });
+      text = deps.translator.forLocale(locale)(
+        memberName !== undefined ? 'reminders:messageFamily' : 'reminders:message',
+        {
+          code: f.code,
+          title,
+          when: formatSessionTime(startsAt, locale, deps.timezone),
+          venue,
+          name: memberName ?? '',
+        },
+      );
       if (texts.size >= TEXTS_KEPT) texts.clear();
       texts.set(key, text);
     }
@@ -91,7 +107,15 @@ export function reminderProcessor(deps: ReminderJobDeps) {
     const locale = asLocale(f.locale);
     const t = deps.translator.forLocale(locale);
     const text = reminderText(locale, f, f.startsAt);
-    await deps.outbox.enqueue([
+    const notice = {
+      params: {
+        course: f.title,
+        time: formatSessionTime(f.startsAt, 'zh-CN', deps.timezone),
+        place: f.venue ?? '',
+      },
+    };
+    const notBefore = sendAt > now ? sendAt.toISOString() : undefined;
+    const items: OutboxItem[] = [
       {
         key: reminderKey(enrolmentId, sessionId, offsetMinutes),
         kind: 'reminder',
@@ -102,19 +126,43 @@ export function reminderProcessor(deps: ReminderJobDeps) {
           text,
           choices: reminderChoices(t, { enrolmentId, sessionId }),
           sessionKey: identity ? sessionKeyOf(identity) : undefined,
-          notBefore: sendAt > now ? sendAt.toISOString() : undefined,
+          notBefore,
           forStartsAt: f.startsAt.toISOString(),
           // Its parts, for template-only channels (an SMS template: course, time, place; docs/sms.md).
-          notice: {
-            params: {
-              course: f.title,
-              time: formatSessionTime(f.startsAt, 'zh-CN', deps.timezone),
-              place: f.venue ?? '',
-            },
-          },
+          notice,
         },
       },
-    ]);
+    ];
+    // A minor with a chat of their own: the guardian who signed them up gets a copy naming the child, under
+    // its own key (one per recipient, the same on every retry or restart).
+    const g = f.guardian;
+    if (g && identity && minorAt(f, f.startsAt, deps.timezone)) {
+      const address = { channel: g.channel as ChannelName, chatId: g.chatId, externalId: g.externalId };
+      const gLocale = asLocale(g.locale);
+      items.push({
+        key: guardianReminderKey(enrolmentId, sessionId, offsetMinutes),
+        kind: 'reminder',
+        personId: g.id,
+        address,
+        message: {
+          text: reminderText(gLocale, f, f.startsAt, g.memberName ?? ''),
+          choices: reminderChoices(deps.translator.forLocale(gLocale), { enrolmentId, sessionId }),
+          sessionKey: sessionKeyOf(address),
+          notBefore,
+          forStartsAt: f.startsAt.toISOString(),
+          notice,
+        },
+      });
+    }
+    await deps.outbox.enqueue(items);
     return identity ? 'queued' : 'failed:no_reachable_channel';
   };
+}
+
+/** Under 18 at the class: exactly from the ID number's birth date, or surely so from a stated birth year. */
+function minorAt(f: Pick<ReminderFacts, 'birthDate' | 'birthYear'>, at: Date, timeZone: string): boolean {
+  if (f.birthDate) return ageOn(f.birthDate, at, timeZone) < ADULT_AGE;
+  if (f.birthYear)
+    return Number(at.toLocaleString('en-US', { timeZone, year: 'numeric' })) - f.birthYear < ADULT_AGE;
+  return false;
 }

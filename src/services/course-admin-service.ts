@@ -51,6 +51,9 @@ function courseData(f: CourseFields) {
     minAge: f.minAge ?? null,
     maxAge: f.maxAge ?? null,
     eligibleGroups: f.eligibleGroups ?? [],
+    eligibleCounties: f.eligibleCounties ?? [],
+    prerequisiteCourseCodes: f.prerequisiteCourseCodes ?? [],
+    prerequisiteNote: f.prerequisiteNote ?? null,
   };
 }
 

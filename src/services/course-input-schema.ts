@@ -1,7 +1,15 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CONTACT_PHONE, type Provision } from '../core/courses/course-facts';
-import { COUNTIES, COURSE_STATUSES, GROUPS, type Group, TRADES, TRAINING_TYPES } from '../core/domain';
+import {
+  COUNTIES,
+  COURSE_STATUSES,
+  type County,
+  GROUPS,
+  type Group,
+  TRADES,
+  TRAINING_TYPES,
+} from '../core/domain';
 import { readLocaleResources } from '../i18n/i18n';
 
 /**
@@ -144,6 +152,43 @@ const eligibleGroups = z
 /** Course codes people can type to the bot: ZX-DS-01, ZY-SYB-01. */
 export const COURSE_CODE = /^[A-Z]{2}-[A-Z]{2,4}-\d{2}$/;
 
+/** Counties whose residents may sign up (镇雄县、彝良县 or ids); empty means everyone. */
+const countyNames = aliases('county', COUNTIES);
+const eligibleCounties = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const ids: County[] = [];
+    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
+      const id = countyNames.get(word.toLowerCase()) as County | undefined;
+      if (!id) {
+        ctx.addIssue({ code: 'custom', message: 'choice' });
+        continue;
+      }
+      if (!ids.includes(id)) ids.push(id);
+    }
+    return ids;
+  });
+
+/** Codes of courses to complete first (ZX-DS-01 ZX-DS-02): each must look like a course code. */
+const prerequisiteCourseCodes = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const codes: string[] = [];
+    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
+      const code = word.toUpperCase();
+      if (!COURSE_CODE.test(code)) {
+        ctx.addIssue({ code: 'custom', message: 'code_format' });
+        continue;
+      }
+      if (!codes.includes(code)) codes.push(code);
+    }
+    return codes;
+  });
+
 const courseFieldsObject = z.object({
   code: z.string({ error: 'required' }).trim().toUpperCase().regex(COURSE_CODE, 'code_format'),
   title: text(100),
@@ -175,6 +220,9 @@ const courseFieldsObject = z.object({
   minAge: optionalInteger(0, 100),
   maxAge: optionalInteger(0, 100),
   eligibleGroups,
+  eligibleCounties,
+  prerequisiteCourseCodes,
+  prerequisiteNote: optionalText(200),
 });
 const agesInOrder = (f: { minAge?: number; maxAge?: number }) =>
   f.minAge === undefined || f.maxAge === undefined || f.minAge <= f.maxAge;

@@ -25,6 +25,10 @@ export interface CourseForMatching {
   eligibleGroups: readonly Group[];
   minAge?: number;
   maxAge?: number;
+  /** Only residents of these counties may sign up (a county-funded class); empty means anyone. */
+  eligibleCounties?: readonly County[];
+  /** Codes of courses a trainee must have completed first; empty means none. */
+  prerequisiteCourseCodes?: readonly string[];
   status: CourseStatus;
   /** null when no session is scheduled yet. */
   firstSessionStart: Date | null;

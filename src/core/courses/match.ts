@@ -49,6 +49,11 @@ export function checkEligibility(
   if (course.eligibleGroups.length > 0 && !firstShared(profile.groups, course.eligibleGroups)) {
     return { key: 'courses:excluded.groups', params: { groups: course.eligibleGroups.join(',') } };
   }
+  // A county-funded class for another county's residents: never offered once the person's county is known.
+  const counties = course.eligibleCounties ?? [];
+  if (counties.length > 0 && profile.county && !counties.includes(profile.county)) {
+    return { key: 'courses:excluded.county', params: { county: counties[0] ?? '' } };
+  }
   const oldest =
     profile.age ?? (profile.birthYear === undefined ? undefined : yearsSince(profile.birthYear, now));
   const youngest = profile.age ?? (oldest === undefined ? undefined : oldest - 1);

@@ -55,7 +55,9 @@ const fields = {
    * The question the flow in progress last asked (its choices are `choices`), so a person who comes back (a
    * reopened web page, a reconnected channel, "你好" after a restart) is shown it again and can answer it.
    */
-  prompt: z.object({ text: z.string().max(8000) }).optional(),
+  prompt: z
+    .object({ text: z.string().max(8000), choices: z.array(choiceOptionSchema).optional() })
+    .optional(),
   /** The id of the last message the bot did not understand: a second one in a row goes to a person. */
   lastMiss: z.string().max(300).optional(),
   /**

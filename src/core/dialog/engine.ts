@@ -156,6 +156,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
         restartFlow(turn, 'common:flowChanged');
       }
     }
+    const flowBefore = JSON.stringify(session.flow ?? null);
     await dispatch(turn, message);
 
     // After "delete my data" the conversation state goes too (its flow data may hold what was typed);
@@ -163,7 +164,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     const kept: ChatSession = turn.events.some((e) => e.type === 'data_deleted')
       ? { ...emptyChatSession(), seen: session.seen }
       : session;
-    rememberPrompt(kept, turn);
+    rememberPrompt(kept, turn, flowBefore);
     kept.seen = [...kept.seen, message.id].slice(-SEEN_KEEP);
     kept.updatedAt = now.toISOString();
     await deps.sessions.save(key, kept);
@@ -219,7 +220,7 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
         Boolean(m.turn.session.prompt),
       run: ({ turn }) => {
         turn.intent = `flow.${turn.session.flow!.name}`;
-        const choices = turn.session.choices;
+        const choices = turn.session.prompt!.choices ?? turn.session.choices;
         turn.say(turn.t('common:flowResumed'));
         turn.say(turn.session.prompt!.text, choices);
       },
@@ -354,11 +355,20 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
   };
 }
 
-/** What a step in progress last asked: kept while the flow goes on, forgotten when it ends. */
-function rememberPrompt(session: ChatSession, turn: Turn): void {
+/**
+ * What a step in progress last asked: kept while the flow goes on, forgotten when it ends. A turn that left
+ * the step where it was (a validation error, a side question answered) keeps the question asked before, so
+ * "你好" afterwards brings back the question, not the error message.
+ */
+function rememberPrompt(session: ChatSession, turn: Turn, flowBefore: string): void {
   const question = turn.replies.at(-1);
   if (!session.flow) delete session.prompt;
-  else if (question && turn.replies.length) session.prompt = { text: question.text.slice(0, 8000) };
+  else if (session.prompt && JSON.stringify(session.flow) === flowBefore) return;
+  else if (question && turn.replies.length)
+    session.prompt = {
+      text: question.text.slice(0, 8000),
+      ...(session.choices.length ? { choices: session.choices } : {}),
+    };
 }
 
 /** Only a greeting, nothing asked: "你好", "您好！", "hello", "在吗", Telegram's "/start". */

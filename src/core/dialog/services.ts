@@ -10,6 +10,7 @@ import type {
   PeopleRepository,
 } from '../ports';
 import type { ContactRoutePort } from './flows/contact-route/contact-route-port';
+import type { CourseCompletions } from './flows/enrol/sign-up-eligibility';
 import type { LinkAccountPort } from './flows/link-account/link-account-port';
 import type { NoticeAcksPort, PreferencesPort } from './flows/opt-out/preferences-port';
 import type { SchedulePort } from './flows/schedule/schedule-port';
@@ -27,6 +28,8 @@ export interface DialogServices {
   surveys?: SurveyPort;
   /** "我的证书": certificates and course results (issue 20); without it the dialog says it cannot look them up. */
   certificates?: CertificateLookup;
+  /** Completed courses, for a course's prerequisites (issue 18); without it prerequisites are not checked. */
+  completions?: CourseCompletions;
   /** "补贴发了没": subsidy claim status (issue 20); without it the dialog says it cannot look it up. */
   subsidies?: SubsidyStatusLookup;
   /** Check-in by code or QR link (issue 20); without it "签到 123456" goes to the rest of the dialog. */

@@ -114,3 +114,8 @@ export function decideReminders(
 export function reminderKey(enrolmentId: string, sessionId: string, offsetMinutes: number): string {
   return `reminder:${enrolmentId}:${sessionId}:${offsetMinutes}`;
 }
+
+/** The guardian's copy of a minor's reminder (the minor gets the usual key): one per recipient, idempotent. */
+export function guardianReminderKey(enrolmentId: string, sessionId: string, offsetMinutes: number): string {
+  return `${reminderKey(enrolmentId, sessionId, offsetMinutes)}:guardian`;
+}

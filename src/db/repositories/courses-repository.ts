@@ -36,6 +36,8 @@ export function toCourseView(row: CourseRow, now: Date): CourseView {
     eligibleGroups: row.eligibleGroups as Group[],
     minAge: row.minAge ?? undefined,
     maxAge: row.maxAge ?? undefined,
+    eligibleCounties: (row.eligibleCounties ?? []) as County[],
+    prerequisiteCourseCodes: row.prerequisiteCourseCodes ?? [],
     status: row.status as CourseStatus,
     firstSessionStart: first?.startsAt ?? null,
     venue: { 'zh-CN': row.venue, en: row.venueEn ?? row.venue },
@@ -47,6 +49,7 @@ export function toCourseView(row: CourseRow, now: Date): CourseView {
     description: { 'zh-CN': row.description ?? '', en: row.descriptionEn ?? row.description ?? '' },
     nextSession: next ? toSessionView(next) : undefined,
     facts: courseFactsFromColumns(row),
+    prerequisiteNote: row.prerequisiteNote ?? undefined,
   };
 }
 
@@ -65,6 +68,8 @@ const LIST_OPEN_SQL = `
     c.seats_taken AS "seatsTaken", c.fee_yuan AS "feeYuan", c.subsidy_text AS "subsidyText",
     c.subsidy_text_en AS "subsidyTextEn", c.free_for_groups AS "freeForGroups",
     c.eligible_groups AS "eligibleGroups", c.min_age AS "minAge", c.max_age AS "maxAge",
+    c.eligible_counties AS "eligibleCounties", c.prerequisite_course_codes AS "prerequisiteCourseCodes",
+    c.prerequisite_note AS "prerequisiteNote",
     c.real_name_required AS "realNameRequired", c.status,
     f.id AS "sessionId", f.starts_at AS "startsAt", f.ends_at AS "endsAt", f.venue AS "sessionVenue",
     f.venue_en AS "sessionVenueEn"

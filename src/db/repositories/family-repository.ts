@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FamilyRelation, Group } from '../../core/domain';
+import type { County, FamilyRelation, Group } from '../../core/domain';
 import type { PiiCipher } from '../../core/people/pii-crypto';
 import type { FamilyMember, FamilyRepository } from '../../core/ports';
 import type { Db } from '../prisma-client';
@@ -16,9 +16,17 @@ interface MemberRow {
   phone: string | null;
   idNumberEnc: string | null;
   groups: string[];
+  county?: string | null;
 }
 
-const MEMBER_SELECT = { id: true, realName: true, phone: true, idNumberEnc: true, groups: true } as const;
+const MEMBER_SELECT = {
+  id: true,
+  realName: true,
+  phone: true,
+  idNumberEnc: true,
+  groups: true,
+  county: true,
+} as const;
 
 /**
  * Family members recorded by a proxy (the person chatting) and the link between them. A member has no chat
@@ -43,6 +51,7 @@ export function createFamilyRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool
     hasIdNumber: Boolean(p.idNumberEnc),
     birthDate: idFacts(p.idNumberEnc ? cipher.decrypt(p.idNumberEnc) : undefined).birthDate,
     groups: p.groups as Group[],
+    county: (p.county as County | null) ?? undefined,
   });
 
   const links = (proxyId: string) =>

@@ -62,6 +62,9 @@ ${textField(ctx, values, errors, 'certificateEn')}
 ${textField(ctx, values, errors, 'minAge', { type: 'number' })}
 ${textField(ctx, values, errors, 'maxAge', { type: 'number' })}
 ${textField(ctx, values, errors, 'eligibleGroups')}
+${textField(ctx, values, errors, 'eligibleCounties')}
+${textField(ctx, values, errors, 'prerequisiteCourseCodes')}
+${textField(ctx, values, errors, 'prerequisiteNote')}
 </fieldset>`;
 }
 

@@ -118,6 +118,8 @@ ${rows.map(
       ),
       realNameRequired: course.realNameRequired ? 'yes' : 'no',
       eligibleGroups: course.eligibleGroups.map((g) => ctx.t(`domain:group.${g}`)).join('、'),
+      eligibleCounties: course.eligibleCounties.map((c) => ctx.t(`domain:county.${c}`)).join('、'),
+      prerequisiteCourseCodes: course.prerequisiteCourseCodes.join('、'),
     };
     return sendPage(
       reply,
@@ -158,8 +160,16 @@ ${rows.map(
 
 /** Course facts shown on the course page when stated (the edit form has them all, English texts too). */
 const FACT_FIELDS = FACT_COLUMNS.filter(
-  (f): f is Exclude<(typeof FACT_COLUMNS)[number], `${string}En` | 'eligibleGroups'> =>
-    !f.endsWith('En') && f !== 'eligibleGroups',
+  (
+    f,
+  ): f is Exclude<
+    (typeof FACT_COLUMNS)[number],
+    `${string}En` | 'eligibleGroups' | 'eligibleCounties' | 'prerequisiteCourseCodes'
+  > =>
+    !f.endsWith('En') &&
+    f !== 'eligibleGroups' &&
+    f !== 'eligibleCounties' &&
+    f !== 'prerequisiteCourseCodes',
 );
 
 type CourseWithClassSessions = NonNullable<Awaited<ReturnType<ConsoleDeps['courses']['find']>>>;
@@ -177,6 +187,8 @@ function overview(ctx: PageContext, course: CourseWithClassSessions) {
 <dt>${t('console:course.field.realNameRequired')}</dt><dd>${t(`console:yesNo.${course.realNameRequired ? 'yes' : 'no'}`)}</dd>
 <dt>${t('console:courses.next')}</dt><dd>${ctx.dateTime(upcoming[0]?.startsAt)}</dd>
 ${course.eligibleGroups.length ? html`<dt>${t('console:course.field.eligibleGroups')}</dt><dd>${course.eligibleGroups.map((g) => t(`domain:group.${g}`)).join('、')}</dd>` : ''}
+${course.eligibleCounties.length ? html`<dt>${t('console:course.field.eligibleCounties')}</dt><dd>${course.eligibleCounties.map((c) => t(`domain:county.${c}`)).join('、')}</dd>` : ''}
+${course.prerequisiteCourseCodes.length ? html`<dt>${t('console:course.field.prerequisiteCourseCodes')}</dt><dd>${course.prerequisiteCourseCodes.join('、')}</dd>` : ''}
 ${FACT_FIELDS.filter((f) => course[f] !== null).map(
   (f) =>
     html`<dt>${t(`console:course.field.${f}`)}</dt><dd>${f === 'lodging' || f === 'meals' ? t(`console:course.provision.${course[f]}`) : String(course[f])}</dd>`,

@@ -26,6 +26,9 @@ export const FACT_COLUMNS = [
   'minAge',
   'maxAge',
   'eligibleGroups',
+  'eligibleCounties',
+  'prerequisiteCourseCodes',
+  'prerequisiteNote',
 ] as const;
 /** Columns of the import file, in the order of the template. */
 export const IMPORT_COLUMNS = [

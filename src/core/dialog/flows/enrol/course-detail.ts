@@ -65,6 +65,19 @@ export function describeCourse(turn: Turn, services: DialogServices, course: Cou
   else if (freeForMe) lines.push(t('courses:reason.freeForGroup', { group: t(`domain:group.${freeForMe}`) }));
   else if (course.feeYuan > 0) lines.push(t('courses:reason.fee', { fee: course.feeYuan }));
   if (course.subsidyText[locale]) lines.push(course.subsidyText[locale]);
+  // Who may take it beyond age and groups: a county-funded class, courses or a certificate needed first.
+  const counties = course.eligibleCounties ?? [];
+  if (counties.length)
+    lines.push(
+      t('enrol:course.countyOnly', {
+        counties: counties.map((c) => t(`domain:county.${c}`)).join(t('enrol:eligibility.groupJoiner')),
+      }),
+    );
+  const required = course.prerequisiteCourseCodes ?? [];
+  if (required.length)
+    lines.push(t('enrol:course.prerequisites', { codes: required.map((c) => `【${c}】`).join('') }));
+  if (course.prerequisiteNote)
+    lines.push(t('enrol:course.prerequisiteNote', { note: course.prerequisiteNote }));
   const left = course.capacity - course.seatsTaken;
   lines.push(left > 0 ? t('courses:reason.seatsLeft', { seats: left }) : t('courses:reason.full'));
   // The 实名制 sentence once: staff's subsidy text often says it already ("实行实名制管理").

@@ -18,7 +18,7 @@ import { AGREE, DECLINE, NO_PHONE, nameIn, plainNameIn } from './enrol-answers';
 import { ask, nextStep, type State } from './enrol-questions';
 import { enrol, type FamilyData } from './enrol-steps';
 import { familyStart, sayFamilyOutcome, sayRefusal, whoFor } from './family-sign-up';
-import { signUpRefusal } from './sign-up-eligibility';
+import { type Refusal, signUpRefusal } from './sign-up-eligibility';
 
 interface Answer {
   next: boolean;
@@ -48,15 +48,45 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
       turn.say(turn.t('enrol:family.memberGone'), mainMenu(turn.t));
       return;
     }
-    const candidate = member ?? (family ? { groups: [] } : turn.person);
-    const refusal = signUpRefusal(course, candidate, turn.now, services.timezone);
-    if (refusal) return sayRefusal(turn, refusal, member);
+    const candidate = member
+      ? { ...member, county: member.county ?? family?.county }
+      : family
+        ? { groups: [], county: family.county }
+        : turn.person;
+    const refusal =
+      signUpRefusal(course, candidate, turn.now, services.timezone) ??
+      (await missingPrerequisites(turn, course, family ? member?.id : turn.person.id, Boolean(family)));
+    if (refusal) return sayRefusal(turn, refusal, member, family?.relation);
     const step = nextStep(turn, course, services.timezone, family, member, consentAt);
     if (step === 'done') return member ? finishFamily(turn, course, member) : finish(turn, course);
     const code = course.code;
     if (step === 'id_number' && consentAt) enrol.start(turn, step, { code, family, consentAt });
     else if (step !== 'id_number') enrol.start(turn, step, { code, family });
     ask(turn, course, services.timezone, step, family, member);
+  }
+
+  /**
+   * A course that requires another one first: the required courses with no completion on record (a person
+   * not recorded yet has none). Checked before anything is collected; staff check certificates from elsewhere.
+   */
+  async function missingPrerequisites(
+    turn: Turn,
+    course: CourseView,
+    personId: string | undefined,
+    forMember: boolean,
+  ): Promise<Refusal | undefined> {
+    const required = course.prerequisiteCourseCodes ?? [];
+    if (!required.length || !services.completions || (!personId && !forMember)) return undefined;
+    const done = personId ? await services.completions.completedCodes(personId, required) : [];
+    const missing = required.filter((code) => !done.includes(code.toUpperCase()));
+    if (!missing.length) return undefined;
+    const names = await Promise.all(
+      missing.map(async (code) => {
+        const c = await services.catalog.findByCode(code, turn.now);
+        return c ? `【${c.code}】${c.title[turn.locale]}` : `【${code}】`;
+      }),
+    );
+    return { reason: 'prerequisite', courses: names };
   }
 
   async function finish(turn: Turn, course: CourseView): Promise<void> {
@@ -96,7 +126,9 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
     const text = input.text.trim();
     // "在哪里上课", "我报名的课程" where a name, a number or a yes/no is asked: answered as what it is, not
     // taken for a wrong answer and the same question asked again. The details given so far are kept.
-    if (state.step !== 'confirm' && asksSomethingElse(input, state.step === 'name')) return 'pass';
+    const countyGiven = state.step === 'county' && Boolean(input.understanding.slots.county);
+    if (state.step !== 'confirm' && !countyGiven && asksSomethingElse(input, state.step === 'name'))
+      return 'pass';
     switch (state.step) {
       case 'confirm':
         // Names, phones and ID numbers are never collected in a group chat where everyone can read them.
@@ -145,6 +177,7 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
             turn.locale,
             turn.now,
           );
+          if (family.county) await services.people.updateProfile(added.id, { county: family.county });
           return { next: true, family: { ...family, memberId: added.id } };
         }
         turn.person = await services.people.updateProfile(turn.person.id, {
@@ -216,6 +249,20 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
         // Already on someone else's record (signed up before from another account, or by a relative): said,
         // masked, with what happens next; the sign-up goes on and the menu after it offers a person.
         turn.say(t(claimed === 'clash' ? 'people:idNumber.clash' : 'people:idNumber.saved', { masked }));
+        return { next: true };
+      }
+      case 'county': {
+        const own = turn.person.county;
+        const county = input.value === 'same' && own ? own : input.understanding.slots.county;
+        if (!county) {
+          ask(turn, course, services.timezone, 'county', family, member);
+          return stop;
+        }
+        if (family) {
+          if (member) await services.people.updateProfile(member.id, { county });
+          return { next: true, family: { ...family, county } };
+        }
+        turn.person = await services.people.updateProfile(turn.person.id, { county });
         return { next: true };
       }
       case 'guardian': {

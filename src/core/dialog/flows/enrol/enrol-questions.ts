@@ -4,7 +4,7 @@ import type { FlowStep } from '../../flow';
 import type { Turn } from '../../turn';
 import { enrol, type FamilyData } from './enrol-steps';
 import { whoFor } from './family-sign-up';
-import { ADULT_AGE, ageAtStart } from './sign-up-eligibility';
+import { ADULT_AGE, ageAtStart, countyNeeded } from './sign-up-eligibility';
 
 export type State = FlowStep<(typeof enrol)['steps']>;
 export type Ask = Exclude<State['step'], 'confirm' | 'pick'>;
@@ -13,6 +13,7 @@ const ASK: Record<Exclude<Ask, 'guardian'>, string> = {
   phone: 'people:phone.ask',
   id_consent: 'people:consent.idNumber.request',
   id_number: 'people:idNumber.ask',
+  county: 'enrol:ask.county',
 };
 /** The same questions about a family member, asked of their proxy. */
 const ASK_MEMBER: Record<Ask, string> = {
@@ -21,6 +22,7 @@ const ASK_MEMBER: Record<Ask, string> = {
   id_consent: 'enrol:family.idConsent',
   id_number: 'enrol:family.askIdNumber',
   guardian: 'enrol:family.guardianConsent',
+  county: 'enrol:family.askCounty',
 };
 
 export const yesNo = (turn: Turn, yes: string, no: string): ChoiceOption[] => [
@@ -40,6 +42,9 @@ export function nextStep(
   consentAt?: string,
 ): Ask | 'done' {
   const idStep = consentAt ? 'id_number' : 'id_consent';
+  // Who may take a county-funded class is asked before anything else is collected, never guessed.
+  if (countyNeeded(course, family ? { county: member?.county ?? family.county } : turn.person))
+    return 'county';
   if (family) {
     if (!member) return 'name';
     if (!member.phone && !family.phoneAsked) return 'phone';
@@ -64,11 +69,19 @@ export function ask(
   member: FamilyMember | undefined,
 ): void {
   const { t } = turn;
+  const counties = (course.eligibleCounties ?? [])
+    .map((c) => t(`domain:county.${c}`))
+    .join(t('courses:line.listSeparator'));
   if (!family) {
-    if (step !== 'guardian') turn.say(t(ASK[step]), step === 'id_consent' ? consentChoices(turn) : []);
+    if (step !== 'guardian')
+      turn.say(t(ASK[step], { counties }), step === 'id_consent' ? consentChoices(turn) : []);
     return;
   }
+  // The proxy's own county is offered for the member only as a choice the proxy makes, never assumed.
+  const own = turn.person.county;
   const params = {
+    counties,
+    own: own ? t(`domain:county.${own}`) : '',
     who: whoFor(turn, family.relation, member),
     name: member?.realName ?? '',
     code: course.code,
@@ -82,6 +95,8 @@ export function ask(
         ? consentChoices(turn)
         : step === 'guardian'
           ? yesNo(turn, 'enrol:family.guardianYes', 'enrol:family.guardianNo')
-          : [];
+          : step === 'county' && own
+            ? [enrol.choice(t('enrol:family.sameCounty', { own: t(`domain:county.${own}`) }), 'same')]
+            : [];
   turn.say(t(ASK_MEMBER[step], params), choices);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAMILY_RELATIONS } from '../../../domain';
+import { COUNTIES, FAMILY_RELATIONS } from '../../../domain';
 import { defineFlow } from '../../flow';
 
 /**
@@ -10,6 +10,8 @@ export const familySchema = z.object({
   relation: z.enum(FAMILY_RELATIONS),
   memberId: z.uuid().optional(),
   phoneAsked: z.boolean().optional(),
+  /** The member's county, told before they were recorded (a county-limited course asks it first). */
+  county: z.enum(COUNTIES).optional(),
 });
 export type FamilyData = z.infer<typeof familySchema>;
 
@@ -31,6 +33,8 @@ export const enrol = defineFlow({
     phone: course,
     id_consent: course,
     id_number: course.extend({ consentAt: z.iso.datetime() }),
+    /** A course for some counties' residents only, and the person's county not known: which county. */
+    county: course,
     /** A minor's sign-up: the guardian's explicit consent, naming the child and the course. */
     guardian: course,
   },

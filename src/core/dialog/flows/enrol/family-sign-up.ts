@@ -36,12 +36,26 @@ const othersChoice = (turn: Turn): ChoiceOption => ({
  * The course's rules say no: why, politely, naming whose age it is ("按身份证您开课时17岁" or the member's
  * name), with other courses and the menu offered. The flow ends; nothing more is collected.
  */
-export function sayRefusal(turn: Turn, refusal: Refusal, member?: FamilyMember): void {
+export function sayRefusal(
+  turn: Turn,
+  refusal: Refusal,
+  member?: FamilyMember,
+  relation?: FamilyRelation,
+): void {
   const { t } = turn;
   turn.endFlow();
-  const name = member?.realName ?? (member ? relationWord(turn, member.relation) : undefined);
+  const rel = member?.relation ?? relation;
+  const name = member?.realName ?? (rel ? relationWord(turn, rel) : undefined);
   const key = `enrol:eligibility.${refusal.reason}${name ? 'Member' : ''}`;
   const groups = (refusal.groups ?? []).map((g) => t(`domain:group.${g}`));
+  const counties = (refusal.counties ?? []).map((c) => t(`domain:county.${c}`));
+  const menu = mainMenu(t).filter((c) => c.action.type !== 'intent' || c.action.intent !== 'course.search');
+  // A certificate from elsewhere is for staff to check: a person is offered first.
+  const human: ChoiceOption = {
+    label: t('common:menu.human'),
+    action: { type: 'intent', intent: 'handoff.human' },
+  };
+  const isHandoff = (c: ChoiceOption) => c.action.type === 'intent' && c.action.intent === 'handoff.human';
   turn.say(
     t(key, {
       age: refusal.age ?? '',
@@ -49,13 +63,15 @@ export function sayRefusal(turn: Turn, refusal: Refusal, member?: FamilyMember):
       maxAge: refusal.maxAge ?? '',
       name: name ?? '',
       groups: groups.join(t('enrol:eligibility.groupJoiner')),
-      example: groups[0] ?? '',
+      example: groups[0] ?? counties[0] ?? '',
+      counties: counties.join(t('enrol:eligibility.groupJoiner')),
+      county: refusal.county ? t(`domain:county.${refusal.county}`) : '',
+      courses: (refusal.courses ?? []).join(t('enrol:eligibility.groupJoiner')),
     }),
     // "Other courses" first; the menu's own course search would say the same again.
-    [
-      othersChoice(turn),
-      ...mainMenu(t).filter((c) => c.action.type !== 'intent' || c.action.intent !== 'course.search'),
-    ],
+    refusal.reason === 'prerequisite'
+      ? [human, othersChoice(turn), ...menu.filter((c) => !isHandoff(c))]
+      : [othersChoice(turn), ...menu],
   );
 }
 

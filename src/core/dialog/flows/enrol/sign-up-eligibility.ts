@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CourseForMatching } from '../../../courses/course-types';
-import type { Group } from '../../../domain';
+import type { County, Group } from '../../../domain';
 
 /** What a sign-up knows about the person to be enrolled (the one chatting, or their family member). */
 export interface Candidate {
@@ -9,15 +9,27 @@ export interface Candidate {
   /** From what the person said ("35岁", "1990年生"): approximate. */
   birthYear?: number;
   groups: readonly Group[];
+  /** Where the person lives (profile, or what they said); unknown: a county-limited course asks. */
+  county?: County | null;
 }
 
 /** Why the candidate cannot take the course: a locale key of `enrol:eligibility.*` and its parameters. */
 export interface Refusal {
-  reason: 'tooYoung' | 'tooOld' | 'tooYoungStated' | 'tooOldStated' | 'groups';
+  reason: 'tooYoung' | 'tooOld' | 'tooYoungStated' | 'tooOldStated' | 'groups' | 'county' | 'prerequisite';
   age?: number;
   minAge?: number;
   maxAge?: number;
   groups?: readonly Group[];
+  /** A county-limited course: the counties it takes, and the candidate's own. */
+  counties?: readonly County[];
+  county?: County;
+  /** Required courses with no completion on record: "【code】title". */
+  courses?: readonly string[];
+}
+
+/** Which of the given courses a person has completed as the system records it (a pass, or a certificate). */
+export interface CourseCompletions {
+  completedCodes(personId: string, codes: readonly string[]): Promise<string[]>;
 }
 
 /** Full years of age on `on`, counted in the programme's time zone (a birthday is reached on its day). */
@@ -48,8 +60,9 @@ export function ageAtStart(
 /**
  * The course's rules against what we know: the age limits at the first class (exactly from the ID number's
  * birth date; from a stated age only when it is out of range whichever birthday it is), and the groups a
- * course is limited to when the person's groups are known. Nothing known, nothing refused: the ID number is
- * checked when it is given.
+ * course is limited to when the person's groups are known, and the counties it is limited to when the person's
+ * county is known (`countyNeeded`: the sign-up asks it). Nothing known, nothing refused: the ID number is
+ * checked when it is given. Prerequisites need the record of completions (`CourseCompletions`, enrol-flow.ts).
  */
 export function signUpRefusal(
   course: CourseForMatching,
@@ -72,5 +85,12 @@ export function signUpRefusal(
   const limited = course.eligibleGroups;
   if (limited.length && candidate.groups.length && !candidate.groups.some((g) => limited.includes(g)))
     return { reason: 'groups', groups: limited };
+  const counties = course.eligibleCounties ?? [];
+  if (counties.length && candidate.county && !counties.includes(candidate.county))
+    return { reason: 'county', counties, county: candidate.county };
   return undefined;
 }
+
+/** A county-limited course and a candidate whose county is not known: it is asked, never guessed. */
+export const countyNeeded = (course: CourseForMatching, candidate: Pick<Candidate, 'county'>): boolean =>
+  (course.eligibleCounties?.length ?? 0) > 0 && !candidate.county;
