@@ -205,4 +205,28 @@ describe('one answer decision for what people type', () => {
       expect([text, r.citations[0]]).toEqual([text, clause]);
     }
   });
+
+  it('keeps questions about one’s own class, a person and our courses out of the plan’s clauses', async () => {
+    // A class question with no course in view is about the person's own sign-ups, never "Yes." and a clause.
+    for (const text of ['Is this class full?', 'Does it include lunch?', '这个班满了没']) {
+      const r = await fresh().say(text);
+      expect([text, r.intent, r.citations]).toEqual([text, 'enrol.list', []]);
+    }
+    // "the staff" is a person; "staff education funds" is not.
+    expect((await fresh().say('Can I talk to the staff?')).intent).toBe('handoff.human');
+    expect((await fresh().say('tax deduction for staff education funds')).intent).toBe('policy.ask');
+    // A parent asking what a child can learn gets the courses too, not only a clause.
+    const parent = await fresh().say('我儿子初中毕业了，能学什么');
+    expect(parent.intent).toBe('course.search');
+    // A course fee is not "a figure the plan never gives, ask the bureau".
+    expect(allText(await fresh().say('学电工学费多少'))).not.toContain('没有写这个具体数字');
+  });
+
+  it('does not answer an either-or question with a bare yes', async () => {
+    const p = fresh();
+    await p.say('what do apprentices get paid by the government');
+    const r = await p.say('Is that paid to the company or to the worker?');
+    expect(r.citations[0]).toBe('s2.2');
+    expect(r.replies[0]?.text).not.toMatch(/^Yes\./);
+  });
 });

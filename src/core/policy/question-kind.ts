@@ -44,6 +44,8 @@ const COST_EN = /\bfree\b|\bcost|\bfees?\b|\bpay\b|\bcharge/i;
 const HAVE_ZH =
   /有没有|(补贴|补助|补|给)(不|没得?|没有)\s*[？?!！。]?\s*$|给不给|有(.{0,12})(吗|不|没得?|没有)\s*[？?!！。]?\s*$|没得|有\S{0,12}[吗嘛]/;
 const IS_ZH = /是不是|是否/;
+const CHOICE_ZH = /\S还是\S/;
+const CHOICE_EN = /^\s*(is|are|do|does|will|would|should|can)\b.*\b\w+ or (to |for |the |a )?\w+/i;
 const CAN_ZH = /能|可以|可不可以|得不得|整得成|要得不|行不/;
 const RESPONSIBLE_ZH = /谁来?(管|负责|出|牵头|组织|办)|哪个部门|哪个单位|找谁|归谁|哪里管/;
 const RESPONSIBLE_EN =
@@ -60,6 +62,8 @@ export function detectQuestionKind(text: string): QuestionKind {
   if (WHO_ZH.test(q) || WHO_EN.test(q)) return 'who';
   // 咋办 / 怎么办 ask for help in general, not for steps.
   if (HOW_ZH.test(q.replace(/怎么办|咋办|咋整|啷个办/g, '')) || HOW_EN.test(q)) return 'how';
+  // "给企业还是给个人", "to the company or to me?": a choice between two, which 是的/Yes does not answer.
+  if (CHOICE_ZH.test(q) || CHOICE_EN.test(q)) return 'other';
   if (YESNO_ZH.test(q) && !/什么|啥|哪些/.test(q)) return 'yesno';
   if (WHAT_ZH.test(q) || WHAT_EN.test(q)) return 'what';
   if (/什么|啥/.test(q)) return 'what';

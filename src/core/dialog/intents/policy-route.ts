@@ -63,6 +63,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
     )
       return route(turn, { ...u, intent: 'course.search' }, next);
+    // "Is this class full?", "Does it include lunch?", "我报的班几点上课" with no course in view (course facts answer
+    // those when one is): about the person's own classes, never a clause of the plan that shares a word.
+    if ((u.intent === 'policy.ask' || u.intent === 'unknown') && OWN_CLASS.test(turn.text))
+      return next({ ...u, intent: 'enrol.list' });
     // The classifier unsure between a request and a question ("My company is closing. Will I get retraining?"
     // read as a list of my sign-ups), and the plan sure of its answer: the question it is.
     if (
@@ -72,6 +76,9 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       !OWN_WISH.test(turn.text) &&
       !ASKS_FOR_HELP.test(turn.text) &&
       !SIGN_UP_TALK.test(turn.text) &&
+      !ABOUT_OUR_CLASSES.test(turn.text) &&
+      !OUR_CLASS_WORDS.test(turn.text) &&
+      detectQuestionKind(turn.text) !== 'where_when' &&
       namesSubject(turn.text) &&
       withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
     )
@@ -142,7 +149,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
               document: policy.doc.shortTitle[turn.locale],
               ref: clause.ref,
               topic: clause.topic?.[turn.locale] ?? clause.heading,
-              summary: clause.summary[turn.locale],
+              summary: aboutMoney ? firstSentence(clause.summary[turn.locale]) : clause.summary[turn.locale],
             }),
           );
           turn.cite([clause.id]);
@@ -193,15 +200,23 @@ const REFERRABLE = new Set<string>([
 ]);
 /** Intents a question the plan answers surely may have been mistaken for when the classifier was unsure. */
 const UNSURE_REROUTED = new Set<string>(['help', 'enrol.list', 'course.search', 'enrol.start']);
+/** A person's own class, teacher or lesson ("Who is my teacher?", "Can I bring my child?"), not the plan. */
+const OUR_CLASS_WORDS =
+  /上课|老师|教室|带(孩子|娃|小孩)|\b(class|course|lesson|teacher|classroom|bring|lunch|start|starts)\b/i;
+
+/** A question about one particular class: this/my class, "does it include/start", 这个班, 我报的. */
+const OWN_CLASS =
+  /\b(this|my|our|the) (class|course|lesson|teacher)\b|\bdoes it (include|start|end|finish)\b|这个班|那个班|我的课|我报的|我上的/i;
+
 /** Talk of signing up ("报名要准备哪些东西") is about our classes, whatever the plan says of its platform. */
 const SIGN_UP_TALK = /报名|报个名|\b(enrol|enroll|register|sign up)\b/i;
 /** Below this classifier confidence the plan's own certainty decides. */
 const UNSURE_BELOW = 0.6;
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
-/** A message that leans on what was said before: "那…", "还有…", "and …?", "what about …", "does that …?". */
+/** A message that leans on what was said before: "那…", "还有…", "and …?", "what about …", "is that …?". */
 const FOLLOW_UP_LEAD =
-  /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|it|they|those|these)\b)/i;
+  /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|those|these)\b)/i;
 
 function isFollowUp(text: string): boolean {
   const t = text.trim();
@@ -229,11 +244,16 @@ const OWN_WISH =
  * courses, whether there is training for something ("天麻种植有培训吗" wants the classes as much as the rule).
  */
 const ABOUT_OUR_CLASSES =
-  /报名|报个|课程|几天|多久|有(没有|没得)?[^，,。？?]{0,8}(培训|课|班)|(什么|啥|哪些)(技术)?培训|\b(enrol|enroll|register|sign up|courses|classes|how long|is there (any )?training|any training)\b/i;
+  /报名|报个|课程|班|几天|多久|能学|学什么|学些什么|学啥|学哪些|(培训|课)有哪些|有哪些(培训|课)|有(没有|没得)?[^，,。？?]{0,8}(培训|课|班)|(什么|啥|哪些)(技术)?培训|\b(enrol|enroll|register|sign up|courses|classes|how long|is there (any )?training|any training)\b/i;
 
 /** Asks whether something costs or pays money: 补贴, 免费, 要钱不, subsidy, free, cost … */
 const MONEY =
-  /补贴|补助|补钱|给钱|要钱|收钱|收费|免费|花钱|掏钱|学费|费用|多少钱|好多钱|报销|\b(subsid\w*|free|costs?|fees?|pay|paid)\b/i;
+  /补贴|补助|补钱|给钱|要钱|收钱|收费|免费|花钱|掏钱|交钱|交费|缴费|学费|费用|多少钱|好多钱|报销|\b(subsid\w*|costs?|fees?|pay|paid|for free|free of charge|is it free|free training)\b/i;
+
+/** The first sentence of a clause summary: a phone screen takes the part about the list, not the rest. */
+function firstSentence(summary: string): string {
+  return summary.match(/^.+?(。|\.(\s|$))/u)?.[0].trim() ?? summary;
+}
 
 function asksMoney(text: string): boolean {
   return MONEY.test(dialectSearchText(text));

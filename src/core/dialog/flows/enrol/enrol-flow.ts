@@ -83,7 +83,9 @@ export function enrolModule(services: DialogServices, search: IntentHandler): Di
     const names = await Promise.all(
       missing.map(async (code) => {
         const c = await services.catalog.findByCode(code, turn.now);
-        return c ? `【${c.code}】${c.title[turn.locale]}` : `【${code}】`;
+        return c
+          ? turn.t('enrol:courseRef', { code: c.code, title: c.title[turn.locale] })
+          : turn.t('enrol:codeRef', { code });
       }),
     );
     return { reason: 'prerequisite', courses: names };
