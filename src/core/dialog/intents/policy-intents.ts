@@ -1,6 +1,6 @@
 import { composePolicyAnswer, type PolicyChoice } from '../../policy/policy-answer';
-import { asksAboutCost } from '../../policy/question-kind';
 import type { PolicyKnowledge } from '../../policy/policy-index';
+import { asksAboutCost } from '../../policy/question-kind';
 import type { ChoiceAction, ChoiceOption } from '../chat-session';
 import type { DialogModule } from '../dialog-module';
 import type { Turn } from '../turn';
@@ -14,7 +14,8 @@ const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {
 const ASK: ChoiceAction = { type: 'intent', intent: 'policy.ask' };
 const EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as const;
 /** How long a class lasts or how many there are: the course's record, not the plan. */
-const CLASS_FIGURE = /几天|多少天|多久|几个月|几节|几次课|\b(how many (days|weeks|hours|lessons|classes)|how long)\b/i;
+const CLASS_FIGURE =
+  /几天|多少天|多久|几个月|几节|几次课|\b(how many (days|weeks|hours|lessons|classes)|how long)\b/i;
 
 /** Policy questions answered from the plan's clauses, with the clause cited; unsure answers offer a person. */
 export function policyModule(policy: PolicyKnowledge): DialogModule {

@@ -75,7 +75,11 @@ export function describeCourse(turn: Turn, services: DialogServices, course: Cou
     );
   const required = course.prerequisiteCourseCodes ?? [];
   if (required.length)
-    lines.push(t('enrol:course.prerequisites', { codes: required.map((code) => t('enrol:codeRef', { code })).join(t('enrol:eligibility.groupJoiner')) }));
+    lines.push(
+      t('enrol:course.prerequisites', {
+        codes: required.map((code) => t('enrol:codeRef', { code })).join(t('enrol:eligibility.groupJoiner')),
+      }),
+    );
   if (course.prerequisiteNote)
     lines.push(t('enrol:course.prerequisiteNote', { note: course.prerequisiteNote }));
   const left = course.capacity - course.seatsTaken;
