@@ -132,44 +132,37 @@ const contactPhone = optionalText(20).refine(
  * 、 or spaces; empty means everyone. The sign-up checks them (docs/family-sign-up.md).
  */
 const groupNames = aliases('group', GROUPS);
-const eligibleGroups = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    const ids: Group[] = [];
-    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
-      const id = groupNames.get(word.toLowerCase()) as Group | undefined;
-      if (!id) {
-        ctx.addIssue({ code: 'custom', message: 'choice' });
-        continue;
-      }
-      if (!ids.includes(id)) ids.push(id);
-    }
-    return ids;
-  });
+const eligibleGroups = idList<Group>(groupNames);
 
 /** Course codes people can type to the bot: ZX-DS-01, ZY-SYB-01. */
 export const COURSE_CODE = /^[A-Z]{2}-[A-Z]{2,4}-\d{2}$/;
 
 /** Counties whose residents may sign up (镇雄县、彝良县 or ids); empty means everyone. */
 const countyNames = aliases('county', COUNTIES);
-const eligibleCounties = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    const ids: County[] = [];
-    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
-      const id = countyNames.get(word.toLowerCase()) as County | undefined;
-      if (!id) {
-        ctx.addIssue({ code: 'custom', message: 'choice' });
-        continue;
+const eligibleCounties = idList<County>(countyNames);
+
+/**
+ * Ids by id or name separated by commas, 、 or spaces, each once; a word that names none is a `choice` error.
+ * Empty means everyone.
+ */
+function idList<T extends string>(names: ReadonlyMap<string, string>) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const ids: T[] = [];
+      for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
+        const id = names.get(word.toLowerCase()) as T | undefined;
+        if (!id) {
+          ctx.addIssue({ code: 'custom', message: 'choice' });
+          continue;
+        }
+        if (!ids.includes(id)) ids.push(id);
       }
-      if (!ids.includes(id)) ids.push(id);
-    }
-    return ids;
-  });
+      return ids;
+    });
+}
 
 /** Codes of courses to complete first (ZX-DS-01 ZX-DS-02): each must look like a course code. */
 const prerequisiteCourseCodes = z

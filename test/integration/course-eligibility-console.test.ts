@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../src/core/people/id-number';
-import { consoleHttp, invite } from '../support/console';
+import { consoleHttp, invite, uploadCourseFile } from '../support/console';
 import { allText, person } from '../support/converse';
 import { type WebWorld, webWorld } from '../support/web-world';
 
@@ -22,13 +22,7 @@ function idAged(years: number): string {
   return first17 + idCheckChar(first17)!;
 }
 
-async function upload(csv: string) {
-  const page = await session.get('/console/import');
-  const token = /action="\/console\/import\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? '';
-  const form = new FormData();
-  form.append('file', new Blob([csv]), 'eligibility.csv');
-  return session.post(`/console/import?_csrf=${token}`, form);
-}
+const upload = (csv: string) => uploadCourseFile(session, csv, 'eligibility.csv');
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 

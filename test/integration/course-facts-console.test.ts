@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleHttp, invite } from '../support/console';
+import { consoleHttp, invite, uploadCourseFile } from '../support/console';
 import { allText, person } from '../support/converse';
 import { type WebWorld, webWorld } from '../support/web-world';
 
@@ -12,13 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-async function upload(csv: string) {
-  const page = await session.get('/console/import');
-  const token = /action="\/console\/import\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? '';
-  const form = new FormData();
-  form.append('file', new Blob([csv]), 'facts.csv');
-  return session.post(`/console/import?_csrf=${token}`, form);
-}
+const upload = (csv: string) => uploadCourseFile(session, csv, 'facts.csv');
 
 const inTwoDays = (() => {
   const d = new Date(Date.now() + 2 * 86_400_000);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleHttp, invite } from '../support/console';
+import { consoleHttp, invite, uploadCourseFile } from '../support/console';
 import { allText, person } from '../support/converse';
 import { type WebWorld, webWorld } from '../support/web-world';
 
@@ -18,13 +18,7 @@ afterAll(() => world.close());
 const code = () =>
   `ZX-${Array.from(randomBytes(4), (b) => String.fromCharCode(65 + (b % 26))).join('')}-${String(randomBytes(1)[0]! % 100).padStart(2, '0')}`;
 
-async function upload(csv: string) {
-  const page = await session.get('/console/import');
-  const token = /action="\/console\/import\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? '';
-  const form = new FormData();
-  form.append('file', new Blob([csv]), 'limits.csv');
-  return session.post(`/console/import?_csrf=${token}`, form);
-}
+const upload = (csv: string) => uploadCourseFile(session, csv, 'limits.csv');
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 const course = (c: string) => world.runtime.db.course.findUniqueOrThrow({ where: { code: c } });

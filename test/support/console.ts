@@ -125,3 +125,16 @@ export async function consoleHttp(base: string, code: string, { enrol = true }: 
   }
   return { ...client, username, totpSecret, landing: signedUp.headers.get('location') };
 }
+
+/** Uploads a course file through the console's import form, as staff do (CSRF token read from the page). */
+export async function uploadCourseFile(
+  session: Awaited<ReturnType<typeof consoleHttp>>,
+  csv: string,
+  name = 'courses.csv',
+) {
+  const page = await session.get('/console/import');
+  const token = /action="\/console\/import\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? '';
+  const form = new FormData();
+  form.append('file', new Blob([csv]), name);
+  return session.post(`/console/import?_csrf=${token}`, form);
+}
