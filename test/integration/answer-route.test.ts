@@ -229,4 +229,16 @@ describe('one answer decision for what people type', () => {
     expect(r.citations[0]).toBe('s2.2');
     expect(r.replies[0]?.text).not.toMatch(/^Yes\./);
   });
+
+  it('reads "要交钱不" in the middle of a course search as about that training, and goes on with the search', async () => {
+    const p = fresh();
+    await p.say('我想学开挖掘机');
+    const r = await p.say('要交钱不');
+    expect(r.intent).toBe('course.search');
+    expect(r.answer).toBe('both');
+    expect(r.citations.length).toBe(1);
+    expect(allText(r)).toContain('县区');
+    // With no course search before it, it is still "which part of the plan?".
+    expect((await fresh().say('要交钱不')).answer).toBe('clarify');
+  });
 });

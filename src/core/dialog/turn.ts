@@ -65,6 +65,10 @@ export class Turn {
   }
 
   endFlow(): void {
+    if (this.session.flow) this.leftFlow = this.session.flow.name;
     this.session.flow = undefined;
   }
+
+  /** The flow this turn left (its question was not answered), for a route that reads the message in its light. */
+  leftFlow?: string;
 }

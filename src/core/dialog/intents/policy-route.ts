@@ -45,7 +45,8 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     return together;
   };
 
-  const route: IntentRoute = async (turn, u, next) => {
+  /** `rerouted`: the intent was already changed once by a rule below; no rule changes it again. */
+  const route = async (...[turn, u, next, rerouted = false]: [...Parameters<IntentRoute>, boolean?]) => {
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
     // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
     if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text))) {
@@ -55,14 +56,16 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // "想学电焊，有补贴吗", "学厨师要钱不": a wish to learn a trade and a question about money the plan does not
     // answer for that trade is a course search with what the plan does say about subsidised trades.
     if (
+      !rerouted &&
       (u.intent === 'policy.ask' || u.intent === 'unknown') &&
-      wantsToLearn(turn.text, u) &&
+      (wantsToLearn(turn.text, u) || searchingForTrade(turn)) &&
       asksMoney(turn.text) &&
       // "创业补助怎么申请", "电焊补贴一个人多少钱" ask what the plan does not say; they are not course wishes.
       !['amount', 'how'].includes(detectQuestionKind(turn.text)) &&
-      withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
+      // "要交钱不" names nothing: in a course search it is about the trade being searched for.
+      (!namesSubject(turn.text) || withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD)
     )
-      return route(turn, { ...u, intent: 'course.search' }, next);
+      return route(turn, { ...u, intent: 'course.search' }, next, true);
     // "Is this class full?", "Does it include lunch?", "我报的班几点上课" with no course in view (course facts answer
     // those when one is): about the person's own classes, never a clause of the plan that shares a word.
     if ((u.intent === 'policy.ask' || u.intent === 'unknown') && OWN_CLASS.test(turn.text))
@@ -70,6 +73,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // The classifier unsure between a request and a question ("My company is closing. Will I get retraining?"
     // read as a list of my sign-ups), and the plan sure of its answer: the question it is.
     if (
+      !rerouted &&
       UNSURE_REROUTED.has(u.intent) &&
       u.confidence < UNSURE_BELOW &&
       looksLikeQuestion(turn.text) &&
@@ -82,17 +86,18 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       namesSubject(turn.text) &&
       withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
     )
-      return route(turn, { ...u, intent: 'policy.ask' }, next);
+      return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     switch (u.intent) {
       case 'help': {
         // "展翅行动是干嘛的", "What are the Phoenix and Kunpeng plans?": a question the plan answers surely is
         // not a request for the menu.
         if (
+          !rerouted &&
           !ASKS_FOR_HELP.test(turn.text) &&
           namesSubject(turn.text) &&
           withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
         )
-          return route(turn, { ...u, intent: 'policy.ask' }, next);
+          return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         return next(u);
       }
       case 'unknown': {
@@ -108,13 +113,14 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         // programme offers that the plan answers surely, with no wish of the person's own in it, is answered
         // as the policy question it is (its reply offers the courses); "我想学养殖" stays a course search.
         if (
+          !rerouted &&
           looksLikeQuestion(turn.text) &&
           !OWN_WISH.test(turn.text) &&
           !ABOUT_OUR_CLASSES.test(turn.text) &&
           detectQuestionKind(turn.text) !== 'where_when' &&
           withTopic(turn).confidence >= BASIS_CONFIDENCE_THRESHOLD
         )
-          return route(turn, { ...u, intent: 'policy.ask' }, next);
+          return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
         // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
@@ -264,6 +270,11 @@ const LEARN = /想学|要学|去学|学个|学门|学点|学一门|学下|\b(lea
 
 function wantsToLearn(text: string, u: { slots: { trade?: string; trades?: readonly string[] } }): boolean {
   return Boolean(u.slots.trade || u.slots.trades?.length || LEARN.test(text));
+}
+
+/** In the middle of a course search for a trade ("我想学电焊" → "您在哪个县区？" → "要交钱不"). */
+function searchingForTrade(turn: Turn): boolean {
+  return turn.leftFlow === 'profile' && turn.person.interests.length > 0;
 }
 
 function offersClauses(turn: Turn): boolean {
