@@ -126,3 +126,22 @@ export function createRecipients(pool: pg.Pool, channels: readonly ChannelName[]
 
 /** The chat session key of an identity, as the engine builds it. */
 export const sessionKeyOf = (r: Reachable) => chatSessionKey(r.channel, r.externalId);
+
+/**
+ * The family member who signed up the person in `personColumn` most recently (family_links, the proxy not
+ * erased), as `fl` (proxy_id, relation), and that proxy's reachable route as `px`. `pp` is the proxy when a
+ * message about the person goes to them instead: the person has no chat of their own (SMS at most) and the
+ * proxy is reachable, by chat rather than SMS when only the person has a phone (a chat costs nothing). Class
+ * reminders and survey questions follow this one rule.
+ */
+export function familyProxyJoin(personColumn: string, channelsParam: string, ownAlias: string): string {
+  return `
+       LEFT JOIN LATERAL (
+         SELECT f.proxy_id, f.relation FROM family_links f
+         JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
+         WHERE f.member_id = ${personColumn} ORDER BY f.created_at DESC LIMIT 1) fl ON true
+       ${reachableIdentityJoin('fl.proxy_id', channelsParam, 'px')}
+       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL
+         AND (${ownAlias}.channel IS NULL OR ${ownAlias}.channel = 'sms')
+         AND (${ownAlias}.channel IS NULL OR px.channel <> 'sms')`;
+}

@@ -1,4 +1,4 @@
-import { reachableIdentityJoin } from '../delivery/recipients';
+import { familyProxyJoin, reachableIdentityJoin } from '../delivery/recipients';
 
 /**
  * Who a survey question about a trainee goes to (docs/surveys.md, "Family members"): the trainee's own chat, or,
@@ -13,14 +13,7 @@ import { reachableIdentityJoin } from '../delivery/recipients';
 export function surveyRecipientJoin(personColumn: string, channelsParam: string): string {
   return `
        ${reachableIdentityJoin(personColumn, channelsParam, 'ci')}
-       LEFT JOIN LATERAL (
-         SELECT f.proxy_id, f.relation FROM family_links f
-         JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
-         WHERE f.member_id = ${personColumn} ORDER BY f.created_at DESC LIMIT 1) fl
-         ON ci.channel IS NULL OR ci.channel = 'sms'
-       ${reachableIdentityJoin('fl.proxy_id', channelsParam, 'px')}
-       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL
-         AND (ci.channel IS NULL OR px.channel <> 'sms')`;
+       ${familyProxyJoin(personColumn, channelsParam, 'ci')}`;
 }
 
 /** The recipient's columns for surveyRecipientJoin; `locale` is the recipient's (the proxy's when it is them). */

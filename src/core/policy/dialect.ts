@@ -40,10 +40,18 @@ const WORDS: readonly [RegExp, string][] = [
 const CLAIM_MONEY =
   /(补贴|钱)[^，。？?！!,.\s]{0,4}?(怎么|如何|怎样|去哪里?|哪里|在哪里?|到哪里?|找谁)(领|拿|申领|申请|兑现)/u;
 
+/**
+ * The last text read and its standard form: one turn asks for the same message's reading several times (the
+ * route's checks, the question's kind, the plan search), and the replacements are the costly part.
+ */
+let last: { text: string; standard: string } | undefined;
+
 /** The message in standard Mandarin; text without dialect comes back unchanged. */
 export function standardizeDialect(text: string): string {
+  if (last?.text === text) return last.standard;
   let out = text;
   for (const [pattern, standard] of WORDS) out = out.replace(pattern, standard);
+  last = { text, standard: out };
   return out;
 }
 

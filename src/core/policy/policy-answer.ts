@@ -51,8 +51,9 @@ export interface PolicyAnswer {
   /** Clause IDs the answer relies on (empty when the bot was not sure). */
   citations: string[];
   /**
-   * The question asks for a figure (how much, how many) and the clause gives none: the plan does not answer
-   * it, whatever the clause is about (the dialog says so instead of citing it).
+   * The question asks for a figure the plan owes (how much, how many — not a fee or a class's length, which
+   * the course record gives) and the clause gives none: the plan does not answer it, whatever the clause is
+   * about (the dialog says so instead of citing it).
    */
   noFigure?: boolean;
 }
@@ -97,7 +98,11 @@ function confident(
     ? t('policy:answer.contactDepartments', { departments, hotline })
     : t('policy:answer.contactHotline', { hotline });
   const lines = answerLines(clause, doc, locale, t, question);
-  const noFigure = lines[0] === t('policy:direct.noFigure', { document: doc.shortTitle[locale] });
+  const noFigure =
+    question !== undefined &&
+    lines[0] === t('policy:direct.noFigure', { document: doc.shortTitle[locale] }) &&
+    !asksAboutCost(question) &&
+    !CLASS_FIGURE.test(question);
   return {
     ...(noFigure && { noFigure }),
     text: [...lines, citation, contact].join('\n'),
@@ -109,6 +114,10 @@ function confident(
     citations: [clause.id],
   };
 }
+
+/** How long a class lasts or how many there are: the course's record, not the plan. */
+const CLASS_FIGURE =
+  /几天|多少天|多久|几个月|几节|几次课|\b(how many (days|weeks|hours|lessons|classes)|how long)\b/i;
 
 /** What a direct answer may take before the citation: a phone screen. */
 const MAX_DIRECT_CHARS = 220;

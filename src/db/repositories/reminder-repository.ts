@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PiiCipher } from '../../core/people/pii-crypto';
-import { reachableIdentityJoin } from '../../delivery/recipients';
+import { familyProxyJoin, reachableIdentityJoin } from '../../delivery/recipients';
 import { createBatcher } from './batcher';
 import { idFacts } from './people-repository';
 
@@ -80,30 +80,19 @@ export function createReminderRepository(
          CASE WHEN pp.id IS NOT NULL THEN px.chat_id ELSE ci.chat_id END AS "chatId",
          CASE WHEN pp.id IS NOT NULL THEN px.external_id ELSE ci.external_id END AS "externalId",
          p.id_number_enc AS "idNumberEnc", p.real_name AS "personName", p.birth_year AS "birthYear", gp.id AS "guardianId",
-         gp.locale AS "guardianLocale", gx.channel AS "guardianChannel", gx.chat_id AS "guardianChatId",
-         gx.external_id AS "guardianExternalId"
+         gp.locale AS "guardianLocale", px.channel AS "guardianChannel", px.chat_id AS "guardianChatId",
+         px.external_id AS "guardianExternalId"
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS r(enrolment_id, session_id, ord)
        JOIN enrolments e ON e.id = r.enrolment_id
        JOIN people p ON p.id = e.person_id
        JOIN courses c ON c.id = e.course_id
        LEFT JOIN class_sessions s ON s.id = r.session_id
        ${reachableIdentityJoin('e.person_id', '$3', 'ci')}
-       -- No chat of their own (SMS at most): the family member who signed them up (the latest link), if
-       -- reachable, and by chat rather than SMS when only the member has a phone (a chat costs nothing).
-       LEFT JOIN LATERAL (
-         SELECT f.proxy_id FROM family_links f JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
-         WHERE f.member_id = e.person_id ORDER BY f.created_at DESC LIMIT 1) fl
-         ON ci.channel IS NULL OR ci.channel = 'sms'
-       ${reachableIdentityJoin('fl.proxy_id', '$3', 'px')}
-       LEFT JOIN people pp ON pp.id = fl.proxy_id AND px.channel IS NOT NULL
-         AND (ci.channel IS NULL OR px.channel <> 'sms')
-       -- A chat of their own: the family member who signed them up, for a minor's second reminder.
-       LEFT JOIN LATERAL (
-         SELECT f.proxy_id FROM family_links f JOIN people q ON q.id = f.proxy_id AND q.deleted_at IS NULL
-         WHERE f.member_id = e.person_id ORDER BY f.created_at DESC LIMIT 1) gl
-         ON ci.channel IS NOT NULL AND ci.channel <> 'sms'
-       ${reachableIdentityJoin('gl.proxy_id', '$3', 'gx')}
-       LEFT JOIN people gp ON gp.id = gl.proxy_id AND gx.channel IS NOT NULL`,
+       -- No chat of their own (SMS at most): the family member who signed them up, if reachable (pp).
+       ${familyProxyJoin('e.person_id', '$3', 'ci')}
+       -- A chat of their own: that family member too, for a minor's second reminder (gp).
+       LEFT JOIN people gp ON gp.id = fl.proxy_id AND px.channel IS NOT NULL
+         AND ci.channel IS NOT NULL AND ci.channel <> 'sms'`,
         [refs.map((r) => r.enrolmentId), refs.map((r) => r.sessionId), channels],
       );
       const byRef = new Map(

@@ -1,6 +1,5 @@
 import { composePolicyAnswer, type PolicyChoice } from '../../policy/policy-answer';
 import type { PolicyKnowledge } from '../../policy/policy-index';
-import { asksAboutCost } from '../../policy/question-kind';
 import type { ChoiceAction, ChoiceOption } from '../chat-session';
 import type { DialogModule } from '../dialog-module';
 import type { Turn } from '../turn';
@@ -13,9 +12,6 @@ const ACTIONS: Record<Exclude<PolicyChoice['kind'], 'clause'>, ChoiceAction> = {
 };
 const ASK: ChoiceAction = { type: 'intent', intent: 'policy.ask' };
 const EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as const;
-/** How long a class lasts or how many there are: the course's record, not the plan. */
-const CLASS_FIGURE =
-  /几天|多少天|多久|几个月|几节|几次课|\b(how many (days|weeks|hours|lessons|classes)|how long)\b/i;
 
 /** Policy questions answered from the plan's clauses, with the clause cited; unsure answers offer a person. */
 export function policyModule(policy: PolicyKnowledge): DialogModule {
@@ -35,9 +31,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       question,
       followUp: turn.planQuery !== undefined,
     });
-    // A fee or the length of one of our classes ("学电工学费多少", "how many days") is not a figure the plan owes.
-    if (reply.noFigure && question && !asksAboutCost(question) && !CLASS_FIGURE.test(question))
-      return noFigure(turn, reply.citations[0]!);
+    if (reply.noFigure) return noFigure(turn, reply.citations[0]!);
     turn.cite(reply.citations);
     turn.say(reply.text, toOptions(reply.choices));
   };

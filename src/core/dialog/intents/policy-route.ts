@@ -79,7 +79,6 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       looksLikeQuestion(turn.text) &&
       !OWN_WISH.test(turn.text) &&
       !ASKS_FOR_HELP.test(turn.text) &&
-      !SIGN_UP_TALK.test(turn.text) &&
       !ABOUT_OUR_CLASSES.test(turn.text) &&
       !OUR_CLASS_WORDS.test(turn.text) &&
       detectQuestionKind(turn.text) !== 'where_when' &&
@@ -214,8 +213,6 @@ const OUR_CLASS_WORDS =
 const OWN_CLASS =
   /\b(this|my|our|the) (class|course|lesson|teacher)\b|\bdoes it (include|start|end|finish)\b|这个班|那个班|我的课|我报的|我上的/i;
 
-/** Talk of signing up ("报名要准备哪些东西") is about our classes, whatever the plan says of its platform. */
-const SIGN_UP_TALK = /报名|报个名|\b(enrol|enroll|register|sign up)\b/i;
 /** Below this classifier confidence the plan's own certainty decides. */
 const UNSURE_BELOW = 0.6;
 /** How long a policy question stays the topic of the conversation. */
