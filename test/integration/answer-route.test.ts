@@ -1,19 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/compose';
-import { allText, person, testRuntime } from '../support/converse';
+import { describe, expect, it } from 'vitest';
+import { allText, runtimeWithPeople } from '../support/converse';
 
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await testRuntime();
-});
-afterAll(async () => {
-  await runtime.close();
-});
-
-const fresh = (() => {
-  let n = 0;
-  return () => person(runtime, `route-${Date.now().toString(36)}-${++n}`);
-})();
+const { fresh } = runtimeWithPeople('route');
 
 describe('one answer decision for what people type', () => {
   it('puts the plan’s basis before the course questions when someone asks for training the plan names', async () => {

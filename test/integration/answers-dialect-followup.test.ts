@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/compose';
-import { allText, person, testRuntime } from '../support/converse';
+import { describe, expect, it } from 'vitest';
+import { allText, runtimeWithPeople } from '../support/converse';
 
 // Phrasings written for these tests, not taken from the tuning, dev or held-out sets.
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await testRuntime();
-});
-afterAll(async () => {
-  await runtime.close();
-});
-
-const fresh = (() => {
-  let n = 0;
-  return () => person(runtime, `dialect-${Date.now().toString(36)}-${++n}`);
-})();
+const { fresh } = runtimeWithPeople('dialect');
 
 describe('Zhaotong speech asks what its standard twin asks', () => {
   it('answers a dialect how-to question about claiming the subsidy from the platform clause, not with "which part?"', async () => {

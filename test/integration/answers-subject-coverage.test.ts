@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/compose';
-import { allText, person, testRuntime } from '../support/converse';
+import { describe, expect, it } from 'vitest';
+import { allText, runtimeWithPeople } from '../support/converse';
 
 // Phrasings written for these tests, not taken from the tuning, dev or held-out sets.
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await testRuntime();
-});
-afterAll(async () => {
-  await runtime.close();
-});
-
-const fresh = (() => {
-  let n = 0;
-  return () => person(runtime, `subject-${Date.now().toString(36)}-${++n}`);
-})();
+const { fresh } = runtimeWithPeople('subject');
 
 /** The reply's first line: what the answer leads with (有。/可以。/ the plan does not say …). */
 const lead = (text: string) => text.split('\n')[0] ?? '';

@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startHttp } from '../../src/http/start-http';
 import { consoleHttp, invite } from '../support/console';
-import { type FakeSms, startFakeSms } from '../support/fake-sms';
+import type { FakeSms } from '../support/fake-sms';
 import { createCourse } from '../support/fixtures';
-import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { chatter, type OutreachWorld, until } from '../support/outreach-runtime';
+import { smsOutreachWorld } from '../support/sms-world';
 
 /**
  * Issue 19, item 3: a person chooses how reminders and notices reach them first ("通知方式", "以后用短信通知我"),
@@ -20,32 +21,16 @@ let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  fake = await startFakeSms({
-    accessKeyId: 'LTAI5tTestKeyId19',
-    accessKeySecret: 'test-secret-0123456789',
-    signName: '昭通市人社局',
-    templates: {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
-      SMS_919001: '培训通知：${content1}${content2}拒收请回复R',
-    },
-  });
-  world = await outreachWorld({
+  ({ world, fake } = await smsOutreachWorld({
+    keyId: 'LTAI5tTestKeyId19',
+    templateId: 'SMS_919001',
     env: {
       ADMIN_IDENTITIES: `test:${ADMIN}`,
-      DELIVERY_FALLBACK: 'chat,wechat_oa,sms',
-      SMS_PROVIDER: 'aliyun',
-      SMS_ENDPOINT: fake.url,
-      SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId19',
-      SMS_ACCESS_KEY_SECRET: 'test-secret-0123456789',
-      SMS_SIGN_NAME: '昭通市人社局',
-      SMS_TEMPLATES: JSON.stringify({
-        default: { templateId: 'SMS_919001', params: ['content1', 'content2'] },
-      }),
       PORT: '0',
       HOST: '127.0.0.1',
       WEB_SESSION_SECRET: 'test-secret-for-web-cookies-0123456789abcdef',
     },
-  });
+  }));
   app = await startHttp(world.runtime);
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 120_000);

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/compose';
+import { describe, expect, it } from 'vitest';
 import { curatedCsv, curatedXlsx, importCurated } from '../../src/services/curated-answers-table';
-import { allText, person, testRuntime } from '../support/converse';
+import { allText, runtimeWithPeople } from '../support/converse';
 import { cliEnv } from '../support/test-env';
 
 /**
@@ -12,18 +11,8 @@ import { cliEnv } from '../support/test-env';
  */
 
 const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await testRuntime();
-});
-afterAll(async () => {
-  await runtime.close();
-});
-
-const fresh = (() => {
-  let n = 0;
-  return () => person(runtime, `curated-${Date.now().toString(36)}-${++n}`);
-})();
+const live = runtimeWithPeople('curated');
+const fresh = live.fresh;
 
 function jineng(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
@@ -39,7 +28,7 @@ function jineng(args: string[]) {
 }
 
 const groupOf = async (text: string) =>
-  (await runtime.console.unanswered.groups('operator')).find((g) => g.examples.includes(text));
+  (await live.runtime.console.unanswered.groups('operator')).find((g) => g.examples.includes(text));
 
 const FUND = '公积金怎么提取';
 const FUND_AGAIN = '住房公积金要怎么提取出来';
@@ -71,7 +60,7 @@ describe('a question the plan does not cover', () => {
     expect(shown).toContain('[phone]');
     expect(shown).toContain('[ID]');
     // Nothing of the person is kept with the question.
-    const row = await runtime.db.unansweredQuestion.findFirstOrThrow({ where: { text: FUND_AGAIN } });
+    const row = await live.runtime.db.unansweredQuestion.findFirstOrThrow({ where: { text: FUND_AGAIN } });
     expect(Object.keys(row).sort()).toEqual(
       [
         'answer',
@@ -90,7 +79,7 @@ describe('a question the plan does not cover', () => {
     expect(row).toMatchObject({ channel: 'converse', locale: 'zh-CN', answer: 'abstain' });
     expect(group.firstAskedAt.getTime()).toBeLessThanOrEqual(group.lastAskedAt.getTime());
     // The inbox lists the group as one open item.
-    const items = await runtime.console.unanswered.inboxItems();
+    const items = await live.runtime.console.unanswered.inboxItems();
     expect(items.find((i) => i.id === group.id)).toMatchObject({
       kind: 'unanswered',
       user: '',
@@ -169,7 +158,7 @@ describe('jineng answers add', () => {
 
 describe('a curated answer past its valid-until date', () => {
   it('stops answering, and answers again once staff extend it (a new version)', async () => {
-    const service = runtime.console.curatedAnswers;
+    const service = live.runtime.console.curatedAnswers;
     const actor = { cli: 'test' };
     const question = '培训教室里有没有免费无线网络';
     const saved = await service.add(actor, {
@@ -204,7 +193,7 @@ describe('a curated answer past its valid-until date', () => {
       [2, '2099-12-31'],
       [1, '2020-01-31'],
     ]);
-    const audit = await runtime.db.auditLog.findMany({
+    const audit = await live.runtime.db.auditLog.findMany({
       where: { target: saved.answer.id },
       orderBy: { id: 'asc' },
     });
@@ -215,7 +204,7 @@ describe('a curated answer past its valid-until date', () => {
 describe('a curated answer for one county', () => {
   it('answers people of that county and people whose county is not known, not people of another', async () => {
     const question = '培训结束以后可以申请创业担保贷款吗';
-    const saved = await runtime.console.curatedAnswers.add(
+    const saved = await live.runtime.console.curatedAnswers.add(
       { cli: 'test' },
       { questions: [question], answer: '彝良县：请到县人社局创业贷款窗口申请。', county: 'yiliang' },
     );
@@ -225,10 +214,10 @@ describe('a curated answer for one county', () => {
     const countyOf = async (county: 'yiliang' | 'zhenxiong') => {
       const p = fresh();
       await p.say('你好');
-      const identity = await runtime.db.channelIdentity.findUniqueOrThrow({
+      const identity = await live.runtime.db.channelIdentity.findUniqueOrThrow({
         where: { channel_externalId: { channel: 'converse', externalId: p.id } },
       });
-      await runtime.db.person.update({ where: { id: identity.personId }, data: { county } });
+      await live.runtime.db.person.update({ where: { id: identity.personId }, data: { county } });
       return p;
     };
     const there = await (await countyOf('yiliang')).say(question);
@@ -242,7 +231,7 @@ describe('a curated answer for one county', () => {
 
 describe('exporting and importing curated answers', () => {
   it('round-trips through CSV and Excel, and an edited row becomes a new version', async () => {
-    const service = runtime.console.curatedAnswers;
+    const service = live.runtime.console.curatedAnswers;
     const actor = { cli: 'test' };
     const answers = await service.list(actor);
     expect(answers.length).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteUnreachableError } from '../../src/core/channel';
-import { type FakeSms, startFakeSms } from '../support/fake-sms';
+import type { FakeSms } from '../support/fake-sms';
 import { createCourse } from '../support/fixtures';
-import { type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { type OutreachWorld, until } from '../support/outreach-runtime';
 import { RecordingChannel } from '../support/recording-channel';
+import { smsOutreachWorld } from '../support/sms-world';
 
 /**
  * One decision per message, through the outbound queue: the chat first, SMS when the chat cannot carry it (the
@@ -17,34 +18,20 @@ let fake: FakeSms;
 const chat = new RecordingChannel();
 
 beforeAll(async () => {
-  fake = await startFakeSms({
-    accessKeyId: 'LTAI5tTestKeyId02',
-    accessKeySecret: 'test-secret-0123456789',
-    signName: '昭通市人社局',
+  ({ world, fake } = await smsOutreachWorld({
+    keyId: 'LTAI5tTestKeyId02',
+    templateId: 'SMS_900002',
     templates: {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
-      SMS_900002: '培训通知：${content1}${content2}拒收请回复R',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
-      SMS_900003: '上课提醒：您报名的${course}将于${time}在${place}上课，请准时参加。拒收请回复R',
+      reminder: {
+        templateId: 'SMS_900003',
+        params: ['course', 'time', 'place'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
+        wording: '上课提醒：您报名的${course}将于${time}在${place}上课，请准时参加。拒收请回复R',
+      },
     },
-  });
-  world = await outreachWorld({
     channel: chat,
-    env: {
-      DELIVERY_FALLBACK: 'chat,wechat_oa,sms',
-      SMS_PROVIDER: 'aliyun',
-      SMS_ENDPOINT: fake.url,
-      SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId02',
-      SMS_ACCESS_KEY_SECRET: 'test-secret-0123456789',
-      SMS_SIGN_NAME: '昭通市人社局',
-      SMS_TEMPLATES: JSON.stringify({
-        default: { templateId: 'SMS_900002', params: ['content1', 'content2'] },
-        reminder: { templateId: 'SMS_900003', params: ['course', 'time', 'place'] },
-      }),
-      REMINDER_OFFSETS_MINUTES: '1',
-      REMINDER_QUIET_HOURS: '',
-    },
-  });
+    env: { REMINDER_OFFSETS_MINUTES: '1', REMINDER_QUIET_HOURS: '' },
+  }));
 }, 120_000);
 afterAll(async () => {
   await world?.close();

@@ -2,9 +2,10 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSessionTime } from '../../src/core/dialog/format-time';
 import { allText } from '../support/converse';
-import { type FakeSms, startFakeSms } from '../support/fake-sms';
+import type { FakeSms } from '../support/fake-sms';
 import { createCourse } from '../support/fixtures';
-import { chatter, type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { chatter, type OutreachWorld, until } from '../support/outreach-runtime';
+import { smsOutreachWorld } from '../support/sms-world';
 
 /**
  * Issue 19, item 6, for family sign-ups: a daughter signed up by her father (no chat of her own) is told of a
@@ -17,29 +18,11 @@ let world: OutreachWorld;
 let fake: FakeSms;
 beforeAll(async () => {
   // SMS is on: a family member who chose SMS can be written to directly.
-  fake = await startFakeSms({
-    accessKeyId: 'LTAI5tTestKeyId12',
-    accessKeySecret: 'test-secret-0123456789',
-    signName: '昭通市人社局',
-    templates: {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an SMS template's own ${name} variables
-      SMS_912001: '培训通知：${content1}${content2}拒收请回复R',
-    },
-  });
-  world = await outreachWorld({
-    env: {
-      ADMIN_IDENTITIES: `test:${ADMIN}`,
-      DELIVERY_FALLBACK: 'chat,wechat_oa,sms',
-      SMS_PROVIDER: 'aliyun',
-      SMS_ENDPOINT: fake.url,
-      SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId12',
-      SMS_ACCESS_KEY_SECRET: 'test-secret-0123456789',
-      SMS_SIGN_NAME: '昭通市人社局',
-      SMS_TEMPLATES: JSON.stringify({
-        default: { templateId: 'SMS_912001', params: ['content1', 'content2'] },
-      }),
-    },
-  });
+  ({ world, fake } = await smsOutreachWorld({
+    keyId: 'LTAI5tTestKeyId12',
+    templateId: 'SMS_912001',
+    env: { ADMIN_IDENTITIES: `test:${ADMIN}` },
+  }));
 }, 120_000);
 afterAll(async () => {
   await world?.close();

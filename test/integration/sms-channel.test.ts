@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmsChannel } from '../../src/channels/sms/sms-channel';
 import { registerSmsReports } from '../../src/channels/sms/sms-reports';
 import { type FakeSms, startFakeSms } from '../support/fake-sms';
 import { type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { deliveryProbe } from '../support/sms-world';
 
 /**
  * SMS as a channel, end to end: the real Alibaba Cloud and Tencent Cloud SDKs call a local fake of their SendSms
@@ -85,26 +85,7 @@ for (const provider of ['aliyun', 'tencent'] as const) {
       await fake?.close();
     });
 
-    /** A person known only by a phone number (enrolled by staff, imported from a roster). */
-    async function phoneOnly(phone: string): Promise<string> {
-      const id = randomUUID();
-      await world.runtime.db.person.create({ data: { id, realName: '张三', phone } });
-      return id;
-    }
-    async function notice(personId: string, text: string): Promise<string> {
-      const key = `broadcast:${randomUUID()}:${personId}`;
-      const address = (await world.runtime.delivery.recipients.reachable([personId])).get(personId);
-      await world.runtime.delivery.outbox.enqueue([
-        { key, kind: 'broadcast', personId, address, message: { text } },
-      ]);
-      return key;
-    }
-    const row = (key: string) => world.runtime.db.delivery.findUniqueOrThrow({ where: { key } });
-    const attemptsOf = async (key: string) =>
-      world.runtime.db.deliveryAttempt.findMany({
-        where: { deliveryId: (await row(key)).id },
-        orderBy: { createdAt: 'asc' },
-      });
+    const { phoneOnly, notice, row, attemptsOf } = deliveryProbe(() => world, '张三');
     const metrics = () => world.runtime.metrics.registry.metrics();
 
     it('sends a phone-only person the notice by SMS with the signature and the opt-out words, and counts its cost', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import type { SmsProvider } from '../../src/channels/sms/sms-provider';
 import { createTencentSms } from '../../src/channels/sms/tencent-sms';
 import { type FakeSms, startFakeSms } from '../support/fake-sms';
 import { type OutreachWorld, outreachWorld, until } from '../support/outreach-runtime';
+import { deliveryProbe } from '../support/sms-world';
 
 /**
  * The fake providers recompute every request's signature (Aliyun ACS3-HMAC-SHA256, Tencent TC3-HMAC-SHA256) from
@@ -68,25 +68,7 @@ for (const provider of ['aliyun', 'tencent'] as const) {
       await fake?.close();
     });
 
-    async function phoneOnly(phone: string): Promise<string> {
-      const id = randomUUID();
-      await world.runtime.db.person.create({ data: { id, realName: '李四', phone } });
-      return id;
-    }
-    async function notice(personId: string, text: string): Promise<string> {
-      const key = `broadcast:${randomUUID()}:${personId}`;
-      const address = (await world.runtime.delivery.recipients.reachable([personId])).get(personId);
-      await world.runtime.delivery.outbox.enqueue([
-        { key, kind: 'broadcast', personId, address, message: { text } },
-      ]);
-      return key;
-    }
-    const row = (key: string) => world.runtime.db.delivery.findUniqueOrThrow({ where: { key } });
-    const attemptsOf = async (key: string) =>
-      world.runtime.db.deliveryAttempt.findMany({
-        where: { deliveryId: (await row(key)).id },
-        orderBy: { createdAt: 'asc' },
-      });
+    const { phoneOnly, notice, row, attemptsOf } = deliveryProbe(() => world, '李四');
 
     it('sends with the right secret: the fake recomputed the signature and accepted it', async () => {
       const personId = await phoneOnly('13900139001');

@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/app/compose';
 import { loadConfig } from '../../src/config';
 import type { TurnResult } from '../../src/core/dialog/engine';
@@ -41,3 +41,26 @@ export function person(runtime: Runtime, user: string, channel: 'converse' | 'te
 }
 
 export const allText = (r: TurnResult) => r.replies.map((x) => x.text).join('\n');
+
+/**
+ * This file's real runtime, opened before its tests and closed after them, and `fresh()`: a new person for each
+ * call, named `${prefix}-…`, so no conversation carries over from another test.
+ */
+export function runtimeWithPeople(prefix: string) {
+  let runtime: Runtime | undefined;
+  beforeAll(async () => {
+    runtime = await testRuntime();
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+  let n = 0;
+  const shared = {
+    get runtime(): Runtime {
+      if (!runtime) throw new Error('the runtime is opened in beforeAll');
+      return runtime;
+    },
+    fresh: () => person(shared.runtime, `${prefix}-${Date.now().toString(36)}-${++n}`),
+  };
+  return shared;
+}
