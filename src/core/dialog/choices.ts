@@ -33,7 +33,8 @@ function parseIndex(text: string): number | undefined {
   return cn ? CN_DIGITS[cn[1]!] : undefined;
 }
 
-function squash(text: string): string {
+/** Text as compared with what people type: NFKC, lower case, no spaces, punctuation or symbols. */
+export function squash(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { squash } from '../../choices';
 
 /**
  * What a person may name a route by: a route itself, "微信" (the Service Account, or this chat on WeChat),
@@ -6,12 +7,6 @@ import { z } from 'zod';
  */
 export const routeWordSchema = z.enum(['chat', 'wechat_oa', 'sms', 'wechat', 'here', 'default']);
 export type RouteWord = z.infer<typeof routeWordSchema>;
-
-const squash = (text: string) =>
-  text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
 
 /** Longest first, so "微信服务号" is not read as "微信". */
 const WORDS: ReadonlyArray<[RouteWord, string]> = [

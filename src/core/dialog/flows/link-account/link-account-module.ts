@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mobileFailureKey, normalizeMobile } from '../../../people/phone';
 import type { ChoiceOption } from '../../chat-session';
+import { squash } from '../../choices';
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow, type FlowInput } from '../../flow';
 import type { IntentRoute } from '../../handler';
@@ -47,11 +48,6 @@ const COMMANDS = new Set([
   'linkmyaccount',
   'linkaccounts',
 ]);
-const squash = (text: string) =>
-  text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
 export const isLinkCommand = (text: string) => COMMANDS.has(squash(text));
 
 /**
