@@ -56,6 +56,11 @@ export const TRADES = [
 ] as const;
 export type Trade = (typeof TRADES)[number];
 
+/** A stored trade or county text that is one of our ids (else free text someone typed). */
+export const isKnownTrade = (value: string): value is Trade => (TRADES as readonly string[]).includes(value);
+export const isKnownCounty = (value: string): value is County =>
+  (COUNTIES as readonly string[]).includes(value);
+
 /** 就业技能 / 岗位技能提升 / 创业 */
 export const TRAINING_TYPES = ['employment', 'upskilling', 'entrepreneurship'] as const;
 export type TrainingType = (typeof TRAINING_TYPES)[number];

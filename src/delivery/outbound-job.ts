@@ -119,8 +119,9 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     claimToken: string,
     attemptId: string | undefined,
     reason: string,
+    routeOnly: boolean | undefined,
   ): Promise<void> => {
-    if (!deps.fallback || storedMessageSchema.safeParse(row.message).data?.routeOnly) {
+    if (!deps.fallback || routeOnly) {
       await recordAttempt(attemptId, { status: 'failed', reason });
       await final(row, reason);
       return;
@@ -181,14 +182,14 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         await final(row, 'opted_out');
         return 'failed:opted_out';
       }
-      await fallBack(row, claimToken, attemptId, 'opted_out');
+      await fallBack(row, claimToken, attemptId, 'opted_out', message.data.routeOnly);
       return 'fell_back';
     }
     const windowHours = deps.channel.capabilities.replyWindowHours;
     if (windowHours) {
       const last = await deliveries.lastInboundAt(row.channel, row.chatId);
       if (!last || Date.now() - last.getTime() > windowHours * 3_600_000) {
-        await fallBack(row, claimToken, attemptId, 'outside_window');
+        await fallBack(row, claimToken, attemptId, 'outside_window', message.data.routeOnly);
         return deps.fallback ? 'fell_back' : 'failed:outside_window';
       }
     }
@@ -217,7 +218,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         await undoChoices?.().catch((e) =>
           deps.logger.warn({ err: e, key: row.key }, 'could not take back the choices of a refused message'),
         );
-      return onSendError(job, token, row, claimToken, error, attemptId);
+      return onSendError(job, token, row, message.data, claimToken, error, attemptId);
     }
     await recordAttempt(attemptId, {
       status: 'sent',
@@ -237,6 +238,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
     job: Job,
     token: string | undefined,
     row: ClaimedDelivery,
+    stored: StoredMessage,
     claimToken: string,
     error: unknown,
     attemptId?: string,
@@ -252,7 +254,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'blocked':
         await deliveries.markUnreachable(row.channel, row.chatId);
         if (deps.fallback) {
-          await fallBack(row, claimToken, attemptId, 'blocked');
+          await fallBack(row, claimToken, attemptId, 'blocked', stored.routeOnly);
           return 'fell_back';
         }
         await final(row, 'blocked');
@@ -263,7 +265,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
       case 'outside_window':
       case 'route_unreachable': {
         const reason = error instanceof RouteUnreachableError ? error.reason : 'outside_window';
-        await fallBack(row, claimToken, attemptId, reason);
+        await fallBack(row, claimToken, attemptId, reason, stored.routeOnly);
         return deps.fallback ? 'fell_back' : 'failed:outside_window';
       }
       case 'unavailable': {
@@ -271,8 +273,7 @@ export function outboundProcessor(deps: OutboundHandlerDeps) {
         // process that is logged in may take it meanwhile, so the queue itself is not paused.
         const retryAfterMs = Math.max(1, Math.ceil((error as ChannelSendError).retryAfterMs ?? 5_000));
         // Not worth waiting for when it would go out too late.
-        const stored = storedMessageSchema.safeParse(row.message).data;
-        if (stored && pastNotAfter(stored, Date.now() + retryAfterMs)) {
+        if (pastNotAfter(stored, Date.now() + retryAfterMs)) {
           await final(row, 'expired');
           return 'failed:expired';
         }

@@ -1,4 +1,5 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ADULT_AGE, ageOn } from '../core/dialog/flows/enrol/sign-up-eligibility';
 import { reminderChoices } from '../core/dialog/flows/reminder/reminder-flow';
@@ -162,7 +163,6 @@ export function reminderProcessor(deps: ReminderJobDeps) {
 /** Under 18 at the class: exactly from the ID number's birth date, or surely so from a stated birth year. */
 function minorAt(f: Pick<ReminderFacts, 'birthDate' | 'birthYear'>, at: Date, timeZone: string): boolean {
   if (f.birthDate) return ageOn(f.birthDate, at, timeZone) < ADULT_AGE;
-  if (f.birthYear)
-    return Number(at.toLocaleString('en-US', { timeZone, year: 'numeric' })) - f.birthYear < ADULT_AGE;
+  if (f.birthYear) return DateTime.fromJSDate(at, { zone: timeZone }).year - f.birthYear < ADULT_AGE;
   return false;
 }

@@ -146,6 +146,14 @@ const eligibleCounties = idList<County>(countyNames);
  * Empty means everyone.
  */
 function idList<T extends string>(names: ReadonlyMap<string, string>) {
+  return wordList((word) => names.get(word.toLowerCase()) as T | undefined, 'choice');
+}
+
+/**
+ * Words separated by commas, 、 or spaces, each resolved once (duplicates dropped); a word the resolver
+ * refuses (undefined) is an `error` issue. Empty means none.
+ */
+function wordList<T extends string>(resolve: (word: string) => T | undefined, error: string) {
   return z
     .string()
     .trim()
@@ -153,9 +161,9 @@ function idList<T extends string>(names: ReadonlyMap<string, string>) {
     .transform((v, ctx) => {
       const ids: T[] = [];
       for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
-        const id = names.get(word.toLowerCase()) as T | undefined;
+        const id = resolve(word);
         if (!id) {
-          ctx.addIssue({ code: 'custom', message: 'choice' });
+          ctx.addIssue({ code: 'custom', message: error });
           continue;
         }
         if (!ids.includes(id)) ids.push(id);
@@ -165,22 +173,10 @@ function idList<T extends string>(names: ReadonlyMap<string, string>) {
 }
 
 /** Codes of courses to complete first (ZX-DS-01 ZX-DS-02): each must look like a course code. */
-const prerequisiteCourseCodes = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    const codes: string[] = [];
-    for (const word of (v ?? '').split(/[,，、;；\s]+/).filter(Boolean)) {
-      const code = word.toUpperCase();
-      if (!COURSE_CODE.test(code)) {
-        ctx.addIssue({ code: 'custom', message: 'code_format' });
-        continue;
-      }
-      if (!codes.includes(code)) codes.push(code);
-    }
-    return codes;
-  });
+const prerequisiteCourseCodes = wordList((word) => {
+  const code = word.toUpperCase();
+  return COURSE_CODE.test(code) ? code : undefined;
+}, 'code_format');
 
 const courseFieldsObject = z.object({
   code: z.string({ error: 'required' }).trim().toUpperCase().regex(COURSE_CODE, 'code_format'),

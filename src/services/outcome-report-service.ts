@@ -21,11 +21,7 @@ import type { CoordinatorAccess } from '../core/outreach-ports';
 import type { Db } from '../db/prisma-client';
 import { Prisma } from '../generated/prisma/client';
 import { courseScopeWhere } from './access-scope';
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'not a real date');
+import { isoDay } from './iso-day';
 
 /** The report's filters, as the console form, the CLI and the admin task give them. */
 export const reportFilterSchema = z
@@ -35,9 +31,9 @@ export const reportFilterSchema = z
     provider: z.string().min(1).max(100).optional(),
     course: z.string().min(1).max(40).optional(),
     /** First day of the period (course start), inclusive; default 1 January of this year. */
-    from: day.optional(),
+    from: isoDay.optional(),
     /** Last day, inclusive; default today. */
-    to: day.optional(),
+    to: isoDay.optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, {
     message: 'the period ends before it starts',
@@ -149,6 +145,13 @@ export interface CountyTarget {
   source: 'plan' | 'county';
 }
 
+/** A county's own target row for a year (training_targets). */
+interface YearTargetRow {
+  county: string;
+  sessions: number;
+  povertySessions: number;
+}
+
 /** Whose yearly targets an account may see and set: admins every county's, county staff their counties'. */
 export function targetCounties(access: CoordinatorAccess): string[] {
   if (access.role === 'admin') return [...COUNTIES];
@@ -159,6 +162,12 @@ export interface OutcomeReports {
   build(access: CoordinatorAccess, filter: ReportFilter, now?: Date): Promise<OutcomeReport>;
   /** The yearly targets of the counties the account may set (targetCounties), for one year. */
   targets(access: CoordinatorAccess, year: number): Promise<CountyTarget[]>;
+  /** The report page: the report, its year, and that year's targets (as `targets`), the year's rows read once. */
+  page(
+    access: CoordinatorAccess,
+    filter: ReportFilter,
+    now?: Date,
+  ): Promise<{ report: OutcomeReport; year: number; targets: CountyTarget[] }>;
   /** Sets or clears a county's yearly target (audited). False when the access may not (outside its counties). */
   setTarget(access: CoordinatorAccess, actorId: string | null, input: TargetInput): Promise<boolean>;
 }
@@ -337,15 +346,133 @@ export function createOutcomeReports(deps: {
     return out;
   }
 
+  /** The yearly targets of these counties, from the year's rows (a county with none has the plan's). */
+  function yearTargets(counties: string[], year: number, own: YearTargetRow[]): CountyTarget[] {
+    return counties.map((county) => {
+      const target = countyTarget(own.find((t) => t.county === county));
+      return { county, year, ...target };
+    });
+  }
+
+  /** The report, with its year and that year's target rows as read for it (the page's form uses them too). */
+  async function compose(access: CoordinatorAccess, filter: ReportFilter, now: Date) {
+    const zone = deps.timezone;
+    const today = DateTime.fromJSDate(now, { zone });
+    const fromDay = filter.from ? DateTime.fromISO(filter.from, { zone }) : today.startOf('year');
+    const toDay = filter.to ? DateTime.fromISO(filter.to, { zone }) : today;
+    const from = fromDay.startOf('day').toJSDate();
+    const to = toDay.endOf('day').toJSDate();
+    const courseWhere: Prisma.CourseWhereInput = {
+      AND: [
+        courseScopeWhere(access),
+        filter.county ? { county: filter.county } : {},
+        filter.course ? { code: filter.course.toUpperCase() } : {},
+        filter.provider ? { provider: { OR: [{ id: filter.provider }, { name: filter.provider }] } } : {},
+      ],
+    };
+    const courses = await coursesIn(courseWhere, from, to);
+    const counted = await tallies(
+      courses.map((c) => c.id),
+      filter.group,
+      now,
+    );
+    // One item per course with sign-ups counted: the course's tally and where it belongs.
+    const items = courses.flatMap((c) => {
+      const tally = counted.get(c.id);
+      return tally ? [{ course: c, tally }] : [];
+    });
+    const year = fromDay.year;
+    const own = await db.trainingTarget.findMany({ where: { year } });
+    const byCountyFigures = new Map(
+      figuresByTally(items.map((i) => ({ key: i.course.county, tally: i.tally }))).map((g) => [
+        g.key,
+        g.figures,
+      ]),
+    );
+    const counties = filter.county
+      ? [filter.county]
+      : access.role === 'admin'
+        ? [...COUNTIES]
+        : [...new Set([...access.counties, ...byCountyFigures.keys()])];
+    const byCounty: CountyRow[] = counties.map((county) => {
+      const figures = byCountyFigures.get(county) ?? figuresOfTally(emptyTally());
+      const yearly = countyTarget(own.find((t) => t.county === county));
+      const target = {
+        sessions: targetForPeriod(yearly.sessions, from, to),
+        povertySessions: targetForPeriod(yearly.povertySessions, from, to),
+        source: yearly.source,
+      };
+      return {
+        county,
+        figures,
+        target,
+        progress: {
+          sessions: progress(figures.trained, target.sessions),
+          povertySessions: progress(figures.trainedPoverty, target.povertySessions),
+        },
+      };
+    });
+    const total = figuresOfTally(items.reduce((sum, i) => addTally(sum, i.tally), emptyTally()));
+    // The city's target when the report covers the city; the counties' own when it covers some of them.
+    const cityWide = !filter.county && access.role === 'admin';
+    const totalTarget = cityWide
+      ? {
+          sessions: targetForPeriod(PLAN_YEARLY_TARGET.sessions, from, to),
+          povertySessions: targetForPeriod(PLAN_YEARLY_TARGET.povertySessions, from, to),
+        }
+      : byCounty.reduce(
+          (sum, c) => ({
+            sessions: sum.sessions + c.target.sessions,
+            povertySessions: sum.povertySessions + c.target.povertySessions,
+          }),
+          { sessions: 0, povertySessions: 0 },
+        );
+    const courseTitles = new Map(
+      items.map((i) => [i.course.code, { title: i.course.title, county: i.course.county }]),
+    );
+    const report: OutcomeReport = {
+      period: { from: fromDay.toISODate()!, to: toDay.toISODate()! },
+      filters: filter,
+      total: {
+        ...total,
+        target: { ...totalTarget, clause: PLAN_YEARLY_TARGET.clause },
+        progress: {
+          sessions: progress(total.trained, totalTarget.sessions),
+          povertySessions: progress(total.trainedPoverty, totalTarget.povertySessions),
+        },
+      },
+      byCounty,
+      byProvider: figuresByTally(
+        items.map((i) => ({ key: i.course.provider?.name ?? '', tally: i.tally })),
+      ).map((g) => ({
+        provider: g.key || null,
+        figures: g.figures,
+      })),
+      byCourse: figuresByTally(items.map((i) => ({ key: i.course.code, tally: i.tally }))).map((g) => ({
+        course: g.key,
+        title: courseTitles.get(g.key)?.title ?? '',
+        county: courseTitles.get(g.key)?.county ?? '',
+        figures: g.figures,
+      })),
+    };
+    return { report, year, own };
+  }
+
   return {
     async targets(access, year) {
       const counties = targetCounties(access);
       if (counties.length === 0) return [];
       const own = await db.trainingTarget.findMany({ where: { year, county: { in: counties } } });
-      return counties.map((county) => {
-        const target = countyTarget(own.find((t) => t.county === county));
-        return { county, year, ...target };
-      });
+      return yearTargets(counties, year, own);
+    },
+
+    async build(access, filter, now = new Date()) {
+      return (await compose(access, filter, now)).report;
+    },
+
+    async page(access, filter, now = new Date()) {
+      const { report, year, own } = await compose(access, filter, now);
+      return { report, year, targets: yearTargets(targetCounties(access), year, own) };
     },
 
     async setTarget(access, actorId, input) {
@@ -366,108 +493,6 @@ export function createOutcomeReports(deps: {
       });
       await deps.audit?.(actorId, 'report.target', `${county}:${year}`, { ...figures, previous });
       return true;
-    },
-
-    async build(access, filter, now = new Date()) {
-      const zone = deps.timezone;
-      const today = DateTime.fromJSDate(now, { zone });
-      const fromDay = filter.from ? DateTime.fromISO(filter.from, { zone }) : today.startOf('year');
-      const toDay = filter.to ? DateTime.fromISO(filter.to, { zone }) : today;
-      const from = fromDay.startOf('day').toJSDate();
-      const to = toDay.endOf('day').toJSDate();
-      const courseWhere: Prisma.CourseWhereInput = {
-        AND: [
-          courseScopeWhere(access),
-          filter.county ? { county: filter.county } : {},
-          filter.course ? { code: filter.course.toUpperCase() } : {},
-          filter.provider ? { provider: { OR: [{ id: filter.provider }, { name: filter.provider }] } } : {},
-        ],
-      };
-      const courses = await coursesIn(courseWhere, from, to);
-      const counted = await tallies(
-        courses.map((c) => c.id),
-        filter.group,
-        now,
-      );
-      // One item per course with sign-ups counted: the course's tally and where it belongs.
-      const items = courses.flatMap((c) => {
-        const tally = counted.get(c.id);
-        return tally ? [{ course: c, tally }] : [];
-      });
-      const year = fromDay.year;
-      const own = await db.trainingTarget.findMany({ where: { year } });
-      const byCountyFigures = new Map(
-        figuresByTally(items.map((i) => ({ key: i.course.county, tally: i.tally }))).map((g) => [
-          g.key,
-          g.figures,
-        ]),
-      );
-      const counties = filter.county
-        ? [filter.county]
-        : access.role === 'admin'
-          ? [...COUNTIES]
-          : [...new Set([...access.counties, ...byCountyFigures.keys()])];
-      const byCounty: CountyRow[] = counties.map((county) => {
-        const figures = byCountyFigures.get(county) ?? figuresOfTally(emptyTally());
-        const yearly = countyTarget(own.find((t) => t.county === county));
-        const target = {
-          sessions: targetForPeriod(yearly.sessions, from, to),
-          povertySessions: targetForPeriod(yearly.povertySessions, from, to),
-          source: yearly.source,
-        };
-        return {
-          county,
-          figures,
-          target,
-          progress: {
-            sessions: progress(figures.trained, target.sessions),
-            povertySessions: progress(figures.trainedPoverty, target.povertySessions),
-          },
-        };
-      });
-      const total = figuresOfTally(items.reduce((sum, i) => addTally(sum, i.tally), emptyTally()));
-      // The city's target when the report covers the city; the counties' own when it covers some of them.
-      const cityWide = !filter.county && access.role === 'admin';
-      const totalTarget = cityWide
-        ? {
-            sessions: targetForPeriod(PLAN_YEARLY_TARGET.sessions, from, to),
-            povertySessions: targetForPeriod(PLAN_YEARLY_TARGET.povertySessions, from, to),
-          }
-        : byCounty.reduce(
-            (sum, c) => ({
-              sessions: sum.sessions + c.target.sessions,
-              povertySessions: sum.povertySessions + c.target.povertySessions,
-            }),
-            { sessions: 0, povertySessions: 0 },
-          );
-      const courseTitles = new Map(
-        items.map((i) => [i.course.code, { title: i.course.title, county: i.course.county }]),
-      );
-      return {
-        period: { from: fromDay.toISODate()!, to: toDay.toISODate()! },
-        filters: filter,
-        total: {
-          ...total,
-          target: { ...totalTarget, clause: PLAN_YEARLY_TARGET.clause },
-          progress: {
-            sessions: progress(total.trained, totalTarget.sessions),
-            povertySessions: progress(total.trainedPoverty, totalTarget.povertySessions),
-          },
-        },
-        byCounty,
-        byProvider: figuresByTally(
-          items.map((i) => ({ key: i.course.provider?.name ?? '', tally: i.tally })),
-        ).map((g) => ({
-          provider: g.key || null,
-          figures: g.figures,
-        })),
-        byCourse: figuresByTally(items.map((i) => ({ key: i.course.code, tally: i.tally }))).map((g) => ({
-          course: g.key,
-          title: courseTitles.get(g.key)?.title ?? '',
-          county: courseTitles.get(g.key)?.county ?? '',
-          figures: g.figures,
-        })),
-      };
     },
   };
 }

@@ -1,8 +1,12 @@
 import type pg from 'pg';
 import { FAMILY_RELATIONS } from '../core/domain';
-import type { OpenQuestion, SurveyPort } from '../core/outcomes/surveys';
+import { type OpenQuestion, SURVEY_KEY_PREFIXES, type SurveyPort } from '../core/outcomes/surveys';
 import type { EmploymentService } from './employment-service';
 import type { SatisfactionService } from './satisfaction-service';
+
+const KEYS = SURVEY_KEY_PREFIXES;
+/** A constant as an SQL string literal (the key prefixes are ours, never user input). */
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * The questions sent to a person: their own, and those about a family member they signed up that went to them
@@ -42,7 +46,7 @@ export function createSurveyPort(deps: {
          FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
          WHERE s.asked_at IS NOT NULL AND s.answered_at IS NULL
            AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
-           AND ${SENT_TO(`'survey:' || s.enrolment_id`, `'survey-reminder:' || s.enrolment_id`)}
+           AND ${SENT_TO(`${sqlText(KEYS.satisfaction)} || s.enrolment_id`, `${sqlText(KEYS.satisfactionReminder)} || s.enrolment_id`)}
          UNION ALL
          SELECT 'employment', k.id, k.months, k.course_id, e.person_id, COALESCE(k.reminded_at, k.asked_at),
                 k.asked_at
@@ -50,8 +54,8 @@ export function createSurveyPort(deps: {
          WHERE k.asked_at IS NOT NULL AND k.answered_at IS NULL
            AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
            AND ${SENT_TO(
-             `'employment:' || k.enrolment_id || ':' || k.months`,
-             `'employment-reminder:' || k.enrolment_id || ':' || k.months`,
+             `${sqlText(KEYS.employment)} || k.enrolment_id || ':' || k.months`,
+             `${sqlText(KEYS.employmentReminder)} || k.enrolment_id || ':' || k.months`,
            )}
        ) q JOIN courses c ON c.id = q.course_id
        JOIN people m ON m.id = q.member_id AND m.deleted_at IS NULL
@@ -75,9 +79,6 @@ export function createSurveyPort(deps: {
   }
 
   return {
-    async open(personId, now) {
-      return (await openAll(personId, now))[0];
-    },
     openAll,
     rate: (personId, surveyId, rating, now) => deps.satisfaction.rate(personId, surveyId, rating, now),
     comment: (personId, surveyId, comment) => deps.satisfaction.comment(personId, surveyId, comment),

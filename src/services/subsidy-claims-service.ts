@@ -339,7 +339,6 @@ export function createSubsidyClaims(deps: {
 
 export type SubsidyClaims = ReturnType<typeof createSubsidyClaims>;
 
-/** "补贴发了没": the writer's claims (every confirmed sign-up has one, 未申请 when staff made none), then their family's. */
 /**
  * Whether the person ($1) has a sign-up with a claim to show or a family member (most who ask have neither): the
  * Prisma reads below, whose query compiler alone costs several ms of CPU, are then skipped.
@@ -352,7 +351,10 @@ const HAS_CLAIMS_SQL = `
     WHERE f.proxy_id = $1::uuid
   )`;
 
-/** `pool` (the runtime's `pg` pool) carries the cheap check before the Prisma reads, when given. */
+/**
+ * "补贴发了没": the writer's claims (every confirmed sign-up has one, 未申请 when staff made none), then their
+ * family's. `pool` (the runtime's `pg` pool) carries the cheap check before the Prisma reads, when given.
+ */
 export function createSubsidyStatusLookup(
   db: Db,
   docs: SubsidyDocuments,

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { COUNTIES, TRADES } from '../core/domain';
+import { COUNTIES, isKnownCounty, isKnownTrade } from '../core/domain';
 import { EMPLOYMENT_ANSWERS } from '../core/outcomes/surveys';
 import type { CoordinatorAccess } from '../core/outreach-ports';
 import { maskName } from '../core/people/mask';
 import type { Db } from '../db/prisma-client';
 import type { CoordinatorService } from './coordinator-service';
+import { isoDay } from './iso-day';
 
 /**
  * Raw survey answers for staff (issue 20, items 3, 4 and 7; docs/surveys.md, "Raw answers in the console"):
@@ -24,10 +25,6 @@ import type { CoordinatorService } from './coordinator-service';
 export const ANONYMOUS_MIN = 5;
 const LIMIT = 2_000;
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => DateTime.fromISO(d).isValid);
 const blankIsNone = (v: unknown) => (v === '' ? undefined : v);
 
 export const surveyAnswersFilterSchema = z
@@ -35,9 +32,9 @@ export const surveyAnswersFilterSchema = z
     course: z.preprocess(blankIsNone, z.string().trim().min(1).max(40).optional()),
     county: z.preprocess(blankIsNone, z.enum(COUNTIES).optional()),
     /** Answered on or after this local day (TIMEZONE). */
-    from: z.preprocess(blankIsNone, day.optional()),
+    from: z.preprocess(blankIsNone, isoDay.optional()),
     /** Answered on or before this local day. */
-    to: z.preprocess(blankIsNone, day.optional()),
+    to: z.preprocess(blankIsNone, isoDay.optional()),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'period' });
 export type SurveyAnswersFilter = z.infer<typeof surveyAnswersFilterSchema>;
@@ -95,9 +92,6 @@ export function wholeMonths(filter: SurveyAnswersFilter): { from?: string; to?: 
 /** Names for bureau staff: admins, and a coordinator for the courses of their counties (access-scope.md). */
 export const namesVisible = (access: CoordinatorAccess, county: string) =>
   access.role === 'admin' || access.counties.includes(county);
-
-const KNOWN_TRADES = new Set<string>(TRADES);
-const KNOWN_COUNTIES = new Set<string>(COUNTIES);
 
 export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorService; timezone: string }) {
   const { db, coordinators, timezone } = deps;
@@ -230,8 +224,8 @@ export function createSurveyAnswers(deps: { db: Db; coordinators: CoordinatorSer
                 months,
                 status: k.status ?? '',
                 // Free text (a trade nobody recognised) only for bureau staff.
-                trade: named || (k.trade && KNOWN_TRADES.has(k.trade)) ? k.trade : null,
-                county: named || (k.county && KNOWN_COUNTIES.has(k.county)) ? k.county : null,
+                trade: named || (k.trade && isKnownTrade(k.trade)) ? k.trade : null,
+                county: named || (k.county && isKnownCounty(k.county)) ? k.county : null,
                 answeredAt: when(k.answeredAt),
               }));
               if (!named) {

@@ -14,7 +14,7 @@ import {
   normalisePhone,
   OPT_OUT_TEXT,
   renderSms,
-  SMS_CREDENTIAL_ERRORS,
+  SmsCredentialError,
   smsSegments,
   templateFor,
   templateParams,
@@ -136,12 +136,19 @@ export class SmsChannel implements Channel {
     }
     if (!outcome.ok) {
       this.meter.refused(this.provider.name, outcome.code);
-      if (SMS_CREDENTIAL_ERRORS[this.provider.name].has(outcome.code))
+      const refused = classifySmsError(
+        this.provider.name,
+        outcome.code,
+        outcome.message,
+        now,
+        this.settings.timezone,
+      );
+      if (refused instanceof SmsCredentialError)
         this.logger.error(
           { provider: this.provider.name, code: outcome.code },
           'the SMS provider refused our credentials: check SMS_ACCESS_KEY_ID and SMS_ACCESS_KEY_SECRET (docs/sms.md)',
         );
-      throw classifySmsError(this.provider.name, outcome.code, outcome.message, now, this.settings.timezone);
+      throw refused;
     }
     const segments = outcome.fee || smsSegments(text);
     this.meter.sent(this.provider.name, kind, segments);

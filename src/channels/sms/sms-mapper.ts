@@ -107,6 +107,9 @@ export function untilTomorrow(now: Date, timezone: string): number {
   return midnight.getTime() - local.getTime();
 }
 
+/** The provider refused our credentials (SMS_CREDENTIAL_ERRORS): final, and the operator must fix the keys. */
+export class SmsCredentialError extends ChannelSendError {}
+
 /**
  * What a provider's answer means for the delivery: per-number limits wait (that person only), an empty balance
  * holds the whole SMS queue, a wrong or refusing number falls back to the next route, a refused template or
@@ -123,7 +126,7 @@ export function classifySmsError(
   const tomorrow = () => untilTomorrow(now, timezone);
   // Final, not retried: a retry would be refused the same way (and SignatureNonceUsed says a retry was replayed).
   if (SMS_CREDENTIAL_ERRORS[provider].has(code))
-    return new ChannelSendError(`${detail} (check SMS_ACCESS_KEY_ID / SMS_ACCESS_KEY_SECRET)`, 'invalid');
+    return new SmsCredentialError(`${detail} (check SMS_ACCESS_KEY_ID / SMS_ACCESS_KEY_SECRET)`, 'invalid');
   if (provider === 'aliyun') {
     switch (code) {
       case 'isv.BUSINESS_LIMIT_CONTROL':

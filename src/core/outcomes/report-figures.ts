@@ -197,11 +197,3 @@ export function figuresByTally<K extends string>(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, sum]) => ({ key, figures: figuresOfTally(sum) }));
 }
-
-/** Rows grouped by a key, each group's figures, in key order. */
-export function figuresBy<K extends string>(
-  rows: readonly SignUpOutcome[],
-  keyOf: (row: SignUpOutcome) => K | null,
-): { key: K; figures: Figures }[] {
-  return figuresByTally(rows.map((row) => ({ key: keyOf(row), tally: tallyOf([row]) })));
-}

@@ -38,8 +38,6 @@ export type SurveyAnswerOutcome = 'saved' | 'already' | 'closed' | 'not_found';
 
 /** What the trainee says back, and where those answers are kept. */
 export interface SurveyPort {
-  /** The latest question asked of this person and not answered, if it still takes an answer. */
-  open(personId: string, now: Date): Promise<OpenQuestion | undefined>;
   /**
    * Every question sent to this person (about themselves, or as the proxy of a family member) and not answered,
    * while it takes an answer; the latest asked first. More than one of a kind: a typed answer is not guessed.
@@ -67,12 +65,22 @@ export const COMMENT_MAX = 500;
 /** Free text kept for a trade nobody recognised ("修手机"). */
 export const TRADE_TEXT_MAX = 40;
 
+/** The prefixes of the delivery keys below (services/satisfaction-survey-port.ts matches them in SQL). */
+export const SURVEY_KEY_PREFIXES = {
+  satisfaction: 'survey:',
+  satisfactionReminder: 'survey-reminder:',
+  employment: 'employment:',
+  employmentReminder: 'employment-reminder:',
+} as const;
+
 /** The delivery keys of the questions and their one reminder: unique, so a retried job sends nothing twice. */
 export const surveyKeys = {
-  satisfaction: (enrolmentId: string) => `survey:${enrolmentId}`,
-  satisfactionReminder: (enrolmentId: string) => `survey-reminder:${enrolmentId}`,
-  employment: (enrolmentId: string, months: number) => `employment:${enrolmentId}:${months}`,
-  employmentReminder: (enrolmentId: string, months: number) => `employment-reminder:${enrolmentId}:${months}`,
+  satisfaction: (enrolmentId: string) => `${SURVEY_KEY_PREFIXES.satisfaction}${enrolmentId}`,
+  satisfactionReminder: (enrolmentId: string) => `${SURVEY_KEY_PREFIXES.satisfactionReminder}${enrolmentId}`,
+  employment: (enrolmentId: string, months: number) =>
+    `${SURVEY_KEY_PREFIXES.employment}${enrolmentId}:${months}`,
+  employmentReminder: (enrolmentId: string, months: number) =>
+    `${SURVEY_KEY_PREFIXES.employmentReminder}${enrolmentId}:${months}`,
 };
 
 /**

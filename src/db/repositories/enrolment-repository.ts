@@ -101,7 +101,6 @@ interface EnrolRow {
   position: number | null;
 }
 
-/** Named, so each connection parses and plans the sign-up statements once instead of on every sign-up. */
 /**
  * Whether a person has a sign-up "my classes" lists: most who ask have none, and this costs a small fraction of
  * the Prisma read (whose query compiler alone costs several ms of CPU) that is then skipped. $1 person id.
@@ -109,6 +108,7 @@ interface EnrolRow {
 export const HAS_ACTIVE_SQL = `
   SELECT 1 FROM enrolments WHERE person_id = $1::uuid AND status IN ('confirmed', 'waitlisted', 'attended') LIMIT 1`;
 
+/** Named, so each connection parses and plans the sign-up statements once instead of on every sign-up. */
 const STATEMENT_NAMES = new Map([
   [ENROL_SQL, 'jineng_enrol'],
   [LOCK_SQL, 'jineng_enrol_lock'],

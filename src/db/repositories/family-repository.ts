@@ -28,11 +28,6 @@ const MEMBER_SELECT = {
   county: true,
 } as const;
 
-/**
- * Family members recorded by a proxy (the person chatting) and the link between them. A member has no chat
- * identity: the proxy is the one who sees their sign-ups, cancels them and is reminded. A proxy reaches only
- * members linked to them, whatever id is asked for.
- */
 /** Whether any member linked to the proxy ($1) has a listed sign-up: most have none (see HAS_ACTIVE_SQL). */
 const FAMILY_HAS_ACTIVE_SQL = `
   SELECT 1 FROM family_links f
@@ -40,7 +35,13 @@ const FAMILY_HAS_ACTIVE_SQL = `
   JOIN enrolments e ON e.person_id = f.member_id AND e.status IN ('confirmed', 'waitlisted', 'attended')
   WHERE f.proxy_id = $1::uuid LIMIT 1`;
 
-/** `pool` (the runtime's `pg` pool) carries the cheap checks a turn makes before a Prisma read, when given. */
+/**
+ * Family members recorded by a proxy (the person chatting) and the link between them. A member has no chat
+ * identity: the proxy is the one who sees their sign-ups, cancels them and is reminded. A proxy reaches only
+ * members linked to them, whatever id is asked for.
+ *
+ * `pool` (the runtime's `pg` pool) carries the cheap checks a turn makes before a Prisma read, when given.
+ */
 export function createFamilyRepository(db: Db, cipher: PiiCipher, pool?: pg.Pool): FamilyRepository {
   const sql = sqlRunner(db, pool, new Map([[FAMILY_HAS_ACTIVE_SQL, 'jineng_family_has_active']]));
   const toMember = (p: MemberRow, relation: string): FamilyMember => ({

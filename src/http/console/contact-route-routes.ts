@@ -48,7 +48,7 @@ ${message?.error ? html`<p class="error" role="alert">${message.error}</p>` : ''
 <p>${t('contact-route:console.intro')}</p>
 <table class="routes"><tbody>${CONTACT_ROUTES.map((r) => {
     const state = view.options.routes[r];
-    return html`<tr><td>${routeLabel(ctx, view, r)}</td><td>${state.ok ? t('contact-route:console.possible') : html`${t('contact-route:console.notPossible')}：${t(`contact-route:console.reason.${state.reason}`)}`}</td></tr>`;
+    return html`<tr><td>${routeLabel(ctx, view, r)}</td><td>${state.ok ? t('contact-route:console.possible') : t('contact-route:console.notPossible', { reason: t(`contact-route:console.reason.${state.reason}`) })}</td></tr>`;
   })}</tbody></table>
 ${
   editable

@@ -125,6 +125,7 @@ function reportBody(
   ctx: PageContext & { done?: boolean },
   filter: ReportFilter,
   report: OutcomeReport,
+  year: number,
   targets: CountyTarget[],
 ): SafeHtml {
   const { t } = ctx;
@@ -187,7 +188,7 @@ ${list(
   report.byCourse.map((c) => ({ name: `${c.course} ${c.title}`, figures: c.figures })),
   'by-course',
 )}
-${targetForm(ctx, Number(report.period.from.slice(0, 4)), targets)}`;
+${targetForm(ctx, year, targets)}`;
 }
 
 /** Empty form fields mean "no filter". */
@@ -228,14 +229,13 @@ export async function reportRoutes(scope: FastifyInstance, { deps }: { deps: Con
       return sendPage(reply, ctx, t('reports:title'), body, { status: 400 });
     }
     const access = request.consoleUser!.access;
-    const report = await deps.reports.build(access, parsed.data);
-    const targets = await deps.reports.targets(access, Number(report.period.from.slice(0, 4)));
+    const { report, year, targets } = await deps.reports.page(access, parsed.data);
     const done = (request.query as { done?: unknown } | undefined)?.done === 'target';
     return sendPage(
       reply,
       ctx,
       t('reports:title'),
-      reportBody({ ...ctx, done }, parsed.data, report, targets),
+      reportBody({ ...ctx, done }, parsed.data, report, year, targets),
     );
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { COUNTIES, TRADES } from '../../core/domain';
+import { isKnownCounty, isKnownTrade } from '../../core/domain';
 import type { Translate } from '../../core/i18n';
 import {
   ANONYMOUS_MIN,
@@ -15,14 +15,12 @@ import { type PageContext, pageContext, sendPage } from './console-page';
 import { countyOptions } from './county-options';
 
 const SCRIPT = readFileSync(new URL('./survey-answers-page.js', import.meta.url));
-const KNOWN_TRADES = new Set<string>(TRADES);
-const KNOWN_COUNTIES = new Set<string>(COUNTIES);
 
 /** A trade or county id in words; free text (bureau staff only) as typed. */
 const tradeWord = (t: Translate, v: string | null) =>
-  v === null ? '' : KNOWN_TRADES.has(v) ? t(`domain:trade.${v}`) : v;
+  v === null ? '' : isKnownTrade(v) ? t(`domain:trade.${v}`) : v;
 const countyWord = (t: Translate, v: string | null) =>
-  v === null ? '' : KNOWN_COUNTIES.has(v) ? t(`domain:county.${v}`) : v;
+  v === null ? '' : isKnownCounty(v) ? t(`domain:county.${v}`) : v;
 
 function filterForm(ctx: PageContext, filter: SurveyAnswersFilter): SafeHtml {
   const { t } = ctx;

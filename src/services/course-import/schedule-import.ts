@@ -80,8 +80,14 @@ export function createScheduleImport(deps: {
       // The course's new venue first, then moves before additions (an added class may take a moved one's time).
       const order = ['venue', 'move', 'cancel', 'add'] as const;
       const sorted = [...items].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+      // Each course is loaded once, and again only after a change to it went through.
+      const loaded = new Map<string, Awaited<ReturnType<CourseAdmin['find']>>>();
+      const courseOf = async (code: string) => {
+        if (!loaded.has(code)) loaded.set(code, await deps.courses.find(access, code));
+        return loaded.get(code);
+      };
       for (const item of sorted) {
-        const course = await deps.courses.find(access, item.code);
+        const course = await courseOf(item.code);
         if (!course) {
           out.unchanged++;
           continue;
@@ -91,18 +97,22 @@ export function createScheduleImport(deps: {
             where: { id: course.id, venue: item.from },
             data: { venue: item.to, venueEn: item.toEn ?? null },
           });
-          if (updated.count)
+          if (updated.count) {
+            loaded.delete(item.code);
             await deps.coordinators.audit(actorId, 'course.updated', course.code, {
               fields: ['venue'],
               source: 'import',
             });
+          }
           continue;
         }
         if (item.kind === 'add') {
           // Guarded: only if no session of the course starts then (a second confirmation, even at once, adds none).
           const added = await deps.scheduleChanges.addSession(access, actorId, course.code, item, 'import');
-          if (added.status === 'ok') out.added++;
-          else out.unchanged++;
+          if (added.status === 'ok') {
+            out.added++;
+            loaded.delete(item.code);
+          } else out.unchanged++;
           continue;
         }
         const session = course.sessions.find((s) => s.id === item.sessionId);
@@ -125,6 +135,7 @@ export function createScheduleImport(deps: {
           out.unchanged++;
           continue;
         }
+        loaded.delete(item.code);
         if (item.kind === 'move') out.moved++;
         else out.cancelled++;
         for (const personId of outcome.told) told.add(personId);
