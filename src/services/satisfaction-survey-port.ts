@@ -16,6 +16,21 @@ const SENT_TO = (key: string, reminderKey: string) => `(e.person_id = $1 OR EXIS
   SELECT 1 FROM deliveries d WHERE d.key IN (${key}, ${reminderKey}) AND d.person_id = $1))`;
 
 /**
+ * Whether anything could be open at all: the person's or a family member's question asked and unanswered in
+ * the window, nothing more. Almost always false, and a fraction of the full query's cost (most of which was
+ * planning it); a typed "创业了" or "很满意" from someone with nothing open costs only this. $1 person, $2 since.
+ */
+const ANY_OPEN_SQL = `SELECT EXISTS (
+    SELECT 1 FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
+    WHERE s.asked_at > $2::timestamptz AND s.answered_at IS NULL
+      AND (e.person_id = $1::uuid OR e.person_id IN (SELECT member_id FROM family_links WHERE proxy_id = $1::uuid))
+  ) OR EXISTS (
+    SELECT 1 FROM employment_checks k JOIN enrolments e ON e.id = k.enrolment_id
+    WHERE k.asked_at > $2::timestamptz AND k.answered_at IS NULL
+      AND (e.person_id = $1::uuid OR e.person_id IN (SELECT member_id FROM family_links WHERE proxy_id = $1::uuid))
+  ) AS open`;
+
+/**
  * The dialog's side of both questions (core/outcomes/surveys.ts): which ones a person has open, and where
  * their answers go. The open ones are asked (or reminded) and unanswered, within SURVEY_ANSWER_DAYS; a
  * proxy's include their family members' (docs/surveys.md, "Family members").
@@ -27,6 +42,13 @@ export function createSurveyPort(deps: {
   answerDays: number;
 }): SurveyPort {
   async function openAll(personId: string, now: Date): Promise<OpenQuestion[]> {
+    const since = new Date(now.getTime() - deps.answerDays * 86_400_000);
+    const gate = await deps.pool.query<{ open: boolean }>({
+      name: 'jineng_survey_any_open',
+      text: ANY_OPEN_SQL,
+      values: [personId, since],
+    });
+    if (!gate.rows[0]?.open) return [];
     const { rows } = await deps.pool.query<{
       kind: OpenQuestion['kind'];
       id: string;
@@ -37,8 +59,10 @@ export function createSurveyPort(deps: {
       member_id: string;
       member_name: string | null;
       relation: string | null;
-    }>(
-      `SELECT q.kind, q.id, q.months, c.code, c.title, c.title_en, q.member_id, m.real_name AS member_name,
+    }>({
+      // Named, so each connection plans it once: its planning cost more than the rest of a turn (docs/benchmarks.md).
+      name: 'jineng_survey_open_all',
+      text: `SELECT q.kind, q.id, q.months, c.code, c.title, c.title_en, q.member_id, m.real_name AS member_name,
               (SELECT f.relation FROM family_links f WHERE f.proxy_id = $1 AND f.member_id = q.member_id) AS relation
        FROM (
          SELECT 'satisfaction' AS kind, s.id, NULL::int AS months, s.course_id, e.person_id AS member_id,
@@ -61,8 +85,8 @@ export function createSurveyPort(deps: {
        JOIN people m ON m.id = q.member_id AND m.deleted_at IS NULL
        WHERE q.asked_at > $2::timestamptz - make_interval(days => $3::int)
        ORDER BY q.last_asked DESC, q.id LIMIT 20`,
-      [personId, now, deps.answerDays],
-    );
+      values: [personId, now, deps.answerDays],
+    });
     return rows.map((row): OpenQuestion => {
       const course = { code: row.code, title: { 'zh-CN': row.title, en: row.title_en ?? row.title } };
       const member =

@@ -55,6 +55,20 @@ const COLUMNS = `id, kind, status, person_id AS "personId", channel, channel_use
   callback_time AS "callbackTime", claimed_by AS "claimedBy", outcome, rating, transcript,
   last_staff_at AS "lastStaffAt", created_at AS "createdAt", claimed_at AS "claimedAt", closed_at AS "closedAt"`;
 
+/**
+ * What the dialog needs of an item on every turn of a conversation that has one: never the transcript, which
+ * grows with the conversation.
+ */
+const STATE_COLUMNS = `id, kind, status, last_staff_at AS "lastStaffAt", claimed_at AS "claimedAt"`;
+type StateRow = Pick<InboxRow, 'id' | 'kind' | 'status' | 'lastStaffAt' | 'claimedAt'>;
+const toState = (row: StateRow): OpenItemState => ({
+  id: row.id,
+  kind: row.kind,
+  status: row.status,
+  lastStaffAt: row.lastStaffAt ?? undefined,
+  claimedAt: row.claimedAt ?? undefined,
+});
+
 const SCOPED = `(i.county = ANY($1::text[]) OR EXISTS (
   SELECT 1 FROM enrolments e JOIN courses c ON c.id = e.course_id
   WHERE e.person_id = i.person_id AND (c.code = ANY($2::text[]) OR c.county = ANY($1::text[]))))`;
@@ -93,24 +107,21 @@ export function createInboxRepository(pool: pg.Pool) {
     get: (id: string) => one(`SELECT ${COLUMNS} FROM inbox_items WHERE id = $1`, [id]),
 
     async state(id: string): Promise<OpenItemState | undefined> {
-      const row = await one(`SELECT ${COLUMNS} FROM inbox_items WHERE id = $1`, [id]);
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        kind: row.kind,
-        status: row.status,
-        lastStaffAt: row.lastStaffAt ?? undefined,
-        claimedAt: row.claimedAt ?? undefined,
-      };
+      const { rows } = await pool.query<StateRow>({
+        name: 'jineng_inbox_state',
+        text: `SELECT ${STATE_COLUMNS} FROM inbox_items WHERE id = $1`,
+        values: [id],
+      });
+      return rows[0] && toState(rows[0]);
     },
 
     async openFor(channel: string, channelUser: string): Promise<OpenItemState | undefined> {
-      const row = await one(
-        `SELECT ${COLUMNS} FROM inbox_items
+      const { rows } = await pool.query<StateRow>(
+        `SELECT ${STATE_COLUMNS} FROM inbox_items
          WHERE channel = $1 AND channel_user = $2 AND status <> 'closed' ORDER BY created_at DESC LIMIT 1`,
         [channel, channelUser],
       );
-      return row ? this.state(row.id) : undefined;
+      return rows[0] && toState(rows[0]);
     },
 
     /** Open items (waiting and claimed), oldest first; `scope` undefined means all (admins). */
@@ -134,12 +145,13 @@ export function createInboxRepository(pool: pg.Pool) {
 
     /** Adds a line; a user line also becomes the last text. */
     async append(id: string, entry: TranscriptLine): Promise<void> {
-      await pool.query(
-        `UPDATE inbox_items SET transcript = transcript || $2::jsonb, updated_at = now(),
+      await pool.query({
+        name: 'jineng_inbox_append',
+        text: `UPDATE inbox_items SET transcript = transcript || $2::jsonb, updated_at = now(),
            last_text = CASE WHEN $3 THEN $4 ELSE last_text END
          WHERE id = $1`,
-        [id, line(entry), entry.who === 'user', entry.text],
-      );
+        values: [id, line(entry), entry.who === 'user', entry.text],
+      });
     },
 
     /** waiting → claimed by `account`; false when someone else holds it or it is closed. */
