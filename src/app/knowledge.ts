@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Nlu } from '../core/dialog/handler';
 import { detectLocale } from '../core/nlu/detect-locale';
 import { createIntentClassifier, type IntentClassifier } from '../core/nlu/intent-classifier';
-import { type Lexicon, parseLexicon } from '../core/nlu/lexicon';
+import { compileLexicon, type Lexicon, type LexiconFile, lexiconFileSchema } from '../core/nlu/lexicon';
 import { extractSlots } from '../core/nlu/slots/extract-slots';
 import { createTokenizer, type Tokenizer } from '../core/nlu/tokenizer';
 import { createPolicyKnowledge, type PolicyKnowledge } from '../core/policy/policy-index';
@@ -28,7 +28,8 @@ let cached: Knowledge | undefined;
 export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowledge {
   if (cached) return cached;
   const tokenizer = createTokenizer(`${read('nlu/userdict-policy.txt')}\n${read('nlu/userdict-slots.txt')}`);
-  const lexicon = parseLexicon(JSON.parse(read('nlu/lexicon.json')));
+  const lexiconFile = lexiconFileSchema.parse(JSON.parse(read('nlu/lexicon.json')));
+  const lexicon = compileLexicon(lexiconFile);
   const classifier = createIntentClassifier({
     examplesJson: JSON.parse(read('nlu/intents.json')),
     tokenizer,
@@ -42,6 +43,7 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
     groupsJson: read(policyFile.replace(/\.json$/, '-groups.json')),
     userDict: '',
     tokenizer,
+    sameNames: lexiconNames(lexiconFile),
   });
   const nlu: Nlu = {
     understand(text) {
@@ -52,4 +54,11 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
   };
   cached = { tokenizer, lexicon, classifier, policy, nlu };
   return cached;
+}
+
+/** The Chinese names of each trade and group of the lexicon file, one list per trade or group. */
+function lexiconNames(file: LexiconFile): string[][] {
+  return [...Object.values(file.trades), ...Object.values(file.groups)].flatMap((forms) =>
+    forms ? [forms.zh] : [],
+  );
 }

@@ -4,8 +4,8 @@ import { allText, runtimeWithPeople } from '../support/converse';
 const { fresh } = runtimeWithPeople('route');
 
 describe('one answer decision for what people type', () => {
-  it('puts the plan’s basis before the course questions when someone asks for training the plan names', async () => {
-    const r = await fresh().say('天麻种植有培训吗');
+  it('puts the plan’s basis before the course questions when someone wants training the plan names', async () => {
+    const r = await fresh().say('想学天麻种植，有没有培训');
     expect(r.intent).toBe('course.search');
     expect(r.answer).toBe('both');
     expect(r.citations).toEqual(['s1.4']);
@@ -13,6 +13,26 @@ describe('one answer decision for what people type', () => {
     expect(r.replies[0]?.text).toContain('天麻');
     // …and the course search still goes on: it asks where and what.
     expect(allText(r)).toContain('县区');
+  });
+
+  it('answers "有。" from the plan whether there is training for a kind of work or person, offering the courses', async () => {
+    for (const [text, clause] of [
+      ['天麻种植有培训吗', 's1.4'],
+      ['当兵回来莫得手艺，有培训没得', 's1.3'],
+      ['有没有月嫂培训', 's2.6'],
+    ] as const) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).toBe('policy.ask');
+      expect(r.answer, text).toBe('policy');
+      expect(r.citations[0], text).toBe(clause);
+      expect(r.replies[0]?.text, text).toMatch(/^有。/);
+      expect(r.replies[0]?.choices?.join(' '), text).toMatch(/课程|培训班|找课/);
+    }
+    // Asking for a class, or where a trade the plan never names is taught, stays a course search.
+    for (const text of ['有没有电工培训', '镇雄有没有电商培训班']) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).toBe('course.search');
+    }
   });
 
   it('cites nothing for a plain wish for a course, which names no subject the plan could speak to', async () => {

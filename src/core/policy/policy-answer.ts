@@ -14,6 +14,7 @@ import {
   questionSubject,
   subjectCovered,
 } from './answer-sentence';
+import type { PlanWording } from './plan-wording';
 import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
@@ -36,6 +37,8 @@ export interface PolicyAnswerInput {
   question?: string;
   /** The question was searched together with the one before it: the clause its topic chose stays first. */
   followUp?: boolean;
+  /** Puts the question in the clause's own words (月嫂 → 母婴护理) before it is answered from the clause. */
+  wording?: PlanWording;
 }
 
 /** What a choice under an answer leads to; the dialog maps it to an action. */
@@ -85,6 +88,7 @@ function confident(
   locale: Locale,
   t: Translate,
   question: string | undefined,
+  wording?: PlanWording,
 ): PolicyAnswer {
   const hotline = t('policy:hotline');
   const citation = t('policy:answer.citation', {
@@ -97,7 +101,7 @@ function confident(
   const contact = departments
     ? t('policy:answer.contactDepartments', { departments, hotline })
     : t('policy:answer.contactHotline', { hotline });
-  const lines = answerLines(clause, doc, locale, t, question);
+  const lines = answerLines(clause, doc, locale, t, question, wording);
   const noFigure =
     question !== undefined &&
     lines[0] === t('policy:direct.noFigure', { document: doc.shortTitle[locale] }) &&
@@ -132,6 +136,11 @@ interface DirectInput {
   locale: Locale;
   t: Translate;
   question: string;
+  /**
+   * The question in the clause's own words (typos corrected, 月嫂 → 母婴护理): what the quoted sentences are
+   * chosen by and a yes is checked against; the question kind and figures come from `question`.
+   */
+  worded: string;
 }
 
 const length = (s: string) => Array.from(s).length;
@@ -145,9 +154,9 @@ function joinQuotes(quotes: string[], t: Translate): string {
 }
 
 /** Chinese: one direct sentence by kind, then the clause's own sentences quoted. */
-function directLinesZh({ clause, document, t, question }: DirectInput, kind: QuestionKind): string[] {
+function directLinesZh({ clause, document, t, question, worded }: DirectInput, kind: QuestionKind): string[] {
   const cost = asksAboutCost(question);
-  const asked = cost ? question + COST_TERMS : question;
+  const asked = cost ? worded + COST_TERMS : worded;
   const topic = clause.topic?.['zh-CN'] ?? clause.heading;
   for (const [maxChars, maxSentence] of [
     [140, 90],
@@ -161,7 +170,7 @@ function directLinesZh({ clause, document, t, question }: DirectInput, kind: Que
       maxSentence,
     });
     const quoted = joinQuotes(quotes, t);
-    const lead = leadZh(kind, { quotes, quoted, cost, question, clause, document, topic, t });
+    const lead = leadZh(kind, { quotes, quoted, cost, question, worded, clause, document, topic, t });
     const quoteLine = t('policy:direct.quote', { quote: quoted });
     if (length(lead) + length(quoteLine) <= MAX_DIRECT_CHARS || maxSentence === 50) return [lead, quoteLine];
   }
@@ -173,6 +182,7 @@ interface LeadContext {
   quoted: string;
   cost: boolean;
   question: string;
+  worded: string;
   clause: PolicyClause;
   document: string;
   topic: string;
@@ -196,8 +206,8 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
       // A yes needs the quoted sentences to speak of what is asked about (创业 in "有创业补贴吗", 养蜂 in
       // "养蜂有补贴吗"), not only of a generic word they share with it (补贴, 培训, 政策).
       const supported =
-        subjectCovered(c.quoted, questionSubject(c.question), c.clause.keywords['zh-CN']) &&
-        bestOverlap(c.quoted, c.question) >= YES_SUPPORT &&
+        subjectCovered(c.quoted, questionSubject(c.worded), c.clause.keywords['zh-CN']) &&
+        bestOverlap(c.quoted, c.worded) >= YES_SUPPORT &&
         !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
         aspectQuoted(c.quoted, c.question);
       return supported
@@ -332,9 +342,11 @@ function answerLines(
   locale: Locale,
   t: Translate,
   question: string | undefined,
+  wording: PlanWording | undefined,
 ): string[] {
   if (question === undefined || question.trim() === '') return [clause.summary[locale]];
-  return composeDirectLines({ clause, document: doc.shortTitle[locale], locale, t, question });
+  const worded = wording && locale === 'zh-CN' ? wording(question, clause.text) : question;
+  return composeDirectLines({ clause, document: doc.shortTitle[locale], locale, t, question, worded });
 }
 
 /**
@@ -353,7 +365,7 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   // A Chinese question is answered from the clause about its subject when the best one only shares a
   // generic word with it ("有创业补贴吗": not the clause on subsidised-training management, s6).
   const best = input.question && !input.followUp ? subjectClause(found, input.question) : found[0];
-  if (best && confidence >= threshold) return confident(best, doc, locale, t, input.question);
+  if (best && confidence >= threshold) return confident(best, doc, locale, t, input.question, input.wording);
 
   const hotline = t('policy:hotline');
   const document = doc.shortTitle[locale];

@@ -5,6 +5,7 @@ import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
 import { dialectSearchText } from './dialect';
+import { createPlanWording, type PlanWording } from './plan-wording';
 import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
@@ -33,6 +34,8 @@ export interface PolicyIndex {
   clause(id: string): PolicyClause | undefined;
   /** The clauses about the groups of people the text names (退役军人 → s1.3), from the groups table. */
   groupClauses(text: string): string[];
+  /** `text` with typos of the plan's words corrected (陪训 → 培训, 申零 → 申领), as a search reads it. */
+  correctTypos(text: string): string;
 }
 
 export interface PolicyIndexOptions {
@@ -302,7 +305,9 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
 
   const groupClauses = (text: string): string[] => [...homeClauses(analyzer.analyze(correct(text)))];
 
-  return { doc, search, confidence, clause: (id) => byId.get(id), groupClauses };
+  const correctTypos = (text: string) => spelling.correct(homophones.correct(text));
+
+  return { doc, search, confidence, clause: (id) => byId.get(id), groupClauses, correctTypos };
 }
 
 export interface PolicyKnowledgeInput {
@@ -316,6 +321,8 @@ export interface PolicyKnowledgeInput {
   tradesJson?: string;
   /** data/policies/<plan>-groups.json: the clause about each group of people. */
   groupsJson?: string;
+  /** The Chinese names of each trade and group (the lexicon's): one name is swapped for another in answers. */
+  sameNames?: readonly (readonly string[])[];
   /** Reuse a tokenizer built elsewhere (building one loads jieba's dictionary, ~100 ms). */
   tokenizer?: Tokenizer;
 }
@@ -328,6 +335,8 @@ export interface PolicyKnowledge {
   tradeClauses(trade: string): readonly string[];
   /** The clause that says which trades' training is subsidised (the published list), if the plan has one. */
   subsidyListClause?: string;
+  /** A question in a clause's own words (typos corrected, another name of the same trade): 月嫂 → 母婴护理. */
+  wording: PlanWording;
 }
 
 const tradeTableSchema = z.object({
@@ -346,6 +355,7 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
   const subsidyListClause = tradeTable?.subsidyList;
   const groupHomes = input.groupsJson ? groupHomesSchema.parse(JSON.parse(input.groupsJson)).groups : [];
   const index = createPolicyIndex(doc, { tokenizer, synonyms, groupHomes });
+  const inPlanWords = createPlanWording(input.sameNames ?? []);
   for (const id of groupHomes.flatMap((g) => g.clauses))
     if (!index.clause(id)) throw new Error(`group clauses: no clause ${id} in the plan`);
   for (const ids of Object.values(trades))
@@ -358,6 +368,7 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
     index,
     referrals,
     tradeClauses: (trade) => trades[trade] ?? [],
+    wording: (question, clauseText) => inPlanWords(index.correctTypos(question), clauseText),
     ...(subsidyListClause && { subsidyListClause }),
   };
 }

@@ -46,7 +46,8 @@ const HAVE_ZH =
 const IS_ZH = /是不是|是否/;
 const CHOICE_ZH = /\S还是\S/;
 const CHOICE_EN = /^\s*(is|are|do|does|will|would|should|can)\b.*\b\w+ or (to |for |the |a )?\w+/i;
-const CAN_ZH = /能|可以|可不可以|得不得|整得成|要得不|行不/;
+/** 能 as "can", not inside a noun (技能, 功能, 才能, 职能). */
+const CAN_ZH = /(?<![技功才职性智体本潜效动])能|可以|可不可以|得不得|整得成|要得不|行不/;
 const RESPONSIBLE_ZH = /谁来?(管|负责|出|牵头|组织|办)|哪个部门|哪个单位|找谁|归谁|哪里管/;
 const RESPONSIBLE_EN =
   /\bwho (runs|pays|is responsible|manages|organi[sz]es)\b|\bwhich (department|office)\b/i;

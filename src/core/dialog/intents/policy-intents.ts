@@ -30,6 +30,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       t: turn.t,
       question,
       followUp: turn.planQuery !== undefined,
+      wording: policy.wording,
     });
     if (reply.noFigure) return noFigure(turn, reply.citations[0]!);
     turn.cite(reply.citations);

@@ -108,6 +108,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       }
       case 'course.search':
       case 'enrol.start': {
+        const named = tradesOf(u).flatMap(policy.tradeClauses);
         // "创业培训都教些什么内容", "搞养殖的有什么培训", "Can I register online?": a question about what the
         // programme offers that the plan answers surely, with no wish of the person's own in it, is answered
         // as the policy question it is (its reply offers the courses); "我想学养殖" stays a course search.
@@ -120,11 +121,27 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           withTopic(turn).confidence >= BASIS_CONFIDENCE_THRESHOLD
         )
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+        // "当兵回来莫得手艺，有培训没得", "种洋芋的有哪样培训嘛", "煤矿关了，我们转岗的有没有培训": whether the
+        // programme has training for a kind of person or work, with no class, sign-up or wish of the person's
+        // own in it, is the plan's question, answered directly ("有。…"); "有没有电工班", "想学挖机哪点有班" and
+        // a trade the plan never names ("有没有厨师培训") stay course searches.
+        if (
+          !rerouted &&
+          looksLikeQuestion(turn.text) &&
+          TRAINING_WORD.test(turn.text) &&
+          !u.slots.county &&
+          !OWN_WISH.test(turn.text) &&
+          !CLASS_OR_SIGN_UP.test(turn.text) &&
+          !OUR_CLASS_WORDS.test(turn.text) &&
+          (named.length > 0 || !tradeNamed(u)) &&
+          (detectQuestionKind(turn.text) !== 'where_when' || !tradeNamed(u)) &&
+          withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
+        )
+          return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
         // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
         // gives the clause naming it, the one the search ranks highest.
-        const named = (u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : [])).flatMap(policy.tradeClauses);
         const { results, confidence } = saysWhat(turn.text)
           ? search(turn, turn.text)
           : { results: [], confidence: 0 };
@@ -212,6 +229,20 @@ const OUR_CLASS_WORDS =
 /** A question about one particular class: this/my class, "does it include/start", 这个班, 我报的. */
 const OWN_CLASS =
   /\b(this|my|our|the) (class|course|lesson|teacher)\b|\bdoes it (include|start|end|finish)\b|这个班|那个班|我的课|我报的|我上的/i;
+
+/**
+ * Asks for a class, a sign-up or a class's length, not whether training exists: 班, 课, 报名, 几天, class,
+ * course, register, how long. A county named ("鲁甸有没得电商培训") asks for the classes there too.
+ */
+const CLASS_OR_SIGN_UP =
+  /班|课|报名|报个名|几天|多久|多长时间|\b(class|classes|course|courses|enrol|enroll|register|sign up|how long)\b/i;
+/** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
+const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
+
+/** The trades the person named ("学电焊和叉车" names two). */
+const tradesOf = (u: Parameters<IntentRoute>[1]): string[] =>
+  u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : []);
+const tradeNamed = (u: Parameters<IntentRoute>[1]) => tradesOf(u).length > 0;
 
 /** Below this classifier confidence the plan's own certainty decides. */
 const UNSURE_BELOW = 0.6;
