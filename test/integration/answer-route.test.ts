@@ -35,6 +35,14 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it('reads "where does the money come from" with words between, answering from the funding clause', async () => {
+    for (const text of ['培训的钱到底从哪来', '培训的钱是哪个出嘛']) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('policy');
+      expect(r.citations[0], text).toBe('s14');
+    }
+  });
+
   it('cites nothing for a plain wish for a course, which names no subject the plan could speak to', async () => {
     for (const text of ['我想找个培训课程', 'I want a training course']) {
       const r = await fresh().say(text);

@@ -51,6 +51,15 @@ describe('a follow-up keeps the topic and takes the new group', () => {
     const next = await p.say('那残疾人呢');
     expect(next.citations[0]).toBe('s1.3');
   });
+
+  it('moves to the group’s clause when the topic was another group’s (那退伍的呢, 那坐过牢的呢)', async () => {
+    const poor = fresh();
+    expect((await poor.say('建档立卡户一年能参加几次培训？')).citations[0]).toBe('s1.1');
+    expect((await poor.say('那退伍的呢')).citations[0]).toBe('s1.3');
+    const disabled = fresh();
+    expect((await disabled.say('残疾人有培训没？')).citations[0]).toBe('s1.3');
+    expect((await disabled.say('那坐过牢的呢')).citations[0]).toBe('s3.3');
+  });
 });
 
 describe('English words for the plan’s own terms', () => {

@@ -127,16 +127,18 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
   }
   const n = docs.length;
-  // The words a typo is corrected to: the plan's own words and the synonym table's phrases (not bigrams).
+  // The words a typo is corrected to: the plan's own words and the synonym table's phrases (not bigrams, not
+  // the gap keys "钱…从哪", which are patterns rather than words).
+  const phrases = options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]).filter((p) => !p.includes('…'));
   const homophones = createHomophoneCorrector(options.tokenizer, [
     ...docs.flatMap((d) =>
       FIELDS.flatMap((f) => d[f].split(/[。；;，,\n]/u).flatMap((s) => options.tokenizer.words(s))),
     ),
-    ...options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]),
+    ...phrases,
   ]);
   const spelling = createSpellingCorrector([
     ...docs.flatMap((d) => [d.heading, d.keywords, d.summary]),
-    ...options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]),
+    ...phrases,
     ...options.synonyms.stopwords.en,
   ]);
   const correct = (query: string) => spelling.correct(homophones.correct(dialectSearchText(query)));

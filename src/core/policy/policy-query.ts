@@ -99,26 +99,49 @@ interface Span {
 
 interface CompiledKey {
   key: string;
+  /** A piece every match contains: the cheap test before `find` (the key itself, or a gap key's first part). */
+  probe: string;
   add: string[];
   find: (text: string) => Span[];
 }
 
+/** How many characters a gap key ("钱…从哪") lets stand between its parts ("钱到底从哪来", "钱是从哪"). */
+const GAP_CHARS = 4;
+
 function compileKey(rawKey: string, add: string[]): CompiledKey {
+  if (rawKey.includes('…')) return compileGapKey(rawKey, add);
   const key = normalizeText(rawKey);
   if (HAS_LATIN.test(key)) {
     const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // A plural or third-person "s" still matches ("ex-soldiers", "runs").
     const re = new RegExp(`(?<![a-z0-9])${escaped}(?:s|es)?(?![a-z0-9])`, 'g');
-    return { key, add, find: (text) => Array.from(text.matchAll(re), (m) => span(m.index, key)) };
+    return { key, probe: key, add, find: (text) => Array.from(text.matchAll(re), (m) => span(m.index, key)) };
   }
   return {
     key,
+    probe: key,
     add,
     find: (text) => {
       const found: Span[] = [];
       for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) found.push(span(at, key));
       return found;
     },
+  };
+}
+
+/**
+ * A Chinese key whose parts may stand a few characters apart: "钱…从哪" reads "培训的钱到底从哪来" as the table's
+ * phrase, which an exact key misses for one 到底. The gap never crosses a clause mark (，。？).
+ */
+function compileGapKey(rawKey: string, add: string[]): CompiledKey {
+  const parts = rawKey.split('…').map((p) => normalizeText(p));
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(parts.map(escape).join(`[^，。？！,.?!\\s]{0,${GAP_CHARS}}?`), 'gu');
+  return {
+    key: parts.join(''),
+    probe: parts[0]!,
+    add,
+    find: (text) => Array.from(text.matchAll(re), (m) => ({ start: m.index, end: m.index + m[0].length })),
   };
 }
 
@@ -175,7 +198,7 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
     const overlaps = (s: Span): boolean => taken.some((t) => s.start < t.end && t.start < s.end);
     for (const k of keys) {
       // Every key is looked for in every query: the cheap test first (a key not in the text has no hit).
-      if (!text.includes(k.key)) continue;
+      if (!text.includes(k.probe)) continue;
       const hits = k.find(text).filter((s) => !overlaps(s));
       if (hits.length === 0) continue;
       taken.push(...hits);

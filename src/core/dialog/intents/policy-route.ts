@@ -11,7 +11,7 @@ import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
-import { preferClause, searchPlan } from './plan-search';
+import { type PlanSearch, preferClause, searchPlan } from './plan-search';
 
 /**
  * The one answer decision for free text: intent classification has spoken, and the plan is searched too.
@@ -37,12 +37,24 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // answers; one that merely is short is read with it only when that makes the plan surer.
     const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
+    // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
+    // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
+    if (topic.clause && leavesTopicClause(turn.text, alone.results, topic.clause)) return alone;
     turn.planQuery = query;
     // The topic stays what it was: "那退役军人呢" after 创业培训 is answered from the clause on 创业培训 when it
     // names 退役军人 too (s4.1), not from the clause about 退役军人 that mentions 创业培训 in passing (s1.3).
     if (leans && topic.clause && preferClause(turn, policy.index, query, topic.clause))
       return search(turn, query);
     return together;
+  };
+
+  /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
+  const leavesTopicClause = (text: string, alone: PlanSearch['results'], topicClause: string): boolean => {
+    const groups = policy.index.groupClauses(text);
+    const top = alone[0];
+    if (!top || groups.includes(topicClause) || !groups.includes(top.clauseId)) return false;
+    const kept = alone.find((r) => r.clauseId === topicClause);
+    return !kept || kept.coverage < top.coverage;
   };
 
   /** `rerouted`: the intent was already changed once by a rule below; no rule changes it again. */
