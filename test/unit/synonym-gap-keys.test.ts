@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createQueryAnalyzer, synonymTableSchema } from '../../src/core/policy/policy-query';
 import { createTokenizer } from '../../src/core/nlu/tokenizer';
+import { createQueryAnalyzer, synonymTableSchema } from '../../src/core/policy/policy-query';
 
 const table = synonymTableSchema.parse({
   groups: [{ match: ['钱…从哪', '钱从哪来'], add: ['资金'] }],

@@ -129,7 +129,9 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   const n = docs.length;
   // The words a typo is corrected to: the plan's own words and the synonym table's phrases (not bigrams, not
   // the gap keys "钱…从哪", which are patterns rather than words).
-  const phrases = options.synonyms.groups.flatMap((g) => [...g.match, ...g.add]).filter((p) => !p.includes('…'));
+  const phrases = options.synonyms.groups
+    .flatMap((g) => [...g.match, ...g.add])
+    .filter((p) => !p.includes('…'));
   const homophones = createHomophoneCorrector(options.tokenizer, [
     ...docs.flatMap((d) =>
       FIELDS.flatMap((f) => d[f].split(/[。；;，,\n]/u).flatMap((s) => options.tokenizer.words(s))),

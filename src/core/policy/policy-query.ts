@@ -135,8 +135,8 @@ function compileKey(rawKey: string, add: string[]): CompiledKey {
  */
 function compileGapKey(rawKey: string, add: string[]): CompiledKey {
   const parts = rawKey.split('…').map((p) => normalizeText(p));
-  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(parts.map(escape).join(`[^，。？！,.?!\\s]{0,${GAP_CHARS}}?`), 'gu');
+  const literal = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(parts.map(literal).join(`[^，。？！,.?!\\s]{0,${GAP_CHARS}}?`), 'gu');
   return {
     key: parts.join(''),
     probe: parts[0]!,
