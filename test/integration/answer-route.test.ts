@@ -77,6 +77,9 @@ describe('one answer decision for what people type', () => {
       ['低保咋个申请', /民政/],
       ['驾照在哪里考', /车管所|交管/],
       ['老板拖欠工资咋办', /劳动保障监察|仲裁/],
+      ['老板拖欠工资去哪告', /劳动保障监察|仲裁/],
+      // About an apprentice, but the plan could only offer near clauses: social insurance is another office's.
+      ['当学徒期间厂里给交五险一金不', /社保/],
       ['where can I renew my ID card', /police station/],
       ['孩子读初中的营养餐补助咋个领', /教育/],
       // Loans are referred even when they come with 创业: the plan says nothing of them.

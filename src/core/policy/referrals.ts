@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeText } from '../nlu/normalize';
-import { ABSTAIN_BELOW } from './thresholds';
+import { POLICY_CONFIDENCE_THRESHOLD } from './thresholds';
 
 /**
  * Topics the plan does not cover (医保, 低保, 驾照, 欠薪 …) and who answers them: data/nlu/referrals.json names
@@ -52,7 +52,8 @@ const ABOUT_TRAINING =
 
 /**
  * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan
- * matches; "低保户能免费参加技能培训吗" is about training and is referred only when the plan cannot answer it.
+ * matches; "低保户能免费参加技能培训吗" is about training and is referred only when the plan cannot answer it
+ * surely: where it could only offer near clauses ("当学徒期间厂里给交五险一金不"), the office is the better answer.
  */
 export function referralFor(
   referrals: Referrals,
@@ -61,7 +62,7 @@ export function referralFor(
 ): string | undefined {
   const topic = referrals.find(text);
   if (!topic) return undefined;
-  return referrals.always(topic) || !ABOUT_TRAINING.test(text) || planConfidence() < ABSTAIN_BELOW
+  return referrals.always(topic) || !ABOUT_TRAINING.test(text) || planConfidence() < POLICY_CONFIDENCE_THRESHOLD
     ? topic
     : undefined;
 }
