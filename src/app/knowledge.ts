@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Nlu } from '../core/dialog/handler';
 import { detectLocale } from '../core/nlu/detect-locale';
+import { createHomophoneCorrector } from '../core/nlu/homophone-corrector';
 import { createIntentClassifier, type IntentClassifier } from '../core/nlu/intent-classifier';
 import { compileLexicon, type Lexicon, type LexiconFile, lexiconFileSchema } from '../core/nlu/lexicon';
 import { extractSlots } from '../core/nlu/slots/extract-slots';
@@ -45,10 +46,16 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
     tokenizer,
     sameNames: lexiconNames(lexiconFile),
   });
+  // "电汗" is 电焊 typed by sound: trades, groups and counties are read with such slips corrected (real words
+  // that merely sound alike are left alone, see the corrector).
+  const slotTypos = createHomophoneCorrector(tokenizer, [
+    ...lexiconNames(lexiconFile).flat(),
+    ...Object.values(lexiconFile.counties).flatMap((forms) => forms?.zh ?? []),
+  ]);
   const nlu: Nlu = {
     understand(text) {
       const { intent, confidence } = classifier.classify(text);
-      return { intent, confidence, slots: extractSlots(text, lexicon) };
+      return { intent, confidence, slots: extractSlots(slotTypos.correct(text), lexicon) };
     },
     detectLocale,
   };

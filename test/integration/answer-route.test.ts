@@ -35,6 +35,17 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it('takes a trade typed by sound (电汗 for 电焊) or a bare 学X with a money question as a course search with the subsidy list', async () => {
+    for (const text of ['电汗培训有补贴吗', '学电脑有补贴吗']) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).toBe('course.search');
+      expect(r.answer, text).toBe('both');
+      expect(r.citations, text).toEqual(['s6']);
+    }
+    // …but "学完了" is no wish to learn: a question about the subsidy it is.
+    expect((await fresh().say('学完了补贴发给我本人吗')).intent).toBe('policy.ask');
+  });
+
   it('reads "where does the money come from" with words between, answering from the funding clause', async () => {
     for (const text of ['培训的钱到底从哪来', '培训的钱是哪个出嘛']) {
       const r = await fresh().say(text);

@@ -62,7 +62,9 @@ export function referralFor(
 ): string | undefined {
   const topic = referrals.find(text);
   if (!topic) return undefined;
-  return referrals.always(topic) || !ABOUT_TRAINING.test(text) || planConfidence() < POLICY_CONFIDENCE_THRESHOLD
+  return referrals.always(topic) ||
+    !ABOUT_TRAINING.test(text) ||
+    planConfidence() < POLICY_CONFIDENCE_THRESHOLD
     ? topic
     : undefined;
 }

@@ -305,9 +305,14 @@ function asksMoney(text: string): boolean {
   return MONEY.test(dialectSearchText(text));
 }
 
-/** Wants to learn something: names a trade, or says 想学 / 学门手艺 / I want to learn. */
-const LEARN = /想学|要学|去学|学个|学门|学点|学一门|学下|\b(learn|learning|study|train as)\b/i;
+/**
+ * A wish to learn: 想学, 学门…, I want to learn, or a message that starts with 学 and what is learnt ("学电脑有补贴吗";
+ * not 学费, 学历, 学徒, 学完了).
+ */
+const LEARN =
+  /想学|要学|去学|学个|学门|学点|学一门|学下|^\s*学(?![费历校生徒制习期位时完了好成会过])|\b(learn|learning|study|train as)\b/i;
 
+/** Wants to learn something: names a trade, or says 想学 / 学门手艺 / I want to learn. */
 function wantsToLearn(text: string, u: { slots: { trade?: string; trades?: readonly string[] } }): boolean {
   return Boolean(u.slots.trade || u.slots.trades?.length || LEARN.test(text));
 }
