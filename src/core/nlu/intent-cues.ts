@@ -41,7 +41,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ],
   [
     '%greet',
-    /^(?:你好|您好|你们好|大家好|嗨|哈喽|哈罗|早|喂|在吗|在不在|在么|在的吗|有人|谢|多谢|感谢|再见|拜拜|晚安|hi\b|hiya|hello|hey|howdy|greetings|morning|good (?:morning|afternoon|evening|day)|thank|thanks|thx|cheers|bye|goodbye|see you)|(?:any|some)(?:one|body) there|谢谢|拜拜$/,
+    /^(?:你好|您好|你们好|大家好|嗨|哈喽|哈罗|早(?:上好|安|啊|呀)?[!！。.~]*$|喂|在吗|在不在|在么|在的吗|有人(?:吗|在|嘛|没|不|呢|[?？]|$)|谢|多谢|感谢|再见|拜拜|晚安|hi\b|hiya|hello|hey|howdy|greetings|morning|good (?:morning|afternoon|evening|day)|thank|thanks|thx|cheers|bye|goodbye|see you)|(?:any|some)(?:one|body) there|谢谢|拜拜$/,
   ],
   [
     '%help',
