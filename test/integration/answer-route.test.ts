@@ -46,6 +46,16 @@ describe('one answer decision for what people type', () => {
     expect((await fresh().say('学完了补贴发给我本人吗')).intent).toBe('policy.ask');
   });
 
+  it('answers whether one can sign up online from the plan’s online platform, not by starting a sign-up', async () => {
+    for (const text of ['网上能报名不', 'Can I sign up online?', '有没有 online 报名？']) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).toBe('policy.ask');
+      expect(r.citations[0], text).toBe('s8');
+    }
+    // Wanting to sign up online for a class is still a sign-up.
+    expect((await fresh().say('我想在网上报名电焊班')).intent).toBe('enrol.start');
+  });
+
   it('reads "where does the money come from" with words between, answering from the funding clause', async () => {
     for (const text of ['培训的钱到底从哪来', '培训的钱是哪个出嘛']) {
       const r = await fresh().say(text);
@@ -95,6 +105,9 @@ describe('one answer decision for what people type', () => {
       ['孩子读初中的营养餐补助咋个领', /教育/],
       // Loans are referred even when they come with 创业: the plan says nothing of them.
       ['创业贷款能贷多少', /没有写贷款/],
+      // Platform passwords, asked or just said: the platform's own help, and no password is needed here.
+      ['网上报名平台密码忘了咋办', /找回密码/],
+      ['I forgot my password for the sign-up site', /forgot password/],
     ];
     for (const [text, where] of cases) {
       const r = await fresh().say(text);

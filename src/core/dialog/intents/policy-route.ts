@@ -61,7 +61,13 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   const route = async (...[turn, u, next, rerouted = false]: [...Parameters<IntentRoute>, boolean?]) => {
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
     // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
-    if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text))) {
+    // A matter the plan never speaks to ("always": loans, platform passwords) is referred said as a statement too
+    // ("I forgot my password for the sign-up site").
+    const always = () => {
+      const topic = policy.referrals.find(turn.text);
+      return topic !== undefined && policy.referrals.always(topic);
+    };
+    if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text) || always())) {
       const referral = referralFor(policy.referrals, turn.text, () => withTopic(turn).confidence);
       if (referral) return abstain(turn, policy, undefined, referral);
     }
@@ -96,6 +102,16 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       detectQuestionKind(turn.text) !== 'where_when' &&
       namesSubject(turn.text) &&
       withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
+    )
+      return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+    // "网上能报名不", "Can I sign up online?", "有没有 online 报名？": whether one can sign up online is the plan's
+    // question (its online platform), not a sign-up or a list of one's own.
+    if (
+      !rerouted &&
+      (u.intent === 'enrol.start' || u.intent === 'enrol.list' || u.intent === 'course.search') &&
+      ONLINE_SIGN_UP.test(turn.text) &&
+      looksLikeQuestion(turn.text) &&
+      !OWN_WISH.test(turn.text)
     )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     switch (u.intent) {
@@ -251,6 +267,10 @@ const CLASS_OR_SIGN_UP =
 /** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
 const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
 
+/** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
+const ONLINE_SIGN_UP =
+  /(网上|线上|手机上|微信上|online|在网上).{0,4}(报名|报|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|online)/i;
+
 /** The trades the person named ("学电焊和叉车" names two). */
 const tradesOf = (u: Parameters<IntentRoute>[1]): string[] =>
   u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : []);
@@ -283,7 +303,7 @@ const ASKS_FOR_HELP =
 
 /** The person's own wish to learn or sign up: "我想学", "帮我报", "I want to…" — a course search, not a question. */
 const OWN_WISH =
-  /我想|我要|想学|要学|想去|想报|想考|想参加|帮我|给我|推荐|介绍|报个名|有没有.{0,6}(课|班)|\b(i want|i'd like|i would like|i wanna|find me|sign me|help me|recommend)\b/i;
+  /我想|我要|想学|要学|想去|想报|想考|想参加|帮我(?!们)|给我(?!们)|推荐|介绍|报个名|有没有.{0,6}(课|班)|\b(i want|i'd like|i would like|i wanna|find me|sign me|help me|recommend)\b/i;
 
 /**
  * Asks about the classes themselves or signing up for one: where, when, how long, how to sign up, which
