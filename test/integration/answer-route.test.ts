@@ -40,7 +40,7 @@ describe('one answer decision for what people type', () => {
       const r = await fresh().say(text);
       expect(r.intent, text).toBe('course.search');
       expect(r.answer, text).toBe('both');
-      expect(r.citations, text).toEqual(['s6']);
+      expect(r.citations, text).toEqual(['s2.5', 's6']);
     }
     // …but "学完了" is no wish to learn: a question about the subsidy it is.
     expect((await fresh().say('学完了补贴发给我本人吗')).intent).toBe('policy.ask');
@@ -189,9 +189,11 @@ describe('one answer decision for what people type', () => {
       const r = await fresh().say(text);
       expect(r.intent).toBe('course.search');
       expect(r.answer).toBe('both');
-      expect(r.citations).toEqual(['s6']);
-      // It does not pretend the plan names the trade's subsidy …
-      expect(r.replies[0]?.text).toMatch(/没有写哪个工种补多少钱|does not say how much/);
+      // The plan's word that training subsidies are put into practice, then where the list of trades is …
+      expect(r.citations).toEqual(['s2.5', 's6']);
+      expect(r.replies[0]?.text).toMatch(/落实职业培训补贴政策|subsidy policies into practice/);
+      // … and it does not pretend the plan names the trade's subsidy …
+      expect(r.replies[0]?.text).toMatch(/没有写哪个工种补多少钱|not how much any one trade/);
       // … and the course search still asks where.
       expect(allText(r)).toMatch(/县区|county/);
     }

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
+import type { Locale } from '../domain';
 import { createHomophoneCorrector } from '../nlu/homophone-corrector';
 import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
@@ -339,6 +340,8 @@ export interface PolicyKnowledge {
   tradeClauses(trade: string): readonly string[];
   /** The clause that says which trades' training is subsidised (the published list), if the plan has one. */
   subsidyListClause?: string;
+  /** The clause saying training subsidies are put into practice, with its words to quote ("落实职业培训补贴政策"). */
+  subsidyPolicy?: { clause: string; quote: Record<Locale, string> };
   /** A question in a clause's own words (typos corrected, another name of the same trade): 月嫂 → 母婴护理. */
   wording: PlanWording;
 }
@@ -346,6 +349,13 @@ export interface PolicyKnowledge {
 const tradeTableSchema = z.object({
   trades: z.record(z.string(), z.array(clauseIdSchema).min(1)),
   subsidyList: clauseIdSchema.optional(),
+  /** The clause that says training subsidies are put into practice, and those words of it (quoted as they stand). */
+  subsidyPolicy: z
+    .object({
+      clause: clauseIdSchema,
+      quote: z.object({ 'zh-CN': z.string().min(2), en: z.string().min(2) }),
+    })
+    .optional(),
 });
 
 /** Builds the document, synonyms and index from file contents. */
@@ -367,6 +377,11 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
       if (!index.clause(id)) throw new Error(`trade clauses: no clause ${id} in the plan`);
   if (subsidyListClause && !index.clause(subsidyListClause))
     throw new Error(`trade clauses: no clause ${subsidyListClause} in the plan`);
+  const subsidyPolicy = tradeTable?.subsidyPolicy;
+  if (subsidyPolicy && !index.clause(subsidyPolicy.clause)?.text.includes(subsidyPolicy.quote['zh-CN']))
+    throw new Error(
+      `trade clauses: clause ${subsidyPolicy.clause} does not say "${subsidyPolicy.quote['zh-CN']}"`,
+    );
   return {
     doc,
     index,
@@ -374,5 +389,6 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
     tradeClauses: (trade) => trades[trade] ?? [],
     wording: (question, clauseText) => inPlanWords(index.correctTypos(question), clauseText),
     ...(subsidyListClause && { subsidyListClause }),
+    ...(subsidyPolicy && { subsidyPolicy }),
   };
 }

@@ -193,16 +193,25 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           : aboutMoney
             ? policy.index.clause(policy.subsidyListClause!)
             : undefined;
+        // The plan's word that subsidies are paid comes first when it has one ("落实职业培训补贴政策"), then where
+        // the list of subsidised trades is.
+        const subsidised = aboutMoney ? policy.subsidyPolicy : undefined;
+        const policyClause = subsidised && policy.index.clause(subsidised.clause);
         if (clause) {
+          const key = !aboutMoney ? 'policyBasis' : policyClause ? 'subsidyPolicyBasis' : 'subsidyBasis';
           turn.say(
-            turn.t(aboutMoney ? 'courses:subsidyBasis' : 'courses:policyBasis', {
+            turn.t(`courses:${key}`, {
               document: policy.doc.shortTitle[turn.locale],
               ref: clause.ref,
               topic: clause.topic?.[turn.locale] ?? clause.heading,
               summary: aboutMoney ? firstSentence(clause.summary[turn.locale]) : clause.summary[turn.locale],
+              ...(policyClause && {
+                policyRef: policyClause.ref,
+                policyQuote: subsidised!.quote[turn.locale],
+              }),
             }),
           );
-          turn.cite([clause.id]);
+          turn.cite(policyClause ? [policyClause.id, clause.id] : [clause.id]);
         }
         await next(u);
         if (clause) turn.answer = 'both';
