@@ -82,8 +82,14 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       !['amount', 'how'].includes(detectQuestionKind(turn.text)) &&
       // "要交钱不" names nothing: in a course search it is about the trade being searched for.
       (!namesSubject(turn.text) || withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD)
-    )
-      return route(turn, { ...u, intent: 'course.search' }, next, true);
+    ) {
+      await route(turn, { ...u, intent: 'course.search' }, next, true);
+      // What was asked is the plan's word on money ("学电脑有补贴吗"), the courses following it; a wish or a
+      // request for classes ("想学厨师，有补贴吗", "天麻种植有培训不，要钱不") is the course search it reads as.
+      if (turn.intent === 'course.search' && !OWN_WISH.test(turn.text) && !ABOUT_OUR_CLASSES.test(turn.text))
+        turn.intent = 'policy.ask';
+      return;
+    }
     // "Is this class full?", "Does it include lunch?", "我报的班几点上课" with no course in view (course facts answer
     // those when one is): about the person's own classes, never a clause of the plan that shares a word.
     if ((u.intent === 'policy.ask' || u.intent === 'unknown') && OWN_CLASS.test(turn.text))
