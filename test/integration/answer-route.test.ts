@@ -59,7 +59,9 @@ describe('one answer decision for what people type', () => {
 
   it('answers an official question whose words 安排/本方案/offer say nothing of the subject', async () => {
     expect((await fresh().say('方案安排了哪些职业技能宣传活动？')).citations[0]).toBe('s15');
-    expect((await fresh().say('Which service jobs does the plan offer training for?')).citations[0]).toBe('s2.6');
+    expect((await fresh().say('Which service jobs does the plan offer training for?')).citations[0]).toBe(
+      's2.6',
+    );
   });
 
   it('reads "where does the money come from" with words between, answering from the funding clause', async () => {
