@@ -21,6 +21,11 @@ describe('question kind', () => {
     ['咋个报名参加培训', 'how'],
     ['补贴如何申领', 'how'],
     ['How do I apply for the subsidy?', 'how'],
+    // Whether one can, not how: 申请/报名 alone do not make a how question.
+    ['网上能报名不', 'yesno'],
+    ['可以申请补贴吗', 'yesno'],
+    ['Can I sign up online?', 'yesno'],
+    ['网上报名怎么弄', 'how'],
     ['在哪里报名', 'where_when'],
     ['培训在哪点上课', 'where_when'],
     ['什么时候开班', 'where_when'],

@@ -20,6 +20,8 @@ const WHERE_WHEN_EN = /\bwhere\b|\bwhen\b|\bhow long\b|\bdeadline\b|\bwhat time\
 const HOW_ZH =
   /怎么|咋个?|啷个|如何|怎样|怎么办|咋办|咋弄|咋整|啷个整|流程|手续|步骤|申请|报名|办理|去办|在哪报/;
 const HOW_EN = /\bhow (do|can|to|should|would|does)\b|\bapply\b|\bsign[- ]?up\b|\bregister\b|\benrol/i;
+/** Words that ask how in so many words (not 申请/报名, which a "can I…?" question has too). */
+const EXPLICIT_HOW = /怎么|咋|啷个|如何|怎样|流程|手续|步骤|\bhow\b/i;
 
 /** "两后生是什么人" defines a group (what); "哪些人可以参加" asks who qualifies. */
 const DEFINES_GROUP_ZH = /(是|指)(什么|啥子?|哪种|哪类)(人|意思)/;
@@ -61,6 +63,15 @@ export function detectQuestionKind(text: string): QuestionKind {
   if (WHERE_WHEN_ZH.test(q) || WHERE_WHEN_EN.test(q)) return 'where_when';
   if (DEFINES_GROUP_ZH.test(q)) return 'what';
   if (WHO_ZH.test(q) || WHO_EN.test(q)) return 'who';
+  // "网上能报名不", "可以申请补贴吗", "Can I sign up online?": whether one can do it, not how — unless the words
+  // ask how (怎么, 如何, 流程, how).
+  if (
+    !EXPLICIT_HOW.test(q) &&
+    !/什么|啥|哪些|哪样/.test(q) &&
+    (CAN_ZH.test(q) || /^\s*(can|could|may)\b/i.test(q)) &&
+    (YESNO_ZH.test(q) || YESNO_EN.test(q))
+  )
+    return 'yesno';
   // 咋办 / 怎么办 ask for help in general, not for steps.
   if (HOW_ZH.test(q.replace(/怎么办|咋办|咋整|啷个办/g, '')) || HOW_EN.test(q)) return 'how';
   // "给企业还是给个人", "to the company or to me?": a choice between two, which 是的/Yes does not answer.
