@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Nlu } from '../core/dialog/handler';
 import { detectLocale } from '../core/nlu/detect-locale';
-import { createHomophoneCorrector } from '../core/nlu/homophone-corrector';
 import { createIntentClassifier, type IntentClassifier } from '../core/nlu/intent-classifier';
-import { compileLexicon, type Lexicon, type LexiconFile, lexiconFileSchema } from '../core/nlu/lexicon';
+import { type Lexicon, parseLexicon } from '../core/nlu/lexicon';
 import { extractSlots } from '../core/nlu/slots/extract-slots';
 import { createTokenizer, type Tokenizer } from '../core/nlu/tokenizer';
 import { createPolicyKnowledge, type PolicyKnowledge } from '../core/policy/policy-index';
@@ -29,8 +28,7 @@ let cached: Knowledge | undefined;
 export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowledge {
   if (cached) return cached;
   const tokenizer = createTokenizer(`${read('nlu/userdict-policy.txt')}\n${read('nlu/userdict-slots.txt')}`);
-  const lexiconFile = lexiconFileSchema.parse(JSON.parse(read('nlu/lexicon.json')));
-  const lexicon = compileLexicon(lexiconFile);
+  const lexicon = parseLexicon(JSON.parse(read('nlu/lexicon.json')));
   const classifier = createIntentClassifier({
     examplesJson: JSON.parse(read('nlu/intents.json')),
     tokenizer,
@@ -44,28 +42,14 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
     groupsJson: read(policyFile.replace(/\.json$/, '-groups.json')),
     userDict: '',
     tokenizer,
-    sameNames: lexiconNames(lexiconFile),
   });
-  // "电汗" is 电焊 typed by sound: trades, groups and counties are read with such slips corrected (real words
-  // that merely sound alike are left alone, see the corrector).
-  const slotTypos = createHomophoneCorrector(tokenizer, [
-    ...lexiconNames(lexiconFile).flat(),
-    ...Object.values(lexiconFile.counties).flatMap((forms) => forms?.zh ?? []),
-  ]);
   const nlu: Nlu = {
     understand(text) {
       const { intent, confidence } = classifier.classify(text);
-      return { intent, confidence, slots: extractSlots(slotTypos.correct(text), lexicon) };
+      return { intent, confidence, slots: extractSlots(text, lexicon) };
     },
     detectLocale,
   };
   cached = { tokenizer, lexicon, classifier, policy, nlu };
   return cached;
-}
-
-/** The Chinese names of each trade and group of the lexicon file, one list per trade or group. */
-function lexiconNames(file: LexiconFile): string[][] {
-  return [...Object.values(file.trades), ...Object.values(file.groups)].flatMap((forms) =>
-    forms ? [forms.zh] : [],
-  );
 }

@@ -19,7 +19,7 @@ describe('one answer decision for what people type', () => {
     for (const [text, clause] of [
       ['天麻种植有培训吗', 's1.4'],
       ['当兵回来莫得手艺，有培训没得', 's1.3'],
-      ['有没有月嫂培训', 's2.6'],
+      ['母婴户理有培训吗', 's2.6'],
     ] as const) {
       const r = await fresh().say(text);
       expect(r.intent, text).toBe('policy.ask');
@@ -35,8 +35,8 @@ describe('one answer decision for what people type', () => {
     }
   });
 
-  it('takes a trade typed by sound (电汗 for 电焊) or a bare 学X with a money question as a course search with the subsidy list', async () => {
-    for (const text of ['电汗培训有补贴吗', '学电脑有补贴吗']) {
+  it('takes a bare 学X with a money question as the plan’s word on subsidies, with the list and the courses', async () => {
+    for (const text of ['学电脑有补贴吗', '学电焊有补贴吗']) {
       const r = await fresh().say(text);
       // What was asked is the plan's word on money; the courses follow it.
       expect(r.intent, text).toBe('policy.ask');
@@ -45,6 +45,15 @@ describe('one answer decision for what people type', () => {
     }
     // …but "学完了" is no wish to learn: a question about the subsidy it is.
     expect((await fresh().say('学完了补贴发给我本人吗')).intent).toBe('policy.ask');
+  });
+
+  it('keeps a wish to learn that mentions a loan or a login a course search, and a finished sign-up the person’s own', async () => {
+    for (const text of ['家里有贷款要还，我想学电焊', '我想学电焊，登不上网站']) {
+      expect((await fresh().say(text)).intent, text).toBe('course.search');
+    }
+    const mine = await fresh().say('我们在网上报名了，啥时候通知');
+    expect(mine.citations).toEqual([]);
+    expect(mine.intent).not.toBe('policy.ask');
   });
 
   it('answers whether one can sign up online from the plan’s online platform, not by starting a sign-up', async () => {

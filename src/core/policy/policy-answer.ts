@@ -14,7 +14,6 @@ import {
   questionSubject,
   subjectCovered,
 } from './answer-sentence';
-import type { PlanWording } from './plan-wording';
 import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
@@ -25,6 +24,13 @@ import {
   type QuestionKind,
   yesNoForm,
 } from './question-kind';
+
+/**
+ * The question as the search read it (typos corrected: 母婴户理 → 母婴护理), given the clause answering it. Only
+ * slips are undone: other names of a trade or group were tried and made wrong leads ("带孩子的妇女能参加培训吗" read
+ * as 母婴护理 got "可以。").
+ */
+export type PlanWording = (question: string, clauseText: string) => string;
 
 export interface PolicyAnswerInput {
   results: readonly Pick<PolicySearchResult, 'clauseId'>[];
@@ -37,7 +43,7 @@ export interface PolicyAnswerInput {
   question?: string;
   /** The question was searched together with the one before it: the clause its topic chose stays first. */
   followUp?: boolean;
-  /** Puts the question in the clause's own words (月嫂 → 母婴护理) before it is answered from the clause. */
+  /** The question as the search read it (typos corrected) before it is answered from the clause. */
   wording?: PlanWording;
 }
 
@@ -137,8 +143,8 @@ interface DirectInput {
   t: Translate;
   question: string;
   /**
-   * The question in the clause's own words (typos corrected, 月嫂 → 母婴护理): what the quoted sentences are
-   * chosen by and a yes is checked against; the question kind and figures come from `question`.
+   * The question with typos corrected (母婴户理 → 母婴护理): what the quoted sentences are chosen by and a yes
+   * is checked against; the question kind and figures come from `question`.
    */
   worded: string;
 }

@@ -6,7 +6,7 @@ import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
 import { dialectSearchText } from './dialect';
-import { createPlanWording, type PlanWording } from './plan-wording';
+import type { PlanWording } from './policy-answer';
 import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
@@ -326,8 +326,6 @@ export interface PolicyKnowledgeInput {
   tradesJson?: string;
   /** data/policies/<plan>-groups.json: the clause about each group of people. */
   groupsJson?: string;
-  /** The Chinese names of each trade and group (the lexicon's): one name is swapped for another in answers. */
-  sameNames?: readonly (readonly string[])[];
   /** Reuse a tokenizer built elsewhere (building one loads jieba's dictionary, ~100 ms). */
   tokenizer?: Tokenizer;
 }
@@ -342,7 +340,7 @@ export interface PolicyKnowledge {
   subsidyListClause?: string;
   /** The clause saying training subsidies are put into practice, with its words to quote ("落实职业培训补贴政策"). */
   subsidyPolicy?: { clause: string; quote: Record<Locale, string> };
-  /** A question in a clause's own words (typos corrected, another name of the same trade): 月嫂 → 母婴护理. */
+  /** A question as the search reads it, typos corrected (母婴户理 → 母婴护理), for answering it from a clause. */
   wording: PlanWording;
 }
 
@@ -369,7 +367,6 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
   const subsidyListClause = tradeTable?.subsidyList;
   const groupHomes = input.groupsJson ? groupHomesSchema.parse(JSON.parse(input.groupsJson)).groups : [];
   const index = createPolicyIndex(doc, { tokenizer, synonyms, groupHomes });
-  const inPlanWords = createPlanWording(input.sameNames ?? []);
   for (const id of groupHomes.flatMap((g) => g.clauses))
     if (!index.clause(id)) throw new Error(`group clauses: no clause ${id} in the plan`);
   for (const ids of Object.values(trades))
@@ -387,7 +384,7 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
     index,
     referrals,
     tradeClauses: (trade) => trades[trade] ?? [],
-    wording: (question, clauseText) => inPlanWords(index.correctTypos(question), clauseText),
+    wording: (question) => index.correctTypos(question),
     ...(subsidyListClause && { subsidyListClause }),
     ...(subsidyPolicy && { subsidyPolicy }),
   };

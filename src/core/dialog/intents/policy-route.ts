@@ -62,10 +62,16 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
     // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
     // A matter the plan never speaks to ("always": loans, platform passwords) is referred said as a statement too
-    // ("I forgot my password for the sign-up site").
+    // ("I forgot my password for the sign-up site"), unless the message is a wish to learn that only mentions it
+    // ("家里有贷款要还，我想学电焊", "我想学电焊，登不上网站").
     const always = () => {
       const topic = policy.referrals.find(turn.text);
-      return topic !== undefined && policy.referrals.always(topic);
+      return (
+        topic !== undefined &&
+        policy.referrals.always(topic) &&
+        !wantsToLearn(turn.text, u) &&
+        !OWN_WISH.test(turn.text)
+      );
     };
     if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text) || always())) {
       const referral = referralFor(policy.referrals, turn.text, () => withTopic(turn).confidence);
@@ -117,7 +123,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       (u.intent === 'enrol.start' || u.intent === 'enrol.list' || u.intent === 'course.search') &&
       ONLINE_SIGN_UP.test(turn.text) &&
       looksLikeQuestion(turn.text) &&
-      !OWN_WISH.test(turn.text)
+      !OWN_WISH.test(turn.text) &&
+      // "我们在网上报名了，啥时候通知" is about one's own sign-up; "在网上报名要钱不" asks about money.
+      !SIGNED_UP_ALREADY.test(turn.text) &&
+      !asksMoney(turn.text)
     )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     switch (u.intent) {
@@ -284,7 +293,9 @@ const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|tra
 
 /** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
 const ONLINE_SIGN_UP =
-  /(网上|线上|手机上|微信上|online|在网上).{0,4}(报名|报|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|online)/i;
+  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|online)/i;
+/** Talk of a sign-up already made: 报名了, 报了, 已经报, signed up, registered. */
+const SIGNED_UP_ALREADY = /报名了|报了|已经报|已报|\b(signed up|registered|enrolled)\b/i;
 
 /** The trades the person named ("学电焊和叉车" names two). */
 const tradesOf = (u: Parameters<IntentRoute>[1]): string[] =>
