@@ -9,6 +9,7 @@ describe('what makes a message a question', () => {
   });
 
   it('does not read 哪怕 or a plain "we have none" as a question', () => {
-    for (const text of ['哪怕没补贴也行', '我们家穷，钱都莫得']) expect(looksLikeQuestion(text), text).toBe(false);
+    for (const text of ['哪怕没补贴也行', '我们家穷，钱都莫得'])
+      expect(looksLikeQuestion(text), text).toBe(false);
   });
 });
