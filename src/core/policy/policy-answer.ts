@@ -14,7 +14,7 @@ import {
   questionSubject,
   subjectCovered,
 } from './answer-sentence';
-import type { PolicySearchResult } from './policy-index';
+import type { PlanWording, PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
 import {
@@ -24,13 +24,6 @@ import {
   type QuestionKind,
   yesNoForm,
 } from './question-kind';
-
-/**
- * The question as the search read it (typos corrected: 母婴户理 → 母婴护理), given the clause answering it. Only
- * slips are undone: other names of a trade or group were tried and made wrong leads ("带孩子的妇女能参加培训吗" read
- * as 母婴护理 got "可以。").
- */
-export type PlanWording = (question: string, clauseText: string) => string;
 
 export interface PolicyAnswerInput {
   results: readonly Pick<PolicySearchResult, 'clauseId'>[];

@@ -6,7 +6,6 @@ import { createSpellingCorrector } from '../nlu/spelling-corrector';
 import type { Tokenizer } from '../nlu/tokenizer';
 import { createTokenizer } from '../nlu/tokenizer';
 import { dialectSearchText } from './dialect';
-import type { PlanWording } from './policy-answer';
 import { parsePolicyDocument } from './policy-loader';
 import {
   type AnalyzedQuery,
@@ -17,6 +16,13 @@ import {
 } from './policy-query';
 import { clauseIdSchema, type PolicyClause, type PolicyDocument } from './policy-schema';
 import { createReferrals, NO_REFERRALS, type Referrals } from './referrals';
+
+/**
+ * The question as the search read it (typos corrected: 母婴户理 → 母婴护理), given the clause answering it. Only
+ * slips are undone: other names of a trade or group were tried and made wrong leads ("带孩子的妇女能参加培训吗" read
+ * as 母婴护理 got "可以。").
+ */
+export type PlanWording = (question: string, clauseText: string) => string;
 
 export interface PolicySearchResult {
   clauseId: string;
