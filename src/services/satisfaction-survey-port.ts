@@ -15,19 +15,23 @@ const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const SENT_TO = (key: string, reminderKey: string) => `(e.person_id = $1 OR EXISTS (
   SELECT 1 FROM deliveries d WHERE d.key IN (${key}, ${reminderKey}) AND d.person_id = $1))`;
 
+/** The person's own enrolments and those of the family members they signed up. $1 = person. */
+const MINE_OR_MEMBERS =
+  'e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))';
+/** Asked within the answer window. $2 = now, $3 = the window in days. */
+const IN_WINDOW = (asked: string) => `${asked} > $2::timestamptz - make_interval(days => $3::int)`;
+
 /**
  * Whether anything could be open at all: the person's or a family member's question asked and unanswered in
  * the window, nothing more. Almost always false, and a fraction of the full query's cost (most of which was
- * planning it); a typed "创业了" or "很满意" from someone with nothing open costs only this. $1 person, $2 since.
+ * planning it); a typed "创业了" or "很满意" from someone with nothing open costs only this. Same parameters.
  */
 const ANY_OPEN_SQL = `SELECT EXISTS (
     SELECT 1 FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
-    WHERE s.asked_at > $2::timestamptz AND s.answered_at IS NULL
-      AND (e.person_id = $1::uuid OR e.person_id IN (SELECT member_id FROM family_links WHERE proxy_id = $1::uuid))
+    WHERE ${IN_WINDOW('s.asked_at')} AND s.answered_at IS NULL AND ${MINE_OR_MEMBERS}
   ) OR EXISTS (
     SELECT 1 FROM employment_checks k JOIN enrolments e ON e.id = k.enrolment_id
-    WHERE k.asked_at > $2::timestamptz AND k.answered_at IS NULL
-      AND (e.person_id = $1::uuid OR e.person_id IN (SELECT member_id FROM family_links WHERE proxy_id = $1::uuid))
+    WHERE ${IN_WINDOW('k.asked_at')} AND k.answered_at IS NULL AND ${MINE_OR_MEMBERS}
   ) AS open`;
 
 /**
@@ -42,11 +46,11 @@ export function createSurveyPort(deps: {
   answerDays: number;
 }): SurveyPort {
   async function openAll(personId: string, now: Date): Promise<OpenQuestion[]> {
-    const since = new Date(now.getTime() - deps.answerDays * 86_400_000);
+    const values = [personId, now, deps.answerDays];
     const gate = await deps.pool.query<{ open: boolean }>({
       name: 'jineng_survey_any_open',
       text: ANY_OPEN_SQL,
-      values: [personId, since],
+      values,
     });
     if (!gate.rows[0]?.open) return [];
     const { rows } = await deps.pool.query<{
@@ -69,23 +73,23 @@ export function createSurveyPort(deps: {
                 COALESCE(s.reminded_at, s.asked_at) AS last_asked, s.asked_at
          FROM satisfaction_surveys s JOIN enrolments e ON e.id = s.enrolment_id
          WHERE s.asked_at IS NOT NULL AND s.answered_at IS NULL
-           AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
+           AND ${MINE_OR_MEMBERS}
            AND ${SENT_TO(`${sqlText(KEYS.satisfaction)} || s.enrolment_id`, `${sqlText(KEYS.satisfactionReminder)} || s.enrolment_id`)}
          UNION ALL
          SELECT 'employment', k.id, k.months, k.course_id, e.person_id, COALESCE(k.reminded_at, k.asked_at),
                 k.asked_at
          FROM employment_checks k JOIN enrolments e ON e.id = k.enrolment_id
          WHERE k.asked_at IS NOT NULL AND k.answered_at IS NULL
-           AND e.person_id = ANY(ARRAY(SELECT $1::uuid UNION ALL SELECT member_id FROM family_links WHERE proxy_id = $1))
+           AND ${MINE_OR_MEMBERS}
            AND ${SENT_TO(
              `${sqlText(KEYS.employment)} || k.enrolment_id || ':' || k.months`,
              `${sqlText(KEYS.employmentReminder)} || k.enrolment_id || ':' || k.months`,
            )}
        ) q JOIN courses c ON c.id = q.course_id
        JOIN people m ON m.id = q.member_id AND m.deleted_at IS NULL
-       WHERE q.asked_at > $2::timestamptz - make_interval(days => $3::int)
+       WHERE ${IN_WINDOW('q.asked_at')}
        ORDER BY q.last_asked DESC, q.id LIMIT 20`,
-      values: [personId, now, deps.answerDays],
+      values,
     });
     return rows.map((row): OpenQuestion => {
       const course = { code: row.code, title: { 'zh-CN': row.title, en: row.title_en ?? row.title } };

@@ -2,6 +2,7 @@ import { Contact as ContactType, Message as MessageType } from 'wechaty-puppet/t
 import type { Locale } from '../../core/domain';
 import type { Translator } from '../../core/i18n';
 import type { InboundMessage, OutboundMessage } from '../../core/message';
+import { escapeRegExp } from '../../core/regexp';
 import { splitText } from '../split-text';
 
 /**
@@ -125,8 +126,7 @@ function messageKind(facts: WechatMessageFacts): 'text' | 'media' | 'voice' | 's
 export function stripMentions(text: string, names: string[]): string {
   let out = text;
   for (const name of names.filter(Boolean)) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`@${escaped}(\u2005|\u0020|$)`, 'g'), '');
+    out = out.replace(new RegExp(`@${escapeRegExp(name)}(\u2005|\u0020|$)`, 'g'), '');
   }
   return out.replace(/\u2005/g, ' ').trim();
 }

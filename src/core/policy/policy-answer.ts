@@ -14,7 +14,7 @@ import {
   questionSubject,
   subjectCovered,
 } from './answer-sentence';
-import type { PlanWording, PolicySearchResult } from './policy-index';
+import type { PolicySearchResult } from './policy-index';
 import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
 import {
@@ -36,8 +36,12 @@ export interface PolicyAnswerInput {
   question?: string;
   /** The question was searched together with the one before it: the clause its topic chose stays first. */
   followUp?: boolean;
-  /** The question as the search read it (typos corrected) before it is answered from the clause. */
-  wording?: PlanWording;
+  /**
+   * The search's typo correction (母婴户理 → 母婴护理): the question is read through it before it is answered from
+   * the clause. Only slips are undone: other names of a trade or group were tried and made wrong leads
+   * ("带孩子的妇女能参加培训吗" read as 母婴护理 got "可以。").
+   */
+  correctTypos?: (text: string) => string;
 }
 
 /** What a choice under an answer leads to; the dialog maps it to an action. */
@@ -87,7 +91,7 @@ function confident(
   locale: Locale,
   t: Translate,
   question: string | undefined,
-  wording?: PlanWording,
+  correctTypos?: (text: string) => string,
 ): PolicyAnswer {
   const hotline = t('policy:hotline');
   const citation = t('policy:answer.citation', {
@@ -100,7 +104,7 @@ function confident(
   const contact = departments
     ? t('policy:answer.contactDepartments', { departments, hotline })
     : t('policy:answer.contactHotline', { hotline });
-  const lines = answerLines(clause, doc, locale, t, question, wording);
+  const lines = answerLines(clause, doc, locale, t, question, correctTypos);
   const noFigure =
     question !== undefined &&
     lines[0] === t('policy:direct.noFigure', { document: doc.shortTitle[locale] }) &&
@@ -341,10 +345,10 @@ function answerLines(
   locale: Locale,
   t: Translate,
   question: string | undefined,
-  wording: PlanWording | undefined,
+  correctTypos: ((text: string) => string) | undefined,
 ): string[] {
   if (question === undefined || question.trim() === '') return [clause.summary[locale]];
-  const worded = wording && locale === 'zh-CN' ? wording(question, clause.text) : question;
+  const worded = correctTypos && locale === 'zh-CN' ? correctTypos(question) : question;
   return composeDirectLines({ clause, document: doc.shortTitle[locale], locale, t, question, worded });
 }
 
@@ -364,7 +368,8 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   // A Chinese question is answered from the clause about its subject when the best one only shares a
   // generic word with it ("有创业补贴吗": not the clause on subsidised-training management, s6).
   const best = input.question && !input.followUp ? subjectClause(found, input.question) : found[0];
-  if (best && confidence >= threshold) return confident(best, doc, locale, t, input.question, input.wording);
+  if (best && confidence >= threshold)
+    return confident(best, doc, locale, t, input.question, input.correctTypos);
 
   const hotline = t('policy:hotline');
   const document = doc.shortTitle[locale];

@@ -17,13 +17,6 @@ import {
 import { clauseIdSchema, type PolicyClause, type PolicyDocument } from './policy-schema';
 import { createReferrals, NO_REFERRALS, type Referrals } from './referrals';
 
-/**
- * The question as the search read it (typos corrected: 母婴户理 → 母婴护理), given the clause answering it. Only
- * slips are undone: other names of a trade or group were tried and made wrong leads ("带孩子的妇女能参加培训吗" read
- * as 母婴护理 got "可以。").
- */
-export type PlanWording = (question: string, clauseText: string) => string;
-
 export interface PolicySearchResult {
   clauseId: string;
   score: number;
@@ -346,8 +339,6 @@ export interface PolicyKnowledge {
   subsidyListClause?: string;
   /** The clause saying training subsidies are put into practice, with its words to quote ("落实职业培训补贴政策"). */
   subsidyPolicy?: { clause: string; quote: Record<Locale, string> };
-  /** A question as the search reads it, typos corrected (母婴户理 → 母婴护理), for answering it from a clause. */
-  wording: PlanWording;
 }
 
 const tradeTableSchema = z.object({
@@ -390,7 +381,6 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
     index,
     referrals,
     tradeClauses: (trade) => trades[trade] ?? [],
-    wording: (question) => index.correctTypos(question),
     ...(subsidyListClause && { subsidyListClause }),
     ...(subsidyPolicy && { subsidyPolicy }),
   };

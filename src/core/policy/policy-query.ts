@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { stemEnglish } from '../nlu/english-stem';
 import { normalizeText } from '../nlu/normalize';
 import type { Tokenizer } from '../nlu/tokenizer';
+import { escapeRegExp } from '../regexp';
 
 /** Shape of data/nlu/synonyms.json: colloquial phrases → the plan's own terms, plus words that carry no topic. */
 export const synonymTableSchema = z.object({
@@ -112,7 +113,7 @@ function compileKey(rawKey: string, add: string[]): CompiledKey {
   if (rawKey.includes('…')) return compileGapKey(rawKey, add);
   const key = normalizeText(rawKey);
   if (HAS_LATIN.test(key)) {
-    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = escapeRegExp(key);
     // A plural or third-person "s" still matches ("ex-soldiers", "runs").
     const re = new RegExp(`(?<![a-z0-9])${escaped}(?:s|es)?(?![a-z0-9])`, 'g');
     return { key, probe: key, add, find: (text) => Array.from(text.matchAll(re), (m) => span(m.index, key)) };
@@ -135,8 +136,7 @@ function compileKey(rawKey: string, add: string[]): CompiledKey {
  */
 function compileGapKey(rawKey: string, add: string[]): CompiledKey {
   const parts = rawKey.split('…').map((p) => normalizeText(p));
-  const literal = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(parts.map(literal).join(`[^，。？！,.?!\\s]{0,${GAP_CHARS}}?`), 'gu');
+  const re = new RegExp(parts.map(escapeRegExp).join(`[^，。？！,.?!\\s]{0,${GAP_CHARS}}?`), 'gu');
   return {
     key: parts.join(''),
     probe: parts[0]!,

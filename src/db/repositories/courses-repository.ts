@@ -104,11 +104,12 @@ interface OpenCourseVersion {
   sessionVersion: string;
 }
 
-/** A mapped open course and the row versions it was mapped from. */
+/**
+ * A mapped open course and the row versions it was mapped from. Its first session starts after `now` whenever
+ * it is listed, so that session stays its next one (`nextSession`) as long as the versions match.
+ */
 interface CachedOpenCourse extends OpenCourseVersion {
   view: CourseView;
-  /** The first session's end: whether it is still the next session depends on `now` (toCourseView). */
-  endsAt: Date;
 }
 
 type OpenCourseRow = Omit<CourseRow, 'sessions'> & {
@@ -143,17 +144,12 @@ export function createCourseCatalog(db: Db, pool?: pg.Pool): CourseCatalog {
    */
   let cache = new Map<string, CachedOpenCourse>();
 
-  function fresh(
-    entry: CachedOpenCourse | undefined,
-    v: OpenCourseVersion,
-    now: Date,
-  ): entry is CachedOpenCourse {
+  function fresh(entry: CachedOpenCourse | undefined, v: OpenCourseVersion): entry is CachedOpenCourse {
     return (
       entry !== undefined &&
       entry.rowVersion === v.rowVersion &&
       entry.sessionId === v.sessionId &&
-      entry.sessionVersion === v.sessionVersion &&
-      entry.endsAt > now === (entry.view.nextSession !== undefined)
+      entry.sessionVersion === v.sessionVersion
     );
   }
 
@@ -188,7 +184,7 @@ export function createCourseCatalog(db: Db, pool?: pg.Pool): CourseCatalog {
           },
           now,
         );
-        next.set(course.id, { id: course.id, rowVersion, sessionId, sessionVersion, view, endsAt });
+        next.set(course.id, { id: course.id, rowVersion, sessionId, sessionVersion, view });
         return view;
       },
     );
@@ -203,7 +199,7 @@ export function createCourseCatalog(db: Db, pool?: pg.Pool): CourseCatalog {
       for (const v of versions) {
         const entry = cache.get(v.id);
         // Any course changed (or newly open) since the last full read: read them all again, as before.
-        if (!fresh(entry, v, now)) return readAll(now);
+        if (!fresh(entry, v)) return readAll(now);
         views.push(entry.view);
       }
       return views;

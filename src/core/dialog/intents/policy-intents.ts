@@ -30,7 +30,7 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       t: turn.t,
       question,
       followUp: turn.planQuery !== undefined,
-      wording: policy.wording,
+      correctTypos: policy.index.correctTypos,
     });
     if (reply.noFigure) return noFigure(turn, reply.citations[0]!);
     turn.cite(reply.citations);

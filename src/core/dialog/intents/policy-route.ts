@@ -359,8 +359,8 @@ const LEARN =
   /想学|要学|去学|学个|学门|学点|学一门|学下|^\s*学(?![费历校生徒制习期位时完了好成会过])|\b(learn|learning|study|train as)\b/i;
 
 /** Wants to learn something: names a trade, or says 想学 / 学门手艺 / I want to learn. */
-function wantsToLearn(text: string, u: { slots: { trade?: string; trades?: readonly string[] } }): boolean {
-  return Boolean(u.slots.trade || u.slots.trades?.length || LEARN.test(text));
+function wantsToLearn(text: string, u: Parameters<IntentRoute>[1]): boolean {
+  return tradeNamed(u) || LEARN.test(text);
 }
 
 /** In the middle of a course search for a trade ("我想学电焊" → "您在哪个县区？" → "要交钱不"). */
