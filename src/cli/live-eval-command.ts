@@ -19,7 +19,7 @@ import { boot } from './run-cli';
 
 const TEST = new URL('../../test/', import.meta.url).pathname;
 
-export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'dev3', 'heldout'] as const;
+export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'dev3', 'dev4', 'heldout'] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
 
 export interface LiveEvalOptions {
@@ -35,6 +35,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev: `${TEST}fixtures/policy-dev.jsonl`,
   dev2: `${TEST}fixtures/policy-dev2.jsonl`,
   dev3: `${TEST}fixtures/policy-dev3.jsonl`,
+  dev4: `${TEST}fixtures/policy-dev4.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 
