@@ -65,3 +65,33 @@ describe('the clause about the subject beats one sharing a generic word', () => 
     expect(allText(r)).toContain('创业');
   });
 });
+
+describe('a question for a sum of money is not answered with a count', () => {
+  it('says the plan gives no such sum, cites nothing and offers the nearest clause and a person', async () => {
+    for (const text of [
+      '残疾人找工作，政府每个月补贴好多钱',
+      '搞创业一个人能领多少补助',
+      'how much money do veterans get for starting a business',
+    ]) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('abstain');
+      expect(r.citations, text).toEqual([]);
+      // Never "《实施方案》写的是：…1次" as if a number of sessions were the sum asked for.
+      expect(allText(r), text).not.toMatch(/1次|once/);
+      expect(r.replies.flatMap((x) => x.choices ?? []).join(' '), text).toMatch(/工作人员|staff|12333/);
+    }
+  });
+
+  it("still gives the plan's sums and counts where it has them", async () => {
+    const cases: [string, string, string][] = [
+      ['企业带徒弟，国家一年补多少钱', 's2.2', '4000元'],
+      ['贫困户一年最少要参加几次培训', 's1.1', '1'],
+    ];
+    for (const [text, clause, figure] of cases) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('policy');
+      expect(r.citations[0], text).toBe(clause);
+      expect(lead(allText(r)), text).toContain(figure);
+    }
+  });
+});

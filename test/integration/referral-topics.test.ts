@@ -25,11 +25,27 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['我在工地干活摔伤了找谁', '劳动保障监察'],
     ['出去打工的车费能报销吗', '公共就业服务机构'],
     ['摩托车上牌要带什么', '车管所'],
+    ['我想开个小卖部，执照咋个办', '市场监督管理'],
+    ['个体户营业执照在哪里办', '市场监督管理'],
+    ['电工证弄丢了，能补一个不', '发证'],
+    ['my welding certificate got lost, how do I get a new one', 'issued it'],
+    ['个人交税的税率是好多', '12366'],
+    ['安置房可以出租不', '住房和城乡建设局'],
+    ['失业登记在哪里办', '公共就业服务机构'],
+    ['灵活就业的人社保咋个交', '社保经办'],
+    ['the factory hasnt paid us for two months', 'labour inspection'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
     expect(r.citations).toEqual([]);
     expect(allText(r)).toContain(where);
+  });
+
+  it('still answers what the plan does say about training costs and tax', async () => {
+    const r = await ask('企业职工教育经费税前扣除比例是多少');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s14');
+    expect(allText(r)).toContain('8%');
   });
 
   it('still answers what the plan does say about unemployment insurance and skills', async () => {

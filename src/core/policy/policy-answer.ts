@@ -122,6 +122,22 @@ function confident(
   };
 }
 
+/**
+ * Asks for a sum of money (补贴/工资/贷款… 多少, 补多少钱, how much subsidy), not a number of times or people:
+ * only a figure in 元 or a percentage answers it.
+ */
+const SUM_ZH =
+  /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)/;
+const SUM_EN = /\bhow much\b(?! (training|time))|\b(amount|rate|salary|wage|loan)\b/i;
+function asksSum(question: string): boolean {
+  return (
+    (SUM_ZH.test(question) || SUM_EN.test(question)) &&
+    !/几次|几回|多少次|多少回|多少人|\btimes\b/.test(question)
+  );
+}
+/** A figure that is a sum of money or a share: 4000元, 8%, 六成. */
+const MONEY_FIGURE = /元|%|％|成|yuan/;
+
 /** How long a class lasts or how many there are: the course's record, not the plan. */
 const CLASS_FIGURE =
   /几天|多少天|多久|几个月|几节|几次课|\b(how many (days|weeks|hours|lessons|classes)|how long)\b/i;
@@ -219,7 +235,8 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
     }
     case 'amount': {
       const figure = figurePhrase(c.quoted, c.question);
-      return figure
+      // "返乡创业补贴能领多少", "残疾人就业补贴每月多少" ask for a sum of money: "人员都能得到1次" is no answer.
+      return figure && (!asksSum(c.question) || MONEY_FIGURE.test(figure))
         ? t('policy:direct.amount', { document, figure: figure.replace(/[。]$/, '') })
         : t('policy:direct.noFigure', { document });
     }
@@ -279,7 +296,9 @@ function directLinesEn({ clause, document, t, question }: DirectInput, kind: Que
           : t('policy:direct.notStated', { document });
       case 'amount': {
         const figures = [...summary.matchAll(EN_FIGURE)].map((m) => m[0]);
-        const figure = figures.find((f) => /yuan|%/.test(f)) ?? figures.find((f) => !/^(19|20)\d\d$/.test(f));
+        const figure =
+          figures.find((f) => /yuan|%/.test(f)) ??
+          (asksSum(question) ? undefined : figures.find((f) => !/^(19|20)\d\d$/.test(f)));
         return figure
           ? t('policy:direct.amount', { document, figure })
           : t('policy:direct.noFigure', { document });

@@ -15,6 +15,8 @@ export const referralTableSchema = z.object({
         match: z.array(z.string().min(1)).min(1),
         /** Referred even when the message is about training (the plan says nothing of it at all). */
         always: z.boolean().optional(),
+        /** Small talk as often as a question ("nice weather today"): referred only when asked about. */
+        askedOnly: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -25,6 +27,8 @@ export interface Referrals {
   find(text: string): string | undefined;
   /** Whether a topic is referred even when the message is about training. */
   always(topic: string): boolean;
+  /** Whether a topic is referred only when asked about, not when merely mentioned in a statement. */
+  askedOnly(topic: string): boolean;
 }
 
 export function createReferrals(json: unknown): Referrals {
@@ -34,21 +38,27 @@ export function createReferrals(json: unknown): Referrals {
     re: new RegExp(t.match.map((m) => `(?:${m})`).join('|'), 'u'),
   }));
   const always = new Set(table.topics.filter((t) => t.always).map((t) => t.id));
+  const askedOnly = new Set(table.topics.filter((t) => t.askedOnly).map((t) => t.id));
   return {
     find(text) {
       const t = normalizeText(text);
       return compiled.find((c) => c.re.test(t))?.id;
     },
     always: (topic) => always.has(topic),
+    askedOnly: (topic) => askedOnly.has(topic),
   };
 }
 
 /** No referral topics (a city whose data has none): nothing is referred. */
-export const NO_REFERRALS: Referrals = { find: () => undefined, always: () => false };
+export const NO_REFERRALS: Referrals = {
+  find: () => undefined,
+  always: () => false,
+  askedOnly: () => false,
+};
 
 /** A message about training itself, which the plan may answer even when it names another office's matter. */
 const ABOUT_TRAINING =
-  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|就业|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|(?<!灵活)就业|教育经费|培训经费|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
 
 /**
  * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan

@@ -73,7 +73,20 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         !OWN_WISH.test(turn.text)
       );
     };
-    if (REFERRABLE.has(u.intent) && (u.intent === 'policy.ask' || looksLikeQuestion(turn.text) || always())) {
+    // A statement nothing else understood ("the factory hasn't paid us for two months") is referred too, when
+    // the plan has no sure answer to it ("I'm disabled and looking for work" has one) and it is not small talk.
+    const unknownStatement = () => {
+      const topic = u.intent === 'unknown' ? policy.referrals.find(turn.text) : undefined;
+      return (
+        topic !== undefined &&
+        !policy.referrals.askedOnly(topic) &&
+        withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
+      );
+    };
+    if (
+      REFERRABLE.has(u.intent) &&
+      (u.intent === 'policy.ask' || looksLikeQuestion(turn.text) || always() || unknownStatement())
+    ) {
       const referral = referralFor(policy.referrals, turn.text, () => withTopic(turn).confidence);
       if (referral) return abstain(turn, policy, undefined, referral);
     }
