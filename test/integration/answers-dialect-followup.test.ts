@@ -28,6 +28,29 @@ describe('Zhaotong speech asks what its standard twin asks', () => {
 });
 
 describe('a follow-up keeps the topic and takes the new group', () => {
+  it('answers "苹果呢" after a question about another crop instead of taking it as the county', async () => {
+    const p = fresh();
+    const first = await p.say('种天麻的有没有培训班');
+    expect(first.citations[0]).toBe('s1.4');
+    const next = await p.say('苹果呢');
+    expect(next.citations[0]).toBe('s1.4');
+    expect(allText(next)).toContain('苹果');
+    expect(allText(next)).not.toContain('您今年多大');
+  });
+
+  it('reads "也行吗" and a short English follow-up with the question before them', async () => {
+    const p = fresh();
+    expect((await p.say('技能大赛拿了奖有什么奖励')).citations[0]).toBe('s11');
+    const next = await p.say('读书少也行吗');
+    // Still the incentives clause, not one that alone mentions schooling.
+    expect(next.citations[0]).toBe('s11');
+
+    const en = fresh();
+    expect((await en.say('what is the apprenticeship subsidy')).citations[0]).toBe('s2.2');
+    const perYear = await en.say('each year?');
+    expect(perYear.citations[0]).toBe('s2.2');
+  });
+
   it('stays on the entrepreneurship clause for another group it names', async () => {
     const p = fresh();
     const first = await p.say('创业培训哪些人能参加');

@@ -35,7 +35,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     const together = search(turn, query);
     // A message that leans on the last one ("那退役军人呢", "由哪个部门负责") is read with it whenever that
     // answers; one that merely is short is read with it only when that makes the plan surer.
-    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || !namesSubject(turn.text);
+    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || ALSO.test(turn.text) || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
     // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
@@ -323,9 +323,17 @@ const TOPIC_KEPT_MS = 30 * 60_000;
 const FOLLOW_UP_LEAD =
   /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|those|these)\b)/i;
 
+/** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
+const ALSO = /也|\b(too|also|as well|either)\b/i;
+
+/** A follow-up: leans on the last message, or is short (eight characters, or four words of English). */
 function isFollowUp(text: string): boolean {
   const t = text.trim();
-  return FOLLOW_UP_LEAD.test(t) || Array.from(t).length <= 8;
+  return (
+    FOLLOW_UP_LEAD.test(t) ||
+    Array.from(t).length <= 8 ||
+    (/^[\x00-\x7f]+$/.test(t) && t.split(/\s+/).length <= 3)
+  );
 }
 
 /** Words any wish for a course is made of; a message of nothing else names no subject the plan could speak to. */

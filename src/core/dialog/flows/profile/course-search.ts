@@ -25,6 +25,10 @@ function describesPerson(text: string, u: Understanding): boolean {
   return facts && !looksLikeQuestion(text);
 }
 
+function namesTrade(u: Understanding): boolean {
+  return Boolean(u.slots.trade || u.slots.trades?.length);
+}
+
 /** Saves what the message told us about the person (county, age, groups, interests). */
 export async function applyProfileSlots(
   turn: Turn,
@@ -101,6 +105,10 @@ export function profileModule(services: DialogServices): DialogModule & { search
       // "35岁 建档立卡户" is an answer even though it reads like a topic of the plan.
       const answer = describesPerson(input.text, input.understanding);
       if (!skipped && !answer && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
+      // "天麻呢" after "种苹果有培训吗": a question about another trade, asked afresh (with what the plan says of
+      // it), not an answer to "您在哪个县区？".
+      if (!skipped && !answer && namesTrade(input.understanding) && looksLikeQuestion(input.text))
+        return 'pass';
       const before = turn.events.length;
       await applyProfileSlots(turn, services, input.understanding);
       const understood = skipped || turn.events.length > before || NONE.test(input.text.trim());
