@@ -95,3 +95,17 @@ describe('a question for a sum of money is not answered with a count', () => {
     }
   });
 });
+
+describe('the preamble answers only questions about the plan’s basis', () => {
+  it('answers "what is the system" from the plan’s aims, and "which documents" from the preamble', async () => {
+    for (const text of ['终身职业技能培训制度是什么意思', 'give me an overview of the plan']) {
+      const r = await fresh().say(text);
+      expect(r.answer, text).toBe('policy');
+      expect(r.citations[0], text).toBe('p1');
+    }
+    for (const text of ['这个实施方案是依据哪些文件制定的', 'which documents is the plan based on']) {
+      const r = await fresh().say(text);
+      expect(r.citations[0], text).toBe('intro');
+    }
+  });
+});

@@ -61,6 +61,8 @@ export { ABSTAIN_BELOW, BASIS_CONFIDENCE_THRESHOLD, POLICY_CONFIDENCE_THRESHOLD 
 
 const FIELDS = ['heading', 'keywords', 'summary', 'text'] as const;
 const BOOST = { heading: 2, keywords: 3, summary: 1.5, text: 1 };
+/** A keyword-only clause (the preamble) asked about without one of its keywords gives way to the rest. */
+const KEYWORD_ONLY_FACTOR = 0.1;
 /** Group clauses (s2) give way to their items (s2.2) unless the question is about the group itself. */
 const PARENT_FACTOR = 0.8;
 /**
@@ -111,6 +113,14 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   const analyzer = createQueryAnalyzer(options.tokenizer, options.synonyms);
   const byId = new Map(doc.clauses.map((c) => [c.id, c]));
   const parents = new Set(doc.clauses.flatMap((c) => (c.parent ? [c.parent] : [])));
+  /** Clauses that answer only a question using one of their keywords, with those keywords lower-cased. */
+  const keywordOnly = new Map(
+    doc.clauses
+      .filter((c) => c.keywordOnly)
+      .map((c) => [c.id, [...c.keywords['zh-CN'], ...c.keywords.en].map((k) => k.toLowerCase())]),
+  );
+  const usesKeyword = (id: string, query: string) =>
+    keywordOnly.get(id)?.some((k) => query.includes(k)) ?? true;
 
   const miniSearch = new MiniSearch<IndexedClause>({
     fields: [...FIELDS],
@@ -279,8 +289,10 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   });
 
   const search = (query: string, limit = 5): PolicySearchResult[] => {
-    const analyzed = analyzer.analyze(correct(query));
+    const corrected = correct(query);
+    const analyzed = analyzer.analyze(corrected);
     if (analyzed.terms.size === 0) return [];
+    const lowered = corrected.toLowerCase();
     const raw = bm25Search(analyzed.terms);
     const homes = homeClauses(analyzed);
     return raw
@@ -290,7 +302,11 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
         // The home clause answers the subject; whether it speaks to the aspect is the answer's to say.
         const cov = coverage(home > 1 ? withoutAspects(analyzed) : analyzed, matched);
         const score =
-          r.score * (parents.has(String(r.id)) ? PARENT_FACTOR : 1) * (COORD_BASE + cov.coverage) * home;
+          r.score *
+          (parents.has(String(r.id)) ? PARENT_FACTOR : 1) *
+          (usesKeyword(String(r.id), lowered) ? 1 : KEYWORD_ONLY_FACTOR) *
+          (COORD_BASE + cov.coverage) *
+          home;
         return { clauseId: String(r.id), score, ...cov };
       })
       .sort((a, b) => b.score - a.score)

@@ -30,6 +30,11 @@ export const policyClauseSchema = z.object({
   /** Lead departments named in the clause (may be empty: the answer then points to the hotline). */
   departments: z.array(z.string().trim().min(1)),
   keywords: localizedTermsSchema,
+  /**
+   * Answers only a question that uses one of its keywords: the preamble naming the documents the plan rests
+   * on shares the plan's whole title with it ("终身职业技能培训制度是啥" asks for the plan, not its basis).
+   */
+  keywordOnly: z.boolean().optional(),
   summary: localizedTextSchema,
 });
 export type PolicyClause = z.infer<typeof policyClauseSchema>;
