@@ -34,6 +34,12 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['失业登记在哪里办', '公共就业服务机构'],
     ['灵活就业的人社保咋个交', '社保经办'],
     ['the factory hasnt paid us for two months', 'labour inspection'],
+    ['电工证在四川也认吗', '人社'],
+    ['评中级职称要什么条件', '职称'],
+    ['鉴定没考过，还能再考一次不', '补考'],
+    ['想开一家电脑培训学校，要办啥手续', '办学许可'],
+    ['跑网约车要考哪些证', '车管所'],
+    ['去浙江进厂，老板管吃管住不', '公共就业服务机构'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
