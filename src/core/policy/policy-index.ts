@@ -61,6 +61,9 @@ export { ABSTAIN_BELOW, BASIS_CONFIDENCE_THRESHOLD, POLICY_CONFIDENCE_THRESHOLD 
 
 const FIELDS = ['heading', 'keywords', 'summary', 'text'] as const;
 const BOOST = { heading: 2, keywords: 3, summary: 1.5, text: 1 };
+/** How much more of the question a runner-up must cover, with how much of the best score, to be put first. */
+const COVERAGE_GAP = 0.4;
+const COVERING_SCORE_SHARE = 0.6;
 /** A keyword-only clause (the preamble) asked about without one of its keywords gives way to the rest. */
 const KEYWORD_ONLY_FACTOR = 0.1;
 /** Group clauses (s2) give way to their items (s2.2) unless the question is about the group itself. */
@@ -295,7 +298,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
     const lowered = corrected.toLowerCase();
     const raw = bm25Search(analyzed.terms);
     const homes = homeClauses(analyzed);
-    return raw
+    const ranked = raw
       .map((r) => {
         const matched = new Set<string>(r.queryTerms);
         const home = homes.has(String(r.id)) && speaksToAll(analyzed, matched) ? HOME_FACTOR : 1;
@@ -311,6 +314,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
       })
       .sort((a, b) => b.score - a.score)
       .slice(0, Math.max(0, limit));
+    return preferCovering(ranked);
   };
 
   const confidence = (results: readonly PolicySearchResult[]): number => {
@@ -400,4 +404,16 @@ export function createPolicyKnowledge(input: PolicyKnowledgeInput): PolicyKnowle
     ...(subsidyListClause && { subsidyListClause }),
     ...(subsidyPolicy && { subsidyPolicy }),
   };
+}
+
+/**
+ * A runner-up that speaks to far more of the question than the best (s11 with 竞赛, 获奖, 破格 against s2.7 with
+ * only 升级) and scores nearly as well is put first: one heavily weighted word should not outrank the rest.
+ */
+function preferCovering(results: PolicySearchResult[]): PolicySearchResult[] {
+  const [top, second] = results;
+  if (!top || !second) return results;
+  if (second.coverage - top.coverage >= COVERAGE_GAP && second.score >= COVERING_SCORE_SHARE * top.score)
+    return [second, top, ...results.slice(2)];
+  return results;
 }
