@@ -40,11 +40,22 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['想开一家电脑培训学校，要办啥手续', '办学许可'],
     ['跑网约车要考哪些证', '车管所'],
     ['去浙江进厂，老板管吃管住不', '公共就业服务机构'],
+    ['企业带徒弟的补贴一般多久拨下来', '拨付'],
+    ['when will the apprenticeship money be paid to the company', 'payment schedule'],
+    ['今年全市焊工比赛在哪报名', '比赛通知'],
+    ['焊工证到期了去哪换证', '发证'],
+    ['做餐饮要办健康证吗', '卫生'],
+    ['what licence do I need to open a small restaurant', 'market regulation'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
     expect(r.citations).toEqual([]);
     expect(allText(r)).toContain(where);
+  });
+
+  it('"my subsidy" is still the person\'s own subsidy claim, not a referral', async () => {
+    const r = await ask('我的补贴到账没有');
+    expect(r.intent).toBe('subsidy.status');
   });
 
   it('still answers what the plan does say about training costs and tax', async () => {

@@ -127,7 +127,7 @@ function confident(
  * only a figure in 元 or a percentage answers it.
  */
 const SUM_ZH =
-  /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)/;
+  /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)|(多少|好多|几千|几百|几万)(钱|块|元)/;
 const SUM_EN = /\bhow much\b(?! (training|time))|\b(amount|rate|salary|wage|loan)\b/i;
 function asksSum(question: string): boolean {
   return (
