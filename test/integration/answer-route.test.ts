@@ -89,6 +89,13 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it('takes a wish to learn and sign up the plan cannot answer surely as a course search, not "did you mean…?"', async () => {
+    const r = await fresh().say('我是残疾人 想学门技术 克哪点报名嘛');
+    expect(r.intent).toBe('course.search');
+    expect(['course', 'both']).toContain(r.answer);
+    expect(allText(r)).toContain('县区');
+  });
+
   it('keeps a course wish for a trade the plan never names a plain course search, citing nothing', async () => {
     const r = await fresh().say('想学开挖掘机');
     expect(r.intent).toBe('course.search');

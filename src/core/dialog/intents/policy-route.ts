@@ -249,6 +249,17 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         const { results, confidence } = withTopic(turn);
         // "要什么条件" with nothing before it: any clause would be a guess; ask what it is about.
         if (!turn.planQuery && !namesSubject(turn.text)) return askWhatAbout(turn, policy);
+        // "我是残疾人 想学点手艺 克哪点报名嘛": a wish to learn and sign up that the plan cannot answer surely is
+        // a course search (with the plan's basis where it names the person's group or trade), not "the plan
+        // does not cover this" or "did you mean…?".
+        if (
+          !rerouted &&
+          confidence < POLICY_CONFIDENCE_THRESHOLD &&
+          OWN_WISH.test(turn.text) &&
+          wantsToLearn(turn.text, u) &&
+          SIGN_UP_WORD.test(turn.text)
+        )
+          return route(turn, { ...u, intent: 'course.search' }, next, true);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
         if (!turn.citations.length && !turn.answer) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
@@ -304,6 +315,9 @@ const CLASS_OR_SIGN_UP =
 /** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
 const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
 
+/** Signing up or finding a class: 报名, 报个名, 哪里学, sign up, enrol, where can I learn. */
+const SIGN_UP_WORD =
+  /报名|报个名|(哪里|哪点|哪儿|在哪|哪个地方)(学|报|有班|能学)|\b(sign (me )?up|enrol|enroll|register|where can i (learn|study|train))\b/i;
 /** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
 const ONLINE_SIGN_UP =
   /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|online)/i;
