@@ -89,6 +89,22 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it('reads 上班 as work (not a class) and 有莫得 as "is there", answering from the plan with "有。"', async () => {
+    const cases: [string, string][] = [
+      ['在公司上班的人有没有提升技能的培训', 's2'],
+      ['有莫得种竹子的培训', 's1.4'],
+    ];
+    for (const [text, clause] of cases) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).toBe('policy.ask');
+      expect(r.citations[0], text).toBe(clause);
+      expect(allText(r), text).toMatch(/^有。/);
+    }
+    const online = await fresh().say('is it possible to enrol in the courses online');
+    expect(online.intent).toBe('policy.ask');
+    expect(online.citations[0]).toBe('s8');
+  });
+
   it('takes a wish to learn and sign up the plan cannot answer surely as a course search, not "did you mean…?"', async () => {
     const r = await fresh().say('我是残疾人 想学门技术 克哪点报名嘛');
     expect(r.intent).toBe('course.search');

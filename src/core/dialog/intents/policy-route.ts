@@ -311,7 +311,7 @@ const OWN_CLASS =
  * course, register, how long. A county named ("鲁甸有没得电商培训") asks for the classes there too.
  */
 const CLASS_OR_SIGN_UP =
-  /班|课|报名|报个名|几天|多久|多长时间|\b(class|classes|course|courses|enrol|enroll|register|sign up|how long)\b/i;
+  /(?<![上下加值])班|(?<![上下])课|报名|报个名|几天|多久|多长时间|\b(class|classes|course|courses|enrol|enroll|register|sign up|how long)\b/i;
 /** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
 const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
 
@@ -320,7 +320,7 @@ const SIGN_UP_WORD =
   /报名|报个名|(哪里|哪点|哪儿|在哪|哪个地方)(学|报|有班|能学)|\b(sign (me )?up|enrol|enroll|register|where can i (learn|study|train))\b/i;
 /** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
 const ONLINE_SIGN_UP =
-  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|online)/i;
+  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上)|\b(sign up|register|enrol\w*)\b.{0,24}\bonline\b/i;
 /** Talk of a sign-up already made: 报名了, 报了, 已经报, signed up, registered. */
 const SIGNED_UP_ALREADY = /报名了|报了|已经报|已报|\b(signed up|registered|enrolled)\b/i;
 
