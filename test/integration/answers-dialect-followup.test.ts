@@ -45,6 +45,11 @@ describe('a follow-up keeps the topic and takes the new group', () => {
     // Still the incentives clause, not one that alone mentions schooling.
     expect(next.citations[0]).toBe('s11');
 
+    // A message sure of its own subject ("保安也有吗" names the services clause) is not read with the last one.
+    const other = fresh();
+    expect((await other.say('企业新型学徒制补贴多少钱')).citations[0]).toBe('s2.2');
+    expect((await other.say('保安也有吗')).citations[0]).toBe('s2.6');
+
     const en = fresh();
     expect((await en.say('what is the apprenticeship subsidy')).citations[0]).toBe('s2.2');
     const perYear = await en.say('each year?');

@@ -38,7 +38,7 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['评中级职称要什么条件', '职称'],
     ['鉴定没考过，还能再考一次不', '补考'],
     ['想开一家电脑培训学校，要办啥手续', '办学许可'],
-    ['跑网约车要考哪些证', '车管所'],
+    ['跑网约车要考哪些证', '交通运输'],
     ['去浙江进厂，老板管吃管住不', '公共就业服务机构'],
     ['企业带徒弟的补贴一般多久拨下来', '拨付'],
     ['when will the apprenticeship money be paid to the company', 'payment schedule'],
@@ -46,6 +46,9 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['焊工证到期了去哪换证', '发证'],
     ['做餐饮要办健康证吗', '卫生'],
     ['what licence do I need to open a small restaurant', 'market regulation'],
+    ['工资都两个月没到账了咋办', '劳动保障监察'],
+    ['残疾人找到工作以后低保还有没有', '民政'],
+    ['The boss hasn’t paid me since October', 'labour inspection'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
@@ -53,9 +56,16 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     expect(allText(r)).toContain(where);
   });
 
-  it('"my subsidy" is still the person\'s own subsidy claim, not a referral', async () => {
-    const r = await ask('我的补贴到账没有');
-    expect(r.intent).toBe('subsidy.status');
+  it('"my subsidy" and "my certificate" are still the person\'s own records, not a referral', async () => {
+    expect((await ask('我的补贴到账没有')).intent).toBe('subsidy.status');
+    expect((await ask('我的证书怎么查')).intent).toBe('certificates.mine');
+    expect((await ask('How can I check my certificate?')).intent).toBe('certificates.mine');
+  });
+
+  it('does not refer a plain statement about oneself ("我有驾照") to an office', async () => {
+    const r = await ask('我有摩托车驾照');
+    expect(r.answer).not.toBe('abstain');
+    expect(allText(r)).not.toContain('车管所');
   });
 
   it('still answers what the plan does say about training costs and tax', async () => {

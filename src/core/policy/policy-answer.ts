@@ -128,15 +128,18 @@ function confident(
  */
 const SUM_ZH =
   /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)|(多少|好多|几千|几百|几万)(钱|块|元)/;
-const SUM_EN = /\bhow much\b(?! (training|time))|\b(amount|rate|salary|wage|loan)\b/i;
+const SUM_EN =
+  /\b(how much|amount|rate)\b.*\b(subsid\w*|money|yuan|pay|paid|costs?|fees?|allowance|salary|wages?|loans?)\b|\b(salary|wages?|loan)\b.*\bhow much\b/i;
 function asksSum(question: string): boolean {
   return (
     (SUM_ZH.test(question) || SUM_EN.test(question)) &&
-    !/几次|几回|多少次|多少回|多少人|\btimes\b/.test(question)
+    !/几次|几回|多少次|多少回|好多(次|回|人)|几(个|万)?人|多少万?人|多少名|人次|\btimes\b|\bpeople\b/.test(
+      question,
+    )
   );
 }
 /** A figure that is a sum of money or a share: 4000元, 8%, 六成. */
-const MONEY_FIGURE = /元|%|％|成|yuan/;
+const MONEY_FIGURE = /元|%|％|[一二三四五六七八九十\d]成|yuan/;
 
 /** How long a class lasts or how many there are: the course's record, not the plan. */
 const CLASS_FIGURE =

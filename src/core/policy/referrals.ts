@@ -15,8 +15,10 @@ export const referralTableSchema = z.object({
         match: z.array(z.string().min(1)).min(1),
         /** Referred even when the message is about training (the plan says nothing of it at all). */
         always: z.boolean().optional(),
-        /** Small talk as often as a question ("nice weather today"): referred only when asked about. */
-        askedOnly: z.boolean().optional(),
+        /** Referred when merely told, not asked ("the factory hasn't paid us"): telling it is a call for help. */
+        saidToo: z.boolean().optional(),
+        /** Patterns that keep a message out of the topic ("我的证书怎么查" is the person's own certificate here). */
+        unless: z.array(z.string().min(1)).optional(),
       }),
     )
     .min(1),
@@ -27,8 +29,8 @@ export interface Referrals {
   find(text: string): string | undefined;
   /** Whether a topic is referred even when the message is about training. */
   always(topic: string): boolean;
-  /** Whether a topic is referred only when asked about, not when merely mentioned in a statement. */
-  askedOnly(topic: string): boolean;
+  /** Whether a topic is referred when merely told in a statement nothing else understood. */
+  saidToo(topic: string): boolean;
 }
 
 export function createReferrals(json: unknown): Referrals {
@@ -36,16 +38,18 @@ export function createReferrals(json: unknown): Referrals {
   const compiled = table.topics.map((t) => ({
     id: t.id,
     re: new RegExp(t.match.map((m) => `(?:${m})`).join('|'), 'u'),
+    unless: t.unless && new RegExp(t.unless.map((m) => `(?:${m})`).join('|'), 'u'),
   }));
   const always = new Set(table.topics.filter((t) => t.always).map((t) => t.id));
-  const askedOnly = new Set(table.topics.filter((t) => t.askedOnly).map((t) => t.id));
+  const saidToo = new Set(table.topics.filter((t) => t.saidToo).map((t) => t.id));
   return {
     find(text) {
-      const t = normalizeText(text);
-      return compiled.find((c) => c.re.test(t))?.id;
+      // Phone keyboards type ’ for the apostrophe ("hasn’t paid us").
+      const t = normalizeText(text).replace(/[’‘]/g, "'");
+      return compiled.find((c) => c.re.test(t) && !c.unless?.test(t))?.id;
     },
     always: (topic) => always.has(topic),
-    askedOnly: (topic) => askedOnly.has(topic),
+    saidToo: (topic) => saidToo.has(topic),
   };
 }
 
@@ -53,12 +57,12 @@ export function createReferrals(json: unknown): Referrals {
 export const NO_REFERRALS: Referrals = {
   find: () => undefined,
   always: () => false,
-  askedOnly: () => false,
+  saidToo: () => false,
 };
 
 /** A message about training itself, which the plan may answer even when it names another office's matter. */
 const ABOUT_TRAINING =
-  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|(?<!灵活)就业|教育经费|培训经费|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|就业(技能)?培训|就业创业|就业能力|教育经费|培训经费|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
 
 /**
  * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan

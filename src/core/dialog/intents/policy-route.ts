@@ -35,7 +35,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     const together = search(turn, query);
     // A message that leans on the last one ("那退役军人呢", "由哪个部门负责") is read with it whenever that
     // answers; one that merely is short is read with it only when that makes the plan surer.
-    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || ALSO.test(turn.text) || !namesSubject(turn.text);
+    // "也行吗" leans on it too, unless the message alone is sure of another clause ("家政也有吗" after 学徒补贴).
+    const also =
+      ALSO.test(turn.text) &&
+      (alone.confidence < POLICY_CONFIDENCE_THRESHOLD || !namesClause(turn.text, alone.results[0]?.clauseId));
+    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || also || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
     // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
@@ -46,6 +50,18 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     if (leans && topic.clause && preferClause(turn, policy.index, query, topic.clause))
       return search(turn, query);
     return together;
+  };
+
+  /** One of the clause's own keywords is in the message ("家政" for the services clause, "startup" for s4.1). */
+  const namesClause = (text: string, clauseId: string | undefined): boolean => {
+    const clause = clauseId ? policy.index.clause(clauseId) : undefined;
+    const lower = text.toLowerCase();
+    return (
+      clause !== undefined &&
+      [...clause.keywords['zh-CN'], ...clause.keywords.en].some(
+        (k) => Array.from(k).length >= 2 && lower.includes(k.toLowerCase()),
+      )
+    );
   };
 
   /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
@@ -73,13 +89,14 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         !OWN_WISH.test(turn.text)
       );
     };
-    // A statement nothing else understood ("the factory hasn't paid us for two months") is referred too, when
-    // the plan has no sure answer to it ("I'm disabled and looking for work" has one) and it is not small talk.
+    // A statement nothing else understood ("the factory hasn't paid us for two months") is referred too, for a
+    // topic whose telling is itself a call for help (unpaid wages; not "我有驾照", "我明天去医院体检"), when the
+    // plan has no sure answer to it.
     const unknownStatement = () => {
       const topic = u.intent === 'unknown' ? policy.referrals.find(turn.text) : undefined;
       return (
         topic !== undefined &&
-        !policy.referrals.askedOnly(topic) &&
+        policy.referrals.saidToo(topic) &&
         withTopic(turn).confidence < POLICY_CONFIDENCE_THRESHOLD
       );
     };
@@ -320,7 +337,7 @@ const SIGN_UP_WORD =
   /报名|报个名|(哪里|哪点|哪儿|在哪|哪个地方)(学|报|有班|能学)|\b(sign (me )?up|enrol|enroll|register|where can i (learn|study|train))\b/i;
 /** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
 const ONLINE_SIGN_UP =
-  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上)|\b(sign up|register|enrol\w*)\b.{0,24}\bonline\b/i;
+  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上)|\b(sign up|register|enrol\w*)\b( (for|in) (the )?(training|trainings|courses?|classes))? online\b/i;
 /** Talk of a sign-up already made: 报名了, 报了, 已经报, signed up, registered. */
 const SIGNED_UP_ALREADY = /报名了|报了|已经报|已报|\b(signed up|registered|enrolled)\b/i;
 
@@ -340,7 +357,7 @@ const FOLLOW_UP_LEAD =
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
 const ALSO = /也|\b(too|also|as well|either)\b/i;
 
-/** A follow-up: leans on the last message, or is short (eight characters, or four words of English). */
+/** A follow-up: leans on the last message, or is short (eight characters, or three words of English). */
 function isFollowUp(text: string): boolean {
   const t = text.trim();
   return (

@@ -11,7 +11,7 @@ import type { Turn } from '../../turn';
  * 查到吗") stay with the plan.
  */
 const MINE =
-  /^(请|麻烦)?(帮我|给我)?(查询?|查一下|查查|查看|看看|看一下)?(一下)?(我|我的|我家\S{0,3}|我(女儿|儿子|老婆|老公|爸爸|妈妈|父亲|母亲|爱人)的?)的?(培训)?(证书|证|合格证|结业证)(查询|查一下|呢|在哪|在哪里|在哪儿|发了没有?|发了吗|下来了?没有?|下来了吗|到了没有?|到了吗|有没有)?[吗呢啊?？。!！\s]*$|^(证书|合格证|结业证)(查询|查一下)[吗?？。\s]*$|^(我)?(拿|领)到(证书|证)(了)?(没有?|吗)[?？。\s]*$|^(show |check |view |see )?(me )?my (training )?certificates?( please)?[?.!\s]*$|^(have i|did i) (got|get|pass)(ten)? (my |the |a )?(certificate|course)s?[?.!\s]*$/iu;
+  /^(请|麻烦)?(帮我|给我)?(查询?|查一下|查查|查看|看看|看一下)?(一下)?(我|我的|我家\S{0,3}|我(女儿|儿子|老婆|老公|爸爸|妈妈|父亲|母亲|爱人)的?)的?(培训)?(证书|证|合格证|结业证)(查询|查一下|怎么查|咋个?查|在哪(里|儿)?查|哪里查|呢|在哪|在哪里|在哪儿|发了没有?|发了吗|下来了?没有?|下来了吗|到了没有?|到了吗|有没有)?[吗呢啊?？。!！\s]*$|^(证书|合格证|结业证)(查询|查一下)[吗?？。\s]*$|^(我)?(拿|领)到(证书|证)(了)?(没有?|吗)[?？。\s]*$|^(show |check |view |see )?(me )?my (training )?certificates?( please)?[?.!\s]*$|^(have i|did i) (got|get|pass)(ten)? (my |the |a )?(certificate|course)s?[?.!\s]*$|^how (do|can) i (check|see|find|get) my (training )?certificates?[?.!\s]*$/iu;
 
 export function isCertificateQuery(text: string): boolean {
   return MINE.test(text.trim());
