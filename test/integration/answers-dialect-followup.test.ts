@@ -50,6 +50,11 @@ describe('a follow-up keeps the topic and takes the new group', () => {
     expect((await other.say('企业新型学徒制补贴多少钱')).citations[0]).toBe('s2.2');
     expect((await other.say('保安也有吗')).citations[0]).toBe('s2.6');
 
+    // A question naming nothing leans on the one before, however long.
+    const times = fresh();
+    expect((await times.say('Is there any training for people with disabilities?')).citations[0]).toBe('s1.3');
+    expect((await times.say('how many times at least?')).citations[0]).toBe('s1.3');
+
     const en = fresh();
     expect((await en.say('what is the apprenticeship subsidy')).citations[0]).toBe('s2.2');
     const perYear = await en.say('each year?');

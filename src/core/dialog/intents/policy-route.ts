@@ -360,6 +360,8 @@ const ALSO = /也|\b(too|also|as well|either)\b/i;
 /** A follow-up: leans on the last message, or is short (eight characters, or three words of English). */
 function isFollowUp(text: string): boolean {
   const t = text.trim();
+  // A question that names nothing ("how many times at least?", "要啥条件才行") can only be about what came before.
+  if (!namesSubject(t)) return true;
   return (
     FOLLOW_UP_LEAD.test(t) ||
     Array.from(t).length <= 8 ||
@@ -473,7 +475,7 @@ const TOPIC_EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as 
 
 /** Words any policy question is made of; what is left names its subject (创业, 学徒, 两后生, 农民工 …). */
 const QUESTION_ONLY =
-  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|由|部门|单位|负责|牵头|管|一年|参加|次|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so|responsible|department|charge|times|year|per)\b|[\s\p{P}\p{S}\p{N}]/giu;
+  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|由|部门|单位|负责|牵头|管|一年|参加|次|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so|responsible|department|charge|times|year|per|at|least|most|minimum|maximum|often|usually)\b|[\s\p{P}\p{S}\p{N}]/giu;
 
 function namesSubject(text: string): boolean {
   // Dialect asking words (咋个, 哪点, 要得不) are read as their standard twins, which name nothing either.
