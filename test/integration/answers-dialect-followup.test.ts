@@ -52,7 +52,9 @@ describe('a follow-up keeps the topic and takes the new group', () => {
 
     // A question naming nothing leans on the one before, however long.
     const times = fresh();
-    expect((await times.say('Is there any training for people with disabilities?')).citations[0]).toBe('s1.3');
+    expect((await times.say('Is there any training for people with disabilities?')).citations[0]).toBe(
+      's1.3',
+    );
     expect((await times.say('how many times at least?')).citations[0]).toBe('s1.3');
 
     const en = fresh();
