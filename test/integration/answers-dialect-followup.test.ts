@@ -27,6 +27,14 @@ describe('Zhaotong speech asks what its standard twin asks', () => {
   });
 });
 
+describe('莫得 alone is not unemployment', () => {
+  it('answers a veteran "莫得工作" asking for training from the veterans\' clause', async () => {
+    const r = await fresh().say('当兵回来了莫得工作，政府管培训不嘛');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s1.3');
+  });
+});
+
 describe('a follow-up keeps the topic and takes the new group', () => {
   it('answers "苹果呢" after a question about another crop instead of taking it as the county', async () => {
     const p = fresh();

@@ -8,11 +8,11 @@
 
 /** How a question is put, word for word: [dialect, standard]; applied in this order. */
 const WORDS: readonly [RegExp, string][] = [
-  // Yes/no tails: 要得不 / 整得成不 / 得不得 / 搞得成不 → 可以吗; 有没得/有莫得 → 有没有; 没得/莫得 → 没有.
+  // Yes/no tails: 要得不 / 整得成不 / 得不得 / 搞得成不 → 可以吗; 有没得/有莫得 → 有没有; 没得 → 没有 (莫得 alone stays: "退伍回来莫得工作" is about veterans, not 失业).
   [/(整|搞|弄|办)得成不|(整|搞|弄|办)得成吗/gu, '可以吗'],
   [/要得不|要不要得|得不得|行得不|(?<!不)要得吗/gu, '可以吗'],
   [/有没得|有得没得|有莫得/gu, '有没有'],
-  [/没得|莫得/gu, '没有'],
+  [/没得/gu, '没有'],
   // Cost: 要得钱不 → 要钱不.
   [/要得钱/gu, '要钱'],
   // How: 咋个 / 啷个 / 咋子 / 咋 → 怎么 (咋个整 / 咋整 / 啷个办 → 怎么办).
