@@ -19,7 +19,7 @@ import { boot } from './run-cli';
 
 const TEST = new URL('../../test/', import.meta.url).pathname;
 
-export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'dev3', 'dev4', 'dev5', 'heldout'] as const;
+export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'heldout'] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
 
 export interface LiveEvalOptions {
@@ -37,6 +37,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev3: `${TEST}fixtures/policy-dev3.jsonl`,
   dev4: `${TEST}fixtures/policy-dev4.jsonl`,
   dev5: `${TEST}fixtures/policy-dev5.jsonl`,
+  dev6: `${TEST}fixtures/policy-dev6.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 
