@@ -105,6 +105,18 @@ describe('one answer decision for what people type', () => {
     expect(online.citations[0]).toBe('s8');
   });
 
+  it('answers when the plan was issued from the document record, citing the preamble', async () => {
+    const zh = await fresh().say('这份文件是什么时候印发的');
+    expect(zh.answer).toBe('policy');
+    expect(zh.citations).toEqual(['intro']);
+    expect(allText(zh)).toContain('2019年12月20日印发');
+    const en = await fresh().say('What year was this plan published?');
+    expect(en.citations).toEqual(['intro']);
+    expect(allText(en)).toContain('20 December 2019');
+    // A date of something else is not the plan's date.
+    expect(allText(await fresh().say('结业证书什么时候发'))).not.toContain('2019年12月20日');
+  });
+
   it('takes a wish to learn and sign up the plan cannot answer surely as a course search, not "did you mean…?"', async () => {
     const r = await fresh().say('我是残疾人 想学门技术 克哪点报名嘛');
     expect(r.intent).toBe('course.search');

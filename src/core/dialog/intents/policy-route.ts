@@ -10,6 +10,7 @@ import { detectQuestionKind } from '../../policy/question-kind';
 import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
+import { answerIssued, asksWhenIssued } from './plan-issued';
 import type { Turn } from '../turn';
 import { type PlanSearch, preferClause, searchPlan } from './plan-search';
 
@@ -75,6 +76,8 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
 
   /** `rerouted`: the intent was already changed once by a rule below; no rule changes it again. */
   const route = async (...[turn, u, next, rerouted = false]: [...Parameters<IntentRoute>, boolean?]) => {
+    // "这个方案是哪年发的": the document's own date, which no clause states.
+    if (REFERRABLE.has(u.intent) && asksWhenIssued(turn.text)) return answerIssued(turn, policy);
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
     // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
     // A matter the plan never speaks to ("always": loans, platform passwords) is referred said as a statement too
