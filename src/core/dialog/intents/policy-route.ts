@@ -10,8 +10,8 @@ import { detectQuestionKind } from '../../policy/question-kind';
 import { referralFor } from '../../policy/referrals';
 import type { IntentRoute } from '../handler';
 import { looksLikeQuestion } from '../question-words';
-import { answerIssued, asksWhenIssued } from './plan-issued';
 import type { Turn } from '../turn';
+import { answerIssued, asksWhenIssued } from './plan-issued';
 import { type PlanSearch, preferClause, searchPlan } from './plan-search';
 
 /**
