@@ -22,21 +22,27 @@ export function readLocaleResources(dir = LOCALES_DIR): Resource {
 /** More than every key in locales/: a key built from odd input can never grow the cache without bound. */
 const MAX_CACHED_TEXTS = 5_000;
 
-/** One i18next instance for the process; `forLocale` gives a fixed-language `t` for one turn. */
-export function createTranslator(resources: Resource = readLocaleResources()): Translator {
-  const instance = i18next.createInstance();
-  const namespaces = Object.keys(resources['zh-CN'] ?? {});
-  void instance.init({
+type InitOptions = Parameters<typeof i18next.init>[0];
+
+/** How the process's i18next is set up (the fast path's test compares with an instance set up the same way). */
+export function i18nextOptions(resources: Resource): InitOptions {
+  return {
     resources,
     lng: 'zh-CN',
     fallbackLng: 'zh-CN',
-    ns: namespaces,
+    ns: Object.keys(resources['zh-CN'] ?? {}),
     defaultNS: 'common',
     initAsync: false,
     interpolation: { escapeValue: false },
     returnNull: false,
     showSupportNotice: false,
-  } as Parameters<typeof instance.init>[0]);
+  } as InitOptions;
+}
+
+/** One i18next instance for the process; `forLocale` gives a fixed-language `t` for one turn. */
+export function createTranslator(resources: Resource = readLocaleResources()): Translator {
+  const instance = i18next.createInstance();
+  void instance.init(i18nextOptions(resources));
   // Resources never change after start-up: a text without parameters is looked up once per language, and a
   // text with parameters is split once into its literal parts and variable names (see `compile`).
   const translators = new Map<Locale, ReturnType<Translator['forLocale']>>();

@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/core/domain';
-import { compile, createTranslator, readLocaleResources } from '../../src/i18n/i18n';
+import { compile, createTranslator, i18nextOptions, readLocaleResources } from '../../src/i18n/i18n';
 
 /** Every key of a namespace's nested resource object, dotted. */
 function keysOf(obj: unknown, prefix = ''): string[] {
@@ -13,17 +13,7 @@ describe('translator with parameters (compiled texts)', () => {
   const resources = readLocaleResources();
   const fast = createTranslator(resources);
   const reference = i18next.createInstance();
-  void reference.init({
-    resources,
-    lng: 'zh-CN',
-    fallbackLng: 'zh-CN',
-    ns: Object.keys(resources['zh-CN'] ?? {}),
-    defaultNS: 'common',
-    initAsync: false,
-    interpolation: { escapeValue: false },
-    returnNull: false,
-    showSupportNotice: false,
-  } as Parameters<typeof reference.init>[0]);
+  void reference.init(i18nextOptions(resources));
   const keys = [
     ...new Set(
       LOCALES.flatMap((lng) =>

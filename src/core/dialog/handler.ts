@@ -16,6 +16,11 @@ export interface Slots {
   relation?: FamilyRelation;
 }
 
+/** Every trade a message named ("学电焊和叉车" names two), whichever slot holds them. */
+export function tradesIn(slots: Slots): Trade[] {
+  return slots.trades?.length ? slots.trades : slots.trade ? [slots.trade] : [];
+}
+
 export interface Understanding {
   intent: HandledIntent;
   confidence: number;

@@ -1,7 +1,7 @@
 import type { MatchProfile } from '../courses/course-types';
 import type { Group } from '../domain';
 import type { PersonRecord, ProfilePatch } from '../ports';
-import type { Slots } from './handler';
+import { type Slots, tradesIn } from './handler';
 
 /** The matcher's view of a person. */
 export function toMatchProfile(person: PersonRecord): MatchProfile {
@@ -24,7 +24,7 @@ export function profilePatchFromSlots(person: PersonRecord, slots: Slots, now: D
   if (birthYear && birthYear !== person.birthYear) patch.birthYear = birthYear;
   const newGroups = (slots.groups ?? []).filter((g) => !person.groups.includes(g));
   if (newGroups.length) patch.groups = [...person.groups, ...newGroups] as Group[];
-  const trades = slots.trades?.length ? slots.trades : slots.trade ? [slots.trade] : [];
+  const trades = tradesIn(slots);
   if (trades.length && trades.join() !== person.interests.join()) patch.interests = trades;
   return patch;
 }

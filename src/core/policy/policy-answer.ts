@@ -85,6 +85,21 @@ function leadDepartments(clause: PolicyClause, t: Translate): string {
     .join(t('policy:listSeparator'));
 }
 
+/** "依据：《实施方案》二(二)2“…”。": the line that cites a clause under an answer. */
+export function citationLine(
+  clause: PolicyClause,
+  doc: PolicyDocument,
+  locale: Locale,
+  t: Translate,
+): string {
+  return t('policy:answer.citation', {
+    document: doc.shortTitle[locale],
+    ref: clause.ref,
+    heading: clause.heading,
+    topic: clause.topic?.[locale] ?? clause.heading,
+  });
+}
+
 function confident(
   clause: PolicyClause,
   doc: PolicyDocument,
@@ -94,12 +109,7 @@ function confident(
   correctTypos?: (text: string) => string,
 ): PolicyAnswer {
   const hotline = t('policy:hotline');
-  const citation = t('policy:answer.citation', {
-    document: doc.shortTitle[locale],
-    ref: clause.ref,
-    heading: clause.heading,
-    topic: clause.topic?.[locale] ?? clause.heading,
-  });
+  const citation = citationLine(clause, doc, locale, t);
   const departments = leadDepartments(clause, t);
   const contact = departments
     ? t('policy:answer.contactDepartments', { departments, hotline })

@@ -36,6 +36,8 @@ export interface PolicyIndex {
   groupClauses(text: string): string[];
   /** `text` with typos of the plan's words corrected (陪训 → 培训, 申零 → 申领), as a search reads it. */
   correctTypos(text: string): string;
+  /** One of the clause's own keywords is in the text ("家政" for the services clause, "startup" for s4.1). */
+  namesClause(clauseId: string, text: string): boolean;
 }
 
 export interface PolicyIndexOptions {
@@ -116,14 +118,19 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
   const analyzer = createQueryAnalyzer(options.tokenizer, options.synonyms);
   const byId = new Map(doc.clauses.map((c) => [c.id, c]));
   const parents = new Set(doc.clauses.flatMap((c) => (c.parent ? [c.parent] : [])));
-  /** Clauses that answer only a question using one of their keywords, with those keywords lower-cased. */
-  const keywordOnly = new Map(
-    doc.clauses
-      .filter((c) => c.keywordOnly)
-      .map((c) => [c.id, [...c.keywords['zh-CN'], ...c.keywords.en].map((k) => k.toLowerCase())]),
+  /** Each clause's keywords of two characters or more, lower-cased, in both languages. */
+  const keywordsOf = new Map(
+    doc.clauses.map((c) => [
+      c.id,
+      [...c.keywords['zh-CN'], ...c.keywords.en]
+        .filter((k) => Array.from(k).length >= 2)
+        .map((k) => k.toLowerCase()),
+    ]),
   );
-  const usesKeyword = (id: string, query: string) =>
-    keywordOnly.get(id)?.some((k) => query.includes(k)) ?? true;
+  const keywordIn = (id: string, lowered: string): boolean =>
+    keywordsOf.get(id)?.some((k) => lowered.includes(k)) ?? false;
+  /** Clauses that answer only a question using one of their keywords (the preamble). */
+  const keywordOnly = new Set(doc.clauses.filter((c) => c.keywordOnly).map((c) => c.id));
 
   const miniSearch = new MiniSearch<IndexedClause>({
     fields: [...FIELDS],
@@ -307,7 +314,7 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
         const score =
           r.score *
           (parents.has(String(r.id)) ? PARENT_FACTOR : 1) *
-          (usesKeyword(String(r.id), lowered) ? 1 : KEYWORD_ONLY_FACTOR) *
+          (!keywordOnly.has(String(r.id)) || keywordIn(String(r.id), lowered) ? 1 : KEYWORD_ONLY_FACTOR) *
           (COORD_BASE + cov.coverage) *
           home;
         return { clauseId: String(r.id), score, ...cov };
@@ -331,7 +338,15 @@ export function createPolicyIndex(doc: PolicyDocument, options: PolicyIndexOptio
 
   const correctTypos = (text: string) => spelling.correct(homophones.correct(text));
 
-  return { doc, search, confidence, clause: (id) => byId.get(id), groupClauses, correctTypos };
+  return {
+    doc,
+    search,
+    confidence,
+    clause: (id) => byId.get(id),
+    groupClauses,
+    correctTypos,
+    namesClause: (id, text) => keywordIn(id, text.toLowerCase()),
+  };
 }
 
 export interface PolicyKnowledgeInput {

@@ -42,11 +42,16 @@ export function createReferrals(json: unknown): Referrals {
   }));
   const always = new Set(table.topics.filter((t) => t.always).map((t) => t.id));
   const saidToo = new Set(table.topics.filter((t) => t.saidToo).map((t) => t.id));
+  // A turn asks about the same message up to three times (the route's checks, then the referral itself).
+  let last: { text: string; topic: string | undefined } | undefined;
   return {
     find(text) {
+      if (last?.text === text) return last.topic;
       // Phone keyboards type ’ for the apostrophe ("hasn’t paid us").
       const t = normalizeText(text).replace(/[’‘]/g, "'");
-      return compiled.find((c) => c.re.test(t) && !c.unless?.test(t))?.id;
+      const topic = compiled.find((c) => c.re.test(t) && !c.unless?.test(t))?.id;
+      last = { text, topic };
+      return topic;
     },
     always: (topic) => always.has(topic),
     saidToo: (topic) => saidToo.has(topic),

@@ -1,3 +1,4 @@
+import { citationLine } from '../../policy/policy-answer';
 import type { PolicyKnowledge } from '../../policy/policy-index';
 import type { Turn } from '../turn';
 
@@ -38,14 +39,7 @@ export function answerIssued(turn: Turn, policy: PolicyKnowledge): void {
       : turn.t('policy:issued.plain', { document, title: doc.title, date }),
   ];
   if (preamble) {
-    lines.push(
-      turn.t('policy:answer.citation', {
-        document,
-        ref: preamble.ref,
-        heading: preamble.heading,
-        topic: preamble.topic?.[turn.locale] ?? preamble.heading,
-      }),
-    );
+    lines.push(citationLine(preamble, doc, turn.locale, turn.t));
     turn.cite([preamble.id]);
   }
   turn.say(lines.join('\n'));

@@ -8,7 +8,7 @@ import {
 } from '../../policy/policy-index';
 import { detectQuestionKind } from '../../policy/question-kind';
 import { referralFor } from '../../policy/referrals';
-import type { IntentRoute } from '../handler';
+import { type IntentRoute, tradesIn } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
 import { answerIssued, asksWhenIssued } from './plan-issued';
@@ -39,7 +39,8 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     // "也行吗" leans on it too, unless the message alone is sure of another clause ("家政也有吗" after 学徒补贴).
     const also =
       ALSO.test(turn.text) &&
-      (alone.confidence < POLICY_CONFIDENCE_THRESHOLD || !namesClause(turn.text, alone.results[0]?.clauseId));
+      (alone.confidence < POLICY_CONFIDENCE_THRESHOLD ||
+        !policy.index.namesClause(alone.results[0]?.clauseId ?? '', turn.text));
     const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || also || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
@@ -51,18 +52,6 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     if (leans && topic.clause && preferClause(turn, policy.index, query, topic.clause))
       return search(turn, query);
     return together;
-  };
-
-  /** One of the clause's own keywords is in the message ("家政" for the services clause, "startup" for s4.1). */
-  const namesClause = (text: string, clauseId: string | undefined): boolean => {
-    const clause = clauseId ? policy.index.clause(clauseId) : undefined;
-    const lower = text.toLowerCase();
-    return (
-      clause !== undefined &&
-      [...clause.keywords['zh-CN'], ...clause.keywords.en].some(
-        (k) => Array.from(k).length >= 2 && lower.includes(k.toLowerCase()),
-      )
-    );
   };
 
   /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
@@ -345,8 +334,7 @@ const ONLINE_SIGN_UP =
 const SIGNED_UP_ALREADY = /报名了|报了|已经报|已报|\b(signed up|registered|enrolled)\b/i;
 
 /** The trades the person named ("学电焊和叉车" names two). */
-const tradesOf = (u: Parameters<IntentRoute>[1]): string[] =>
-  u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : []);
+const tradesOf = (u: Parameters<IntentRoute>[1]): string[] => tradesIn(u.slots);
 const tradeNamed = (u: Parameters<IntentRoute>[1]) => tradesOf(u).length > 0;
 
 /** Below this classifier confidence the plan's own certainty decides. */

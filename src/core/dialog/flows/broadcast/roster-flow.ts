@@ -5,7 +5,7 @@ import type { ChatRoster, ChatRosterRow, CoordinatorAccess, LeaveListEntry } fro
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
 import { formatSessionTime } from '../../format-time';
-import type { IntentRoute } from '../../handler';
+import { type IntentRoute, tradesIn } from '../../handler';
 import { coordinatorAccess, type OutreachDialogServices, refuse } from '../../outreach-services';
 import type { Turn } from '../../turn';
 import { pickedClass } from './picked-class';
@@ -138,7 +138,7 @@ export function rosterModule(outreach: OutreachDialogServices): DialogModule {
       ? matchTargets(scope, {
           target: request.target,
           everyone: false,
-          trades: slots.trades ?? (slots.trade ? [slots.trade] : []),
+          trades: tradesIn(slots),
           county: slots.county,
         })
       : scope;

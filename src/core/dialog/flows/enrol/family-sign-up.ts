@@ -5,7 +5,7 @@ import type { CourseView, EnrolOutcome, FamilyMember } from '../../../ports';
 import type { ChoiceOption } from '../../chat-session';
 import { findCourseCode } from '../../course-code';
 import { formatSessionTime } from '../../format-time';
-import type { Understanding } from '../../handler';
+import { tradesIn, type Understanding } from '../../handler';
 import { mainMenu } from '../../main-menu';
 import type { DialogServices } from '../../services';
 import type { Turn } from '../../turn';
@@ -93,7 +93,7 @@ export async function familyStart(
   if (known) turn.say(turn.t('enrol:family.sameMember', { who: whoFor(turn, relation, known) }));
   const code = findCourseCode(turn.text);
   if (code) return showCourse(turn, services, code, family);
-  const interests = u.slots.trades ?? (u.slots.trade ? [u.slots.trade] : []);
+  const interests = tradesIn(u.slots);
   // A member on record with a known age is offered only what they can take.
   const courses = (await services.catalog.listOpen(turn.now)).filter(
     (c) => !known || !signUpRefusal(c, known, turn.now, services.timezone),

@@ -3,7 +3,7 @@ import { matchCourses } from '../../../courses/match';
 import type { ChoiceOption } from '../../chat-session';
 import type { DialogModule } from '../../dialog-module';
 import { defineFlow } from '../../flow';
-import type { IntentHandler, Understanding } from '../../handler';
+import { type IntentHandler, tradesIn, type Understanding } from '../../handler';
 import type { HandledIntent } from '../../intent-name';
 import { profilePatchFromSlots, toMatchProfile } from '../../profile';
 import { looksLikeQuestion } from '../../question-words';
@@ -23,10 +23,6 @@ function describesPerson(text: string, u: Understanding): boolean {
   const s = u.slots;
   const facts = Boolean(s.county || s.trade || s.trades?.length || s.groups?.length || s.age || s.birthYear);
   return facts && !looksLikeQuestion(text);
-}
-
-function namesTrade(u: Understanding): boolean {
-  return Boolean(u.slots.trade || u.slots.trades?.length);
 }
 
 /** Saves what the message told us about the person (county, age, groups, interests). */
@@ -107,7 +103,12 @@ export function profileModule(services: DialogServices): DialogModule & { search
       if (!skipped && !answer && confidence >= 0.75 && !ANSWER_LIKE.has(intent)) return 'pass';
       // "天麻呢" after "种苹果有培训吗": a question about another trade, asked afresh (with what the plan says of
       // it), not an answer to "您在哪个县区？".
-      if (!skipped && !answer && namesTrade(input.understanding) && looksLikeQuestion(input.text))
+      if (
+        !skipped &&
+        !answer &&
+        tradesIn(input.understanding.slots).length > 0 &&
+        looksLikeQuestion(input.text)
+      )
         return 'pass';
       const before = turn.events.length;
       await applyProfileSlots(turn, services, input.understanding);
