@@ -19,7 +19,17 @@ import { boot } from './run-cli';
 
 const TEST = new URL('../../test/', import.meta.url).pathname;
 
-export const LIVE_EVAL_SETS = ['tuning', 'dev', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'heldout'] as const;
+export const LIVE_EVAL_SETS = [
+  'tuning',
+  'dev',
+  'dev2',
+  'dev3',
+  'dev4',
+  'dev5',
+  'dev6',
+  'dev7',
+  'heldout',
+] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
 
 export interface LiveEvalOptions {
@@ -38,6 +48,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev4: `${TEST}fixtures/policy-dev4.jsonl`,
   dev5: `${TEST}fixtures/policy-dev5.jsonl`,
   dev6: `${TEST}fixtures/policy-dev6.jsonl`,
+  dev7: `${TEST}fixtures/policy-dev7.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 

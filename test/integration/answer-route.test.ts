@@ -319,6 +319,47 @@ describe('one answer decision for what people type', () => {
     expect(allText(await fresh().say('学电工学费多少'))).not.toContain('没有写这个具体数字');
   });
 
+  it('answers a wage, a fee or a veteran’s payment only with a figure of that kind, never a subsidy’s amount', async () => {
+    for (const text of [
+      '当学徒一个月工资有多少',
+      '退役军人的退役金能拿多少',
+      'How much salary does an apprentice earn?',
+    ]) {
+      const r = await fresh().say(text);
+      expect([text, r.answer, r.citations]).toEqual([text, 'abstain', []]);
+      expect(allText(r)).not.toMatch(/4000|1次/);
+    }
+    // The subsidy itself is still answered with its figure.
+    const subsidy = await fresh().say('企业带学徒一年补贴好多');
+    expect(subsidy.citations[0]).toBe('s2.2');
+    expect(allText(subsidy)).toContain('4000元');
+  });
+
+  it('gives a request to sign up for a trade the basis of the trade, not of the sign-up platform', async () => {
+    const welding = await fresh().say('想学挖掘机，去哪里报名');
+    expect(welding.citations).not.toContain('s8');
+    const carer = await fresh().say('我想学养老护理，到哪点报名嘛');
+    expect(carer.citations[0]).toBe('s2.6');
+    // How to sign up at all is the plan's word on its sign-up platform.
+    const how = await fresh().say('怎么报名参加培训，要去哪里');
+    expect(how.citations[0]).toBe('s8');
+  });
+
+  it('answers whether the programme trains a trade it names from that trade’s clause, even put vaguely', async () => {
+    const r = await fresh().say('政府会不会组织种花椒的技术培训');
+    expect(r.answer).toBe('both');
+    expect(r.citations[0]).toBe('s1.4');
+  });
+
+  it('does not say "Yes" in English when the clause shares only the word "training" with the question', async () => {
+    const r = await fresh().say('Will the skills training programme cover my health insurance?');
+    expect(r.replies[0]?.text).not.toMatch(/^Yes/);
+    expect(r.citations).toEqual([]);
+    // "during the course" is any course, not the person's own class.
+    const lunch = await fresh().say('Is lunch provided during the course?');
+    expect(lunch.intent).not.toBe('enrol.list');
+  });
+
   it('does not answer an either-or question with a bare yes', async () => {
     const p = fresh();
     await p.say('what do apprentices get paid by the government');

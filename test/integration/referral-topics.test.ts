@@ -49,6 +49,12 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     ['工资都两个月没到账了咋办', '劳动保障监察'],
     ['残疾人找到工作以后低保还有没有', '民政'],
     ['The boss hasn’t paid me since October', 'labour inspection'],
+    // The plan never speaks of medical insurance, even for trainees.
+    ['参加技能培训那段时间，医保由哪个给交', '12393'],
+    ['Does the skills training programme come with health insurance?', '12393'],
+    // The plan sets targets; how far they were met is the bureau's to say.
+    ['每年培训40万人次的任务完成了没有', '完成情况'],
+    ['Did the city actually meet its training target last year?', 'how far they were met'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');

@@ -137,7 +137,7 @@ function confident(
  * only a figure in 元 or a percentage answers it.
  */
 const SUM_ZH =
-  /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)|(多少|好多|几千|几百|几万)(钱|块|元)/;
+  /(补贴|补助|奖励|奖金|工资|贷款?|钱|费|津贴|税率?|金).{0,8}(多少|好多|几千|几百|几万|多高)|(补|给|发|领|拿|贷|奖|扣).{0,4}(多少|好多|几千|几百|几万)(钱|块|元)?(?!次|回|人|天)|(多少|好多|几千|几百|几万)(钱|块|元)/;
 const SUM_EN =
   /\b(how much|amount|rate)\b.*\b(subsid\w*|money|yuan|pay|paid|costs?|fees?|allowance|salary|wages?|loans?)\b|\b(salary|wages?|loan)\b.*\bhow much\b/i;
 function asksSum(question: string): boolean {
@@ -148,6 +148,28 @@ function asksSum(question: string): boolean {
     )
   );
 }
+/**
+ * Sums that are not subsidies: a question asking one of these ("学徒工资多少", "技校学费多少", "退役金有多少") is
+ * answered by a figure only when the quoted sentences speak of the same kind of sum, never by a subsidy's amount.
+ */
+const SUM_KINDS: readonly { asked: RegExp; said: RegExp }[] = [
+  {
+    asked: /工资|薪水|薪资|月薪|收入|\b(salary|wages?|earn\w*|income)\b/i,
+    said: /工资|薪|收入|报酬|salary|wage|income/i,
+  },
+  { asked: /学费|培训费|收费|\b(tuition|fees?)\b/i, said: /学费|培训费|收费|缴费|tuition|fee/i },
+  { asked: /贷款|\bloans?\b/i, said: /贷款|loan/i },
+  {
+    asked: /退役金|抚恤金|养老金|退休金|安置费|失业金|\bpension\b/i,
+    said: /退役金|抚恤金|养老金|退休金|安置费|失业金|pension/i,
+  },
+];
+
+/** The question asks a kind of sum the quoted text does not speak of (a wage, answered with a subsidy). */
+function otherSum(question: string, quoted: string): boolean {
+  return SUM_KINDS.some((k) => k.asked.test(question) && !k.said.test(quoted));
+}
+
 /** A figure that is a sum of money or a share: 4000元, 8%, 六成. */
 const MONEY_FIGURE = /元|%|％|[一二三四五六七八九十\d]成|yuan/;
 
@@ -249,7 +271,8 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
     case 'amount': {
       const figure = figurePhrase(c.quoted, c.question);
       // "返乡创业补贴能领多少", "残疾人就业补贴每月多少" ask for a sum of money: "人员都能得到1次" is no answer.
-      return figure && (!asksSum(c.question) || MONEY_FIGURE.test(figure))
+      return figure &&
+        (!asksSum(c.question) || (MONEY_FIGURE.test(figure) && !otherSum(c.question, c.quoted)))
         ? t('policy:direct.amount', { document, figure: figure.replace(/[。]$/, '') })
         : t('policy:direct.noFigure', { document });
     }
@@ -296,6 +319,24 @@ function englishOverlap(question: string, text: string): number {
   return words.filter((w) => !EN_STOP.has(w) && hay.includes(w.slice(0, Math.max(4, w.length - 2)))).length;
 }
 
+/**
+ * Words nearly every English question about the programme uses; a yes needs the summary to share a word of
+ * the question's own subject ("health insurance", not "training") when it has one.
+ */
+const EN_GENERIC = new Set(
+  'training trainings trained train trainee trainees program programme programs course courses class classes skill skills plan people person government city zhaotong work workers worker'.split(
+    ' ',
+  ),
+);
+
+/** The summary speaks to the question's subject: shares one of its non-generic words, or any word if it has none. */
+function englishSubjectOverlap(question: string, summary: string): boolean {
+  const words = (question.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => !EN_STOP.has(w));
+  const subject = words.filter((w) => !EN_GENERIC.has(w));
+  const hay = summary.toLowerCase();
+  return (subject.length ? subject : words).some((w) => hay.includes(w.slice(0, Math.max(4, w.length - 2))));
+}
+
 /** English: the clause text is Chinese, so one direct sentence by kind, then the English summary. */
 function directLinesEn({ clause, document, t, question }: DirectInput, kind: QuestionKind): string[] {
   const summary = clause.summary.en;
@@ -304,14 +345,17 @@ function directLinesEn({ clause, document, t, question }: DirectInput, kind: Que
     switch (kind) {
       case 'yesno':
         if (asksAboutCost(question)) return t('policy:direct.notFree', { document });
-        return englishOverlap(question, summary) > 0 || /[\p{Script=Han}]/u.test(question)
+        return englishSubjectOverlap(question, summary) || /[\p{Script=Han}]/u.test(question)
           ? t(`policy:direct.yes.${/\bthere\b/i.test(question) ? 'have' : 'can'}`)
           : t('policy:direct.notStated', { document });
       case 'amount': {
         const figures = [...summary.matchAll(EN_FIGURE)].map((m) => m[0]);
-        const figure =
-          figures.find((f) => /yuan|%/.test(f)) ??
-          (asksSum(question) ? undefined : figures.find((f) => !/^(19|20)\d\d$/.test(f)));
+        const sum = asksSum(question);
+        const figure = sum
+          ? otherSum(question, summary)
+            ? undefined
+            : figures.find((f) => /yuan|%/.test(f))
+          : (figures.find((f) => /yuan|%/.test(f)) ?? figures.find((f) => !/^(19|20)\d\d$/.test(f)));
         return figure
           ? t('policy:direct.amount', { document, figure })
           : t('policy:direct.noFigure', { document });

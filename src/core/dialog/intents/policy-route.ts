@@ -208,7 +208,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
         // gives the clause naming it, the one the search ranks highest.
         const { results, confidence } = saysWhat(turn.text)
-          ? search(turn, turn.text)
+          ? search(turn, withoutSigningUp(turn.text))
           : { results: [], confidence: 0 };
         // A sure search gives the clause about the message's subject, not one sharing only 报名 or 培训 with it.
         const basis =
@@ -269,6 +269,15 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           SIGN_UP_WORD.test(turn.text)
         )
           return route(turn, { ...u, intent: 'course.search' }, next, true);
+        // "政府会组织种苹果的技术培训吗": whether there is training for a trade the plan names, which the search
+        // cannot place surely, is answered from the clause naming the trade, with its courses ("both").
+        if (
+          !rerouted &&
+          confidence < ABSTAIN_BELOW &&
+          TRAINING_WORD.test(turn.text) &&
+          tradesOf(u).flatMap(policy.tradeClauses).length > 0
+        )
+          return route(turn, { ...u, intent: 'course.search' }, next, true);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
         if (!turn.citations.length && !turn.answer) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
@@ -313,7 +322,7 @@ const OUR_CLASS_WORDS =
 
 /** A question about one particular class: this/my class, "does it include/start", 这个班, 我报的. */
 const OWN_CLASS =
-  /\b(this|my|our|the) (class|course|lesson|teacher)\b|\bdoes it (include|start|end|finish)\b|这个班|那个班|我的课|我报的|我上的/i;
+  /(?<!\b(during|after|before|throughout) )\b(this|my|our|the) (class|course|lesson|teacher)\b|\bdoes it (include|start|end|finish)\b|这个班|那个班|我的课|我报的|我上的/i;
 
 /**
  * Asks for a class, a sign-up or a class's length, not whether training exists: 班, 课, 报名, 几天, class,
@@ -363,6 +372,25 @@ function isFollowUp(text: string): boolean {
 /** Words any wish for a course is made of; a message of nothing else names no subject the plan could speak to. */
 const GENERIC =
   /我们?|想要?|要|找|个|一个|参加|报名|培训班?|课程?|班|学习?|一下|有没有|有没得|有吗|没有|吗|呢|嘛|什么|啥|哪些|哪个|的|了|请|帮我?|看看|\b(i|we|want|would|like|to|a|an|the|find|look|for|some|any|training|trainings|course|courses|class|classes|sign|up|join|enrol|enroll|me|please|is|are|there)\b|[\s\p{P}\p{S}]/giu;
+
+/**
+ * Asking to sign up ("哪点报名", "sign me up for"): how the plan's sign-up platform works is not what a request
+ * for a class is about, so the plan's basis for it is searched without these words.
+ */
+const SIGNING_UP =
+  /(在|去|到)?(哪里|哪点|哪儿|哪个地方|在哪|哪)(能|可以)?(报名|报)|报名|报个名|帮我报|给我报|\b(sign (me |us |him |her )?up|enrol+|enroll|register)\b/giu;
+
+/**
+ * The message without its asking to sign up, when what is left names a subject ("哪点报名学开挖机" → 开挖机).
+ * How to sign up at all ("咋个报名培训嘛，要跑哪点去", "在线报名入口") is the plan's word on its sign-up
+ * platform, and is searched as it is.
+ */
+function withoutSigningUp(text: string): string {
+  if (ONLINE.test(text)) return text;
+  const left = text.replace(SIGNING_UP, ' ');
+  return namesSubject(left.replace(GENERIC, ' ')) ? left : text;
+}
+const ONLINE = /网上|线上|在线|手机上|入口|平台|\b(online|platform|website|app)\b/i;
 
 function saysWhat(text: string): boolean {
   return text.replace(GENERIC, '').length >= 2;
