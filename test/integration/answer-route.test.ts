@@ -360,6 +360,16 @@ describe('one answer decision for what people type', () => {
     expect(lunch.intent).not.toBe('enrol.list');
   });
 
+  it("reads past the words of an official question (关于, 方案有何规定) and a worker's words for the plan's terms", async () => {
+    for (const [text, clause] of [
+      ['关于技能人才的激励，方案有何规定？', 's11'],
+      ['上岗前公司要给新工人培训些什么', 's2.1'],
+    ] as const) {
+      const r = await fresh().say(text);
+      expect([text, r.answer, r.citations[0]]).toEqual([text, 'policy', clause]);
+    }
+  });
+
   it('does not answer an either-or question with a bare yes', async () => {
     const p = fresh();
     await p.say('what do apprentices get paid by the government');

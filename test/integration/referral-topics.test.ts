@@ -55,6 +55,9 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     // The plan sets targets; how far they were met is the bureau's to say.
     ['每年培训40万人次的任务完成了没有', '完成情况'],
     ['Did the city actually meet its training target last year?', 'how far they were met'],
+    // The plan gives no end date: whether it still applies is the bureau's to say.
+    ['这份文件现在还管用不', '没有写有效期'],
+    ['Is this policy still in force?', 'does not say until when'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
@@ -66,6 +69,11 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     expect((await ask('我的补贴到账没有')).intent).toBe('subsidy.status');
     expect((await ask('我的证书怎么查')).intent).toBe('certificates.mine');
     expect((await ask('How can I check my certificate?')).intent).toBe('certificates.mine');
+  });
+
+  it('takes "is my certificate still valid" as about the certificate, not about the plan\'s end date', async () => {
+    const r = await ask('我的电工证现在还有效吗');
+    expect(allText(r)).not.toContain('有效期');
   });
 
   it('does not refer a plain statement about oneself ("我有驾照") to an office', async () => {
