@@ -122,6 +122,17 @@ describe('English words for the plan’s own terms', () => {
 });
 
 describe('English follow-ups that point back with "that" or "it"', () => {
+  it('reads a follow-up that points back ("这个", "这笔钱") as about the question before it', async () => {
+    const p = fresh();
+    await p.say('展翅行动是什么');
+    const who = await p.say('这个归哪个部门管');
+    expect(who.citations[0]).toBe('s2.4');
+    const q = fresh();
+    await q.say('企业带学徒每年补贴多少');
+    const whom = await q.say('这笔钱是发给厂里还是发给学徒');
+    expect(whom.citations[0]).toBe('s2.2');
+  });
+
   it('reads "does that…" after the apprentice subsidy as about the apprentice subsidy', async () => {
     const p = fresh();
     expect((await p.say('what do apprentices get paid by the government')).citations[0]).toBe('s2.2');

@@ -41,7 +41,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       ALSO.test(turn.text) &&
       (alone.confidence < POLICY_CONFIDENCE_THRESHOLD ||
         !policy.index.namesClause(alone.results[0]?.clauseId ?? '', turn.text));
-    const leans = FOLLOW_UP_LEAD.test(turn.text.trim()) || also || !namesSubject(turn.text);
+    const leans =
+      FOLLOW_UP_LEAD.test(turn.text.trim()) ||
+      also ||
+      POINTS_BACK.test(turn.text) ||
+      !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
     // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
@@ -354,6 +358,10 @@ const TOPIC_KEPT_MS = 30 * 60_000;
 const FOLLOW_UP_LEAD =
   /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|those|these)\b)/i;
 
+/** "哪个部门管这个", "what do they teach": the message points back at what was asked before. */
+const POINTS_BACK =
+  /这个|这项|这种|这些|那个|那种|那些|它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/i;
+
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
 const ALSO = /也|\b(too|also|as well|either)\b/i;
 
@@ -364,6 +372,7 @@ function isFollowUp(text: string): boolean {
   if (!namesSubject(t)) return true;
   return (
     FOLLOW_UP_LEAD.test(t) ||
+    POINTS_BACK.test(t) ||
     Array.from(t).length <= 8 ||
     (/^[\x00-\x7f]+$/.test(t) && t.split(/\s+/).length <= 3)
   );
