@@ -112,6 +112,13 @@ describe('policy search', () => {
     expect(knowledge.index.confidence(results)).toBeGreaterThanOrEqual(POLICY_CONFIDENCE_THRESHOLD);
   });
 
+  it('reads "方案中职业…" as 方案中 + 职业…, not as 中职 (a vocational school)', () => {
+    const results = knowledge.index.search('本方案中职业技能培训依靠什么作为主要载体');
+    expect(results[0]?.clauseId).toBe('p1');
+    // The vocational-school clause that 中职 would bring in is not even a runner-up.
+    expect(results.slice(0, 2).map((r) => r.clauseId)).not.toContain('s1.2');
+  });
+
   it('reads colloquial Chinese and a typo through the synonym table', () => {
     expect(knowledge.index.search('当学徒一年补多少')[0]?.clauseId).toBe('s2.2');
     expect(knowledge.index.search('见档立卡的一年能培训几次')[0]?.clauseId).toBe('s1.1');
