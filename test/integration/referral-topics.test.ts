@@ -58,6 +58,12 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     // The plan gives no end date: whether it still applies is the bureau's to say.
     ['这份文件现在还管用不', '没有写有效期'],
     ['Is this policy still in force?', 'does not say until when'],
+    ['花椒苗子在哪点买得到', '农业农村局'],
+    ['where can i buy piglets for my farm', 'agriculture'],
+    ['读技校一学期学费要好多', '招生办'],
+    ['How much is the tuition at a technical school?', 'admissions'],
+    ['我是外省户口，能在昭通参加培训不', '户籍'],
+    ['Can non-local people join the training here?', 'household registration'],
   ])('%s', async (question, where) => {
     const r = await ask(question);
     expect(r.answer).toBe('abstain');
@@ -74,6 +80,12 @@ describe('topics outside the plan are referred, not answered from a clause', () 
   it('takes "is my certificate still valid" as about the certificate, not about the plan\'s end date', async () => {
     const r = await ask('我的电工证现在还有效吗');
     expect(allText(r)).not.toContain('有效期');
+  });
+
+  it('still answers what the plan says of skilled people brought in from elsewhere', async () => {
+    const r = await ask('外地引进的技术人才来了有啥待遇');
+    expect(r.answer).toBe('policy');
+    expect(r.citations[0]).toBe('s9');
   });
 
   it('does not refer a plain statement about oneself ("我有驾照") to an office', async () => {
