@@ -109,8 +109,24 @@ describe('follow-up questions about the course just viewed are answered from its
     await p.say('LD-YH-01');
     await p.say('我是镇雄的，建档立卡户，35岁，想学电商');
     const r = await p.say('学几天？');
-    expect(r.intent).not.toBe('course.fact');
+    // Not about the course viewed before the list: the bot asks which of the new list's courses is meant.
     expect(allText(r)).not.toContain('LD-YH-01');
+    expect(r.answer).toBe('clarify');
+    expect(lastChoices(r).length).toBeGreaterThan(0);
+    expect(lastChoices(r).join(' ')).not.toContain('LD-YH-01');
+  });
+
+  it('asks which course a fact question is about when a list is shown, and answers it for the one picked', async () => {
+    const p = person(runtime, 'facts-which');
+    const list = await p.say('我在镇雄，40岁，没有工作，想学电商');
+    const second = lastChoices(list)[1]!.split(' ')[0]!;
+    const which = await p.say('去上课要准备啥');
+    expect(which.answer).toBe('clarify');
+    expect(allText(which)).toContain('哪一个班');
+    const answered = await p.say('2');
+    expect(answered.intent).toBe('course.fact');
+    expect(allText(answered)).toContain(second);
+    expect(allText(answered)).toContain('需要带');
   });
 
   it('leaves the same words alone when no course was viewed', async () => {

@@ -124,6 +124,21 @@ export function courseFactsModule(services: DialogServices): DialogModule {
     if (factQuestion(text).length) {
       const about = findCourseCode(text) ?? currentCourse(turn)?.code;
       if (about) return next({ ...u, intent: 'course.fact', confidence: 1, target: about });
+      // "要带什么材料" with a list of courses just shown and none chosen: which one? Picking one (by number or
+      // button) asks the same question of that course.
+      const listed = turn.session.choices.flatMap((c) =>
+        c.action.type === 'course' ? [{ label: c.label, code: c.action.code }] : [],
+      );
+      if (listed.length) {
+        turn.intent = 'course.fact';
+        turn.answer = 'clarify';
+        const asked = text.length <= 30 ? text : text.slice(-30);
+        turn.say(
+          turn.t('courses:factWhich'),
+          listed.map(({ label, code }) => ({ label, action: { type: 'say', text: `${code} ${asked}` } })),
+        );
+        return;
+      }
     }
     return next(u);
   };
