@@ -370,6 +370,17 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it("reads everyday English for the plan's terms (capacity cuts, eastern cities, the skills upgrading campaign)", async () => {
+    for (const [text, clause] of [
+      ['My mine is closing because of capacity cuts. Is there retraining for me?', 's3.1'],
+      ['Do any eastern cities help Zhaotong with training?', 's5'],
+      ['What does the skills upgrading campaign cover?', 's2.5'],
+    ] as const) {
+      const r = await fresh().say(text);
+      expect([text, r.citations[0]]).toEqual([text, clause]);
+    }
+  });
+
   it('does not answer an either-or question with a bare yes', async () => {
     const p = fresh();
     await p.say('what do apprentices get paid by the government');
