@@ -375,6 +375,8 @@ describe('one answer decision for what people type', () => {
       ['My mine is closing because of capacity cuts. Is there retraining for me?', 's3.1'],
       ['Do any eastern cities help Zhaotong with training?', 's5'],
       ['What does the skills upgrading campaign cover?', 's2.5'],
+      // Start-up training is its own clause, not the plan's general "everyone at least once".
+      ['Who can join start-up training?', 's4.1'],
     ] as const) {
       const r = await fresh().say(text);
       expect([text, r.citations[0]]).toEqual([text, clause]);
