@@ -364,6 +364,8 @@ describe('one answer decision for what people type', () => {
     for (const [text, clause] of [
       ['关于技能人才的激励，方案有何规定？', 's11'],
       ['上岗前公司要给新工人培训些什么', 's2.1'],
+      ['省外的技术大牛来昭通工作有什么待遇', 's9'],
+      ['实训基地会建到哪些县', 's8'],
     ] as const) {
       const r = await fresh().say(text);
       expect([text, r.answer, r.citations[0]]).toEqual([text, 'policy', clause]);
