@@ -385,6 +385,22 @@ describe('one answer decision for what people type', () => {
     }
   });
 
+  it('takes "as a staff member, I want to know…" as a question, not a request for staff', async () => {
+    const r = await fresh().say('作为镇上的工作人员，想了解方案对培训质量评估有什么要求');
+    expect(r.intent).toBe('policy.ask');
+    expect(r.citations[0]).toBe('s6');
+    // Asking for staff is still asking for staff.
+    expect((await fresh().say('我要找工作人员')).intent).toBe('handoff.human');
+  });
+
+  it('does not answer a general question about signing up with "you have signed up for nothing"', async () => {
+    const r = await fresh().say('今年培训报名到几号截止');
+    expect(r.intent).not.toBe('enrol.list');
+    expect(allText(r)).not.toContain('您还没有报名任何课程');
+    // One's own sign-ups are still one's own.
+    expect((await fresh().say('我报名成功了没')).intent).toBe('enrol.list');
+  });
+
   it('does not answer an either-or question with a bare yes', async () => {
     const p = fresh();
     await p.say('what do apprentices get paid by the government');

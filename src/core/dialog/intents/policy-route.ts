@@ -142,6 +142,20 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
     )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+    // "作为县人社局工作人员，想了解方案对组织领导的要求": someone saying who they are, not asking for staff.
+    if (!rerouted && u.intent === 'handoff.human' && SELF_AS_STAFF.test(turn.text) && namesSubject(turn.text))
+      return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+    // "今年的技能培训报名哪天截止", "要自己报名吗 还是单位安排": a question about signing up in general, which the
+    // classifier was unsure was a look at one's own sign-ups, is not answered "you have signed up for nothing".
+    if (
+      !rerouted &&
+      u.intent === 'enrol.list' &&
+      (u.confidence < UNSURE_BELOW || DEADLINE.test(turn.text)) &&
+      looksLikeQuestion(turn.text) &&
+      !FIRST_PERSON.test(turn.text) &&
+      !OWN_CLASS.test(turn.text)
+    )
+      return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     // "网上能报名不", "Can I sign up online?", "有没有 online 报名？": whether one can sign up online is the plan's
     // question (its online platform), not a sign-up or a list of one's own.
     if (
@@ -318,6 +332,14 @@ const REFERRABLE = new Set<string>([
   'enrol.list',
   'help',
 ]);
+/** Saying one is staff oneself ("作为乡镇工作人员", "我是扶贫专干"): not a request for a person. */
+const SELF_AS_STAFF =
+  /(作为|我是|本人是)[^，,。？?]{0,12}(工作人员|干部|专干)|\bas an? (official|staff member|civil servant|case worker)\b/i;
+/** When signing up closes: 截止, 截至, deadline, closing date. */
+const DEADLINE = /截止|截至|\b(deadline|closing date|closes?)\b/i;
+/** The person speaks of themselves: 我, 俺, 咱, I, my, me. */
+const FIRST_PERSON = /我|俺|咱|\b(i|i'm|my|me|mine)\b/i;
+
 /** Intents a question the plan answers surely may have been mistaken for when the classifier was unsure. */
 const UNSURE_REROUTED = new Set<string>(['help', 'enrol.list', 'course.search', 'enrol.start']);
 /** A person's own class, teacher or lesson ("Who is my teacher?", "Can I bring my child?"), not the plan. */
