@@ -329,10 +329,12 @@ describe('one answer decision for what people type', () => {
       expect([text, r.answer, r.citations]).toEqual([text, 'abstain', []]);
       expect(allText(r)).not.toMatch(/4000|1次/);
     }
-    // The subsidy itself is still answered with its figure.
-    const subsidy = await fresh().say('企业带学徒一年补贴好多');
-    expect(subsidy.citations[0]).toBe('s2.2');
-    expect(allText(subsidy)).toContain('4000元');
+    // The subsidy itself is still answered with its figure, also when it is called a training-fee subsidy.
+    for (const text of ['企业带学徒一年补贴好多', '学徒制培训费补贴多少钱']) {
+      const subsidy = await fresh().say(text);
+      expect([text, subsidy.citations[0]]).toEqual([text, 's2.2']);
+      expect(allText(subsidy)).toContain('4000元');
+    }
   });
 
   it('gives a request to sign up for a trade the basis of the trade, not of the sign-up platform', async () => {
@@ -351,7 +353,7 @@ describe('one answer decision for what people type', () => {
     expect(r.citations[0]).toBe('s1.4');
   });
 
-  it('does not say "Yes" in English when the clause shares only the word "training" with the question', async () => {
+  it('refers a question about health insurance in English, even one about the training programme', async () => {
     const r = await fresh().say('Will the skills training programme cover my health insurance?');
     expect(r.replies[0]?.text).not.toMatch(/^Yes/);
     expect(r.citations).toEqual([]);
@@ -389,8 +391,16 @@ describe('one answer decision for what people type', () => {
     const r = await fresh().say('作为镇上的工作人员，想了解方案对培训质量评估有什么要求');
     expect(r.intent).toBe('policy.ask');
     expect(r.citations[0]).toBe('s6');
-    // Asking for staff is still asking for staff.
-    expect((await fresh().say('我要找工作人员')).intent).toBe('handoff.human');
+    // Asking for staff is still asking for staff, whoever one says one is.
+    for (const text of [
+      '我要找工作人员',
+      '我是残疾人想找工作人员问问',
+      '作为贫困户我想联系工作人员',
+      'excavator operator training',
+    ]) {
+      const r = await fresh().say(text);
+      expect([text, r.intent === 'handoff.human']).toEqual([text, text !== 'excavator operator training']);
+    }
   });
 
   it('does not answer a general question about signing up with "you have signed up for nothing"', async () => {

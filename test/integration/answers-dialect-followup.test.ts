@@ -131,6 +131,11 @@ describe('English follow-ups that point back with "that" or "it"', () => {
     await q.say('企业带学徒每年补贴多少');
     const whom = await q.say('这笔钱是发给厂里还是发给学徒');
     expect(whom.citations[0]).toBe('s2.2');
+    // "这个方案里…" names its own subject: a new question, not the last one again.
+    const r = fresh();
+    await r.say('学徒制补贴多少钱');
+    const platform = await r.say('这个方案里网上培训平台是怎么说的');
+    expect(platform.citations[0]).toBe('s8');
   });
 
   it('reads "does that…" after the apprentice subsidy as about the apprentice subsidy', async () => {

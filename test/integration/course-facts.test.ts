@@ -127,6 +127,11 @@ describe('follow-up questions about the course just viewed are answered from its
     expect(answered.intent).toBe('course.fact');
     expect(allText(answered)).toContain(second);
     expect(allText(answered)).toContain('需要带');
+    // A question that names something of its own after a list is not about one of the courses.
+    const q = person(runtime, 'facts-which-plan');
+    await q.say('我在镇雄，40岁，没有工作，想学电商');
+    const bases = await q.say('公共实训基地建在哪里');
+    expect(allText(bases)).not.toContain('哪一个班');
   });
 
   it('leaves the same words alone when no course was viewed', async () => {

@@ -77,6 +77,19 @@ describe('topics outside the plan are referred, not answered from a clause', () 
     expect((await ask('How can I check my certificate?')).intent).toBe('certificates.mine');
   });
 
+  it('keeps in-plan questions that share words with the new topics out of them', async () => {
+    for (const [text, notSaid] of [
+      ['农村户口的可以参加免费培训吗', '户籍'],
+      ['报名培训要带户口本吗', '户籍'],
+      ['退役军人现在适用哪些培训政策', '有效期'],
+      ['这个补贴对残疾人还适用吗', '有效期'],
+      ['学徒培训任务完成了可以领补贴吗', '完成情况'],
+      ['Is there training targeted at young people who have completed high school?', 'how far they were met'],
+    ] as const) {
+      expect([text, allText(await ask(text)).includes(notSaid)]).toEqual([text, false]);
+    }
+  });
+
   it('takes "is my certificate still valid" as about the certificate, not about the plan\'s end date', async () => {
     const r = await ask('我的电工证现在还有效吗');
     expect(allText(r)).not.toContain('有效期');

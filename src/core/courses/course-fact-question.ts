@@ -45,3 +45,19 @@ export function factQuestion(text: string): FactKind[] {
   if (!s || s.length > 40 || NOT_A_FACT.test(s)) return [];
   return FACT_KINDS.filter((kind) => CUES[kind].test(s));
 }
+
+/** Words a short question about a course is made of besides its fact ("在哪上课", "要带什么东西", "包吃住不"). */
+const AROUND_A_FACT =
+  /上课|下课|材料|东西|资料|证件|每天|一天|这个|那个|课|班|培训|学|要|什么|啥|哪些|多少|几|多久|联系|吗|呢|啊|嘛|噻|哦|不|的|了|去|我|请问|一下|\b(is|it|the|this|that|class|course|do|does|i|we|need|to|what|where|when|how|there|a|an|for|of|in|at)\b|[\s\p{P}\p{S}\d]/giu;
+
+/**
+ * Asks only about a course's fact, naming nothing else ("学几天？", "要带什么东西", "how long is it"); not
+ * "公共实训基地建在哪里", which asks about something of its own.
+ */
+export function onlyAFact(text: string): boolean {
+  const s = text.normalize('NFKC').trim();
+  if (!factQuestion(s).length) return false;
+  let left = s;
+  for (const kind of FACT_KINDS) left = left.replace(new RegExp(CUES[kind].source, 'gi'), ' ');
+  return left.replace(AROUND_A_FACT, '').length < 2;
+}

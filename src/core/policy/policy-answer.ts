@@ -157,7 +157,10 @@ const SUM_KINDS: readonly { asked: RegExp; said: RegExp }[] = [
     asked: /工资|薪水|薪资|月薪|收入|\b(salary|wages?|earn\w*|income)\b/i,
     said: /工资|薪|收入|报酬|salary|wage|income/i,
   },
-  { asked: /学费|培训费|收费|\b(tuition|fees?)\b/i, said: /学费|培训费|收费|缴费|tuition|fee/i },
+  {
+    asked: /学费(?!补)|培训费(?!补)|收费|\b(tuition|fees?)\b(?! (subsid|allowance))/i,
+    said: /学费|培训费|收费|缴费|tuition|fee/i,
+  },
   { asked: /贷款|\bloans?\b/i, said: /贷款|loan/i },
   {
     asked: /退役金|抚恤金|养老金|退休金|安置费|失业金|\bpension\b/i,
@@ -319,24 +322,6 @@ function englishOverlap(question: string, text: string): number {
   return words.filter((w) => !EN_STOP.has(w) && hay.includes(w.slice(0, Math.max(4, w.length - 2)))).length;
 }
 
-/**
- * Words nearly every English question about the programme uses; a yes needs the summary to share a word of
- * the question's own subject ("health insurance", not "training") when it has one.
- */
-const EN_GENERIC = new Set(
-  'training trainings trained train trainee trainees program programme programs course courses class classes skill skills plan people person government city zhaotong work workers worker'.split(
-    ' ',
-  ),
-);
-
-/** The summary speaks to the question's subject: shares one of its non-generic words, or any word if it has none. */
-function englishSubjectOverlap(question: string, summary: string): boolean {
-  const words = (question.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => !EN_STOP.has(w));
-  const subject = words.filter((w) => !EN_GENERIC.has(w));
-  const hay = summary.toLowerCase();
-  return (subject.length ? subject : words).some((w) => hay.includes(w.slice(0, Math.max(4, w.length - 2))));
-}
-
 /** English: the clause text is Chinese, so one direct sentence by kind, then the English summary. */
 function directLinesEn({ clause, document, t, question }: DirectInput, kind: QuestionKind): string[] {
   const summary = clause.summary.en;
@@ -345,7 +330,7 @@ function directLinesEn({ clause, document, t, question }: DirectInput, kind: Que
     switch (kind) {
       case 'yesno':
         if (asksAboutCost(question)) return t('policy:direct.notFree', { document });
-        return englishSubjectOverlap(question, summary) || /[\p{Script=Han}]/u.test(question)
+        return englishOverlap(question, summary) > 0 || /[\p{Script=Han}]/u.test(question)
           ? t(`policy:direct.yes.${/\bthere\b/i.test(question) ? 'have' : 'can'}`)
           : t('policy:direct.notStated', { document });
       case 'amount': {

@@ -1,4 +1,4 @@
-import { factQuestion } from '../../courses/course-fact-question';
+import { factQuestion, onlyAFact } from '../../courses/course-fact-question';
 import { parseChineseNumber } from '../../nlu/slots/chinese-number';
 import type { ChoiceOption } from '../chat-session';
 import { findCourseCode } from '../course-code';
@@ -124,20 +124,24 @@ export function courseFactsModule(services: DialogServices): DialogModule {
     if (factQuestion(text).length) {
       const about = findCourseCode(text) ?? currentCourse(turn)?.code;
       if (about) return next({ ...u, intent: 'course.fact', confidence: 1, target: about });
-      // "要带什么材料" with a list of courses just shown and none chosen: which one? Picking one (by number or
-      // button) asks the same question of that course.
+      // "要带什么" with a list of courses just shown and none chosen: which one? Only a question that names
+      // nothing but the fact ("公共实训基地建在哪里" is the plan's); picking one (by number or button) asks the
+      // same question of that course.
       const listed = turn.session.choices.flatMap((c) =>
         c.action.type === 'course' ? [{ label: c.label, code: c.action.code }] : [],
       );
-      if (listed.length) {
-        turn.intent = 'course.fact';
-        turn.answer = 'clarify';
-        const asked = text.length <= 30 ? text : text.slice(-30);
-        turn.say(
-          turn.t('courses:factWhich'),
-          listed.map(({ label, code }) => ({ label, action: { type: 'say', text: `${code} ${asked}` } })),
-        );
-        return;
+      if (listed.length && onlyAFact(text)) {
+        const options = listed.map(({ label, code }) => ({
+          label,
+          action: { type: 'say' as const, text: `${code} ${text.trim()}` },
+        }));
+        // The course code and the question must still read as a fact question (at most 40 characters).
+        if (options.every((o) => factQuestion(o.action.text).length)) {
+          turn.intent = 'course.fact';
+          turn.answer = 'clarify';
+          turn.say(turn.t('courses:factWhich'), options);
+          return;
+        }
       }
     }
     return next(u);

@@ -42,10 +42,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       (alone.confidence < POLICY_CONFIDENCE_THRESHOLD ||
         !policy.index.namesClause(alone.results[0]?.clauseId ?? '', turn.text));
     const leans =
-      FOLLOW_UP_LEAD.test(turn.text.trim()) ||
-      also ||
-      POINTS_BACK.test(turn.text) ||
-      !namesSubject(turn.text);
+      FOLLOW_UP_LEAD.test(turn.text.trim()) || also || pointsBack(turn.text) || !namesSubject(turn.text);
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
     // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
@@ -143,7 +140,13 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     // "作为县人社局工作人员，想了解方案对组织领导的要求": someone saying who they are, not asking for staff.
-    if (!rerouted && u.intent === 'handoff.human' && SELF_AS_STAFF.test(turn.text) && namesSubject(turn.text))
+    if (
+      !rerouted &&
+      u.intent === 'handoff.human' &&
+      SELF_AS_STAFF.test(turn.text) &&
+      !ASKS_FOR_SOMEONE.test(turn.text) &&
+      namesSubject(turn.text)
+    )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     // "今年的技能培训报名哪天截止", "要自己报名吗 还是单位安排": a question about signing up in general, which the
     // classifier was unsure was a look at one's own sign-ups, is not answered "you have signed up for nothing".
@@ -334,9 +337,11 @@ const REFERRABLE = new Set<string>([
 ]);
 /** Saying one is staff oneself ("作为乡镇工作人员", "我是扶贫专干"): not a request for a person. */
 const SELF_AS_STAFF =
-  /(作为|我是|本人是)[^，,。？?]{0,12}(工作人员|干部|专干)|\bas an? (official|staff member|civil servant|case worker)\b/i;
+  /(作为|我是|本人是)[^，,。？?找联系转叫]{0,12}(工作人员|干部|专干)|\bas an? (official|staff member|civil servant|case worker)\b/i;
+/** Asking for someone: 找, 联系, 转, 叫, 人工, talk to, speak to. */
+const ASKS_FOR_SOMEONE = /找|联系|转|叫|人工|\b(talk|speak) to\b|\bcontact\b/i;
 /** When signing up closes: 截止, 截至, deadline, closing date. */
-const DEADLINE = /截止|截至|\b(deadline|closing date|closes?)\b/i;
+const DEADLINE = /截止|截至|\b(deadline|closing date)\b/i;
 /** The person speaks of themselves: 我, 俺, 咱, I, my, me. */
 const FIRST_PERSON = /我|俺|咱|\b(i|i'm|my|me|mine)\b/i;
 
@@ -382,7 +387,13 @@ const FOLLOW_UP_LEAD =
 
 /** "哪个部门管这个", "what do they teach": the message points back at what was asked before. */
 const POINTS_BACK =
-  /这个|这项|这种|这些|那个|那种|那些|它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/i;
+  /这个|这项|这种|这些|那个|那种|那些|(?<!其)它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/giu;
+
+/** Points back and names nothing else: "哪个部门管这个", "what do they teach"; not "这个方案里平台是怎么说的". */
+function pointsBack(text: string): boolean {
+  const left = text.replace(POINTS_BACK, ' ');
+  return left !== text && !namesSubject(left);
+}
 
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
 const ALSO = /也|\b(too|also|as well|either)\b/i;
@@ -394,7 +405,7 @@ function isFollowUp(text: string): boolean {
   if (!namesSubject(t)) return true;
   return (
     FOLLOW_UP_LEAD.test(t) ||
-    POINTS_BACK.test(t) ||
+    pointsBack(t) ||
     Array.from(t).length <= 8 ||
     (/^[\x00-\x7f]+$/.test(t) && t.split(/\s+/).length <= 3)
   );
@@ -409,7 +420,7 @@ const GENERIC =
  * for a class is about, so the plan's basis for it is searched without these words.
  */
 const SIGNING_UP =
-  /(在|去|到)?(哪里|哪点|哪儿|哪个地方|在哪|哪)(能|可以)?(报名|报)|报名|报个名|帮我报|给我报|\b(sign (me |us |him |her )?up|enrol+|enroll|register)\b/giu;
+  /(在|去|到)?(哪里|哪点|哪儿|哪个地方|在哪|哪)(能|可以)?(报名|报(?!销))|报名|报个名|帮我报|给我报|\b(sign (me |us |him |her )?up|enrol+|enroll|register)\b/giu;
 
 /**
  * The message without its asking to sign up, when what is left names a subject ("哪点报名学开挖机" → 开挖机).
