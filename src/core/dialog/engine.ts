@@ -127,11 +127,12 @@ export function createDialogEngine(deps: DialogEngineDeps): DialogEngine {
     delete session.repair;
 
     const now = clock();
-    const hinted = session.locale ?? guessed;
     const person = await resolving;
     // A new person behind a chat that had a session (their data was erased, e.g. from the console): they
-    // inherit nothing of the earlier conversation, only the ids of messages already handled.
+    // inherit nothing of the earlier conversation, only the ids of messages already handled — not its
+    // language either: the message they write now says which.
     if (person.isNew && !loaded.fresh) session = { ...emptyChatSession(), seen: session.seen };
+    const hinted = session.locale ?? guessed;
     const locale = session.locale ?? (person.isNew ? (hinted ?? person.locale) : person.locale);
     const turn = new Turn(message, message.text, locale, deps.translator, session, person, now);
     const problem = (kind: SessionProblem['kind'], issues: string[]) =>
