@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/app/compose';
+import { describe, expect, it } from 'vitest';
 import { loadPiiCipher } from '../../src/app/pii-keys';
 import { deletePersonData } from '../../src/db/repositories/person-erasure';
-import { allText, person, testRuntime } from '../support/converse';
+import { allText, runtimeWithPeople } from '../support/converse';
 
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await testRuntime();
-});
-afterAll(async () => {
-  await runtime.close();
-});
+const people = runtimeWithPeople('erased-language');
 
 describe('a person whose data was erased starts afresh', () => {
   it('is answered in the language they write now, not the one of the erased conversation', async () => {
-    const p = person(runtime, 'erased-language');
+    const { runtime } = people;
+    const p = people.fresh();
     expect(allText(await p.say('hello'))).toMatch(/[A-Za-z]{4,}/);
     const identity = await runtime.db.channelIdentity.findFirstOrThrow({ where: { externalId: p.id } });
     await deletePersonData(runtime.db, loadPiiCipher(runtime.config, runtime.logger), identity.personId);

@@ -335,12 +335,10 @@ function directLinesEn({ clause, document, t, question }: DirectInput, kind: Que
           : t('policy:direct.notStated', { document });
       case 'amount': {
         const figures = [...summary.matchAll(EN_FIGURE)].map((m) => m[0]);
+        // A sum question takes only a sum of its own kind; any other question any figure but a year.
         const sum = asksSum(question);
-        const figure = sum
-          ? otherSum(question, summary)
-            ? undefined
-            : figures.find((f) => /yuan|%/.test(f))
-          : (figures.find((f) => /yuan|%/.test(f)) ?? figures.find((f) => !/^(19|20)\d\d$/.test(f)));
+        const money = sum && otherSum(question, summary) ? undefined : figures.find((f) => /yuan|%/.test(f));
+        const figure = money ?? (sum ? undefined : figures.find((f) => !/^(19|20)\d\d$/.test(f)));
         return figure
           ? t('policy:direct.amount', { document, figure })
           : t('policy:direct.noFigure', { document });

@@ -127,14 +127,12 @@ export function courseFactsModule(services: DialogServices): DialogModule {
       // "要带什么" with a list of courses just shown and none chosen: which one? Only a question that names
       // nothing but the fact ("公共实训基地建在哪里" is the plan's); picking one (by number or button) asks the
       // same question of that course.
-      const listed = turn.session.choices.flatMap((c) =>
-        c.action.type === 'course' ? [{ label: c.label, code: c.action.code }] : [],
+      const options = turn.session.choices.flatMap(({ label, action }) =>
+        action.type === 'course'
+          ? [{ label, action: { type: 'say' as const, text: `${action.code} ${text.trim()}` } }]
+          : [],
       );
-      if (listed.length && onlyAFact(text)) {
-        const options = listed.map(({ label, code }) => ({
-          label,
-          action: { type: 'say' as const, text: `${code} ${text.trim()}` },
-        }));
+      if (options.length && onlyAFact(text)) {
         // The course code and the question must still read as a fact question (at most 40 characters).
         if (options.every((o) => factQuestion(o.action.text).length)) {
           turn.intent = 'course.fact';

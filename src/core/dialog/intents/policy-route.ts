@@ -55,6 +55,9 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     return together;
   };
 
+  /** The clauses naming the trades the person named (天麻 → s1.4, 家政 → s2.6). */
+  const namedClauses = (u: Parameters<IntentRoute>[1]): string[] => tradesOf(u).flatMap(policy.tradeClauses);
+
   /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
   const leavesTopicClause = (text: string, alone: PlanSearch['results'], topicClause: string): boolean => {
     const groups = policy.index.groupClauses(text);
@@ -194,7 +197,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       }
       case 'course.search':
       case 'enrol.start': {
-        const named = tradesOf(u).flatMap(policy.tradeClauses);
+        const named = namedClauses(u);
         // "创业培训都教些什么内容", "搞养殖的有什么培训", "Can I register online?": a question about what the
         // programme offers that the plan answers surely, with no wish of the person's own in it, is answered
         // as the policy question it is (its reply offers the courses); "我想学养殖" stays a course search.
@@ -296,7 +299,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           !rerouted &&
           confidence < ABSTAIN_BELOW &&
           TRAINING_WORD.test(turn.text) &&
-          tradesOf(u).flatMap(policy.tradeClauses).length > 0
+          namedClauses(u).length > 0
         )
           return route(turn, { ...u, intent: 'course.search' }, next, true);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
