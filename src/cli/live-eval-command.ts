@@ -28,6 +28,7 @@ export const LIVE_EVAL_SETS = [
   'dev5',
   'dev6',
   'dev7',
+  'dev8',
   'heldout',
 ] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
@@ -49,6 +50,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev5: `${TEST}fixtures/policy-dev5.jsonl`,
   dev6: `${TEST}fixtures/policy-dev6.jsonl`,
   dev7: `${TEST}fixtures/policy-dev7.jsonl`,
+  dev8: `${TEST}fixtures/policy-dev8.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 
