@@ -433,4 +433,31 @@ describe('one answer decision for what people type', () => {
     // With no course search before it, it is still "which part of the plan?".
     expect((await fresh().say('要交钱不')).answer).toBe('clarify');
   });
+
+  it('answers from the clause the search put far ahead, not from its parent group or a clause sharing one word', async () => {
+    await expectFirstCited([
+      // s2.1 (new hires) far ahead of s2 (all employees), whose keyword 员工 the question has too.
+      ['刚招进厂的员工培训一般教点啥', 's2.1'],
+      // s13 (骗补 in the funding clause) far ahead of s5, whose keyword 培训机构 the question has too.
+      ['培训机构拿假名单骗补贴，政府管不管', 's13'],
+    ]);
+  });
+
+  it("reads a worker's everyday words for the plan's terms (腿脚, 找个工作, 老师傅, 比赛拿奖, 文凭)", async () => {
+    await expectFirstCited([
+      ['我腿脚不好，想找份工作，能参加培训不', 's1.3'],
+      ['学校缺老师，能把厂里的老师傅请来讲课吗', 's7'],
+      ['比赛得了奖但是文凭低，能不能破格升等级', 's11'],
+      ['农村劳动力培训每年的目标是多少人次', 's1.1'],
+      ['创也培训哪些人能报', 's4.1'],
+    ]);
+  });
+
+  it("reads everyday English for the plan's terms (already have a job, vocational school, checks whether)", async () => {
+    await expectFirstCited([
+      ['Is there anything in the plan for workers who already have a job?', 's2'],
+      ['Does teaching at a vocational school count toward performance pay?', 's7'],
+      ['Who checks whether the county governments carry out this work?', 's12'],
+    ]);
+  });
 });

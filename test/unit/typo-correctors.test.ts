@@ -14,6 +14,9 @@ describe('homophone slips of a pinyin keyboard', () => {
     '失业',
     '事业',
     '技能竞赛',
+    '创业',
+    '培训师',
+    '我市',
   ]);
 
   it('puts back the known term a slip sounds like, fuzzy sounds (农明/农民, 失叶/失业) included', () => {
@@ -30,6 +33,13 @@ describe('homophone slips of a pinyin keyboard', () => {
     expect(corrector.correct('培训是免费的不')).toBe('培训是免费的不');
     expect(corrector.correct('医保怎么交')).toBe('医保怎么交');
     expect(corrector.correct('I lost my job')).toBe('I lost my job');
+  });
+
+  it('puts back a word whose character was typed as a function character alike (创也 → 创业), not a verb 是', () => {
+    expect(corrector.correct('返乡创也有啥扶持')).toBe('返乡创业有啥扶持');
+    // 是 after a word (培训是 ≠ 培训师) or after 我 (我是 ≠ 我市) is the verb it looks like.
+    expect(corrector.correct('这个培训是哪个办的')).toBe('这个培训是哪个办的');
+    expect(corrector.correct('我是残疾人')).toBe('我是残疾人');
   });
 });
 

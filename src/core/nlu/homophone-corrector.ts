@@ -18,7 +18,8 @@ const MIN_LEN = 2;
 const MAX_LEN = 5;
 /**
  * Function characters (的/得, 在/再, 那/哪 …): swapping them is the commonest slip and changes no topic, while
- * "correcting" one (免费的不 → 免费得不) would invent a word; a piece whose differing character is one is kept.
+ * "correcting" one (免费的不 → 免费得不) would invent a word: a term is never reached by writing one in. A function
+ * character typed for a term's own character (创也 for 创业) is corrected only as `functionSlip` allows.
  */
 const FUNCTION_CHARS = new Set(
   Array.from(
@@ -82,13 +83,28 @@ export function createHomophoneCorrector(
     let tie = false;
     for (const term of candidates) {
       const chars = Array.from(term);
-      if (chars.some((c, k) => c !== piece[k] && (FUNCTION_CHARS.has(c) || FUNCTION_CHARS.has(piece[k]!))))
+      if (chars.some((c, k) => c !== piece[k] && FUNCTION_CHARS.has(c))) continue;
+      // A function character typed for a term's own (创也 for 创业): only as `functionSlip` allows.
+      if (
+        chars.some((c, k) => c !== piece[k] && FUNCTION_CHARS.has(piece[k]!)) &&
+        !functionSlip(piece, chars)
+      )
         continue;
       const same = chars.filter((c, k) => c === piece[k]).length;
       if (same > bestSame) [best, bestSame, tie] = [term, same, false];
       else if (same === bestSame && same > 0) tie = true;
     }
     return tie ? undefined : best;
+  };
+
+  /**
+   * 创也 for 创业: the function character is the piece's only slip and the rest is no word of its own. In 培训是
+   * (培训师) and 我是 (我市) the rest is a word, so 是 is the verb it looks like.
+   */
+  const functionSlip = (piece: readonly string[], term: readonly string[]): boolean => {
+    const rest = piece.filter((c, k) => c === term[k]);
+    if (rest.length !== piece.length - 1) return false;
+    return rest.length === 1 ? !FUNCTION_CHARS.has(rest[0]!) : !tokenizer.isWord(rest.join(''));
   };
 
   const correctRun = (run: string): string => {

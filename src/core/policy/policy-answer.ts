@@ -26,7 +26,8 @@ import {
 } from './question-kind';
 
 export interface PolicyAnswerInput {
-  results: readonly Pick<PolicySearchResult, 'clauseId'>[];
+  /** Best first; with their search scores when known (a runner-up scored far below the best is no rival). */
+  results: readonly (Pick<PolicySearchResult, 'clauseId'> & { score?: number })[];
   confidence: number;
   doc: PolicyDocument;
   locale: Locale;
@@ -426,7 +427,14 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   });
   // A Chinese question is answered from the clause about its subject when the best one only shares a
   // generic word with it ("有创业补贴吗": not the clause on subsidised-training management, s6).
-  const best = input.question && !input.followUp ? subjectClause(found, input.question) : found[0];
+  const best =
+    input.question && !input.followUp
+      ? subjectClause(
+          found,
+          input.question,
+          results.filter((r) => byId.has(r.clauseId)).map((r) => r.score ?? 0),
+        )
+      : found[0];
   if (best && confidence >= threshold)
     return confident(best, doc, locale, t, input.question, input.correctTypos);
 
@@ -442,6 +450,9 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
     citations: [],
   };
 }
+
+/** How many times a runner-up's search score the best's must be for the runner-up to be no rival to it. */
+const DOMINANCE = 2;
 
 /** A sentence that speaks of money in any of the plan's ways. */
 const MONEY_SAID = /补贴|补助|资助|津贴|奖励|奖金|免费|经费|资金/;
@@ -486,9 +497,17 @@ function subjectFit(
  * s5, 创业 for s4.1). A runner-up that merely mentions the subject is no surer than the best (the search read
  * synonyms this does not).
  */
-export function subjectClause<T extends PolicyClause>(found: readonly T[], question: string): T | undefined {
-  const [best, ...rest] = found;
+export function subjectClause<T extends PolicyClause>(
+  found: readonly T[],
+  question: string,
+  scores?: readonly number[],
+): T | undefined {
+  const [best, ...all] = found;
   if (!best || !/[\p{Script=Han}]/u.test(question)) return best;
+  // A runner-up the search scored far below the best is no rival: the best matched what was asked through words
+  // this does not read (新进厂 → 新入职, 骗补贴 → 骗补), and a parent clause (s2) only shares the group's words.
+  const top = scores?.[0];
+  const rest = all.filter((_, i) => top === undefined || (scores?.[i + 1] ?? 0) * DOMINANCE >= top);
   const subject = questionSubject(question);
   if (subject.runs.length === 0) return best;
   const fit = subjectFit(best, subject, question);

@@ -35,7 +35,7 @@ const WHAT_ZH =
 const WHAT_EN = /\bwhat\b|\bwhich\b|\btell me about\b|\bexplain\b|\bmeaning\b/i;
 
 const YESNO_ZH =
-  /([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|可不可以|能不能|有没有|是不是|要不要|收不收|得不得|整得成|要得不|行不行|是否|能否|可否|成不/;
+  /([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|可不可以|能不能|有没有|是不是|要不要|收不收|得不得|整得成|要得不|行不行|是否|能否|可否|成不|(?<verb>[\u4e00-\u9fff])不\k<verb>/;
 const YESNO_EN =
   /^\s*(is|are|can|could|do|does|did|will|would|should|may|might|am|have|has|shall)\b|\bis it (free|possible|true)\b/i;
 
@@ -54,12 +54,26 @@ const RESPONSIBLE_ZH = /谁来?(管|负责|出|牵头|组织|办)|哪个部门|�
 const RESPONSIBLE_EN =
   /\bwho (runs|pays|is responsible|manages|organi[sz]es)\b|\bwhich (department|office)\b/i;
 
+/** Only 几 + a measure word, and nothing else, makes the text read as a figure question. */
+const FIGURE_WORDS_ZH = /多少|好多|几多|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+
+/**
+ * "想带几个徒弟 政府支不支持": 几个 in an earlier statement means "a few"; the question is the last clause, which
+ * asks yes or no. ("一年能参加几回培训啊" keeps its figure: 几回 is in the last clause.)
+ */
+function aFewThenYesNo(q: string): boolean {
+  if (FIGURE_WORDS_ZH.test(q)) return false;
+  const clauses = q.split(/[，,。；;！!？?\s]+/).filter(Boolean);
+  const last = clauses.at(-1) ?? '';
+  return clauses.length > 1 && !AMOUNT_ZH.test(last) && YESNO_ZH.test(last);
+}
+
 /** The kind of question; the first match in this order wins (a figure outranks a yes/no form, etc.). */
 export function detectQuestionKind(text: string): QuestionKind {
   // Zhaotong speech read as standard Mandarin first: 有没得 → 有没有, 哪点 → 哪里, 咋个考 → 怎么考.
   const q = standardizeDialect(text).trim();
   if (!q) return 'other';
-  if (AMOUNT_ZH.test(q) || AMOUNT_EN.test(q)) return 'amount';
+  if ((AMOUNT_ZH.test(q) && !aFewThenYesNo(q)) || AMOUNT_EN.test(q)) return 'amount';
   if (WHERE_WHEN_ZH.test(q) || WHERE_WHEN_EN.test(q)) return 'where_when';
   if (DEFINES_GROUP_ZH.test(q)) return 'what';
   if (WHO_ZH.test(q) || WHO_EN.test(q)) return 'who';

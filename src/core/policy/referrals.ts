@@ -65,9 +65,12 @@ export const NO_REFERRALS: Referrals = {
   saidToo: () => false,
 };
 
-/** A message about training itself, which the plan may answer even when it names another office's matter. */
+/**
+ * A message about training itself, or about skills ranks and contests (升等级, 破格晋升, 比赛), which the plan may
+ * answer even when it names another office's matter (文凭 in "比赛拿了奖，没文凭能升等级不").
+ */
 const ABOUT_TRAINING =
-  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|就业(技能)?培训|就业创业|就业能力|教育经费|培训经费|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
+  /培训|学技术|学手艺|好学|学完|学(什么|啥|哪|个|门|点)|技能|课程|学徒|创业|技术等级|升等级|晋升|破格|竞赛|比赛|就业(技能)?培训|就业创业|就业能力|教育经费|培训经费|\b(training|course|class|apprentic\w*|skills?|learn\w*|start-?up|business)\b/i;
 
 /**
  * The office a message is referred to, if any: "医保怎么交" is another office's matter whatever the plan

@@ -21,7 +21,12 @@ export function policyModule(policy: PolicyKnowledge): DialogModule {
       action: c.kind === 'clause' ? { type: 'clause', id: c.clauseId! } : ACTIONS[c.kind],
     }));
 
-  const answer = (turn: Turn, results: { clauseId: string }[], confidence: number, question?: string) => {
+  const answer = (
+    turn: Turn,
+    results: { clauseId: string; score?: number }[],
+    confidence: number,
+    question?: string,
+  ) => {
     const reply = composePolicyAnswer({
       results,
       confidence,

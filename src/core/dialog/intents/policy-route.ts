@@ -240,6 +240,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
             ? (subjectClause(
                 results.flatMap((r) => policy.index.clause(r.clauseId) ?? []),
                 turn.text,
+                results.map((r) => r.score),
               )?.id ?? results[0]!.clauseId)
             : (results.find((r) => named.includes(r.clauseId))?.clauseId ??
               named[0] ??
