@@ -460,4 +460,20 @@ describe('one answer decision for what people type', () => {
       ['Who checks whether the county governments carry out this work?', 's12'],
     ]);
   });
+
+  it('reads family words as no topic, 办到村里 as classes brought to the village, and 哪几个 as which', async () => {
+    await expectFirstCited([
+      ['我奶奶失业了，她参加培训找谁组织', 's3.2'],
+      ['能不能把培训办到我们村里来', 's1.1'],
+      ['这个方案是按照哪几个文件定的', 'intro'],
+      ['What does the plan say about innovation and entrepreneurship training?', 's4'],
+    ]);
+  });
+
+  it('refers unpaid wages put in everyday words (工钱拖着不给) to the labour office, citing no clause', async () => {
+    const r = await fresh().say('包工头把工钱拖了半年不给，咋个办');
+    expect(r.answer).toBe('abstain');
+    expect(r.citations).toEqual([]);
+    expect(r.replies[0]?.text).toMatch(/劳动保障监察|仲裁/);
+  });
 });

@@ -13,6 +13,8 @@ describe('question kind', () => {
     ['屋头有几个娃想学厨师，一年能学几回', 'amount'],
     // 几个 in a statement before the question means "a few": the question asks yes or no.
     ['我会编竹篮 想收几个徒弟教 上头支持不', 'yesno'],
+    // 哪几个 asks which, not how many.
+    ['这个方案是按哪几个文件定的', 'what'],
     ['学徒制谁能参加', 'who'],
     ['哪些人可以参加创业培训', 'who'],
     ['哪个可以报这个培训', 'who'],

@@ -10,7 +10,7 @@ export type QuestionKind = 'yesno' | 'amount' | 'who' | 'how' | 'where_when' | '
 export type YesNoForm = 'can' | 'have' | 'will' | 'is';
 
 const AMOUNT_ZH =
-  /多少|好多|几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+  /多少|好多|(?<!哪)几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
 const AMOUNT_EN = /\bhow (much|many)\b|\bamount\b|\bwhat (is|are) the (rate|figure|sum)\b|\bpercentage\b/i;
 
 const WHERE_WHEN_ZH =
@@ -31,7 +31,7 @@ const WHO_EN =
   /\bwho\b|\bwhich (department|office)\b|\beligib|\bqualif|\bwhich (people|groups?)\b|\brequirements?\b/i;
 
 const WHAT_ZH =
-  /是什么|是啥|啥子|什么意思|啥意思|指的是|指什么|包括|内容|学什么|学些什么|培训什么|有哪些|有什么|有啥|哪些|什么样|什么培训|啥培训|讲的|介绍/;
+  /是什么|是啥|啥子|什么意思|啥意思|指的是|指什么|包括|内容|学什么|学些什么|培训什么|有哪些|有什么|有啥|哪些|哪几|什么样|什么培训|啥培训|讲的|介绍/;
 const WHAT_EN = /\bwhat\b|\bwhich\b|\btell me about\b|\bexplain\b|\bmeaning\b/i;
 
 const YESNO_ZH =
