@@ -476,4 +476,12 @@ describe('one answer decision for what people type', () => {
     expect(r.citations).toEqual([]);
     expect(r.replies[0]?.text).toMatch(/劳动保障监察|仲裁/);
   });
+
+  it('takes "does the government provide training for X" as a policy question, answered with the basis and courses', async () => {
+    const r = await fresh().say('国家管不管教人种洋芋的技术培训');
+    expect([r.intent, r.answer, r.citations[0]]).toEqual(['policy.ask', 'both', 's1.4']);
+    // A class asked for is a course search still.
+    const c = await fresh().say('政府有没有种洋芋的培训班');
+    expect(c.intent).toBe('course.search');
+  });
 });

@@ -277,6 +277,9 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         }
         await next(u);
         if (clause) turn.answer = 'both';
+        // "政府有没有组织种天麻的技术培训", "退伍回来 政府管不管培训": whether the government provides it is the
+        // plan's question, answered with its basis first; the courses follow it.
+        if (clause && asksWhatGovernmentDoes(turn.text)) turn.intent = 'policy.ask';
         return;
       }
       case 'policy.ask': {
@@ -365,6 +368,20 @@ const OWN_CLASS =
  */
 const CLASS_OR_SIGN_UP =
   /(?<![上下加值])班|(?<![上下])课|报名|报个名|几天|多久|多长时间|\b(class|classes|course|courses|enrol|enroll|register|sign up|how long)\b/i;
+/** 政府/国家/上面 … 组织/安排/管/给/支持: what the government does, not a class the person wants. */
+const GOVERNMENT_DOES =
+  /(政府|国家|公家|上面|政策).{0,8}(组织|安排|管|给|有|办|搞|支持|提供|出钱|补)|\bgovernment\b/i;
+
+/** A question whether the government provides something, with no class or sign-up asked for, nor a wish to be paid. */
+function asksWhatGovernmentDoes(text: string): boolean {
+  return (
+    GOVERNMENT_DOES.test(text) &&
+    !CLASS_OR_SIGN_UP.test(text) &&
+    looksLikeQuestion(text) &&
+    !(OWN_WISH.test(text) && asksMoney(text))
+  );
+}
+
 /** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
 const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
 
