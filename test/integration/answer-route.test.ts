@@ -484,4 +484,17 @@ describe('one answer decision for what people type', () => {
     const c = await fresh().say('政府有没有种洋芋的培训班');
     expect(c.intent).toBe('course.search');
   });
+
+  it('answers a question for a bureau phone number with the hotlines, not by handing over to staff', async () => {
+    const zh = await fresh().say('县人社局的办公电话是多少');
+    expect([zh.intent, zh.answer, zh.citations]).toEqual(['policy.ask', 'abstain', []]);
+    expect(zh.replies[0]?.text).toContain('12333');
+    expect(zh.replies[0]?.text).toContain('12345');
+    const en = await fresh().say('Could you give me the contact number of the county labour bureau?');
+    expect([en.intent, en.answer]).toEqual(['policy.ask', 'abstain']);
+    expect(en.replies[0]?.text).toContain('12333');
+    // Asking for a person, or complaining, still reaches staff.
+    expect((await fresh().say('转人工，让工作人员打电话给我')).intent).toBe('handoff.human');
+    expect((await fresh().say('我要投诉一个培训机构，电话多少')).replies[0]?.text).toMatch(/投诉|编号/);
+  });
 });

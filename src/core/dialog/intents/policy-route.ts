@@ -151,6 +151,18 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       namesSubject(turn.text)
     )
       return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+    // "市人社局电话多少", "What's the phone number of the bureau?": a question for a number or another office's
+    // matter, not a request for a person here; the referral answers it (the reply still offers a person). A
+    // complaint (投诉, 举报) goes on to the staff inbox, which registers it.
+    if (
+      !rerouted &&
+      u.intent === 'handoff.human' &&
+      looksLikeQuestion(turn.text) &&
+      !ASKS_FOR_PERSON.test(turn.text) &&
+      !COMPLAINS.test(turn.text) &&
+      policy.referrals.find(turn.text) !== undefined
+    )
+      return route(turn, { ...u, intent: 'policy.ask' }, next, true);
     // "今年的技能培训报名哪天截止", "要自己报名吗 还是单位安排": a question about signing up in general, which the
     // classifier was unsure was a look at one's own sign-ups, is not answered "you have signed up for nothing".
     if (
@@ -347,6 +359,11 @@ const SELF_AS_STAFF =
   /(作为|我是|本人是)[^，,。？?找联系转叫]{0,12}(工作人员|干部|专干)|\bas an? (official|staff member|civil servant|case worker)\b/i;
 /** Asking for someone: 找, 联系, 转, 叫, 人工, talk to, speak to. */
 const ASKS_FOR_SOMEONE = /找|联系|转|叫|人工|\b(talk|speak) to\b|\bcontact\b/i;
+/** Asking for a person here: 人工, 客服, 真人, 工作人员 … 联系/回复, talk/speak to someone. */
+const ASKS_FOR_PERSON =
+  /人工|客服|真人|找个人|工作人员.{0,6}(联系|回复|打给|打电话给)我|(联系|打电话给|回电话给)我|\b(talk|speak|chat) (to|with)\b|\b(a|real) (person|human)\b|\b(call|contact) me\b/i;
+/** A complaint or a report of wrongdoing, which the staff inbox registers. */
+const COMPLAINS = /投诉|举报|\bcomplain/i;
 /** When signing up closes: 截止, 截至, deadline, closing date. */
 const DEADLINE = /截止|截至|\b(deadline|closing date)\b/i;
 /** The person speaks of themselves: 我, 俺, 咱, I, my, me. */
