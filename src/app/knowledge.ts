@@ -43,10 +43,19 @@ export function loadKnowledge(policyFile = 'policies/zhaotong-2019.json'): Knowl
     userDict: '',
     tokenizer,
   });
+  // "想学种平果", "想学家正服务": a trade typed with a homophone slip is read as the plan's word for it (苹果, 家政).
+  const slotsOf = (text: string) => {
+    const slots = extractSlots(text, lexicon);
+    if (slots.trade) return slots;
+    const corrected = policy.index.correctTypos(text);
+    if (corrected === text) return slots;
+    const { trade, trades } = extractSlots(corrected, lexicon);
+    return trade ? { ...slots, trade, trades } : slots;
+  };
   const nlu: Nlu = {
     understand(text) {
       const { intent, confidence } = classifier.classify(text);
-      return { intent, confidence, slots: extractSlots(text, lexicon) };
+      return { intent, confidence, slots: slotsOf(text) };
     },
     detectLocale,
   };

@@ -497,4 +497,10 @@ describe('one answer decision for what people type', () => {
     expect((await fresh().say('转人工，让工作人员打电话给我')).intent).toBe('handoff.human');
     expect((await fresh().say('我要投诉一个培训机构，电话多少')).replies[0]?.text).toMatch(/投诉|编号/);
   });
+
+  it('reads a trade typed with a homophone slip (月扫 for 月嫂): its basis, and no "what do you want to learn?"', async () => {
+    const r = await fresh().say('昭阳区有没有月扫培训班');
+    expect([r.answer, r.citations[0]]).toEqual(['both', 's2.6']);
+    expect(allText(r)).not.toContain('想学什么');
+  });
 });
