@@ -29,6 +29,7 @@ export const LIVE_EVAL_SETS = [
   'dev6',
   'dev7',
   'dev8',
+  'dev9',
   'heldout',
 ] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
@@ -51,6 +52,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev6: `${TEST}fixtures/policy-dev6.jsonl`,
   dev7: `${TEST}fixtures/policy-dev7.jsonl`,
   dev8: `${TEST}fixtures/policy-dev8.jsonl`,
+  dev9: `${TEST}fixtures/policy-dev9.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 
