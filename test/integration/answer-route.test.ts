@@ -503,4 +503,24 @@ describe('one answer decision for what people type', () => {
     expect([r.answer, r.citations[0]]).toEqual(['both', 's2.6']);
     expect(allText(r)).not.toContain('想学什么');
   });
+
+  it('reads more everyday words: 县上, 谁来查, 套补贴, 一边上班一边…, zhanchi, perks, per person', async () => {
+    await expectFirstCited([
+      ['培训这块县上归哪个管', 's12'],
+      ['钱拨下去了各县用没用对 谁来查', 's12'],
+      ['有人套培训补贴，政府管不管', 's13'],
+      ['学徒能不能一边上班一边在技校读书', 's2.2'],
+      ['Is the zhanchi action for insured workers?', 's2.4'],
+      ['Do technicians get the same perks as engineers?', 's11'],
+    ]);
+    // "per person" is an amount, not a request for a person.
+    expect((await fresh().say('How much is the apprentice subsidy per person?')).intent).toBe('policy.ask');
+  });
+
+  it('refers severance pay and registering as employed to the offices that handle them', async () => {
+    for (const text of ['矿关了，经济补偿金能拿多少', '送快递算就业吗，就业登记在哪办']) {
+      const r = await fresh().say(text);
+      expect([text, r.answer, r.citations]).toEqual([text, 'abstain', []]);
+    }
+  });
 });
