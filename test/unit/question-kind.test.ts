@@ -15,6 +15,8 @@ describe('question kind', () => {
     ['我会编竹篮 想收几个徒弟教 上头支持不', 'yesno'],
     // 哪几个 asks which, not how many.
     ['这个方案是按哪几个文件定的', 'what'],
+    // 十几年 is "ten-odd years", no question.
+    ['干了十几年的电工，能去考技师不', 'yesno'],
     ['学徒制谁能参加', 'who'],
     ['哪些人可以参加创业培训', 'who'],
     ['哪个可以报这个培训', 'who'],

@@ -35,11 +35,30 @@ describe('homophone slips of a pinyin keyboard', () => {
     expect(corrector.correct('I lost my job')).toBe('I lost my job');
   });
 
-  it('puts back a word whose character was typed as a function character alike (创也 → 创业), not a verb 是', () => {
-    expect(corrector.correct('返乡创也有啥扶持')).toBe('返乡创业有啥扶持');
-    // 是 after a word (培训是 ≠ 培训师) or after 我 (我是 ≠ 我市) is the verb it looks like.
+  it('reads a function character beside one character as the function word it looks like, not a slip', () => {
+    // 是 after a word (培训是 ≠ 培训师) or after 我 (我是 ≠ 我市); 也 after one character (创也 ≠ 创业).
     expect(corrector.correct('这个培训是哪个办的')).toBe('这个培训是哪个办的');
     expect(corrector.correct('我是残疾人')).toBe('我是残疾人');
+    expect(corrector.correct('返乡创也有啥扶持')).toBe('返乡创也有啥扶持');
+  });
+
+  it('leaves everyday sentences alone on the plan’s whole vocabulary (月少 is no 月嫂, 老是 no 老师)', () => {
+    const { policy } = loadKnowledge();
+    for (const text of [
+      '上月少了五十块，找谁',
+      '你帮我选吧',
+      '我老是学不会怎么办',
+      '能不能改个时间',
+      '你们这边管你吃住吗',
+      '这个课是免费的吗',
+      '工资全不给',
+      '报名不分男女',
+      '他比你大',
+      '这是人社局的吗',
+      '我想上个培训班',
+      '这土都不行',
+    ])
+      expect(policy.index.correctTypos(text)).toBe(text);
   });
 });
 

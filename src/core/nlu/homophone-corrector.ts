@@ -19,7 +19,7 @@ const MAX_LEN = 5;
 /**
  * Function characters (的/得, 在/再, 那/哪 …): swapping them is the commonest slip and changes no topic, while
  * "correcting" one (免费的不 → 免费得不) would invent a word: a term is never reached by writing one in. A function
- * character typed for a term's own character (创也 for 创业) is corrected only as `functionSlip` allows.
+ * character typed for a term's own character is corrected only as `functionSlip` allows (rarely).
  */
 const FUNCTION_CHARS = new Set(
   Array.from(
@@ -84,7 +84,7 @@ export function createHomophoneCorrector(
     for (const term of candidates) {
       const chars = Array.from(term);
       if (chars.some((c, k) => c !== piece[k] && FUNCTION_CHARS.has(c))) continue;
-      // A function character typed for a term's own (创也 for 创业): only as `functionSlip` allows.
+      // A function character typed for a term's own: only as `functionSlip` allows.
       if (
         chars.some((c, k) => c !== piece[k] && FUNCTION_CHARS.has(piece[k]!)) &&
         !functionSlip(piece, chars)
@@ -98,13 +98,14 @@ export function createHomophoneCorrector(
   };
 
   /**
-   * 创也 for 创业: the function character is the piece's only slip and the rest is no word of its own. In 培训是
-   * (培训师) and 我是 (我市) the rest is a word, so 是 is the verb it looks like.
+   * A function character typed for a term's own is taken as a slip only in a term of three characters or more,
+   * where it is the only slip and the rest is no word of its own. Beside one character it is the function word it
+   * looks like: 月少 is no 月嫂 ("上月少了五十块"), 老是 no 老师, 管你 no 管理, 全不 no 全部; in 培训是 (培训师) the
+   * rest is a word, so 是 is the verb.
    */
   const functionSlip = (piece: readonly string[], term: readonly string[]): boolean => {
     const rest = piece.filter((c, k) => c === term[k]);
-    if (rest.length !== piece.length - 1) return false;
-    return rest.length === 1 ? !FUNCTION_CHARS.has(rest[0]!) : !tokenizer.isWord(rest.join(''));
+    return rest.length >= 2 && rest.length === piece.length - 1 && !tokenizer.isWord(rest.join(''));
   };
 
   const correctRun = (run: string): string => {

@@ -10,7 +10,7 @@ export type QuestionKind = 'yesno' | 'amount' | 'who' | 'how' | 'where_when' | '
 export type YesNoForm = 'can' | 'have' | 'will' | 'is';
 
 const AMOUNT_ZH =
-  /多少|好多|(?<!哪)几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+  /多少|好多|(?<![哪十])几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
 const AMOUNT_EN = /\bhow (much|many)\b|\bamount\b|\bwhat (is|are) the (rate|figure|sum)\b|\bpercentage\b/i;
 
 const WHERE_WHEN_ZH =
@@ -35,7 +35,7 @@ const WHAT_ZH =
 const WHAT_EN = /\bwhat\b|\bwhich\b|\btell me about\b|\bexplain\b|\bmeaning\b/i;
 
 const YESNO_ZH =
-  /([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|可不可以|能不能|有没有|是不是|要不要|收不收|得不得|整得成|要得不|行不行|是否|能否|可否|成不|(?<verb>[\u4e00-\u9fff])不\k<verb>/;
+  /([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|可不可以|能不能|有没有|是不是|要不要|收不收|得不得|整得成|要得不|行不行|是否|能否|可否|成不|(?<verb>[\u4e00-\u9fff])不\k<verb>(?![^，,。？?\s]{0,2}[都也])/;
 const YESNO_EN =
   /^\s*(is|are|can|could|do|does|did|will|would|should|may|might|am|have|has|shall)\b|\bis it (free|possible|true)\b/i;
 
@@ -62,7 +62,8 @@ const FIGURE_WORDS_ZH = /多少|好多|几多|什么标准|啥子?标准|标准�
  * asks yes or no. ("一年能参加几回培训啊" keeps its figure: 几回 is in the last clause.)
  */
 function aFewThenYesNo(q: string): boolean {
-  if (FIGURE_WORDS_ZH.test(q)) return false;
+  // 几次, 几年, 几天 … ask a figure wherever they stand ("一年培训几次，免不免费"); only 几个/几位/几名 say "a few".
+  if (FIGURE_WORDS_ZH.test(q) || /(?<!十)几[次回年月天万千百元块项]/.test(q)) return false;
   const clauses = q.split(/[，,。；;！!？?\s]+/).filter(Boolean);
   const last = clauses.at(-1) ?? '';
   return clauses.length > 1 && !AMOUNT_ZH.test(last) && YESNO_ZH.test(last);

@@ -41,3 +41,16 @@ export function preferClause(turn: Turn, index: PolicyIndex, text: string, claus
   byTurn.get(turn)!.set(text, { results, confidence: index.confidence(results) });
   return true;
 }
+
+/**
+ * Makes `clauseId` the turn's only result for `text`, surely: the clause the message names outright (the clause
+ * naming a trade in "政府有没有组织种天麻的技术培训"), which the search of its loose words could not place.
+ */
+export function pinClause(turn: Turn, text: string, clauseId: string): void {
+  let searches = byTurn.get(turn);
+  if (!searches) {
+    searches = new Map();
+    byTurn.set(turn, searches);
+  }
+  searches.set(text, { results: [{ clauseId, score: 1, coverage: 1, evidence: 1 }], confidence: 1 });
+}

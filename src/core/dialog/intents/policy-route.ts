@@ -12,7 +12,7 @@ import { type IntentRoute, tradesIn } from '../handler';
 import { looksLikeQuestion } from '../question-words';
 import type { Turn } from '../turn';
 import { answerIssued, asksWhenIssued } from './plan-issued';
-import { type PlanSearch, preferClause, searchPlan } from './plan-search';
+import { type PlanSearch, pinClause, preferClause, searchPlan } from './plan-search';
 
 /**
  * The one answer decision for free text: intent classification has spoken, and the plan is searched too.
@@ -58,6 +58,18 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   /** The clauses naming the trades the person named (天麻 → s1.4, 家政 → s2.6). */
   const namedClauses = (u: Parameters<IntentRoute>[1]): string[] => tradesOf(u).flatMap(policy.tradeClauses);
 
+  /** Answers the policy question from the named trade's clause the search ranks highest (else the first named). */
+  const answerFromNamed = (
+    turn: Turn,
+    u: Parameters<IntentRoute>[1],
+    next: Parameters<IntentRoute>[2],
+    named: readonly string[],
+  ): ReturnType<Parameters<IntentRoute>[2]> => {
+    const ranked = search(turn, turn.text).results.find((r) => named.includes(r.clauseId))?.clauseId;
+    pinClause(turn, turn.text, ranked ?? named[0]!);
+    return next({ ...u, intent: 'policy.ask' });
+  };
+
   /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
   const leavesTopicClause = (text: string, alone: PlanSearch['results'], topicClause: string): boolean => {
     const groups = policy.index.groupClauses(text);
@@ -68,7 +80,9 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   };
 
   /** `rerouted`: the intent was already changed once by a rule below; no rule changes it again. */
-  const route = async (...[turn, u, next, rerouted = false]: [...Parameters<IntentRoute>, boolean?]) => {
+  const route = async (
+    ...[turn, u, next, rerouted = false]: [...Parameters<IntentRoute>, boolean?]
+  ): Promise<void> => {
     // "这个方案是哪年发的": the document's own date, which no clause states.
     if (REFERRABLE.has(u.intent) && asksWhenIssued(turn.text)) return answerIssued(turn, policy);
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
@@ -239,6 +253,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
         )
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+        // "政府有没有组织种天麻的技术培训", "国家管不管教人种洋芋的技术培训": whether the government provides training
+        // for a trade the plan names, with no class asked for, is the plan's question: answered from the clause
+        // naming the trade ("有。" and its words), the courses offered under it.
+        if (!rerouted && asksWhatGovernmentDoes(turn.text) && named.length > 0)
+          return answerFromNamed(turn, u, next, named);
         // Only a message that says what it is about gets the plan's basis: "我想找个培训课程" matches the
         // plan's generic words well and would otherwise always be answered with the same clause.
         // A sure search of the message gives the clause; else a trade the plan names (天麻, 家政, 养老护理 …)
@@ -289,9 +308,6 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         }
         await next(u);
         if (clause) turn.answer = 'both';
-        // "政府有没有组织种天麻的技术培训", "退伍回来 政府管不管培训": whether the government provides it is the
-        // plan's question, answered with its basis first; the courses follow it.
-        if (clause && asksWhatGovernmentDoes(turn.text)) turn.intent = 'policy.ask';
         return;
       }
       case 'policy.ask': {
@@ -317,7 +333,9 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           TRAINING_WORD.test(turn.text) &&
           namedClauses(u).length > 0
         )
-          return route(turn, { ...u, intent: 'course.search' }, next, true);
+          return asksWhatGovernmentDoes(turn.text)
+            ? answerFromNamed(turn, u, next, namedClauses(u))
+            : route(turn, { ...u, intent: 'course.search' }, next, true);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
         if (!turn.citations.length && !turn.answer) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
@@ -359,11 +377,11 @@ const SELF_AS_STAFF =
   /(作为|我是|本人是)[^，,。？?找联系转叫]{0,12}(工作人员|干部|专干)|\bas an? (official|staff member|civil servant|case worker)\b/i;
 /** Asking for someone: 找, 联系, 转, 叫, 人工, talk to, speak to. */
 const ASKS_FOR_SOMEONE = /找|联系|转|叫|人工|\b(talk|speak) to\b|\bcontact\b/i;
-/** Asking for a person here: 人工, 客服, 真人, 工作人员 … 联系/回复, talk/speak to someone. */
+/** Asking for a person here, or for our own number: 人工, 客服, 工作人员, 你们, 领导, talk to someone, your number. */
 const ASKS_FOR_PERSON =
-  /人工|客服|真人|找个人|工作人员.{0,6}(联系|回复|打给|打电话给)我|(联系|打电话给|回电话给)我|\b(talk|speak|chat) (to|with)\b|\b(a|real) (person|human)\b|\b(call|contact) me\b/i;
-/** A complaint or a report of wrongdoing, which the staff inbox registers. */
-const COMPLAINS = /投诉|举报|\bcomplain/i;
+  /人工|客服|真人|找个人|工作人员|你们|领导|负责人|(联系|打电话给|回电话给)我|\b(talk|speak|chat) (to|with)\b|\b(a|real) (person|human)\b|\b(call|contact) me\b|\byour\b/i;
+/** A complaint, a report of wrongdoing or of being cheated, which the staff inbox registers. */
+const COMPLAINS = /投诉|举报|反映|骗|\bcomplain|\breport\b/i;
 /** When signing up closes: 截止, 截至, deadline, closing date. */
 const DEADLINE = /截止|截至|\b(deadline|closing date)\b/i;
 /** The person speaks of themselves: 我, 俺, 咱, I, my, me. */
