@@ -9,8 +9,9 @@ const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
 
 /**
  * The regression guard of issue 16: the held-out questions through the real CLI, engine, PostgreSQL and
- * Redis. The bounds are the figures measured last (December 5, fourth pass: right_first 0.891, confidently_wrong
- * 0.049, out_of_plan_abstained 0.905, intent_accuracy 0.908, answer_contains 0.833; third pass: 0.869, 0.064,
+ * Redis. The bounds are the figures measured last (December 5, fifth pass: right_first 0.900, confidently_wrong
+ * 0.049, out_of_plan_abstained 0.905, intent_accuracy 0.908, answer_contains 0.833; fourth pass: 0.891, 0.049,
+ * 0.905, 0.908, 0.833; third pass: 0.869, 0.064,
  * 0.905, 0.905, 0.817; second pass: 0.843, 0.071,
  * 0.881, 0.898, 0.800; before it 0.843, 0.064, 0.833,
  * 0.876, 0.800; in the second session 0.799, 0.064,
@@ -20,7 +21,7 @@ const BIN = new URL('../../bin/jineng.js', import.meta.url).pathname;
  */
 const GUARD = [
   '--min',
-  'right_first=0.87,out_of_plan_abstained=0.88,intent_accuracy=0.89,answer_contains=0.8',
+  'right_first=0.88,out_of_plan_abstained=0.88,intent_accuracy=0.89,answer_contains=0.8',
   '--max',
   'confidently_wrong=0.064',
 ];
