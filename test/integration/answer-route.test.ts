@@ -546,4 +546,12 @@ describe('one answer decision for what people type', () => {
     expect(times.citations[0]).toBe('s1.1');
     expect(allText(times)).toContain('不少于1');
   });
+
+  it('answers "who runs it?" after a policy answer from that answer’s clause and its lead departments', async () => {
+    const chat = fresh();
+    await chat.say('养天麻的有没有技术培训');
+    const who = await chat.say('这个谁负责组织');
+    expect(who.citations[0]).toBe('s1.4');
+    expect(allText(who)).toContain('市农业农村局');
+  });
 });

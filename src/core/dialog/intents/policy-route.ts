@@ -6,7 +6,7 @@ import {
   POLICY_CONFIDENCE_THRESHOLD,
   type PolicyKnowledge,
 } from '../../policy/policy-index';
-import { detectQuestionKind } from '../../policy/question-kind';
+import { asksWhoIsResponsible, detectQuestionKind } from '../../policy/question-kind';
 import { referralFor } from '../../policy/referrals';
 import { type IntentRoute, tradesIn } from '../handler';
 import { looksLikeQuestion } from '../question-words';
@@ -43,6 +43,12 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         !policy.index.namesClause(alone.results[0]?.clauseId ?? '', turn.text));
     const leans =
       FOLLOW_UP_LEAD.test(turn.text.trim()) || also || pointsBack(turn.text) || !namesSubject(turn.text);
+    // "谁负责组织" after "种天麻有培训吗": who runs what was just answered, from that clause (its lead departments).
+    if (topic.clause && asksOnlyWhoRuns(turn.text)) {
+      turn.planQuery = query;
+      pinClause(turn, query, topic.clause);
+      return search(turn, query);
+    }
     if (leans ? together.confidence < ABSTAIN_BELOW : together.confidence <= alone.confidence) return alone;
     // A message naming another group of people the topic's clause does not speak of ("那坐过牢的呢" after
     // 残疾人, "那退伍的呢" after 建档立卡户) is answered from the clause about that group, as it alone finds it.
@@ -449,6 +455,16 @@ const POINTS_BACK =
 function pointsBack(text: string): boolean {
   const left = text.replace(POINTS_BACK, ' ');
   return left !== text && !namesSubject(left);
+}
+
+/** Words of running something, which name no subject of their own in "找哪个单位组织", "who organises it". */
+const RUNNING_WORDS = /组织|单位|安排|负责|牵头|管理?|\b(runs?|organi[sz]es?|organi[sz]ing|in charge)\b/gi;
+
+/** "找哪个单位组织", "这个谁负责组织": asks only who runs it, which can only be about what was asked before. */
+function asksOnlyWhoRuns(text: string): boolean {
+  return (
+    asksWhoIsResponsible(text) && !namesSubject(text.replace(RUNNING_WORDS, ' ').replace(POINTS_BACK, ' '))
+  );
 }
 
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
