@@ -1,8 +1,10 @@
+import { A_NOT_A } from '../policy/question-kind';
+
 /** Words that make a message a question (standard Chinese, Yunnan speech, English); A不A (管不管, 支不支持) too. */
 const QUESTION =
-  /[?？吗呢嘛]|[不没][?？。.!！]?$|有.{0,12}[没莫]得[?？。.!！哦嘛]?$|几[个次天年月岁块种科门节周期号点]|多少|好多|怎么|咋|啷个|什么|啥|哪(?!怕)|找谁|问谁|谁管|谁负责|能不能|可不可以|可以不|有没有|有没得|有莫得|是否|得不得|要不要|(?<verb>[\u4e00-\u9fff])不\k<verb>(?![^，,。？?\s]{0,2}[都也])|\b(how|what|which|where|when|why|can|is|are|do|does)\b/i;
+  /[?？吗呢嘛]|[不没][?？。.!！]?$|有.{0,12}[没莫]得[?？。.!！哦嘛]?$|几[个次天年月岁块种科门节周期号点]|多少|好多|怎么|咋|啷个|什么|啥|哪(?!怕)|找谁|问谁|谁管|谁负责|能不能|可不可以|可以不|有没有|有没得|有莫得|是否|得不得|要不要|\b(how|what|which|where|when|why|can|is|are|do|does)\b/i;
 
 /** Whether a message asks something rather than tells something. */
 export function looksLikeQuestion(text: string): boolean {
-  return QUESTION.test(text);
+  return QUESTION.test(text) || A_NOT_A.test(text);
 }

@@ -421,20 +421,12 @@ export function composePolicyAnswer(input: PolicyAnswerInput): PolicyAnswer {
   const { results, confidence, doc, locale, t } = input;
   const threshold = input.threshold ?? POLICY_CONFIDENCE_THRESHOLD;
   const byId = new Map(doc.clauses.map((c) => [c.id, c]));
-  const found = results.flatMap((r) => {
-    const clause = byId.get(r.clauseId);
-    return clause ? [clause] : [];
-  });
+  const known = results.filter((r) => byId.has(r.clauseId));
+  const found = known.map((r) => byId.get(r.clauseId)!);
+  const scores = known.every((r) => r.score !== undefined) ? known.map((r) => r.score!) : undefined;
   // A Chinese question is answered from the clause about its subject when the best one only shares a
   // generic word with it ("有创业补贴吗": not the clause on subsidised-training management, s6).
-  const best =
-    input.question && !input.followUp
-      ? subjectClause(
-          found,
-          input.question,
-          results.filter((r) => byId.has(r.clauseId)).map((r) => r.score ?? 0),
-        )
-      : found[0];
+  const best = input.question && !input.followUp ? subjectClause(found, input.question, scores) : found[0];
   if (best && confidence >= threshold)
     return confident(best, doc, locale, t, input.question, input.correctTypos);
 

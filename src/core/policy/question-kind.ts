@@ -9,8 +9,12 @@ export type QuestionKind = 'yesno' | 'amount' | 'who' | 'how' | 'where_when' | '
 /** How a yes/no question is put, so the answer can echo it: 可以 / 有 / 会 / 是的. */
 export type YesNoForm = 'can' | 'have' | 'will' | 'is';
 
-const AMOUNT_ZH =
-  /多少|好多|(?<![哪十])几[次回个年月天万千百元块项]|几多|补多少|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+/** Words that ask a figure wherever they stand. */
+const FIGURE_WORDS_ZH = /多少|好多|几多|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
+/** 几 with a measure word asks how many (几次, 几年); 十几 ("ten-odd") and 哪几 ("which") never do. */
+const HOW_MANY_ZH = /(?<![哪十])几[次回年月天万千百元块项]/;
+/** 几个 asks how many, or says "a few" in a statement ("想带几个徒弟"): see `aFewThenYesNo`. */
+const AMOUNT_ZH = new RegExp(`${FIGURE_WORDS_ZH.source}|${HOW_MANY_ZH.source}|(?<![哪十])几个`);
 const AMOUNT_EN = /\bhow (much|many)\b|\bamount\b|\bwhat (is|are) the (rate|figure|sum)\b|\bpercentage\b/i;
 
 const WHERE_WHEN_ZH =
@@ -34,8 +38,11 @@ const WHAT_ZH =
   /是什么|是啥|啥子|什么意思|啥意思|指的是|指什么|包括|内容|学什么|学些什么|培训什么|有哪些|有什么|有啥|哪些|哪几|什么样|什么培训|啥培训|讲的|介绍/;
 const WHAT_EN = /\bwhat\b|\bwhich\b|\btell me about\b|\bexplain\b|\bmeaning\b/i;
 
-const YESNO_ZH =
-  /([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|可不可以|能不能|有没有|是不是|要不要|收不收|得不得|整得成|要得不|行不行|是否|能否|可否|成不|(?<verb>[\u4e00-\u9fff])不\k<verb>(?![^，,。？?\s]{0,2}[都也])/;
+/** A不A asks yes or no (管不管, 支不支持), unless 都/也 follows it ("去不去都行"). */
+export const A_NOT_A = /(?<verb>[\u4e00-\u9fff])不\k<verb>(?![^，,。？?\s]{0,2}[都也])/;
+const YESNO_ZH = new RegExp(
+  `${/([吗嘛]|(?<!什)么)\s*$|([吗嘛]|(?<!什)么)[？?!！。\s]|不\s*[？?!！。]?\s*$|[没莫]得?\s*[？?!！。]?\s*$|没有\s*[？?!！。]?\s*$|能不能|可不可|有没有|有不有|是不是|要不要|收不收|会不会|行不行|给不给|算不算|补不补|包不包|管不管|办不办|去不去|学不学|得不得|整得成|要得不|是否|能否|可否|成不/.source}|${A_NOT_A.source}`,
+);
 const YESNO_EN =
   /^\s*(is|are|can|could|do|does|did|will|would|should|may|might|am|have|has|shall)\b|\bis it (free|possible|true)\b/i;
 
@@ -54,16 +61,13 @@ const RESPONSIBLE_ZH = /谁来?(管|负责|出|牵头|组织|办)|哪个部门|�
 const RESPONSIBLE_EN =
   /\bwho (runs|pays|is responsible|manages|organi[sz]es)\b|\bwhich (department|office)\b/i;
 
-/** Only 几 + a measure word, and nothing else, makes the text read as a figure question. */
-const FIGURE_WORDS_ZH = /多少|好多|几多|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
-
 /**
  * "想带几个徒弟 政府支不支持": 几个 in an earlier statement means "a few"; the question is the last clause, which
  * asks yes or no. ("一年能参加几回培训啊" keeps its figure: 几回 is in the last clause.)
  */
 function aFewThenYesNo(q: string): boolean {
-  // 几次, 几年, 几天 … ask a figure wherever they stand ("一年培训几次，免不免费"); only 几个/几位/几名 say "a few".
-  if (FIGURE_WORDS_ZH.test(q) || /(?<!十)几[次回年月天万千百元块项]/.test(q)) return false;
+  // 几次, 几年, 几天 … ask a figure wherever they stand ("一年培训几次，免不免费"); only 几个 says "a few".
+  if (FIGURE_WORDS_ZH.test(q) || HOW_MANY_ZH.test(q)) return false;
   const clauses = q.split(/[，,。；;！!？?\s]+/).filter(Boolean);
   const last = clauses.at(-1) ?? '';
   return clauses.length > 1 && !AMOUNT_ZH.test(last) && YESNO_ZH.test(last);

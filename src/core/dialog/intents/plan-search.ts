@@ -10,12 +10,18 @@ export interface PlanSearch {
 const byTurn = new WeakMap<Turn, Map<string, PlanSearch>>();
 
 /** The plan's best clauses for `text` and how sure it is, searched once per turn and text. */
-export function searchPlan(turn: Turn, index: PolicyIndex, text: string): PlanSearch {
+/** The turn's searches by text, made on first use. */
+function searchesOf(turn: Turn): Map<string, PlanSearch> {
   let searches = byTurn.get(turn);
   if (!searches) {
     searches = new Map();
     byTurn.set(turn, searches);
   }
+  return searches;
+}
+
+export function searchPlan(turn: Turn, index: PolicyIndex, text: string): PlanSearch {
+  const searches = searchesOf(turn);
   let found = searches.get(text);
   if (!found) {
     const results = index.search(text, 3);
@@ -38,7 +44,7 @@ export function preferClause(turn: Turn, index: PolicyIndex, text: string, claus
   if (kept === top) return true;
   if (kept.coverage < top.coverage) return false;
   const results = [kept, ...found.results.filter((r) => r !== kept)];
-  byTurn.get(turn)!.set(text, { results, confidence: index.confidence(results) });
+  searchesOf(turn).set(text, { results, confidence: index.confidence(results) });
   return true;
 }
 
@@ -47,10 +53,5 @@ export function preferClause(turn: Turn, index: PolicyIndex, text: string, claus
  * naming a trade in "政府有没有组织种天麻的技术培训"), which the search of its loose words could not place.
  */
 export function pinClause(turn: Turn, text: string, clauseId: string): void {
-  let searches = byTurn.get(turn);
-  if (!searches) {
-    searches = new Map();
-    byTurn.set(turn, searches);
-  }
-  searches.set(text, { results: [{ clauseId, score: 1, coverage: 1, evidence: 1 }], confidence: 1 });
+  searchesOf(turn).set(text, { results: [{ clauseId, score: 1, coverage: 1, evidence: 1 }], confidence: 1 });
 }

@@ -333,14 +333,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           return route(turn, { ...u, intent: 'course.search' }, next, true);
         // "政府会组织种苹果的技术培训吗": whether there is training for a trade the plan names, which the search
         // cannot place surely, is answered from the clause naming the trade, with its courses ("both").
-        if (
-          !rerouted &&
-          confidence < ABSTAIN_BELOW &&
-          TRAINING_WORD.test(turn.text) &&
-          namedClauses(u).length > 0
-        )
+        const named = namedClauses(u);
+        if (!rerouted && confidence < ABSTAIN_BELOW && TRAINING_WORD.test(turn.text) && named.length > 0)
           return asksWhatGovernmentDoes(turn.text)
-            ? answerFromNamed(turn, u, next, namedClauses(u))
+            ? answerFromNamed(turn, u, next, named)
             : route(turn, { ...u, intent: 'course.search' }, next, true);
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
