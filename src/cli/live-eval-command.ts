@@ -30,6 +30,8 @@ export const LIVE_EVAL_SETS = [
   'dev7',
   'dev8',
   'dev9',
+  'dev10',
+  'dev11',
   'heldout',
 ] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
@@ -53,6 +55,8 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev7: `${TEST}fixtures/policy-dev7.jsonl`,
   dev8: `${TEST}fixtures/policy-dev8.jsonl`,
   dev9: `${TEST}fixtures/policy-dev9.jsonl`,
+  dev10: `${TEST}fixtures/policy-dev10.jsonl`,
+  dev11: `${TEST}fixtures/policy-dev11.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 

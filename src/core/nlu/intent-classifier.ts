@@ -101,7 +101,7 @@ const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>
   'privacy.delete': [['%delete']],
   'enrol.cancel': [['%cancel']],
   'enrol.list': [['%mine', '%enrol']],
-  'language.switch': [['%language']],
+  'language.switch': [['%switch_language']],
   'handoff.human': [['%human', '%contact']],
 };
 

@@ -24,13 +24,18 @@ const CUES: readonly (readonly [string, RegExp])[] = [
     '%cancel',
     /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|不想去|不想参加|不能参加|就算了|让给别人|cancel|withdraw|\bquit|\bdrop\b|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
   ],
-  ['%mine', /我报|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
+  ['%mine', /我报|我[^，,。？?]{0,6}报的名|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
   [
     '%human',
     /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|\bhuman|(?<!\b(?:per|each|every|one) )\bperson\b|\bstaff\b(?!\s+(?:education|training|funds?|skills?|costs?|development|welfare|quarters|canteen))|\bagent|(?<!(?:excavator|forklift|crane|machine|equipment|loader|drone) )\boperator\b|someone|somebody|complain|feedback/,
   ],
   ['%contact', /电话|联系|call me|phone number|contact/],
   ['%language', /英文|英语|中文|汉语|普通话|english|chinese|mandarin|language/],
+  // Asking the bot to speak another language, not only naming one ("teach English in China", "英语培训班").
+  [
+    '%switch_language',
+    /(?:说|讲|用|换|切|转|改|回|要|看|懂|会)[^，,。？?！!]{0,3}(?:英文|英语|中文|汉语|普通话|中国话|简体)|(?:英文|英语|中文|汉语)(?:模式|版)|(?:换|切换|改)\S{0,2}语言|^\s*(?:in\s+)?(?:英文|英语|中文|汉语|普通话|english|chinese|mandarin)\s*(?:吧|呢|可以吗|please|pls|plz)?[\s.!?。！？]*$|\b(?:speak|reply|respond|answer|talk|write|switch|change|use|set|prefer|read)\b[^.?!]{0,25}\b(?:english|chinese|mandarin)\b|\b(?:english|chinese|mandarin)\s+(?:please|pls|plz|version|mode|only)\b|\b(?:change|switch|set)\b[^.?!]{0,12}\blanguage\b|^\s*language\s*$/,
+  ],
   [
     '%delete',
     /删|注销|清除|清空|销毁|delete|erase|wipe|forget (?:me|my)|remove my (?:data|info|personal|id|phone)|get rid of my/,

@@ -263,11 +263,15 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
       if (c.cost) return t('policy:direct.notFree', { document });
       // A yes needs the quoted sentences to speak of what is asked about (创业 in "有创业补贴吗", 养蜂 in
       // "养蜂有补贴吗"), not only of a generic word they share with it (补贴, 培训, 政策).
+      // The clause's own keyword for the subject stands for the plan's word (洋芋 for 马铃薯, 养牛 for 特色养殖).
+      const subject = questionSubject(c.worded);
       const supported =
-        subjectCovered(c.quoted, questionSubject(c.worded), c.clause.keywords['zh-CN']) &&
-        bestOverlap(c.quoted, c.worded) >= YES_SUPPORT &&
+        subjectCovered(c.quoted, subject, c.clause.keywords['zh-CN']) &&
+        (bestOverlap(c.quoted, c.worded) >= YES_SUPPORT ||
+          keywordNamesSubject(subject, c.clause.keywords['zh-CN'])) &&
         !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
-        aspectQuoted(c.quoted, c.question);
+        aspectQuoted(c.quoted, c.question) &&
+        judgementQuoted(c.quoted, c.question);
       return supported
         ? t(`policy:direct.yes.${yesNoForm(c.question)}`)
         : t('policy:direct.notStated', { document });
@@ -463,6 +467,17 @@ function aspectQuoted(quoted: string, question: string): boolean {
       ? /免费|补贴/.test(quoted)
       : quoted.includes(a.slice(0, 2)),
   );
+}
+
+/** "考电工证难不难", "这个培训有没有用": a judgement the plan would have to make in those words to say yes. */
+const JUDGEMENT =
+  /(难|累|远|贵|苦|辛苦|容易|简单|麻烦|靠谱|划算|值得|实用|有用|好学|好考)(不|没)\1|(难|好)(学|考)(吗|不|嘛|么)/u;
+
+function judgementQuoted(quoted: string, question: string): boolean {
+  const m = question.match(JUDGEMENT);
+  if (!m) return true;
+  const word = m[1] ?? `${m[3]}${m[4]}`;
+  return quoted.includes(word);
 }
 
 /**

@@ -50,6 +50,8 @@ export const policyDocumentSchema = z
     issued: z.iso.date(),
     issuer: z.string().trim().min(1).optional(),
     source: z.string().trim().min(1),
+    /** The clause that says what the plan as a whole sets out to do: "这个方案讲的什么" is answered from it. */
+    overview: clauseIdSchema.optional(),
     clauses: z.array(policyClauseSchema).min(1),
   })
   .superRefine((doc, ctx) => {
@@ -64,6 +66,12 @@ export const policyDocumentSchema = z
       }
       ids.add(clause.id);
     });
+    if (doc.overview !== undefined && !ids.has(doc.overview))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overview'],
+        message: `overview clause "${doc.overview}" does not exist`,
+      });
     doc.clauses.forEach((clause, i) => {
       if (clause.parent !== undefined && !ids.has(clause.parent)) {
         ctx.addIssue({

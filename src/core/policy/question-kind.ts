@@ -57,7 +57,8 @@ const CHOICE_ZH = /\S还是\S/;
 const CHOICE_EN = /^\s*(is|are|do|does|will|would|should|can)\b.*\b\w+ or (to |for |the |a )?\w+/i;
 /** 能 as "can", not inside a noun (技能, 功能, 才能, 职能). */
 const CAN_ZH = /(?<![技功才职性智体本潜效动])能|可以|可不可以|得不得|整得成|要得不|行不/;
-const RESPONSIBLE_ZH = /谁来?(管|负责|出|牵头|组织|办)|哪个部门|哪个单位|找谁|归谁|哪里管/;
+const RESPONSIBLE_ZH =
+  /谁来?(管|负责|出|牵头|组织|办)|哪个部门|哪个单位|哪些部门|哪个来?(管|负责|牵头|组织)|找谁|归谁|哪里管/;
 const RESPONSIBLE_EN =
   /\bwho (runs|pays|is responsible|manages|organi[sz]es)\b|\bwhich (department|office)\b/i;
 
@@ -81,7 +82,7 @@ export function detectQuestionKind(text: string): QuestionKind {
   if ((AMOUNT_ZH.test(q) && !aFewThenYesNo(q)) || AMOUNT_EN.test(q)) return 'amount';
   if (WHERE_WHEN_ZH.test(q) || WHERE_WHEN_EN.test(q)) return 'where_when';
   if (DEFINES_GROUP_ZH.test(q)) return 'what';
-  if (WHO_ZH.test(q) || WHO_EN.test(q)) return 'who';
+  if (WHO_ZH.test(q) || RESPONSIBLE_ZH.test(q) || WHO_EN.test(q)) return 'who';
   // "网上能报名不", "可以申请补贴吗", "Can I sign up online?": whether one can do it, not how — unless the words
   // ask how (怎么, 如何, 流程, how).
   if (

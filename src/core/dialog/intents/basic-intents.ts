@@ -1,5 +1,6 @@
 import type { DialogModule } from '../dialog-module';
 import { mainMenu } from '../main-menu';
+import { answerSmallTalk } from '../small-talk';
 
 /** Greeting, help, language switch, hand-off to a person, and the fallback for anything not understood. */
 export function basicIntents(options: {
@@ -56,6 +57,7 @@ export function basicIntents(options: {
         turn.say(turn.t('common:handoff', { phone: options.handoffPhone }));
       },
       unknown(turn) {
+        if (answerSmallTalk(turn)) return;
         turn.say(turn.t('common:unknown'), mainMenu(turn.t));
       },
     },

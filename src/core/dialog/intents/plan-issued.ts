@@ -11,6 +11,19 @@ const ISSUED_ZH =
 const ISSUED_EN =
   /\bwhen (was|were|did) (the|this|that) (plan|policy|document)\b.{0,20}\b(issued|published|released|made|adopted|come out|announced|written)\b|\bwhat year\b.{0,30}\b(plan|policy|document)\b|\b(plan|policy|document)'?s? (issue|publication|release) date\b/i;
 
+/**
+ * "这个方案是讲什么的", "方案主要内容是啥", "What is this plan about?": what the plan as a whole sets out, with no
+ * other subject ("方案讲了哪些补贴" asks about subsidies).
+ */
+const OVERVIEW_ZH =
+  /^(请问|那|那么)?(这个|这份|该|本|整个|你们的?|昭通的?)?(实施)?(方案|文件|政策)(主要|到底|究竟)?(是)?((讲|说|写|规定|管)(了)?(些|的)?(什么|啥子?|哪些|哪样)(的|内容|东西|事情?)?|的?(主要)?内容(是|有)?(什么|啥子?|哪些)|(干|做|搞)(嘛|什么|啥子?)的)(呀|啊|嘛|呢|哦)?[?？。!！\s]*$/;
+const OVERVIEW_EN =
+  /^\s*(so |and |ok,? )?what(?:'s| is| does)\s+(?:this|the)\s+(?:plan|policy|document)\s+(?:about|say|cover)\s*[?.!]*$|^\s*(?:please |can you )?(?:give me |tell me )?(?:an? |the )?(?:overview|summary|summari[sz]e|main points)\b.{0,20}\b(?:plan|policy|document)\b[?.!\s]*$/i;
+
+export function asksForOverview(text: string): boolean {
+  return OVERVIEW_ZH.test(text.trim()) || OVERVIEW_EN.test(text.trim());
+}
+
 export function asksWhenIssued(text: string): boolean {
   return ISSUED_ZH.test(text) || ISSUED_EN.test(text);
 }

@@ -10,8 +10,9 @@ import { asksWhoIsResponsible, detectQuestionKind } from '../../policy/question-
 import { referralFor } from '../../policy/referrals';
 import { type IntentRoute, tradesIn } from '../handler';
 import { looksLikeQuestion } from '../question-words';
+import { smallTalkOf } from '../small-talk';
 import type { Turn } from '../turn';
-import { answerIssued, asksWhenIssued } from './plan-issued';
+import { answerIssued, asksForOverview, asksWhenIssued } from './plan-issued';
 import { type PlanSearch, pinClause, preferClause, searchPlan } from './plan-search';
 
 /**
@@ -76,6 +77,19 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     return next({ ...u, intent: 'policy.ask' });
   };
 
+  /**
+   * The clause about a group of people the message names (退役军人 → s1.3), when the search puts it first though
+   * perhaps not surely: the person's story dilutes the question. Not "startup training for young people": another
+   * clause the message names by its keyword (创业) is as likely its subject.
+   */
+  const groupHome = (text: string, results: PlanSearch['results']): string | undefined => {
+    const top = results[0]?.clauseId;
+    if (!top || !policy.index.groupClauses(text).includes(top)) return undefined;
+    if (results.some((r) => r.clauseId !== top && policy.index.namesClause(r.clauseId, text)))
+      return undefined;
+    return top;
+  };
+
   /** The message names a group whose own clause the search of it puts first, and the topic's clause not as high. */
   const leavesTopicClause = (text: string, alone: PlanSearch['results'], topicClause: string): boolean => {
     const groups = policy.index.groupClauses(text);
@@ -91,6 +105,15 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   ): Promise<void> => {
     // "这个方案是哪年发的": the document's own date, which no clause states.
     if (REFERRABLE.has(u.intent) && asksWhenIssued(turn.text)) return answerIssued(turn, policy);
+    // "你是机器人吗", "吃饭了没": small talk, answered as such, not as a question the plan does not cover.
+    // "are you a real person?" asks what the bot is; the reply says so and how to reach a person.
+    const talk = smallTalkOf(turn.text);
+    if (talk && (REFERRABLE.has(u.intent) || (talk === 'bot' && u.intent === 'handoff.human')))
+      return next({ ...u, intent: 'unknown' });
+    // "这个方案是讲什么的", "What is this plan about?": the clause saying what the whole plan sets out to do.
+    if (REFERRABLE.has(u.intent) && policy.doc.overview && asksForOverview(turn.text)) {
+      return next({ ...u, intent: 'choice.clause', target: policy.doc.overview });
+    }
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
     // to ask, whatever the classifier guessed, unless it is about training and the plan answers it.
     // A matter the plan never speaks to ("always": loans, platform passwords) is referred said as a statement too
@@ -218,6 +241,14 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
         )
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
+        // "房贷利率能不能降": a question about something, not a request for the menu, even if nothing here answers it.
+        if (
+          !rerouted &&
+          !ASKS_FOR_HELP.test(turn.text) &&
+          looksLikeQuestion(turn.text) &&
+          namesSubject(turn.text)
+        )
+          return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         return next(u);
       }
       case 'unknown': {
@@ -256,7 +287,10 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           !OUR_CLASS_WORDS.test(turn.text) &&
           (named.length > 0 || !tradeNamed(u)) &&
           (detectQuestionKind(turn.text) !== 'where_when' || !tradeNamed(u)) &&
-          withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
+          (withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD ||
+            (!tradeNamed(u) &&
+              !asksMoney(turn.text) &&
+              groupHome(turn.text, withTopic(turn).results) !== undefined))
         )
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         // "政府有没有组织种天麻的技术培训", "国家管不管教人种洋芋的技术培训": whether the government provides training
@@ -338,6 +372,21 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
           return asksWhatGovernmentDoes(turn.text)
             ? answerFromNamed(turn, u, next, named)
             : route(turn, { ...u, intent: 'course.search' }, next, true);
+        // "I'm a veteran and just moved back… Can I get job training?", "被公司裁了，现在失业在家，能参加啥培训",
+        // "What does 两后生 mean?": training for (or the name of) a group of people the plan has a clause for, which
+        // the search puts first but not surely (the person's story dilutes the question), is answered from that
+        // clause. Not money ("一天补多少"): the clause gives no such figure.
+        const home = groupHome(turn.text, results);
+        if (
+          !turn.planQuery &&
+          confidence < POLICY_CONFIDENCE_THRESHOLD &&
+          home &&
+          (TRAINING_WORD.test(turn.text) || ASKS_MEANING.test(turn.text)) &&
+          !asksMoney(turn.text)
+        ) {
+          pinClause(turn, turn.text, home);
+          return next(u);
+        }
         if (confidence < ABSTAIN_BELOW) return abstain(turn, policy, results[0]?.clauseId);
         await next(u);
         if (!turn.citations.length && !turn.answer) turn.answer = offersClauses(turn) ? 'clarify' : 'abstain';
@@ -422,6 +471,9 @@ function asksWhatGovernmentDoes(text: string): boolean {
 /** The message asks about training at all (not "有什么好学又好找工作的", a wish for advice). */
 const TRAINING_WORD = /培训|手艺|技术|技能|\b(training|trained|train|trade|skills?)\b/i;
 
+/** Asks what a name means: "两后生是什么意思", "What does 两后生 mean?". */
+const ASKS_MEANING = /什么意思|啥意思|啥子意思|是指什么|指的是|\bmeans?\b|\bmeaning\b/i;
+
 /** Signing up or finding a class: 报名, 报个名, 哪里学, sign up, enrol, where can I learn. */
 const SIGN_UP_WORD =
   /报名|报个名|(哪里|哪点|哪儿|在哪|哪个地方)(学|报|有班|能学)|\b(sign (me )?up|enrol|enroll|register|where can i (learn|study|train))\b/i;
@@ -445,7 +497,7 @@ const FOLLOW_UP_LEAD =
 
 /** "哪个部门管这个", "what do they teach": the message points back at what was asked before. */
 const POINTS_BACK =
-  /这个|这项|这种|这些|那个|那种|那些|(?<!其)它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/giu;
+  /这个|这项|这种|这些|这块|这一块|这方面|这件事|这事|那个|那种|那些|(?<!其)它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/giu;
 
 /** Points back and names nothing else: "哪个部门管这个", "what do they teach"; not "这个方案里平台是怎么说的". */
 function pointsBack(text: string): boolean {
@@ -508,7 +560,7 @@ function saysWhat(text: string): boolean {
 
 /** Words that ask how the bot is used ("怎么使用", "帮助一下", "how does it work"), whatever else matches. */
 const ASKS_FOR_HELP =
-  /帮助|帮忙|菜单|功能|怎么用|怎么使用|咋个?用|怎么操作|咋个?操作|使用|说明|教程|你是谁|能干啥|能做什么|\b(help|menu|how (does|do) (it|this|you) work|how (do|can) i use|what can you do|who are you)\b/i;
+  /帮助|帮忙|菜单|功能|怎么用|怎么使用|咋个?用|怎么操作|咋个?操作|使用|说明|教程|你是谁|能干啥|能做什么|(你|这个)(都|还)?(会|能)(干|做)?(什么|啥|嘛)|能干嘛|能干什么|\bwhat (can|does) (this|the|you|it)( bot| thing| assistant)? do\b|(?<!\b(?:plan|policy|policies|it|government|city|they|programme|program|scheme|this|that)\s+)\bhelps?\b|\b(menu|how (does|do) (it|this|you) work|how (do|can) i use|what can you do|who are you)\b/i;
 
 /** The person's own wish to learn or sign up: "我想学", "帮我报", "I want to…" — a course search, not a question. */
 const OWN_WISH =
@@ -523,7 +575,7 @@ const ABOUT_OUR_CLASSES =
 
 /** Asks whether something costs or pays money: 补贴, 免费, 要钱不, subsidy, free, cost … */
 const MONEY =
-  /补贴|补助|补钱|给钱|要钱|收钱|收费|免费|花钱|掏钱|交钱|交费|缴费|学费|费用|多少钱|好多钱|报销|\b(subsid\w*|costs?|fees?|pay|paid|for free|free of charge|is it free|free training)\b/i;
+  /补贴|补助|补钱|钱补|给钱|要钱|收钱|收费|免费|花钱|掏钱|交钱|交费|缴费|学费|费用|多少钱|好多钱|报销|\b(subsid\w*|costs?|fees?|pay|paid|for free|free of charge|is it free|free training)\b/i;
 
 /** The first sentence of a clause summary: a phone screen takes the part about the list, not the rest. */
 function firstSentence(summary: string): string {
@@ -604,7 +656,7 @@ const TOPIC_EXAMPLES = ['free', 'poor', 'apprentice', 'twoAfter', 'startup'] as 
 
 /** Words any policy question is made of; what is left names its subject (创业, 学徒, 两后生, 农民工 …). */
 const QUESTION_ONLY =
-  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|由|部门|单位|负责|牵头|管|一年|参加|次|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so|responsible|department|charge|times|year|per|at|least|most|minimum|maximum|often|usually)\b|[\s\p{P}\p{S}\p{N}]/giu;
+  /那么?|如果|要是|还有|另外|请问|我们?|你们?|想|要|需要|得|有|没有|没得|没|吗|呢|嘛|啊|哦|什么|啥|哪样|哪些|哪个|哪里|在哪|多少|好多|几|怎么|咋个?|啷个|如何|能|可以|可不可以|能不能|不|是|的|了|条件|资格|要求|钱|费用?|补贴|补助|补|申请|办理?|谁|人|时间|由|部门|单位|负责|牵头|管|一年|参加|次|时候|啥时|什么时候|去|找|\b(what|which|who|when|where|how|much|many|is|are|there|any|the|a|an|i|we|you|do|does|can|could|need|to|of|for|get|apply|conditions?|requirements?|subsid(y|ies)|money|costs?|fees?|free|eligible|and|about|then|so|responsible|department|departments|office|offices|bureau|agency|charge|in|on|by|with|from|times|year|per|at|least|most|minimum|maximum|often|usually)\b|[\s\p{P}\p{S}\p{N}]/giu;
 
 function namesSubject(text: string): boolean {
   // Dialect asking words (咋个, 哪点, 要得不) are read as their standard twins, which name nothing either.

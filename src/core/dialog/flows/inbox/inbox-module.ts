@@ -4,6 +4,7 @@ import type { DialogModule } from '../../dialog-module';
 import { formatSessionTime } from '../../format-time';
 import type { TurnGate } from '../../handler';
 import { mainMenu } from '../../main-menu';
+import { answerSmallTalk } from '../../small-talk';
 import type { Turn } from '../../turn';
 import { inboxFlow, inboxFlowHandler } from './callback-flow';
 import { type InboxDialogServices, staffIn, whenStaffAnswer } from './inbox-dialog-services';
@@ -163,6 +164,8 @@ export function inboxModule(services: InboxDialogServices): DialogModule {
     intents: {
       'handoff.human': handoff,
       async unknown(turn) {
+        // "你是机器人吗", "吃饭了没": small talk is understood, not a miss.
+        if (answerSmallTalk(turn)) return;
         // Two messages in a row not understood: a person takes over rather than a third menu.
         const previous = turn.session.seen.at(-1);
         const twice = previous !== undefined && turn.session.lastMiss === previous;

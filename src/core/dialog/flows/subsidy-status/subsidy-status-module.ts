@@ -17,9 +17,13 @@ const STATUS =
 const POLICY =
   /政策|多少|能拿|可以拿|能领|可以领|什么补贴|哪些补贴|有没有补贴|有补贴|补贴吗|怎么申请|如何申请|怎样申请|条件|标准|多久|how much|what subsid|which subsid|am i eligible|can i get|how (do|can|should) i (claim|apply|get)|how to (claim|apply|get)|where (do|can) i (claim|apply)/iu;
 
+/** A subsidy that is not for training ("耕地地力补贴啥时候发", "我的低保补助到账没"): another office pays it. */
+const OTHER_SUBSIDY =
+  /(耕地|地力|种粮|粮食|良种|农机|退耕|生态|护林|公益林|草原|危房|住房|租房|房屋|养老|低保|医疗|医保|高龄|独生|计生|燃油|家电|产业|创业担保|贴息|孤儿|临时救助|困难|残疾人?(两项|生活|护理))\S{0,4}补(贴|助)|\b(farmland|farming|grain|housing|rent|pension|medical|fuel|elderly|disability) (subsid|allowance)/iu;
+
 export function isSubsidyStatusQuery(text: string): boolean {
   const t = text.trim();
-  return STATUS.test(t) && !POLICY.test(t);
+  return STATUS.test(t) && !POLICY.test(t) && !OTHER_SUBSIDY.test(t);
 }
 
 const handoff = (turn: Turn): ChoiceOption => ({

@@ -1,0 +1,30 @@
+import { mainMenu } from './main-menu';
+import type { Turn } from './turn';
+
+/**
+ * Small talk that is not about training: whether the bot is a machine ("你是机器人吗", "are you a bot?") and
+ * pleasantries ("吃饭了没", "how are you"). Answered honestly and briefly by the fallback, never as a policy question
+ * the plan "does not cover".
+ */
+export type SmallTalk = 'bot' | 'chat';
+
+const BOT =
+  /(你|您)(们)?(是|是不是)(个|一个)?(机器人|真人|人工智能|ai|机器|程序|自动回复)|是(机器人|真人|机器|程序)(吗|不|嘛|么|哦|啊|还是)|(机器人|真人)(吗|嘛|么)[?？\s]*$|\bare (you|u) (a |an )?(bot|robot|human|real person|real|ai|machine|computer|person)\b|\b(talking|chatting) (to|with) a (bot|robot|machine|human|real person)\b/iu;
+const CHAT =
+  /^(你|您)?(好吗|最近好吗|最近咋样|还好吗)|吃饭了?(没|吗|没有|没得)|吃了(没|吗)|^(在吗|在不在|在没|忙吗|忙不忙|睡了吗)[?？!！\s]*$|^\s*(how are (you|u)|how's it going|how is it going|what's up|are you there|you there)\b/iu;
+
+export function smallTalkOf(text: string): SmallTalk | undefined {
+  const t = text.trim();
+  if (t.length > 40) return undefined;
+  if (BOT.test(t)) return 'bot';
+  if (CHAT.test(t)) return 'chat';
+  return undefined;
+}
+
+/** Answers small talk with the bot's own short reply and the menu; false when the message is not small talk. */
+export function answerSmallTalk(turn: Turn): boolean {
+  const talk = smallTalkOf(turn.text);
+  if (!talk) return false;
+  turn.say(`${turn.t(`common:smallTalk.${talk}`)}\n${turn.t('common:menuIntro')}`, mainMenu(turn.t));
+  return true;
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { allText, runtimeWithPeople } from '../support/converse';
+
+const { fresh } = runtimeWithPeople('everyday');
+
+/** What people say around their questions: their story, small talk, the plan as a whole, words that look alike. */
+describe('answers to everyday messages', () => {
+  it('answers training for a group the plan has a clause for, even when the person tells their story first', async () => {
+    for (const [text, clause] of [
+      [
+        'I served in the army for eight years and came home last month. Is there job training for me?',
+        's1.3',
+      ],
+      ['厂里把我裁了，在家闲了半年，失业的人能参加啥培训', 's3.2'],
+      ['What does 两后生 actually mean?', 's1.2'],
+    ] as const) {
+      const r = await fresh().say(text);
+      expect([text, r.answer, r.citations[0]]).toEqual([text, 'policy', clause]);
+    }
+    // …but not a sum of money the clause never gives.
+    const money = await fresh().say('退伍军人参加培训一天补多少钱');
+    expect(money.citations).toEqual([]);
+  });
+
+  it('answers what the plan as a whole is about from its goals, not with the menu or "not covered"', async () => {
+    for (const text of ['这份文件主要讲的啥', 'What is this policy about?']) {
+      const r = await fresh().say(text);
+      expect([text, r.intent, r.citations[0]]).toEqual([text, 'policy.ask', 'p1']);
+    }
+    // A question about one part of the plan is not a question about all of it.
+    expect((await fresh().say('方案讲了哪些补贴')).citations[0]).not.toBe('p1');
+  });
+
+  it('switches language only when asked to, not when a language is the subject', async () => {
+    for (const text of ['How do I find work teaching English in Zhaotong?', '有没有英语培训班']) {
+      const r = await fresh().say(text);
+      expect(r.intent, text).not.toBe('language.switch');
+      expect(
+        r.events.some((e) => e.type === 'locale_changed'),
+        text,
+      ).toBe(false);
+    }
+    expect((await fresh().say('please answer in English')).intent).toBe('language.switch');
+  });
+
+  it('answers how the plan helps a group as a question, and still shows the menu to who asks what the bot can do', async () => {
+    const r = await fresh().say('How can the plan help women in villages?');
+    expect(r.intent).toBe('policy.ask');
+    for (const text of ['你都会什么', 'what can this bot do'])
+      expect((await fresh().say(text)).intent).toBe('help');
+  });
+
+  it('says honestly that it is a program, and answers small talk without "the plan does not cover this"', async () => {
+    const bot = await fresh().say('你是不是机器人啊');
+    expect(bot.intent).toBe('unknown');
+    expect(allText(bot)).toMatch(/程序|不是真人/);
+    expect(allText(bot)).not.toContain('没有找到');
+    const en = await fresh().say('are you a real person?');
+    expect(allText(en)).toMatch(/not a person/);
+    const chat = await fresh().say('吃饭了没有');
+    expect(allText(chat)).not.toContain('没有找到');
+    expect(allText(chat)).toContain('培训');
+  });
+
+  it('leaves subsidies that are not for training to their office instead of showing the person’s training claims', async () => {
+    const r = await fresh().say('退耕还林补贴什么时候发');
+    expect(r.intent).not.toBe('subsidy.status');
+    expect(allText(r)).toContain('农业');
+  });
+
+  it('gives no exam answers and says where to ask', async () => {
+    const r = await fresh().say('焊工鉴定考试有没有题库发一份');
+    expect(r.citations).toEqual([]);
+    expect(r.answer).toBe('abstain');
+    expect(allText(r)).toMatch(/题目|答案/);
+    expect(allText(r)).toContain('培训机构');
+  });
+
+  it('shows the person’s own sign-ups when they ask whether the one they made went through', async () => {
+    const r = await fresh().say('我前几天报的名，通过了没有');
+    expect(r.intent).toBe('enrol.list');
+  });
+
+  it('answers "which department" after an answer from the clause just cited, in both languages', async () => {
+    const en = fresh();
+    await en.say('What is the apprenticeship subsidy?');
+    const who = await en.say('which office is in charge of it?');
+    expect(who.citations[0]).toBe('s2.2');
+    const zh = fresh();
+    await zh.say('我是残疾人，想学门手艺');
+    const r = await zh.say('哪个部门管这一块');
+    expect(r.citations[0]).toBe('s1.3');
+    expect(r.replies[0]?.text).toMatch(/^牵头负责的是：.*残联/);
+  });
+
+  it('does not take 家政 out of 国家政策 or 护工 out of 保护工人', async () => {
+    const policy = await fresh().say('国家政策对农民工学技术有没有补贴');
+    expect(policy.intent).toBe('policy.ask');
+    expect(allText(policy)).not.toContain('家政');
+    expect(allText(await fresh().say('保护工人权益的培训有没有'))).not.toContain('护工');
+  });
+
+  it('says "yes" when the plan names what was asked in its own word, and not to a judgement it never makes', async () => {
+    const potato = await fresh().say('种土豆的有没有培训');
+    expect(potato.citations[0]).toBe('s1.4');
+    expect(potato.replies[0]?.text).toMatch(/^有。/);
+    const hard = await fresh().say('考技师证难不难');
+    expect(hard.replies[0]?.text).not.toMatch(/^(是的|有|可以)。/);
+  });
+
+  it('answers a request to explain a part of the plan, as officials write it', async () => {
+    const r = await fresh().say('请介绍一下方案在创业创新培训方面的主要措施');
+    expect(r.intent).toBe('policy.ask');
+    expect(['s4', 's4.1']).toContain(r.citations[0]);
+  });
+});
