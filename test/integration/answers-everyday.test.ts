@@ -113,4 +113,35 @@ describe('answers to everyday messages', () => {
     expect(r.intent).toBe('policy.ask');
     expect(['s4', 's4.1']).toContain(r.citations[0]);
   });
+
+  it('says the plan lists no sign-up documents and where the class’s own list is, without citing the online platform', async () => {
+    const r = await fresh().say('报个培训班需要准备哪些证件');
+    expect(r.citations).toEqual([]);
+    expect(r.answer).toBe('abstain');
+    expect(allText(r)).toContain('要带什么');
+    // Someone who wants to sign up goes on signing up.
+    expect((await fresh().say('我想报名学电焊，要准备什么资料')).intent).toBe('enrol.start');
+  });
+
+  it('reads 好几年 as "several years", not as a question about a figure', async () => {
+    const r = await fresh().say('交了好几年失业保险，能拿来参加技能提升培训不');
+    expect(r.citations[0]).toBe('s2.4');
+    expect(allText(r)).not.toContain('没有写这个具体数字');
+  });
+
+  it('reads a question it cannot place alone with the answer just given, when that surely stays on its clause', async () => {
+    const p = fresh();
+    await p.say('企业新型学徒制一个学徒补多少');
+    const r = await p.say('企业得符合啥条件才有');
+    expect(r.citations[0]).toBe('s2.2');
+    expect(r.answer).toBe('policy');
+  });
+
+  it('understands highly skilled workers and losing one’s job in English', async () => {
+    expect((await fresh().say('Are there rewards for highly skilled workers?')).citations[0]).toBe('s11');
+    expect(
+      (await fresh().say('What training is there for people who lose their jobs when a coal mine is shut?'))
+        .citations[0],
+    ).toBe('s3.1');
+  });
 });

@@ -11,10 +11,10 @@ export type YesNoForm = 'can' | 'have' | 'will' | 'is';
 
 /** Words that ask a figure wherever they stand. */
 const FIGURE_WORDS_ZH = /多少|好多|几多|什么标准|啥子?标准|标准是|比例|金额|额度|几成/;
-/** 几 with a measure word asks how many (几次, 几年); 十几 ("ten-odd") and 哪几 ("which") never do. */
-const HOW_MANY_ZH = /(?<![哪十])几[次回年月天万千百元块项]/;
+/** 几 with a measure word asks how many (几次, 几年); 十几 ("ten-odd"), 好几 ("several") and 哪几 ("which") never do. */
+const HOW_MANY_ZH = /(?<![哪十好])几[次回年月天万千百元块项]/;
 /** 几个 asks how many, or says "a few" in a statement ("想带几个徒弟"): see `aFewThenYesNo`. */
-const AMOUNT_ZH = new RegExp(`${FIGURE_WORDS_ZH.source}|${HOW_MANY_ZH.source}|(?<![哪十])几个`);
+const AMOUNT_ZH = new RegExp(`${FIGURE_WORDS_ZH.source}|${HOW_MANY_ZH.source}|(?<![哪十好])几个`);
 const AMOUNT_EN = /\bhow (much|many)\b|\bamount\b|\bwhat (is|are) the (rate|figure|sum)\b|\bpercentage\b/i;
 
 const WHERE_WHEN_ZH =

@@ -31,9 +31,24 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   const withTopic = (turn: Turn) => {
     const alone = search(turn, turn.text);
     const topic = turn.session.topic;
-    if (!topic || !isFollowUp(turn.text) || turn.now.getTime() - Date.parse(topic.at) > TOPIC_KEPT_MS)
-      return alone;
+    if (!topic || turn.now.getTime() - Date.parse(topic.at) > TOPIC_KEPT_MS) return alone;
     const query = `${topic.text} ${turn.text}`;
+    if (!isFollowUp(turn.text)) {
+      // "要啥条件企业才能拿到" after "学徒制企业补贴多少钱": a question the plan cannot place on its own that, read
+      // with the one just answered, surely stays on that answer's clause, is a follow-up to it.
+      // So is a short one ("企业得符合啥条件才有") that the plan is surer of read with it, on that clause.
+      const short = Array.from(turn.text.trim()).length <= SHORT_QUESTION;
+      if (!topic.clause || !looksLikeQuestion(turn.text)) return alone;
+      if (alone.confidence >= ABSTAIN_BELOW && !short) return alone;
+      const together = search(turn, query);
+      if (
+        together.confidence < Math.max(POLICY_CONFIDENCE_THRESHOLD, alone.confidence) ||
+        together.results[0]?.clauseId !== topic.clause
+      )
+        return alone;
+      turn.planQuery = query;
+      return together;
+    }
     const together = search(turn, query);
     // A message that leans on the last one ("那退役军人呢", "由哪个部门负责") is read with it whenever that
     // answers; one that merely is short is read with it only when that makes the plan surer.
@@ -514,6 +529,9 @@ function asksOnlyWhoRuns(text: string): boolean {
     asksWhoIsResponsible(text) && !namesSubject(text.replace(RUNNING_WORDS, ' ').replace(POINTS_BACK, ' '))
   );
 }
+
+/** Characters of a question short enough to lean on the one before when that reads it more surely. */
+const SHORT_QUESTION = 12;
 
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
 const ALSO = /也|\b(too|also|as well|either)\b/i;
