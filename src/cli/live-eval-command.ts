@@ -32,6 +32,7 @@ export const LIVE_EVAL_SETS = [
   'dev9',
   'dev10',
   'dev11',
+  'dev12',
   'heldout',
 ] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
@@ -57,6 +58,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev9: `${TEST}fixtures/policy-dev9.jsonl`,
   dev10: `${TEST}fixtures/policy-dev10.jsonl`,
   dev11: `${TEST}fixtures/policy-dev11.jsonl`,
+  dev12: `${TEST}fixtures/policy-dev12.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 

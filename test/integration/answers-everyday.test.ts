@@ -145,3 +145,55 @@ describe('answers to everyday messages', () => {
     ).toBe('s3.1');
   });
 });
+
+describe('answers to what people add around their question', () => {
+  it('reads a story of where, when and how old as the story, not as the question', async () => {
+    const r = await fresh().say('我在彝良挖了二十年煤，去年矿上关了，五十一岁了，我这种的政府给不给培训');
+    expect(r.citations[0]).toBe('s3.1');
+    const teen = await fresh().say('两后生 training 都教些啥 content 是什么');
+    expect(teen.citations[0]).toBe('s1.2');
+  });
+
+  it('answers whether one can sign up by phone from the online platform, and what new staff are taught', async () => {
+    const phone = await fresh().say('在手机上能报名吗');
+    expect(phone.citations[0]).toBe('s8');
+    expect(phone.replies[0]?.text).toMatch(/^可以。/);
+    const staff = await fresh().say('What training do newly hired workers get?');
+    expect(staff.intent).toBe('policy.ask');
+    expect(staff.citations[0]).toBe('s2.1');
+  });
+
+  it('shows the menu to "what can you do for me" and says it only knows training to small talk', async () => {
+    expect((await fresh().say('你可以帮我做啥')).intent).toBe('help');
+    const chat = await fresh().say('中午吃什么好');
+    expect(chat.intent).toBe('unknown');
+    expect(allText(chat)).not.toContain('没有找到');
+  });
+
+  it('hands over to a person who says the machine cannot understand them', async () => {
+    const r = await fresh().say('和机器人讲不清 叫个人来');
+    expect(r.intent).toBe('handoff.human');
+  });
+
+  it('gives the hotlines for a college’s phone, and reads 技师学院 as a school, not a trade', async () => {
+    const r = await fresh().say('昭通技师学院的电话多少');
+    expect(r.citations).toEqual([]);
+    expect(allText(r)).toContain('12345');
+    expect(r.intent).not.toBe('course.search');
+  });
+
+  it('does not show the person’s own claims when asked about a friend’s subsidy', async () => {
+    const r = await fresh().say('我同学的补贴到账了没有');
+    expect(r.intent).not.toBe('subsidy.status');
+    expect(allText(r)).not.toContain('申请记录');
+  });
+
+  it('refers whether a certificate can be used elsewhere, and signs up, not lists, who says "帮我报一个"', async () => {
+    const cert = await fresh().say('在昭通考的育婴师证可以去外省用不');
+    expect(cert.citations).toEqual([]);
+    expect(allText(cert)).toContain('证书');
+    const wish = await fresh().say('有电商培训的话帮我报一个');
+    expect(wish.intent).not.toBe('enrol.list');
+    expect(allText(wish)).not.toContain('还没有报名');
+  });
+});

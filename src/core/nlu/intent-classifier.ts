@@ -105,8 +105,17 @@ const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>
   'handoff.human': [['%human', '%contact']],
 };
 
-/** Every group of required cues has one that fired. */
-function asked(intent: IntentLabel, cues: ReadonlySet<string>): boolean {
+/**
+ * Words that rule an intent out whatever the statistics say: "有的话帮我报一个" asks to be signed up, never to list
+ * one's sign-ups (帮我报 fires %mine through 我报).
+ */
+const RULED_OUT: Partial<Record<IntentLabel, RegExp>> = {
+  'enrol.list': /(帮|给|替)我报(?!的)|\b(sign|put) me (up|down)\b|\b(register|enrol|enroll) me\b/i,
+};
+
+/** Every group of required cues has one that fired, and nothing in the text rules the intent out. */
+function asked(intent: IntentLabel, cues: ReadonlySet<string>, text: string): boolean {
+  if (RULED_OUT[intent]?.test(text)) return false;
   return (REQUIRED_CUES[intent] ?? []).every((anyOf) => anyOf.some((cue) => cues.has(cue)));
 }
 
@@ -137,7 +146,7 @@ export function createIntentClassifier(options: IntentClassifierOptions): Intent
       const cues = new Set([...features.keys()].filter((f) => f.startsWith('%')));
       let best = -1;
       for (let i = 0; i < N; i++)
-        if (i !== UNKNOWN && asked(INTENTS[i]!, cues) && (best < 0 || p[i]! > p[best]!)) best = i;
+        if (i !== UNKNOWN && asked(INTENTS[i]!, cues, text) && (best < 0 || p[i]! > p[best]!)) best = i;
       if (best < 0) return { intent: 'unknown', confidence: 0, scores };
       const confidence = p[best]!;
       if (p[UNKNOWN]! > confidence || confidence < minConfidence)

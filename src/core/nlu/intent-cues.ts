@@ -27,7 +27,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ['%mine', /我报|我[^，,。？?]{0,6}报的名|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
   [
     '%human',
-    /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|\bhuman|(?<!\b(?:per|each|every|one) )\bperson\b|\bstaff\b(?!\s+(?:education|training|funds?|skills?|costs?|development|welfare|quarters|canteen))|\bagent|(?<!(?:excavator|forklift|crane|machine|equipment|loader|drone) )\boperator\b|someone|somebody|complain|feedback/,
+    /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|(喊|叫|派|换)(个|一个)人|(机器|机器人).{0,3}(说不清|说不明白|讲不清|听不懂)|\bhuman|(?<!\b(?:per|each|every|one) )\bperson\b|\bstaff\b(?!\s+(?:education|training|funds?|skills?|costs?|development|welfare|quarters|canteen))|\bagent|(?<!(?:excavator|forklift|crane|machine|equipment|loader|drone) )\boperator\b|someone|somebody|complain|feedback/,
   ],
   ['%contact', /电话|联系|call me|phone number|contact/],
   ['%language', /英文|英语|中文|汉语|普通话|english|chinese|mandarin|language/],

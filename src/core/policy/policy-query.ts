@@ -52,6 +52,9 @@ export interface QueryConcept {
 const FILLER_CHARS =
   /[想要能会来去哪啥个有些了吗不没还就都也可前后里出真次回几谁咋啷整得哦嘛呢吧啊呀么怎用只该让给把被我你他她它们这那是的着过从对跟和与等好多每]/u;
 
+/** A number, an age or a span of time in Chinese numerals (四十五, 三年, 十多年): part of the person's story, no topic. */
+const NUMBER_WORD = /^[零一二三四五六七八九十百千万两几多半]+[年岁个天月次块元号周]?多?$/u;
+
 export interface AnalyzedQuery {
   /** Search term → boost. */
   terms: Map<string, number>;
@@ -232,7 +235,8 @@ export function createQueryAnalyzer(tokenizer: Tokenizer, synonyms: SynonymTable
       put(word, 1);
       for (const p of parts) put(p, 0.7);
       for (const g of grams) put(g, 0.4);
-      const filler = HAN_ONLY.test(word) && (FILLER_CHARS.test(word) || mostlyRead(word));
+      const filler =
+        HAN_ONLY.test(word) && (FILLER_CHARS.test(word) || NUMBER_WORD.test(word) || mostlyRead(word));
       concepts.push({ label: word, terms: [word, ...parts, ...grams], pieces: grams, word, filler });
     }
     // Bigrams across the whole message give typo tolerance (见档立卡 still shares 档立, 立卡).

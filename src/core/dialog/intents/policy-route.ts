@@ -10,7 +10,7 @@ import { asksWhoIsResponsible, detectQuestionKind } from '../../policy/question-
 import { referralFor } from '../../policy/referrals';
 import { type IntentRoute, tradesIn } from '../handler';
 import { looksLikeQuestion } from '../question-words';
-import { smallTalkOf } from '../small-talk';
+import { asksWhatBotDoes, smallTalkOf } from '../small-talk';
 import type { Turn } from '../turn';
 import { answerIssued, asksForOverview, asksWhenIssued } from './plan-issued';
 import { type PlanSearch, pinClause, preferClause, searchPlan } from './plan-search';
@@ -122,6 +122,8 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     if (REFERRABLE.has(u.intent) && asksWhenIssued(turn.text)) return answerIssued(turn, policy);
     // "你是机器人吗", "吃饭了没": small talk, answered as such, not as a question the plan does not cover.
     // "are you a real person?" asks what the bot is; the reply says so and how to reach a person.
+    if (REFERRABLE.has(u.intent) && u.intent !== 'help' && asksWhatBotDoes(turn.text))
+      return next({ ...u, intent: 'help' });
     const talk = smallTalkOf(turn.text);
     if (talk && (REFERRABLE.has(u.intent) || (talk === 'bot' && u.intent === 'handoff.human')))
       return next({ ...u, intent: 'unknown' });
@@ -494,7 +496,7 @@ const SIGN_UP_WORD =
   /报名|报个名|(哪里|哪点|哪儿|在哪|哪个地方)(学|报|有班|能学)|\b(sign (me )?up|enrol|enroll|register|where can i (learn|study|train))\b/i;
 /** Signing up online: 网上/线上/手机上 报名, sign up/register/enrol online. */
 const ONLINE_SIGN_UP =
-  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上)|\b(sign up|register|enrol\w*)\b( (for|in) (the )?(training|trainings|courses?|classes))? online\b/i;
+  /(网上|线上|手机上|微信上|online).{0,4}(报名|sign up|register|enrol)|(报名|sign up|register|enrol\w*).{0,6}(网上|线上|手机上|微信上|手机里|微信里)|\b(sign up|register|enrol\w*)\b( (for|in) (the )?(training|trainings|courses?|classes))? online\b/i;
 /** Talk of a sign-up already made: 报名了, 报了, 已经报, signed up, registered. */
 const SIGNED_UP_ALREADY = /报名了|报了|已经报|已报|\b(signed up|registered|enrolled)\b/i;
 

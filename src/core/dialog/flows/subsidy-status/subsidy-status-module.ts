@@ -21,9 +21,13 @@ const POLICY =
 const OTHER_SUBSIDY =
   /(耕地|地力|种粮|粮食|良种|农机|退耕|生态|护林|公益林|草原|危房|住房|租房|房屋|养老|低保|医疗|医保|高龄|独生|计生|燃油|家电|产业|创业担保|贴息|孤儿|临时救助|困难|残疾人?(两项|生活|护理))\S{0,4}补(贴|助)|\b(farmland|farming|grain|housing|rent|pension|medical|fuel|elderly|disability) (subsid|allowance)/iu;
 
+/** Someone outside the person's family here ("我表哥的补贴还没到账"): their claims are not this person's to see. */
+const SOMEONE_ELSE =
+  /(表|堂)(哥|姐|弟|妹)|朋友|同学|邻居|同事|亲戚|老乡|别人|\b(friend|cousin|neighbou?r|colleague)/iu;
+
 export function isSubsidyStatusQuery(text: string): boolean {
   const t = text.trim();
-  return STATUS.test(t) && !POLICY.test(t) && !OTHER_SUBSIDY.test(t);
+  return STATUS.test(t) && !POLICY.test(t) && !OTHER_SUBSIDY.test(t) && !SOMEONE_ELSE.test(t);
 }
 
 const handoff = (turn: Turn): ChoiceOption => ({
