@@ -33,6 +33,7 @@ export const LIVE_EVAL_SETS = [
   'dev10',
   'dev11',
   'dev12',
+  'dev13',
   'heldout',
 ] as const;
 export type LiveEvalSet = (typeof LIVE_EVAL_SETS)[number];
@@ -59,6 +60,7 @@ const SET_FILES: Record<Exclude<LiveEvalSet, 'tuning'>, string> = {
   dev10: `${TEST}fixtures/policy-dev10.jsonl`,
   dev11: `${TEST}fixtures/policy-dev11.jsonl`,
   dev12: `${TEST}fixtures/policy-dev12.jsonl`,
+  dev13: `${TEST}fixtures/policy-dev13.jsonl`,
   heldout: `${TEST}heldout/policy-heldout.jsonl`,
 };
 

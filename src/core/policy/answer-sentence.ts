@@ -215,7 +215,7 @@ export function negatesQuestion(text: string, question: string): boolean {
 
 /** Markers a figure phrase may start at: "每人每年4000元", "不超过…8%", "不少于1…". */
 const FIGURE_LEAD = /每|不低于|不超过|不少于|至少|最高|超过|达到|完成|培训/g;
-const FIGURE_TAIL = /^(?:以上|以下|以内|左右)?(?:的[^\s,，;；。(（)）、的]{1,8})?/;
+const FIGURE_TAIL = /^(?:以上|以下|以内|左右)?(?:的[^\s,，;；。(（)）、的要将应由用]{1,8})?/;
 const FIGURE_BARE_TAIL = /^[^\s,，;；。(（)）、]{0,4}/;
 
 /**
@@ -243,7 +243,7 @@ export function figurePhrase(text: string, question: string): string | undefined
       let end = at + m[0].length;
       const rest = part.slice(end);
       if (/^[(（]/.test(rest)) end += rest.search(/[)）]/) + 1 || 0;
-      // Keep what qualifies the figure ("以上的培养经费补贴", "的部分"), not the sentence that follows.
+      // Keep what qualifies the figure ("以上的培养经费补贴", "的部分"), not the sentence that follows (要用于…).
       const tailPattern = unit ? FIGURE_TAIL : FIGURE_BARE_TAIL;
       end += part.slice(end).match(tailPattern)?.[0].length ?? 0;
       const phrase = part.slice(start, end).replace(TRAILING_PUNCTUATION, '');
