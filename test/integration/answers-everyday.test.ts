@@ -129,12 +129,15 @@ describe('answers to everyday messages', () => {
     expect(allText(r)).not.toContain('没有写这个具体数字');
   });
 
-  it('reads a question it cannot place alone with the answer just given, when that surely stays on its clause', async () => {
+  it('reads a question it cannot place alone with the answer just given, when that surely stays on its clause, and a new subject on its own', async () => {
     const p = fresh();
     await p.say('企业新型学徒制一个学徒补多少');
-    const r = await p.say('企业得符合啥条件才有');
+    const r = await p.say('啥样的企业才能拿到');
     expect(r.citations[0]).toBe('s2.2');
     expect(r.answer).toBe('policy');
+    const q = fresh();
+    await q.say('学徒制企业一年补多少');
+    expect((await q.say('新型职业农民咋个培养')).citations[0]).toBe('s1.4');
   });
 
   it('understands highly skilled workers and losing one’s job in English', async () => {
@@ -157,7 +160,7 @@ describe('answers to what people add around their question', () => {
   it('answers whether one can sign up by phone from the online platform, and what new staff are taught', async () => {
     const phone = await fresh().say('在手机上能报名吗');
     expect(phone.citations[0]).toBe('s8');
-    expect(phone.replies[0]?.text).toMatch(/^可以。/);
+    expect(allText(phone)).toContain('网上报名');
     const staff = await fresh().say('What training do newly hired workers get?');
     expect(staff.intent).toBe('policy.ask');
     expect(staff.citations[0]).toBe('s2.1');
@@ -195,5 +198,44 @@ describe('answers to what people add around their question', () => {
     const wish = await fresh().say('有电商培训的话帮我报一个');
     expect(wish.intent).not.toBe('enrol.list');
     expect(allText(wish)).not.toContain('还没有报名');
+  });
+});
+
+describe('what the review of these rules found', () => {
+  it('keeps the language when a language is only the subject, and understands which one is wanted', async () => {
+    for (const text of ['有用英语教的班吗', '我要考英语四级，有培训吗', 'Is the training in Chinese only?']) {
+      expect((await fresh().say(text)).intent, text).not.toBe('language.switch');
+    }
+    const zh = await fresh().say('不要英文');
+    expect(zh.intent).toBe('language.switch');
+    expect(allText(zh)).toContain('中文');
+  });
+
+  it('hands over when asked to even if the person also asks whether it is a robot', async () => {
+    expect((await fresh().say('你是不是机器人？我要转人工')).intent).toBe('handoff.human');
+  });
+
+  it('does not take questions about robots, meals, dates or courses for small talk or the menu', async () => {
+    expect((await fresh().say('能学工业机器人吗')).intent).not.toBe('unknown');
+    expect(allText(await fresh().say('参加培训管吃饭没有'))).not.toContain('谢谢关心');
+    expect((await fresh().say('这个可以什么时候报名')).intent).not.toBe('help');
+    expect((await fresh().say('What can you do for veterans?')).intent).toBe('policy.ask');
+  });
+
+  it('lists one’s sign-ups when someone else signed the person up, and reads "答案" as an answer, not an exam', async () => {
+    expect((await fresh().say('帮我报名了吗')).intent).toBe('enrol.list');
+    expect(allText(await fresh().say('你刚才那个答案有没有依据'))).not.toContain('考试的题目');
+  });
+
+  it('answers "what is this policy about" right after an answer from that answer’s clause', async () => {
+    const p = fresh();
+    await p.say('学徒制补贴多少钱');
+    expect((await p.say('这个政策主要内容是什么')).citations[0]).toBe('s2.2');
+  });
+
+  it('never says yes to whether something is worth it, and keeps 家政 in 家政务工', async () => {
+    const r = await fresh().say('学徒制靠不靠谱');
+    expect(r.replies[0]?.text).not.toMatch(/^(是的|有|可以)。/);
+    expect((await fresh().say('我想做家政务工，有培训吗')).citations).toContain('s2.6');
   });
 });

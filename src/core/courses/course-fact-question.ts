@@ -27,7 +27,7 @@ const CUES: Record<FactKind, RegExp> = {
   address:
     /在哪|哪里上课|哪儿上课|地址|地点|怎么去|怎么走|位置|地图|where is it|where is the|address|location|\bmap\b|how do i get/i,
   materials:
-    /带什么|带啥|要带|准备什么|准备啥|需要准备|带哪些|what (do|should) i bring|what to bring|bring anything|materials/i,
+    /带什么|带啥|要带|准备什么|准备啥|需要准备|要准备|准备哪些|带哪些|哪些证件|什么证件|哪些材料|什么材料|what (do|should) i bring|what to bring|bring anything|materials/i,
   certificate: /什么证|发证|证书|拿证|有证|考证|certificate|qualification|diploma/i,
   phone: /电话|联系方式|联系谁|怎么联系|号码多少|phone|contact|call (you|them|someone)|number to call/i,
 };

@@ -9,9 +9,9 @@ import type { Turn } from './turn';
 export type SmallTalk = 'bot' | 'chat';
 
 const BOT =
-  /(你|您)(们)?(是|是不是)(个|一个)?(机器人|真人|人工智能|ai|机器|程序|自动回复)|是(机器人|真人|机器|程序)(吗|不|嘛|么|哦|啊|还是)|(机器人|真人)(吗|嘛|么)[?？\s]*$|\bare (you|u) (a |an )?(bot|robot|human|real person|real|ai|machine|computer|person)\b|\b(talking|chatting) (to|with) a (bot|robot|machine|human|real person)\b/iu;
+  /(你|您)(们)?(是|是不是)(个|一个)?(机器人|真人|人工智能|ai|机器|程序|自动回复)|是(机器人|真人|机器|程序)(吗|不|嘛|么|哦|啊|还是)|\bare (you|u) (a |an )?(bot|robot|human|real person|real|ai|machine|computer|person)\b|\b(talking|chatting) (to|with) a (bot|robot|machine|human|real person)\b/iu;
 const CHAT =
-  /^(你|您)?(好吗|最近好吗|最近咋样|还好吗)|吃饭了?(没|吗|没有|没得)|吃了(没|吗)|(今天|晚上|中午|早上)?吃(啥|什么|啥子)好|^(在吗|在不在|在没|忙吗|忙不忙|睡了吗)[?？!！\s]*$|^\s*(how are (you|u)|how's it going|how is it going|what's up|are you there|you there)\b/iu;
+  /^(你|您)?(好吗|最近好吗|最近咋样|还好吗)|^(你|您|你们)?(吃饭|吃)了?(没|吗|没有|没得)[?？!！\s]*$|^(今天|今晚|明天|晚上|中午|早上){0,2}吃(啥|什么|啥子)好|^(在吗|在不在|在没|忙吗|忙不忙|睡了吗)[?？!！\s]*$|^\s*(how are (you|u)|how's it going|how is it going|what's up|are you there|you there)\b/iu;
 
 export function smallTalkOf(text: string): SmallTalk | undefined {
   const t = text.trim();
@@ -31,7 +31,7 @@ export function answerSmallTalk(turn: Turn): boolean {
 
 /** "你能帮我干啥", "你是搞啥子的", "what do you do?": asks what the bot is for, which the menu answers. */
 const WHAT_BOT_DOES =
-  /^(请问)?(你|您|你们|这个)(到底|都|还)?(能|会|可以)(帮我|帮忙)?(干|做|搞|整)?(些)?(什么|啥子?|嘛|哪样)|^(你|您|你们)(到底)?是(搞|做|干|整)(啥子?|什么|哪样)的|^\s*(so )?what (do|can) you (do|help with)\b/iu;
+  /^(请问)?(你|您|你们)(到底|都|还)?(能|会|可以)(帮我|帮忙)?(干|做|搞|整)?(些)?(什么|啥子?|嘛|哪样)(的|呢|吗|呀|啊|哦|嘛)?[?？!！。\s]*$|^(你|您|你们)(到底)?是(搞|做|干|整)(啥子?|什么|哪样)的|^\s*(so )?what (do|can) you (do|help with)(\s+for me)?\s*[?.!]*$/iu;
 
 export function asksWhatBotDoes(text: string): boolean {
   const t = text.trim();

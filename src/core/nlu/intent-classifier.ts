@@ -110,7 +110,8 @@ const REQUIRED_CUES: Partial<Record<IntentLabel, readonly (readonly string[])[]>
  * one's sign-ups (帮我报 fires %mine through 我报).
  */
 const RULED_OUT: Partial<Record<IntentLabel, RegExp>> = {
-  'enrol.list': /(帮|给|替)我报(?!的)|\b(sign|put) me (up|down)\b|\b(register|enrol|enroll) me\b/i,
+  'enrol.list':
+    /(帮|给|替)我报(?:一个|个|名|上|一下)?(?![了没过名个上一的])|\b(sign|put) me (up|down)\b|\b(register|enrol|enroll) me\b/i,
 };
 
 /** Every group of required cues has one that fired, and nothing in the text rules the intent out. */

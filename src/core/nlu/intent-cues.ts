@@ -24,7 +24,10 @@ const CUES: readonly (readonly [string, RegExp])[] = [
     '%cancel',
     /取消|退出|退课|退班|退训|退报名|退名|退掉|退了|撤销|撤回|放弃|不去了|去不了|去不成|不参加|参加不了|不报了|不学了|不想学|不上了|不想去|不想参加|不能参加|就算了|让给别人|cancel|withdraw|\bquit|\bdrop\b|unenrol|can'?t (?:make|come|attend)|won'?t (?:attend|be coming|come)|not (?:going|coming)|don'?t want to go|remove me|take me off/,
   ],
-  ['%mine', /我报|我[^，,。？?]{0,6}报的名|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/],
+  [
+    '%mine',
+    /我报|我(?!想|要)[^，,。？?朋友同学表堂他她]{0,6}报的名(?!额)|我的|我参加|我是不是|我排|\bmy\b|am i\b|did i\b|have i\b/,
+  ],
   [
     '%human',
     /人工|真人|工作人员|客服|活人|负责人|领导|管事|投诉|举报|提意见|(喊|叫|派|换)(个|一个)人|(机器|机器人).{0,3}(说不清|说不明白|讲不清|听不懂)|\bhuman|(?<!\b(?:per|each|every|one) )\bperson\b|\bstaff\b(?!\s+(?:education|training|funds?|skills?|costs?|development|welfare|quarters|canteen))|\bagent|(?<!(?:excavator|forklift|crane|machine|equipment|loader|drone) )\boperator\b|someone|somebody|complain|feedback/,
@@ -34,7 +37,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   // Asking the bot to speak another language, not only naming one ("teach English in China", "英语培训班").
   [
     '%switch_language',
-    /(?:说|讲|用|换|切|转|改|回|要|看|懂|会)[^，,。？?！!]{0,3}(?:英文|英语|中文|汉语|普通话|中国话|简体)|(?:英文|英语|中文|汉语)(?:模式|版)|(?:换|切换|改)\S{0,2}语言|^\s*(?:in\s+)?(?:英文|英语|中文|汉语|普通话|english|chinese|mandarin)\s*(?:吧|呢|可以吗|please|pls|plz)?[\s.!?。！？]*$|\b(?:speak|reply|respond|answer|talk|write|switch|change|use|set|prefer|read)\b[^.?!]{0,25}\b(?:english|chinese|mandarin)\b|\b(?:english|chinese|mandarin)\s+(?:please|pls|plz|version|mode|only)\b|\b(?:change|switch|set)\b[^.?!]{0,12}\blanguage\b|^\s*language\s*$/,
+    /(?:说|讲|用|换|切换|切|转|改|回复|回答)(?:成|到|回|为|个)?(?:英文|英语|中文|汉语|普通话|中国话|简体中文)(?!教|上课|讲课|授课|培训|的班|班)|(?:英文|英语|中文|汉语)(?:模式|版)|(?:换|切换|改)\S{0,2}语言|^\s*(?:in\s+)?(?:英文|英语|中文|汉语|普通话|english|chinese|mandarin)\s*(?:吧|呢|可以吗|please|pls|plz)?[\s.!?。！？]*$|^\s*(?:我)?(?:看不懂|不会|不懂|听不懂)(?:英文|英语|中文|汉语)[\s,，。!！]*(?:换中文|用中文|说中文)?[\s.!?。！？]*$|^\s*(?:我)?(?:要|想|不要)看?(?:英文|英语|中文)(?:的|版)?[\s.!?。！？]*$|\b(?:you|u|please|pls|plz)\b[^.?!]{0,15}\b(?:speak|reply|respond|answer|talk|write|use|switch|change)\b[^.?!]{0,12}\b(?:english|chinese|mandarin)\b|^\s*(?:please |pls )?(?:speak|reply|respond|answer|talk|write|switch|change|use)\b[^.?!]{0,12}\b(?:english|chinese|mandarin)\b|^\s*i (?:prefer|don'?t read|can'?t read|cannot read) (?:english|chinese)[\s.!]*$|\b(?:english|chinese|mandarin)\s+(?:please|pls|plz|version|mode)\b|\b(?:change|switch|set)\b[^.?!]{0,12}\blanguage\b|^\s*language\s*$/,
   ],
   [
     '%delete',

@@ -271,7 +271,7 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
           keywordNamesSubject(subject, c.clause.keywords['zh-CN'])) &&
         !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
         aspectQuoted(c.quoted, c.question) &&
-        judgementQuoted(c.quoted, c.question);
+        !JUDGEMENT.test(c.question);
       return supported
         ? t(`policy:direct.yes.${yesNoForm(c.question)}`)
         : t('policy:direct.notStated', { document });
@@ -469,16 +469,11 @@ function aspectQuoted(quoted: string, question: string): boolean {
   );
 }
 
-/** "考电工证难不难", "这个培训有没有用": a judgement the plan would have to make in those words to say yes. */
+/**
+ * "考电工证难不难", "这个培训有没有用", "学徒制靠不靠谱": a judgement the plan never makes, so never answered "yes".
+ */
 const JUDGEMENT =
-  /(难|累|远|贵|苦|辛苦|容易|简单|麻烦|靠谱|划算|值得|实用|有用|好学|好考)(不|没)\1|(难|好)(学|考)(吗|不|嘛|么)/u;
-
-function judgementQuoted(quoted: string, question: string): boolean {
-  const m = question.match(JUDGEMENT);
-  if (!m) return true;
-  const word = m[1] ?? `${m[3]}${m[4]}`;
-  return quoted.includes(word);
-}
+  /(难|累|远|贵|苦|容易|简单|麻烦|划算|实用|好学|好考)(不|没)\1|辛不辛苦|靠不靠谱|值不值得?|有没有用|有用没|有没有前途|好不好(学|考|找)|(难|好)(学|考)(吗|不|嘛|么)|\b(is it|are they) (worth|useful|hard|difficult|easy)\b/u;
 
 /**
  * How a clause speaks to the question's subject: `about` when one of its keywords names it, `mentions` when

@@ -2,6 +2,11 @@ import type { DialogModule } from '../dialog-module';
 import { mainMenu } from '../main-menu';
 import { answerSmallTalk } from '../small-talk';
 
+const REFUSES_ENGLISH =
+  /(看不懂|听不懂|不懂|不会|不要|不认识)(英文|英语)|\b(don'?t|can'?t|cannot|do not) (read|understand|speak) english\b/i;
+const REFUSES_CHINESE =
+  /(看不懂|听不懂|不懂|不会|不要|不认识)(中文|汉语|汉字)|\b(don'?t|can'?t|cannot|do not) (read|understand|speak) chinese\b/i;
+
 /** Greeting, help, language switch, hand-off to a person, and the fallback for anything not understood. */
 export function basicIntents(options: {
   handoffPhone: string;
@@ -36,8 +41,12 @@ export function basicIntents(options: {
           understanding.target === 'zh-CN' || understanding.target === 'en'
             ? understanding.target
             : undefined;
-        const wantsEnglish = /english|英文|英语/i.test(turn.text);
-        const wantsChinese = /中文|汉语|chinese|普通话/i.test(turn.text);
+        // "我看不懂英文", "不要英文", "I can't read Chinese": the other language is wanted.
+        const refusesEnglish = REFUSES_ENGLISH.test(turn.text);
+        const refusesChinese = REFUSES_CHINESE.test(turn.text);
+        const wantsEnglish = refusesChinese || (!refusesEnglish && /english|英文|英语/i.test(turn.text));
+        const wantsChinese =
+          refusesEnglish || (!refusesChinese && /中文|汉语|chinese|普通话/i.test(turn.text));
         const next =
           requested ??
           (wantsEnglish && !wantsChinese

@@ -26,25 +26,24 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
 
   /**
    * A short follow-up to the policy question just answered ("那要什么条件", "and for veterans?") is searched
-   * together with that question when that makes the plan surer than the follow-up alone.
+   * together with that question when that makes the plan surer than the follow-up alone; so is a question the
+   * plan cannot place alone that read with it surely stays on the clause just cited.
    */
   const withTopic = (turn: Turn) => {
     const alone = search(turn, turn.text);
     const topic = turn.session.topic;
-    if (!topic || turn.now.getTime() - Date.parse(topic.at) > TOPIC_KEPT_MS) return alone;
+    if (!topic || !topicIsOn(turn)) return alone;
     const query = `${topic.text} ${turn.text}`;
     if (!isFollowUp(turn.text)) {
       // "要啥条件企业才能拿到" after "学徒制企业补贴多少钱": a question the plan cannot place on its own that, read
       // with the one just answered, surely stays on that answer's clause, is a follow-up to it.
-      // So is a short one ("企业得符合啥条件才有") that the plan is surer of read with it, on that clause.
-      const short = Array.from(turn.text.trim()).length <= SHORT_QUESTION;
-      if (!topic.clause || !looksLikeQuestion(turn.text)) return alone;
-      if (alone.confidence >= ABSTAIN_BELOW && !short) return alone;
+      // Not one that names its own subject by a clause's keyword ("新型职业农民怎么培养" after the apprentice subsidy).
+      const own = alone.results[0]?.clauseId;
+      if (!topic.clause || !looksLikeQuestion(turn.text) || (own && policy.index.namesClause(own, turn.text)))
+        return alone;
+      if (alone.confidence >= ABSTAIN_BELOW) return alone;
       const together = search(turn, query);
-      if (
-        together.confidence < Math.max(POLICY_CONFIDENCE_THRESHOLD, alone.confidence) ||
-        together.results[0]?.clauseId !== topic.clause
-      )
+      if (together.confidence < POLICY_CONFIDENCE_THRESHOLD || together.results[0]?.clauseId !== topic.clause)
         return alone;
       turn.planQuery = query;
       return together;
@@ -125,10 +124,20 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
     if (REFERRABLE.has(u.intent) && u.intent !== 'help' && asksWhatBotDoes(turn.text))
       return next({ ...u, intent: 'help' });
     const talk = smallTalkOf(turn.text);
-    if (talk && (REFERRABLE.has(u.intent) || (talk === 'bot' && u.intent === 'handoff.human')))
+    if (
+      talk &&
+      (REFERRABLE.has(u.intent) ||
+        (talk === 'bot' && u.intent === 'handoff.human' && !HANDS_OVER.test(turn.text)))
+    )
       return next({ ...u, intent: 'unknown' });
     // "这个方案是讲什么的", "What is this plan about?": the clause saying what the whole plan sets out to do.
-    if (REFERRABLE.has(u.intent) && policy.doc.overview && asksForOverview(turn.text)) {
+    // "这个政策主要内容是什么" right after an answer asks about that answer's subject, not the whole plan.
+    if (
+      REFERRABLE.has(u.intent) &&
+      policy.doc.overview &&
+      asksForOverview(turn.text) &&
+      !(topicIsOn(turn) && POINTS_BACK_ONCE.test(turn.text))
+    ) {
       return next({ ...u, intent: 'choice.clause', target: policy.doc.overview });
     }
     // A question about a matter the plan leaves to another office (医保, 低保, 驾照, 欠薪 …): say so and where
@@ -194,7 +203,7 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
       u.confidence < UNSURE_BELOW &&
       looksLikeQuestion(turn.text) &&
       !OWN_WISH.test(turn.text) &&
-      !ASKS_FOR_HELP.test(turn.text) &&
+      !asksForHelp(turn.text) &&
       !ABOUT_OUR_CLASSES.test(turn.text) &&
       !OUR_CLASS_WORDS.test(turn.text) &&
       detectQuestionKind(turn.text) !== 'where_when' &&
@@ -253,18 +262,13 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
         // not a request for the menu.
         if (
           !rerouted &&
-          !ASKS_FOR_HELP.test(turn.text) &&
+          !asksForHelp(turn.text) &&
           namesSubject(turn.text) &&
           withTopic(turn).confidence >= POLICY_CONFIDENCE_THRESHOLD
         )
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         // "房贷利率能不能降": a question about something, not a request for the menu, even if nothing here answers it.
-        if (
-          !rerouted &&
-          !ASKS_FOR_HELP.test(turn.text) &&
-          looksLikeQuestion(turn.text) &&
-          namesSubject(turn.text)
-        )
+        if (!rerouted && !asksForHelp(turn.text) && looksLikeQuestion(turn.text) && namesSubject(turn.text))
           return route(turn, { ...u, intent: 'policy.ask' }, next, true);
         return next(u);
       }
@@ -448,6 +452,9 @@ const ASKS_FOR_SOMEONE = /找|联系|转|叫|人工|\b(talk|speak) to\b|\bcontac
 /** Asking for a person here, or for our own number: 人工, 客服, 工作人员, 你们, 领导, talk to someone, your number. */
 const ASKS_FOR_PERSON =
   /人工|客服|真人|找个人|工作人员|你们|领导|负责人|(联系|打电话给|回电话给)我|\b(talk|speak|chat) (to|with)\b|\b(a|real) (person|human)\b|\b(call|contact) me\b|\byour\b/i;
+/** Asking outright to be put through to a person (转人工, "I want to talk to a human"), not whether one is talking to one. */
+const HANDS_OVER =
+  /转人工|人工客服|要人工|找人工|找(个)?(真人|工作人员|客服)|\b(talk|speak|chat) (to|with)\b|\bi (want|need|would like)\b/i;
 /** A complaint, a report of wrongdoing or of being cheated, which the staff inbox registers. */
 const COMPLAINS = /投诉|举报|反映|骗|\bcomplain|\breport\b/i;
 /** When signing up closes: 截止, 截至, deadline, closing date. */
@@ -508,6 +515,12 @@ const tradeNamed = (u: Parameters<IntentRoute>[1]) => tradesOf(u).length > 0;
 const UNSURE_BELOW = 0.6;
 /** How long a policy question stays the topic of the conversation. */
 const TOPIC_KEPT_MS = 30 * 60_000;
+
+/** An answer was given in the last TOPIC_KEPT_MS: what a follow-up may lean on. */
+function topicIsOn(turn: Turn): boolean {
+  const topic = turn.session.topic;
+  return topic !== undefined && turn.now.getTime() - Date.parse(topic.at) <= TOPIC_KEPT_MS;
+}
 /** A message that leans on what was said before: "那…", "还有…", "and …?", "what about …", "is that …?". */
 const FOLLOW_UP_LEAD =
   /^(那|那么|那如果|那要是|还有|另外|如果|要是|假如|其他|别的|and\b|what about|how about|then\b|so\b|also\b|what if|(does|do|is|are|can|will|would|could|should) (that|this|those|these)\b)/i;
@@ -515,6 +528,8 @@ const FOLLOW_UP_LEAD =
 /** "哪个部门管这个", "what do they teach": the message points back at what was asked before. */
 const POINTS_BACK =
   /这个|这项|这种|这些|这块|这一块|这方面|这件事|这事|那个|那种|那些|(?<!其)它|上面说的|刚才|\b(this|that|it|they|them|those|these)\b/giu;
+/** The same words, for a test (POINTS_BACK is global, for replacing). */
+const POINTS_BACK_ONCE = new RegExp(POINTS_BACK.source, 'iu');
 
 /** Points back and names nothing else: "哪个部门管这个", "what do they teach"; not "这个方案里平台是怎么说的". */
 function pointsBack(text: string): boolean {
@@ -531,9 +546,6 @@ function asksOnlyWhoRuns(text: string): boolean {
     asksWhoIsResponsible(text) && !namesSubject(text.replace(RUNNING_WORDS, ' ').replace(POINTS_BACK, ' '))
   );
 }
-
-/** Characters of a question short enough to lean on the one before when that reads it more surely. */
-const SHORT_QUESTION = 12;
 
 /** "也行吗", "没学历也可以吗", "me too?": the message says it goes with what was asked before. */
 const ALSO = /也|\b(too|also|as well|either)\b/i;
@@ -580,7 +592,12 @@ function saysWhat(text: string): boolean {
 
 /** Words that ask how the bot is used ("怎么使用", "帮助一下", "how does it work"), whatever else matches. */
 const ASKS_FOR_HELP =
-  /帮助|帮忙|菜单|功能|怎么用|怎么使用|咋个?用|怎么操作|咋个?操作|使用|说明|教程|你是谁|能干啥|能做什么|(你|这个)(都|还)?(会|能)(干|做)?(什么|啥|嘛)|能干嘛|能干什么|\bwhat (can|does) (this|the|you|it)( bot| thing| assistant)? do\b|(?<!\b(?:plan|policy|policies|it|government|city|they|programme|program|scheme|this|that)\s+)\bhelps?\b|\b(menu|how (does|do) (it|this|you) work|how (do|can) i use|what can you do|who are you)\b/i;
+  /帮助|帮忙|菜单|功能|怎么用|怎么使用|咋个?用|怎么操作|咋个?操作|使用|说明|教程|你是谁|能干啥|能做什么|能干嘛|能干什么|看不懂|不会用|搞不懂|\bwhat (can|does) (this|the|you|it)( bot| thing| assistant)? do\s*(for me)?\s*[?.!]*$|(?<!\b(?:plan|policy|policies|it|government|city|they|programme|program|scheme|this|that)\s+)\bhelps?\b|\b(menu|how (does|do) (it|this|you) work|how (do|can) i use|who are you)\b/i;
+
+/** Asks how to use the bot or what it can do ("怎么用", "你能帮我干啥"). */
+function asksForHelp(text: string): boolean {
+  return ASKS_FOR_HELP.test(text) || asksWhatBotDoes(text);
+}
 
 /** The person's own wish to learn or sign up: "我想学", "帮我报", "I want to…" — a course search, not a question. */
 const OWN_WISH =

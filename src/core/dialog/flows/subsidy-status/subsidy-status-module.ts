@@ -27,7 +27,12 @@ const SOMEONE_ELSE =
 
 export function isSubsidyStatusQuery(text: string): boolean {
   const t = text.trim();
-  return STATUS.test(t) && !POLICY.test(t) && !OTHER_SUBSIDY.test(t) && !SOMEONE_ELSE.test(t);
+  return (
+    STATUS.test(t) &&
+    !POLICY.test(t) &&
+    !OTHER_SUBSIDY.test(t) &&
+    !(SOMEONE_ELSE.test(t) && !/我的|\bmy\b/iu.test(t))
+  );
 }
 
 const handoff = (turn: Turn): ChoiceOption => ({
