@@ -96,6 +96,7 @@ describe('answers to everyday messages', () => {
   it('does not take 家政 out of 国家政策 or 护工 out of 保护工人', async () => {
     const policy = await fresh().say('国家政策对农民工学技术有没有补贴');
     expect(policy.intent).toBe('policy.ask');
+    expect(policy.citations[0]).toBe('s1.1');
     expect(allText(policy)).not.toContain('家政');
     expect(allText(await fresh().say('保护工人权益的培训有没有'))).not.toContain('护工');
   });

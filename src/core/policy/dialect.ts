@@ -31,6 +31,8 @@ const WORDS: readonly [RegExp, string][] = [
   [/学(门|个|点|些)(?=\p{Script=Han}{2})/gu, '学'],
   // A certificate named by its holder: 技师证 / 电工证 / 育婴员证 → 技师 证书 (not 身份证, 营业执照).
   [/(师|工|员|级|嫂)证(?![书明件据券])/gu, '$1 证书'],
+  // 国家政策 / 国家政府 are 国家 + 政策, never 家政 (housekeeping) inside them.
+  [/国家(?=政策|政府|政治)/gu, '国家 '],
 ];
 
 /**
