@@ -19,6 +19,7 @@ import { POLICY_CONFIDENCE_THRESHOLD } from './policy-index';
 import type { PolicyClause, PolicyDocument } from './policy-schema';
 import {
   asksAboutCost,
+  asksJudgement,
   asksWhoIsResponsible,
   detectQuestionKind,
   type QuestionKind,
@@ -271,7 +272,7 @@ function leadZh(kind: QuestionKind, c: LeadContext): string {
           keywordNamesSubject(subject, c.clause.keywords['zh-CN'])) &&
         !c.quotes.some((q) => isNegative(q) || negatesQuestion(q, c.question)) &&
         aspectQuoted(c.quoted, c.question) &&
-        !JUDGEMENT.test(c.question);
+        !asksJudgement(c.question);
       return supported
         ? t(`policy:direct.yes.${yesNoForm(c.question)}`)
         : t('policy:direct.notStated', { document });
@@ -468,12 +469,6 @@ function aspectQuoted(quoted: string, question: string): boolean {
       : quoted.includes(a.slice(0, 2)),
   );
 }
-
-/**
- * "考电工证难不难", "这个培训有没有用", "学徒制靠不靠谱": a judgement the plan never makes, so never answered "yes".
- */
-const JUDGEMENT =
-  /(难|累|远|贵|苦|容易|简单|麻烦|划算|实用|好学|好考)(不|没)\1|辛不辛苦|靠不靠谱|值不值得?|有没有用|有用没|有没有前途|好不好(学|考|找)|(难|好)(学|考)(吗|不|嘛|么)|\b(is it|are they) (worth|useful|hard|difficult|easy)\b/u;
 
 /**
  * How a clause speaks to the question's subject: `about` when one of its keywords names it, `mentions` when

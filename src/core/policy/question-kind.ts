@@ -118,6 +118,16 @@ export function yesNoForm(asked: string): YesNoForm {
   return 'is';
 }
 
+/**
+ * "考电工证难不难", "这个培训有没有用", "学徒制靠不靠谱": asks for a judgement the plan never makes, so never answered "yes".
+ */
+const JUDGEMENT =
+  /(难|累|远|贵|苦|容易|简单|麻烦|划算|实用|好学|好考)(不|没)\1|辛不辛苦|靠不靠谱|值不值得?|有没有用|有用没|有没有前途|好不好(学|考|找)|(难|好)(学|考)(吗|不|嘛|么)|\b(is it|are they) (worth|useful|hard|difficult|easy)\b/u;
+
+export function asksJudgement(text: string): boolean {
+  return JUDGEMENT.test(text);
+}
+
 /** A "who" question about who is in charge (谁来管 / 哪个部门), not who may take part. */
 export function asksWhoIsResponsible(text: string): boolean {
   return RESPONSIBLE_ZH.test(text) || RESPONSIBLE_EN.test(text);

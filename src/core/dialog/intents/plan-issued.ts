@@ -21,7 +21,8 @@ const OVERVIEW_EN =
   /^\s*(so |and |ok,? )?what(?:'s| is| does)\s+(?:this|the)\s+(?:plan|policy|document)\s+(?:about|say|cover)\s*[?.!]*$|^\s*(?:please |can you )?(?:give me |tell me )?(?:an? |the )?(?:overview|summary|summari[sz]e|main points)\b.{0,20}\b(?:plan|policy|document)\b[?.!\s]*$/i;
 
 export function asksForOverview(text: string): boolean {
-  return OVERVIEW_ZH.test(text.trim()) || OVERVIEW_EN.test(text.trim());
+  const t = text.trim();
+  return OVERVIEW_ZH.test(t) || OVERVIEW_EN.test(t);
 }
 
 export function asksWhenIssued(text: string): boolean {

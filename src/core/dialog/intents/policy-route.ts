@@ -119,10 +119,11 @@ export function policyRoute(policy: PolicyKnowledge): IntentRoute {
   ): Promise<void> => {
     // "这个方案是哪年发的": the document's own date, which no clause states.
     if (REFERRABLE.has(u.intent) && asksWhenIssued(turn.text)) return answerIssued(turn, policy);
-    // "你是机器人吗", "吃饭了没": small talk, answered as such, not as a question the plan does not cover.
-    // "are you a real person?" asks what the bot is; the reply says so and how to reach a person.
+    // "你能帮我干啥", "what can you do for me": the menu says what the bot does.
     if (REFERRABLE.has(u.intent) && u.intent !== 'help' && asksWhatBotDoes(turn.text))
       return next({ ...u, intent: 'help' });
+    // "你是机器人吗", "吃饭了没": small talk, answered as such, not as a question the plan does not cover.
+    // "are you a real person?" asks what the bot is; the reply says so and how to reach a person.
     const talk = smallTalkOf(turn.text);
     if (
       talk &&
